@@ -1,0 +1,52 @@
+import { getDb } from "@/lib/db";
+import { createFrontdoor } from "@/lib/domain/frontdoors";
+import { systemPrincipal } from "@/lib/domain/principal";
+import { createUser } from "@/lib/domain/users";
+
+// First start, idempotent: the first admin and a Frontdoor named `default`. Runs under an
+// advisory lock so that two instances starting together create each thing once.
+
+const BOOTSTRAP_LOCK_KEY = 7_734_220;
+
+export type BootstrapResult = {
+  admin: { email: string; created: boolean; generatedPassword?: string };
+  defaultFrontdoor: { id: string; name: string; created: boolean } | null;
+};
+
+export async function bootstrap(options: { adminEmail: string; adminPassword?: string }): Promise<BootstrapResult> {
+  const db = getDb();
+  const system = systemPrincipal("bootstrap");
+  // This transaction only holds the lock; the steps below commit on their own connections,
+  // before the lock is released, so a second instance waiting here sees their results.
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`;
+      const result: BootstrapResult = { admin: { email: options.adminEmail, created: false }, defaultFrontdoor: null };
+
+      const userCount = await tx.user.count();
+      if (userCount === 0) {
+        const { generatedPassword } = await createUser(system, {
+          email: options.adminEmail,
+          role: "admin",
+          name: "Administrator",
+          password: options.adminPassword,
+        });
+        result.admin = { email: options.adminEmail.toLowerCase(), created: true, generatedPassword };
+      } else {
+        const admin = await tx.user.findFirst({ where: { role: "admin", disabledAt: null }, orderBy: { createdAt: "asc" } });
+        if (admin) result.admin = { email: admin.email, created: false };
+      }
+
+      const frontdoorCount = await tx.frontdoor.count();
+      if (frontdoorCount === 0) {
+        const created = await createFrontdoor(system, { name: "default", tcpSharesEnabled: true });
+        result.defaultFrontdoor = { id: created.id, name: created.name, created: true };
+      } else {
+        const first = await tx.frontdoor.findFirst({ orderBy: { createdAt: "asc" }, select: { id: true, name: true } });
+        if (first) result.defaultFrontdoor = { ...first, created: false };
+      }
+      return result;
+    },
+    { timeout: 60_000 },
+  );
+}

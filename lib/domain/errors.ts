@@ -1,0 +1,72 @@
+// Expected failures are values of one type whose codes are the contract's error codes.
+// Doors map them: problem+json (status below), ActionResult, CLI exit code.
+
+export const ERROR_STATUS = {
+  unauthenticated: 401,
+  forbidden: 403,
+  frontdoor_not_found: 404,
+  token_not_found: 404,
+  certificate_not_found: 404,
+  user_not_found: 404,
+  api_key_not_found: 404,
+  token_expired: 410,
+  token_revoked: 410,
+  token_already_used: 409,
+  token_not_active: 409,
+  tcp_shares_disabled: 409,
+  conflict: 409,
+  validation_failed: 400,
+  unsupported_request_type: 400,
+  invalid_csr: 400,
+  csr_signature_invalid: 400,
+  unsupported_key: 400,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_TITLE: Record<ErrorCode, string> = {
+  unauthenticated: "Authentication required",
+  forbidden: "Not allowed",
+  frontdoor_not_found: "Frontdoor not found",
+  token_not_found: "Token not found",
+  certificate_not_found: "Certificate not found",
+  user_not_found: "User not found",
+  api_key_not_found: "API key not found",
+  token_expired: "Token expired",
+  token_revoked: "Token revoked",
+  token_already_used: "Token already used",
+  token_not_active: "Token not active",
+  tcp_shares_disabled: "TCP shares disabled",
+  conflict: "Conflict",
+  validation_failed: "Validation failed",
+  unsupported_request_type: "Unsupported request type",
+  invalid_csr: "Invalid CSR",
+  csr_signature_invalid: "CSR signature invalid",
+  unsupported_key: "Unsupported key",
+  payload_too_large: "Payload too large",
+  rate_limited: "Too many requests",
+  internal: "Internal error",
+};
+
+export type FieldError = { path: string; message: string };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors?: FieldError[];
+
+  constructor(code: ErrorCode, detail?: string, errors?: FieldError[]) {
+    super(detail ?? ERROR_TITLE[code]);
+    this.name = "AppError";
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.errors = errors;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

@@ -1,0 +1,108 @@
+import { getDb } from "@/lib/db";
+import { recordAudit } from "@/lib/domain/audit";
+import { AppError } from "@/lib/domain/errors";
+import { assertCanAdminister, assertCanReadFrontdoor, canReadEverything } from "@/lib/domain/permissions";
+import type { Principal } from "@/lib/domain/principal";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { uuidSchema } from "@/lib/validation/common";
+import {
+  createFrontdoorSchema,
+  type CreateFrontdoorInput,
+  setTcpSharesSchema,
+  type SetTcpSharesInput,
+} from "@/lib/validation/frontdoors";
+import { parseInput } from "@/lib/validation/parse";
+
+export type FrontdoorView = {
+  id: string;
+  name: string;
+  tcpSharesEnabled: boolean;
+  createdAt: Date;
+  memberCount: number;
+};
+
+const frontdoorViewSelect = {
+  id: true,
+  name: true,
+  tcpSharesEnabled: true,
+  createdAt: true,
+  _count: { select: { memberships: true } },
+} as const;
+
+type FrontdoorRow = { id: string; name: string; tcpSharesEnabled: boolean; createdAt: Date; _count: { memberships: number } };
+
+const toView = ({ _count, ...row }: FrontdoorRow): FrontdoorView => ({ ...row, memberCount: _count.memberships });
+
+/** Creates a Frontdoor (admin only). */
+export async function createFrontdoor(principal: Principal, raw: CreateFrontdoorInput): Promise<FrontdoorView> {
+  assertCanAdminister(principal);
+  const input = parseInput(createFrontdoorSchema, raw);
+  try {
+    return await getDb().$transaction(async (tx) => {
+      const created = await tx.frontdoor.create({
+        data: { name: input.name, tcpSharesEnabled: input.tcpSharesEnabled },
+        select: frontdoorViewSelect,
+      });
+      await recordAudit(tx, principal, {
+        action: "frontdoor.created",
+        frontdoorId: created.id,
+        targetKind: "frontdoor",
+        targetId: created.id,
+        details: { name: created.name, tcpSharesEnabled: created.tcpSharesEnabled },
+      });
+      return toView(created);
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new AppError("conflict", `A Frontdoor named "${input.name}" already exists.`);
+    }
+    throw error;
+  }
+}
+
+/** Frontdoors the caller may see: all for admins and auditors, memberships for operators. */
+export async function listFrontdoors(principal: Principal): Promise<FrontdoorView[]> {
+  const where = canReadEverything(principal) || principal.kind === "system" ? {} : { id: { in: [...principal.frontdoorIds] } };
+  const rows = await getDb().frontdoor.findMany({ where, select: frontdoorViewSelect, orderBy: { name: "asc" } });
+  return rows.map(toView);
+}
+
+/** One Frontdoor, or frontdoor_not_found when it does not exist or the caller may not see it. */
+export async function getFrontdoor(principal: Principal, frontdoorId: string): Promise<FrontdoorView> {
+  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
+  assertCanReadFrontdoor(principal, frontdoorId);
+  const row = await getDb().frontdoor.findUnique({ where: { id: frontdoorId }, select: frontdoorViewSelect });
+  if (!row) throw new AppError("frontdoor_not_found");
+  return toView(row);
+}
+
+/** Switches TCP shares on or off (admin only). */
+export async function setTcpShares(principal: Principal, raw: SetTcpSharesInput): Promise<FrontdoorView> {
+  assertCanAdminister(principal);
+  const input = parseInput(setTcpSharesSchema, raw);
+  return getDb().$transaction(async (tx) => {
+    const updated = await tx.frontdoor
+      .update({ where: { id: input.frontdoorId }, data: { tcpSharesEnabled: input.tcpSharesEnabled }, select: frontdoorViewSelect })
+      .catch((error: unknown) => {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
+          throw new AppError("frontdoor_not_found");
+        }
+        throw error;
+      });
+    await recordAudit(tx, principal, {
+      action: input.tcpSharesEnabled ? "frontdoor.tcp_shares_enabled" : "frontdoor.tcp_shares_disabled",
+      frontdoorId: updated.id,
+      targetKind: "frontdoor",
+      targetId: updated.id,
+    });
+    return toView(updated);
+  });
+}
+
+/** Looks a Frontdoor up by id or exact name (CLI convenience). */
+export async function findFrontdoorByIdOrName(principal: Principal, idOrName: string): Promise<FrontdoorView> {
+  if (uuidSchema.safeParse(idOrName).success) return getFrontdoor(principal, idOrName);
+  const row = await getDb().frontdoor.findUnique({ where: { name: idOrName }, select: { id: true } });
+  if (!row) throw new AppError("frontdoor_not_found", `No Frontdoor named "${idOrName}".`);
+  return getFrontdoor(principal, row.id);
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+// The one place that reads process.env. Everything else imports `env`.
+// The launcher (lib/runtime/launch.ts) fills DATABASE_URL, AUTH_SECRET and
+// CERTDOOR_MASTER_KEY for the embedded default before the server or CLI code loads.
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: optionalString,
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    PUBLIC_URL: optionalString,
+    AUTH_SECRET: optionalString,
+    CERTDOOR_MASTER_KEY: optionalString,
+    CERTDOOR_DATA_DIR: z.string().default("./data"),
+    ADMIN_EMAIL: z.string().regex(/^[^@\s]+@[^@\s]+$/, "must be an email address").default("admin@localhost"),
+    ADMIN_PASSWORD: optionalString,
+    OIDC_ISSUER: optionalString,
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_NAME: z.string().default("Single sign-on"),
+    /** How long expired and revoked tokens are kept before purge (ISO 8601 duration or 7d). */
+    TOKEN_RETENTION: z.string().default("P7D"),
+    /** Minutes between scheduled purges inside the server; 0 turns the schedule off. */
+    PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+  })
+  .transform((e) => ({
+    ...e,
+    PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    isOidcConfigured: Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET),
+  }));
+
+export type Env = z.infer<typeof schema>;
+
+/** Parses an environment; exported for tests, which pass their own. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export const env: Env = parseEnv(process.env);
+
+/** The value or a clear error naming the variable (for values the launcher must have set). */
+export function requireEnv(name: "DATABASE_URL" | "AUTH_SECRET" | "CERTDOOR_MASTER_KEY"): string {
+  const value = env[name];
+  if (!value) {
+    throw new Error(
+      `${name} is not set. Start Certdoor with \`npm start\` (which provides it for the embedded database) or set ${name}.`,
+    );
+  }
+  return value;
+}
+
+/** Called once by the launcher and the CLI after resolving the embedded default. */
+export function applyRuntime(values: { DATABASE_URL: string; AUTH_SECRET: string; CERTDOOR_MASTER_KEY: string }): void {
+  Object.assign(env, values);
+}

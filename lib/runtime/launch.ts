@@ -1,0 +1,101 @@
+import { spawn, spawnSync } from "node:child_process";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { env } from "@/lib/env";
+import { resolveRuntime } from "@/lib/runtime/runtime";
+
+// `npm start`: the embedded PostgreSQL (unless DATABASE_URL is set), migrations, the
+// first-start bootstrap, a production build when there is none (or it is older than the
+// sources), then `next start`. SIGINT/SIGTERM stop Next.js first, then PostgreSQL.
+
+const root = process.cwd();
+const log = (line: string) => console.log(`[certdoor] ${line}`);
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (entry.name === "generated" || entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? await newestMtime(full) : (await stat(full)).mtimeMs);
+  }
+  return newest;
+}
+
+async function needsBuild(): Promise<boolean> {
+  const buildId = await stat(path.join(root, ".next", "BUILD_ID")).catch(() => null);
+  if (!buildId) return true;
+  const sources = await Promise.all(["app", "components", "lib"].map((d) => newestMtime(path.join(root, d))));
+  return Math.max(...sources) > buildId.mtimeMs;
+}
+
+function nextBin(): string {
+  return path.join(root, "node_modules", "next", "dist", "bin", "next");
+}
+
+export async function main(): Promise<void> {
+  const runtime = await resolveRuntime({ log });
+  const { migrate } = await import("@/lib/db/migrate");
+  const { applied } = await migrate(runtime.databaseUrl, { log });
+  if (applied.length === 0) log("database schema is up to date");
+
+  const { bootstrap } = await import("@/lib/domain/bootstrap");
+  const boot = await bootstrap({ adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD });
+  const { closeDb } = await import("@/lib/db");
+  await closeDb();
+
+  if (await needsBuild()) {
+    log("building the app (next build), once per change of the sources…");
+    const build = spawnSync(process.execPath, [nextBin(), "build"], { stdio: "inherit", env: process.env });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+
+  const child = spawn(process.execPath, [nextBin(), "start", "--port", String(env.PORT)], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: runtime.databaseUrl,
+      AUTH_SECRET: runtime.authSecret,
+      CERTDOOR_MASTER_KEY: runtime.masterKey,
+      AUTH_URL: env.PUBLIC_URL,
+    },
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    child.kill("SIGTERM");
+    await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)));
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", (s) => void shutdown(s));
+  process.on("SIGTERM", (s) => void shutdown(s));
+  child.once("exit", (code) => {
+    if (stopping) return;
+    log(`Next.js exited with code ${code}`);
+    void runtime.stop().then(() => process.exit(code ?? 1));
+  });
+
+  printBanner(boot);
+}
+
+function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootstrap").bootstrap>>): void {
+  const lines = [
+    "",
+    "  Certdoor is running",
+    `  Console:  ${env.PUBLIC_URL}/login`,
+    `  Sign in:  ${boot.admin.email}`,
+    boot.admin.generatedPassword
+      ? `  Password: ${boot.admin.generatedPassword}   (shown this once; change it after signing in)`
+      : boot.admin.created
+        ? "  Password: the ADMIN_PASSWORD you configured"
+        : "  Password: as printed on the first start (or ADMIN_PASSWORD)",
+    boot.defaultFrontdoor ? `  Frontdoor: ${boot.defaultFrontdoor.name} (${boot.defaultFrontdoor.id})` : "",
+    "",
+  ];
+  console.log(lines.filter((l, i) => l !== "" || i === 0 || i === lines.length - 1).join("\n"));
+}

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { emailSchema, passwordSchema, roleSchema, uuidSchema } from "@/lib/validation/common";
+
+export const createUserSchema = z.object({
+  email: emailSchema,
+  name: z.string().trim().max(128).optional().transform((v) => v || undefined),
+  role: roleSchema,
+  /** Omitted: one is generated and returned once. */
+  password: passwordSchema.optional(),
+  frontdoorIds: z.array(uuidSchema).default([]),
+});
+export type CreateUserInput = z.input<typeof createUserSchema>;
+
+export const updateUserSchema = z.object({
+  userId: uuidSchema,
+  role: roleSchema.optional(),
+  name: z.string().trim().max(128).optional(),
+  frontdoorIds: z.array(uuidSchema).optional(),
+  isDisabled: z.boolean().optional(),
+});
+export type UpdateUserInput = z.input<typeof updateUserSchema>;
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "Enter your password").max(256),
+});
