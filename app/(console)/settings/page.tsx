@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card, PageHeader } from "@/components/ui/card";
+import { requireUser } from "@/lib/auth/session";
+import { canAdminister } from "@/lib/domain/permissions";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const user = await requireUser();
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <div className="grid gap-4 sm:grid-cols-2">
+        {canAdminister(user) ? (
+          <Card>
+            <h2 className="font-semibold">
+              <Link href="/settings/users" className="hover:underline">Users</Link>
+            </h2>
+            <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Create users, set roles and Frontdoor memberships, disable accounts.</p>
+          </Card>
+        ) : null}
+        <Card>
+          <h2 className="font-semibold">API keys</h2>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Bearer keys for automation arrive with the REST API.</p>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { runAction } from "@/lib/action";
+import { createUser, updateUser } from "@/lib/domain/users";
+import type { CreateUserInput, UpdateUserInput } from "@/lib/validation/users";
+
+export async function createUserAction(input: CreateUserInput) {
+  const result = await runAction((principal) => createUser(principal, input));
+  if (result.ok) revalidatePath("/settings/users");
+  return result;
+}
+
+export async function updateUserAction(input: UpdateUserInput) {
+  const result = await runAction((principal) => updateUser(principal, input));
+  if (result.ok) revalidatePath("/settings/users");
+  return result;
+}

@@ -1,0 +1,39 @@
+import { commands, cliPrincipal } from "./commands";
+import { reportError, UsageError } from "./io";
+
+// Entry point of `certdoor`. Commands that touch the database resolve the runtime first:
+// DATABASE_URL, or the embedded PostgreSQL in ./data (joined when the server runs,
+// started and stopped again when it does not).
+
+function help(): string {
+  const lines = Object.values(commands).map((c) => `  certdoor ${c.usage}`);
+  return ["Usage:", ...lines, "", "Add --json for machine-readable output."].join("\n");
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [group, action, ...rest] = argv;
+  if (!group || group === "help" || group === "--help" || group === "-h") {
+    process.stdout.write(`${help()}\n`);
+    return group ? 0 : 2;
+  }
+  const command = commands[`${group} ${action ?? ""}`];
+  if (!command) return reportError(new UsageError(`unknown command: ${[group, action].filter(Boolean).join(" ")}`));
+
+  const json = rest.includes("--json");
+  const { resolveRuntime } = await import("@/lib/runtime/runtime");
+  let stop = async () => {};
+  try {
+    const runtime = await resolveRuntime();
+    stop = runtime.stop;
+    const { migrate } = await import("@/lib/db/migrate");
+    await migrate(runtime.databaseUrl);
+    await command.run(rest, { json }, cliPrincipal());
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  } finally {
+    const { closeDb } = await import("@/lib/db");
+    await closeDb();
+    await stop();
+  }
+}

@@ -1,0 +1,28 @@
+import "server-only";
+import { requireActionPrincipal } from "@/lib/auth/session";
+import { type ErrorCode, isAppError } from "@/lib/domain/errors";
+import type { UserPrincipal } from "@/lib/domain/principal";
+
+// The one wrapper every server action goes through: it authenticates the caller itself
+// (a layout guard does not cover actions), runs the domain call, and turns expected
+// failures into values the form can show. Unexpected errors are logged, never echoed.
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string> };
+
+export async function runAction<T>(fn: (principal: UserPrincipal) => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    const principal = await requireActionPrincipal();
+    return { ok: true, data: await fn(principal) };
+  } catch (error) {
+    if (isAppError(error)) {
+      const fieldErrors = error.errors?.length
+        ? Object.fromEntries(error.errors.map((e) => [e.path, e.message]))
+        : undefined;
+      return { ok: false, code: error.code, message: error.message, fieldErrors };
+    }
+    console.error("[action] unexpected error", error);
+    return { ok: false, code: "internal", message: "Something went wrong on our side. Try again." };
+  }
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth";
+import { AppError } from "@/lib/domain/errors";
+import type { UserPrincipal } from "@/lib/domain/principal";
+import { loadUserPrincipal } from "@/lib/domain/users";
+import { requestContextFrom } from "@/lib/http/client-info";
+
+// The helper layer every page, action and handler uses. A layout check alone does not
+// protect the actions under it, so actions call getSessionPrincipal themselves.
+
+/** The signed-in, enabled user as a principal, or null. */
+export async function getSessionPrincipal(): Promise<UserPrincipal | null> {
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId) return null;
+  return loadUserPrincipal({ id: userId }, { context: requestContextFrom(await headers()) });
+}
+
+/** For pages: the principal, or a redirect to /login. */
+export async function requireUser(): Promise<UserPrincipal> {
+  const principal = await getSessionPrincipal();
+  if (!principal) redirect("/login");
+  return principal;
+}
+
+/** For actions: the principal, or an `unauthenticated` error. */
+export async function requireActionPrincipal(): Promise<UserPrincipal> {
+  const principal = await getSessionPrincipal();
+  if (!principal) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
+  return principal;
+}
