@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { bootstrap } from "@/lib/domain/bootstrap";
+import { verifyCredentials } from "@/lib/domain/users";
+
+describe("first-start bootstrap", () => {
+  it("creates the first admin and the default Frontdoor once, even when instances start together", async () => {
+    const results = await Promise.all([
+      bootstrap({ adminEmail: "First@Admin.test" }),
+      bootstrap({ adminEmail: "First@Admin.test" }),
+      bootstrap({ adminEmail: "First@Admin.test" }),
+    ]);
+    const creators = results.filter((r) => r.admin.created);
+    expect(creators).toHaveLength(1);
+    const password = creators[0]!.admin.generatedPassword!;
+    expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(results.filter((r) => r.defaultFrontdoor?.created)).toHaveLength(1);
+
+    const db = getDb();
+    expect(await db.user.count()).toBe(1);
+    const frontdoors = await db.frontdoor.findMany();
+    expect(frontdoors.map((f) => [f.name, f.tcpSharesEnabled])).toEqual([["default", true]]);
+    expect(await verifyCredentials("first@admin.test", password)).not.toBeNull();
+
+    const again = await bootstrap({ adminEmail: "first@admin.test" });
+    expect(again.admin).toEqual({ email: "first@admin.test", created: false });
+    expect(again.defaultFrontdoor).toEqual({ id: frontdoors[0]!.id, name: "default", created: false });
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { createFrontdoor, getFrontdoor, listFrontdoors, setTcpShares } from "@/lib/domain/frontdoors";
+import { makeFrontdoor, makeUser, uniqueName } from "@/lib/testing/fixtures";
+
+describe("frontdoors", () => {
+  it("an admin creates a Frontdoor and switches TCP shares; both are audited", async () => {
+    const admin = await makeUser("admin");
+    const name = uniqueName("edge");
+    const created = await createFrontdoor(admin.principal, { name });
+    expect(created).toMatchObject({ name, tcpSharesEnabled: true, memberCount: 0 });
+    const off = await setTcpShares(admin.principal, { frontdoorId: created.id, tcpSharesEnabled: false });
+    expect(off.tcpSharesEnabled).toBe(false);
+    expect((await getDb().frontdoor.findUniqueOrThrow({ where: { id: created.id } })).tcpSharesEnabled).toBe(false);
+    const actions = await getDb().auditEvent.findMany({ where: { frontdoorId: created.id }, orderBy: { id: "asc" } });
+    expect(actions.map((a) => [a.action, a.actorId])).toEqual([
+      ["frontdoor.created", admin.user.id],
+      ["frontdoor.tcp_shares_disabled", admin.user.id],
+    ]);
+  });
+
+  it("auditors and operators cannot create Frontdoors or switch TCP shares", async () => {
+    const frontdoor = await makeFrontdoor();
+    const operator = await makeUser("operator", [frontdoor.id]);
+    const auditor = await makeUser("auditor");
+    const name = uniqueName("nope");
+    for (const actor of [operator, auditor]) {
+      await expect(createFrontdoor(actor.principal, { name })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(setTcpShares(actor.principal, { frontdoorId: frontdoor.id, tcpSharesEnabled: false })).rejects.toMatchObject({
+        code: "forbidden",
+      });
+    }
+    expect(await getDb().frontdoor.count({ where: { name } })).toBe(0);
+    expect((await getDb().frontdoor.findUniqueOrThrow({ where: { id: frontdoor.id } })).tcpSharesEnabled).toBe(true);
+  });
+
+  it("operators see only their Frontdoors; another tenant's id is not found, not forbidden", async () => {
+    const [mine, other] = [await makeFrontdoor(), await makeFrontdoor()];
+    const operator = await makeUser("operator", [mine.id]);
+    const auditor = await makeUser("auditor");
+    expect((await listFrontdoors(operator.principal)).map((f) => f.id)).toEqual([mine.id]);
+    await expect(getFrontdoor(operator.principal, other.id)).rejects.toMatchObject({ code: "frontdoor_not_found", status: 404 });
+    await expect(getFrontdoor(operator.principal, "not-a-uuid")).rejects.toMatchObject({ code: "frontdoor_not_found" });
+    const seenByAuditor = (await listFrontdoors(auditor.principal)).map((f) => f.id);
+    expect(seenByAuditor).toEqual(expect.arrayContaining([mine.id, other.id]));
+  });
+
+  it("refuses a duplicate name with conflict", async () => {
+    const admin = await makeUser("admin");
+    const existing = await makeFrontdoor();
+    await expect(createFrontdoor(admin.principal, { name: existing.name })).rejects.toMatchObject({ code: "conflict" });
+  });
+});
