@@ -1,0 +1,73 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { verifyCredentials } from "@/lib/domain/users";
+
+// The real `certdoor` binary against this file's database.
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+function certdoor(...args: string[]) {
+  const result = spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "certdoor.mjs"), ...args], {
+    cwd: root,
+    env: { ...process.env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("certdoor CLI", () => {
+  it("creates, lists and switches Frontdoors with JSON output", () => {
+    const created = certdoor("frontdoor", "create", "--name", "cli-edge", "--no-tcp-shares", "--json");
+    expect(created.code).toBe(0);
+    const frontdoor = JSON.parse(created.stdout);
+    expect(frontdoor).toMatchObject({ name: "cli-edge", tcpSharesEnabled: false });
+    expect(frontdoor.id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const set = certdoor("frontdoor", "set", frontdoor.id, "--tcp-shares", "on", "--json");
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout).tcpSharesEnabled).toBe(true);
+
+    const list = certdoor("frontdoor", "list", "--json");
+    expect(JSON.parse(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: frontdoor.id, tcpSharesEnabled: true })]));
+    expect(certdoor("frontdoor", "list").stdout).toMatch(/cli-edge\s+on/);
+  });
+
+  it("creates a user with a generated password that works, and memberships by Frontdoor id", async () => {
+    const frontdoor = JSON.parse(certdoor("frontdoor", "create", "--name", "cli-members", "--json").stdout);
+    const result = certdoor("user", "create", "--email", "cli.op@example.test", "--role", "operator", "--frontdoor", frontdoor.id, "--json");
+    expect(result.code).toBe(0);
+    const user = JSON.parse(result.stdout);
+    expect(user).toMatchObject({ email: "cli.op@example.test", role: "operator", frontdoors: [{ id: frontdoor.id, name: "cli-members" }] });
+    expect(await verifyCredentials("cli.op@example.test", user.password)).not.toBeNull();
+
+    const given = certdoor("user", "create", "--email", "cli.aud@example.test", "--role", "auditor", "--password", "a long enough password");
+    expect(given.code).toBe(0);
+    expect(given.stdout).not.toContain("Password:");
+    expect(await verifyCredentials("cli.aud@example.test", "a long enough password")).not.toBeNull();
+  });
+
+  it("fails clearly with a non-zero exit on bad arguments and unknown things", async () => {
+    const usage = certdoor("frontdoor", "set", "x", "--tcp-shares", "maybe");
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--tcp-shares takes on or off");
+
+    const unknownFlag = certdoor("frontdoor", "create", "--name", "a", "--colour", "red");
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toMatch(/Unknown option '--colour'/);
+
+    const unknownCommand = certdoor("frontdoor", "explode");
+    expect(unknownCommand.code).toBe(2);
+
+    const missing = certdoor("frontdoor", "set", "00000000-0000-4000-8000-000000000000", "--tcp-shares", "on");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("frontdoor_not_found");
+
+    const badRole = certdoor("user", "create", "--email", "r@example.test", "--role", "root");
+    expect(badRole.code).toBe(1);
+    expect(badRole.stderr).toContain("validation_failed");
+    expect(await getDb().user.count({ where: { email: "r@example.test" } })).toBe(0);
+  });
+});

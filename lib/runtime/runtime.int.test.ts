@@ -1,0 +1,79 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { dataPaths, ensureDataDir, readOrCreateSecret } from "@/lib/runtime/data-dir";
+import { startEmbeddedPostgres } from "@/lib/runtime/embedded-postgres";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+async function scalar(url: string, sql: string): Promise<unknown> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+describe("embedded PostgreSQL default", () => {
+  it("keeps its data across a restart, and a second caller joins the running server", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "certdoor-embedded-"));
+    const paths = dataPaths(dir);
+    await ensureDataDir(paths);
+
+    const first = await startEmbeddedPostgres(paths);
+    expect(first.isOwner).toBe(true);
+    await scalar(first.url, "CREATE TABLE kept (v text)");
+    await scalar(first.url, "INSERT INTO kept VALUES ('still here')");
+
+    const joined = await startEmbeddedPostgres(paths);
+    expect(joined.isOwner).toBe(false);
+    expect(joined.url).toBe(first.url);
+    await first.stop();
+
+    const second = await startEmbeddedPostgres(paths);
+    expect(second.isOwner).toBe(true);
+    expect(second.url).toBe(first.url);
+    expect(await scalar(second.url, "SELECT v FROM kept")).toEqual({ v: "still here" });
+    await second.stop();
+  });
+
+  it("writes generated secrets once, with mode 0600", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "certdoor-secrets-"));
+    const file = path.join(dir, "master-key");
+    const a = await readOrCreateSecret(file);
+    const b = await readOrCreateSecret(file);
+    expect(a.created).toBe(true);
+    expect(b).toEqual({ value: a.value, created: false });
+    expect(Buffer.from(a.value, "base64")).toHaveLength(32);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("launcher configuration checks", () => {
+  for (const missing of ["AUTH_SECRET", "CERTDOOR_MASTER_KEY"]) {
+    it(`stops a production start on an external database without ${missing}, naming it`, () => {
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "production",
+        DATABASE_URL: process.env.DATABASE_URL!,
+        AUTH_SECRET: "x".repeat(32),
+        CERTDOOR_MASTER_KEY: Buffer.alloc(32, 1).toString("base64"),
+        CERTDOOR_DATA_DIR: path.join(os.tmpdir(), "certdoor-unused"),
+      };
+      delete env[missing];
+      const result = spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "start.mjs")], {
+        cwd: root,
+        env,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`${missing} must be set`);
+    });
+  }
+});
