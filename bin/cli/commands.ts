@@ -1,5 +1,5 @@
 import { userInfo } from "node:os";
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { createFrontdoor, findFrontdoorByIdOrName, listFrontdoors, setTcpShares } from "@/lib/domain/frontdoors";
 import { type Principal, systemPrincipal } from "@/lib/domain/principal";
 import { createUser } from "@/lib/domain/users";
@@ -16,9 +16,10 @@ export type Command = {
 
 export const cliPrincipal = (): Principal => systemPrincipal(`cli:${userInfo().username}`);
 
-function parse<T extends Parameters<typeof parseArgs>[0]["options"]>(args: string[], options: T) {
+function parse<const T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T) {
   try {
-    return parseArgs({ args, options: { ...options, json: { type: "boolean" } }, allowPositionals: true, strict: true });
+    const config = { args, options: { ...options, json: { type: "boolean" } } as const, allowPositionals: true, strict: true } as const;
+    return parseArgs(config);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

@@ -68,7 +68,7 @@ describe("launcher configuration checks", () => {
       delete env[missing];
       const result = spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "start.mjs")], {
         cwd: root,
-        env,
+        env: env as NodeJS.ProcessEnv,
         encoding: "utf8",
         timeout: 30_000,
       });

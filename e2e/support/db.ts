@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { e2eDataDir } from "../../playwright.config";
+
+// The specs assert what the database holds, through the same domain layer the app uses,
+// connected to the embedded PostgreSQL that the server under test started.
+
+let ready: Promise<void> | undefined;
+
+async function connect(): Promise<void> {
+  const config = JSON.parse(readFileSync(path.join(e2eDataDir, "postgres.json"), "utf8")) as {
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+  };
+  const { applyRuntime } = await import("@/lib/env");
+  applyRuntime({
+    DATABASE_URL: `postgresql://${config.user}:${encodeURIComponent(config.password)}@127.0.0.1:${config.port}/${config.database}`,
+    AUTH_SECRET: readFileSync(path.join(e2eDataDir, "auth-secret"), "utf8").trim(),
+    CERTDOOR_MASTER_KEY: readFileSync(path.join(e2eDataDir, "master-key"), "utf8").trim(),
+  });
+}
+
+export async function db() {
+  ready ??= connect();
+  await ready;
+  const { getDb } = await import("@/lib/db");
+  return getDb();
+}
+
+/** Creates a user through the domain layer, with a known password. */
+export async function createTestUser(role: "admin" | "operator" | "auditor", frontdoorIds: string[] = []) {
+  await db();
+  const { createUser } = await import("@/lib/domain/users");
+  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.test`;
+  const password = "e2e user password 123";
+  const { user } = await createUser(systemPrincipal("e2e"), { email, role, password, frontdoorIds });
+  return { id: user.id, email, password };
+}

@@ -1,0 +1,53 @@
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// End-to-end tests drive Debian's Chromium against the production build, started the way
+// a user starts Certdoor (bin/start.mjs: embedded PostgreSQL, migrations, bootstrap), with
+// its own data folder that is wiped at the start of every run.
+
+const port = Number(process.env.E2E_PORT ?? 3210);
+export const e2eDataDir = path.resolve(import.meta.dirname, "e2e", ".artifacts", "data");
+export const e2eAdmin = { email: "admin@localhost", password: "e2e-admin-password-1" };
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e-results.json" }]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: `rm -rf "${e2eDataDir}" && node --conditions=react-server bin/start.mjs`,
+    url: `http://localhost:${port}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      PORT: String(port),
+      CERTDOOR_DATA_DIR: e2eDataDir,
+      ADMIN_EMAIL: e2eAdmin.email,
+      ADMIN_PASSWORD: e2eAdmin.password,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});
