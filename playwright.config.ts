@@ -11,7 +11,7 @@ export const e2eAdmin = { email: "admin@localhost", password: "e2e-admin-passwor
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results",
+  outputDir: "test-results/e2e-artifacts",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
