@@ -31,6 +31,9 @@ export default defineConfig({
           exclude: ["node_modules/**", "data/**"],
           environment: "node",
           globalSetup: ["lib/testing/global-setup.ts"],
+          // next-auth imports "next/server" without an extension, which Node's ESM
+          // resolver refuses; letting Vite resolve it fixes that.
+          server: { deps: { inline: ["next-auth", "@auth/core"] } },
           setupFiles: ["lib/testing/database-per-file.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -1,0 +1,86 @@
+import { getDb, type Tx } from "@/lib/db";
+import { recordAudit } from "@/lib/domain/audit";
+import { AppError } from "@/lib/domain/errors";
+import type { Principal } from "@/lib/domain/principal";
+import { actingUserId, frontdoorFor } from "@/lib/domain/scope";
+import { tokenStatus } from "@/lib/domain/tokens/status";
+import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
+import { parseInput } from "@/lib/validation/parse";
+import { type UpdateTokenInput, updateTokenSchema } from "@/lib/validation/tokens";
+
+// Changes to a token are conditional updates checked by their row count, never a read
+// followed by a write: a token redeemed a millisecond earlier is not changed afterwards.
+
+/** Why a conditional update touched no row: the token is missing, or no longer active. */
+async function explainNoChange(tx: Tx, frontdoorId: string, tokenId: string, what: string): Promise<never> {
+  const row = await tx.certificateRequestToken.findFirst({
+    where: { id: tokenId, frontdoorId },
+    select: { expiresAt: true, redeemedAt: true, revokedAt: true },
+  });
+  if (!row) throw new AppError("token_not_found", `No token ${tokenId} on this Frontdoor.`);
+  const status = tokenStatus(row);
+  const advice =
+    status === "redeemed"
+      ? " It was redeemed; revoke its certificate instead."
+      : status === "revoked"
+        ? " It was revoked already."
+        : status === "expired"
+          ? " It has expired; create a new token."
+          : "";
+  throw new AppError("token_not_active", `Cannot ${what} token ${tokenId}: it is ${status}.${advice}`);
+}
+
+/** Changes metadata, validity or expiry of an active token; an expiry at or before now expires it at once. */
+export async function updateToken(
+  principal: Principal,
+  frontdoorId: string,
+  tokenId: string,
+  raw: UpdateTokenInput,
+): Promise<TokenView> {
+  const input = parseInput(updateTokenSchema, raw);
+  return getDb().$transaction(async (tx) => {
+    const frontdoor = await frontdoorFor(principal, frontdoorId, "operate", tx);
+    const now = new Date();
+    const expiresAt = input.expiresAt === undefined ? undefined : new Date(input.expiresAt);
+    const { count } = await tx.certificateRequestToken.updateMany({
+      where: { id: tokenId, frontdoorId: frontdoor.id, redeemedAt: null, revokedAt: null, expiresAt: { gt: now } },
+      data: {
+        name: input.name,
+        commonName: input.commonName,
+        organization: input.organization,
+        organizationalUnit: input.organizationalUnit,
+        validDays: input.validDays,
+        // An expiry in the past is stored as now, so the history shows when it was ended.
+        expiresAt: expiresAt && expiresAt.getTime() <= now.getTime() ? now : expiresAt,
+      },
+    });
+    if (count === 0) await explainNoChange(tx, frontdoor.id, tokenId, "change");
+    const row = await tx.certificateRequestToken.findFirstOrThrow({ where: { id: tokenId, frontdoorId: frontdoor.id }, select: tokenViewSelect });
+    const isExpiredNow = expiresAt !== undefined && expiresAt.getTime() <= now.getTime();
+    const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    await recordAudit(tx, principal, {
+      action: isExpiredNow ? "token.expired" : "token.updated",
+      frontdoorId: frontdoor.id,
+      targetKind: "token",
+      targetId: tokenId,
+      details: { ...changes, ...(expiresAt ? { expiresAt: row.expiresAt.toISOString() } : {}) },
+    });
+    return toTokenView(row, now);
+  });
+}
+
+/** Revokes a token that was never redeemed; it can no longer be redeemed and its history stays. */
+export async function revokeToken(principal: Principal, frontdoorId: string, tokenId: string): Promise<TokenView> {
+  return getDb().$transaction(async (tx) => {
+    const frontdoor = await frontdoorFor(principal, frontdoorId, "operate", tx);
+    const now = new Date();
+    const { count } = await tx.certificateRequestToken.updateMany({
+      where: { id: tokenId, frontdoorId: frontdoor.id, redeemedAt: null, revokedAt: null },
+      data: { revokedAt: now, revokedById: actingUserId(principal) },
+    });
+    if (count === 0) await explainNoChange(tx, frontdoor.id, tokenId, "revoke");
+    await recordAudit(tx, principal, { action: "token.revoked", frontdoorId: frontdoor.id, targetKind: "token", targetId: tokenId });
+    const row = await tx.certificateRequestToken.findFirstOrThrow({ where: { id: tokenId, frontdoorId: frontdoor.id }, select: tokenViewSelect });
+    return toTokenView(row, now);
+  });
+}

@@ -1,0 +1,70 @@
+import { getDb } from "@/lib/db";
+import { recordAudit } from "@/lib/domain/audit";
+import { assertCanAdminister } from "@/lib/domain/permissions";
+import type { Principal } from "@/lib/domain/principal";
+import { frontdoorFor } from "@/lib/domain/scope";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+// Expired and revoked tokens (never redeemed ones only: a redeemed token is the history of
+// a certificate) are deleted once they are older than the retention. Batches keep each
+// transaction short; SKIP LOCKED lets two instances purge at once without waiting for or
+// double-counting each other. Audit events stay: the log has no foreign keys.
+
+const BATCH_SIZE = 500;
+
+function purgeableSql(cutoff: Date, frontdoorId: string | null) {
+  return Prisma.sql`
+    "redeemedAt" IS NULL
+    AND (("revokedAt" IS NOT NULL AND "revokedAt" < ${cutoff}) OR ("revokedAt" IS NULL AND "expiresAt" < ${cutoff}))
+    ${frontdoorId ? Prisma.sql`AND "frontdoorId" = ${frontdoorId}::uuid` : Prisma.empty}`;
+}
+
+export type PurgeOptions = { frontdoorId?: string; retentionMs: number; now?: Date };
+
+async function scope(principal: Principal, frontdoorId: string | undefined): Promise<string | null> {
+  if (frontdoorId) return (await frontdoorFor(principal, frontdoorId, "operate")).id;
+  assertCanAdminister(principal); // every Frontdoor at once: administrators and the system only
+  return null;
+}
+
+/** How many tokens a purge would delete now. */
+export async function countPurgeableTokens(principal: Principal, options: PurgeOptions): Promise<number> {
+  const frontdoorId = await scope(principal, options.frontdoorId);
+  const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionMs);
+  const [row] = await getDb().$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM "CertificateRequestToken" WHERE ${purgeableSql(cutoff, frontdoorId)}`;
+  return Number(row?.n ?? 0);
+}
+
+/** Deletes expired and revoked tokens older than the retention; returns how many went. */
+export async function purgeTokens(principal: Principal, options: PurgeOptions): Promise<{ deleted: number }> {
+  const frontdoorId = await scope(principal, options.frontdoorId);
+  const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionMs);
+  let deleted = 0;
+  while (true) {
+    // Each batch and its audit events commit together.
+    const batch = await getDb().$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ frontdoorId: string }[]>`
+        DELETE FROM "CertificateRequestToken"
+         WHERE id IN (
+           SELECT id FROM "CertificateRequestToken"
+            WHERE ${purgeableSql(cutoff, frontdoorId)}
+            LIMIT ${BATCH_SIZE}
+            FOR UPDATE SKIP LOCKED)
+        RETURNING "frontdoorId"::text AS "frontdoorId"`;
+      const byFrontdoor = new Map<string, number>();
+      for (const row of rows) byFrontdoor.set(row.frontdoorId, (byFrontdoor.get(row.frontdoorId) ?? 0) + 1);
+      for (const [id, count] of byFrontdoor) {
+        await recordAudit(tx, principal, {
+          action: "tokens.purged",
+          frontdoorId: id,
+          details: { deleted: count, olderThan: cutoff.toISOString() },
+        });
+      }
+      return rows.length;
+    });
+    deleted += batch;
+    if (batch < BATCH_SIZE) break;
+  }
+  return { deleted };
+}

@@ -1,0 +1,58 @@
+import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/domain/errors";
+import type { Principal } from "@/lib/domain/principal";
+import { frontdoorFor } from "@/lib/domain/scope";
+import { statusWhere } from "@/lib/domain/tokens/status";
+import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { parseInput } from "@/lib/validation/parse";
+import { type ListTokensQuery, listTokensQuerySchema } from "@/lib/validation/tokens";
+
+export type Page<T> = { content: T[]; totalElements: number; totalPages: number; page: number; size: number };
+
+/** One token of a Frontdoor. */
+export async function getToken(principal: Principal, frontdoorId: string, tokenId: string): Promise<TokenView> {
+  const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
+  const row = await getDb().certificateRequestToken.findFirst({
+    where: { id: tokenId, frontdoorId: frontdoor.id },
+    select: tokenViewSelect,
+  });
+  if (!row) throw new AppError("token_not_found", `No token ${tokenId} on this Frontdoor.`);
+  return toTokenView(row);
+}
+
+/** A page of a Frontdoor's tokens: status filter, search over name/CN/O/OU, sorting. */
+export async function listTokens(principal: Principal, frontdoorId: string, raw: ListTokensQuery = {}): Promise<Page<TokenView>> {
+  const query = parseInput(listTokensQuerySchema, raw);
+  const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
+  const now = new Date();
+  const where: Prisma.CertificateRequestTokenWhereInput = {
+    frontdoorId: frontdoor.id,
+    ...(query.status ? statusWhere(query.status, now) : {}),
+    ...(query.q
+      ? {
+          OR: (["name", "commonName", "organization", "organizationalUnit"] as const).map((field) => ({
+            [field]: { contains: query.q, mode: "insensitive" as const },
+          })),
+        }
+      : {}),
+  };
+  const { field, direction } = query.sort;
+  // A stable tie-breaker keeps pages disjoint when many rows share the sort value.
+  const orderBy: Prisma.CertificateRequestTokenOrderByWithRelationInput[] = [
+    field === "redeemedAt" || field === "commonName" ? { [field]: { sort: direction, nulls: "last" } } : { [field]: direction },
+    { id: direction },
+  ];
+  const db = getDb();
+  const [totalElements, rows] = await db.$transaction([
+    db.certificateRequestToken.count({ where }),
+    db.certificateRequestToken.findMany({ where, orderBy, skip: query.page * query.size, take: query.size, select: tokenViewSelect }),
+  ]);
+  return {
+    content: rows.map((row) => toTokenView(row, now)),
+    totalElements,
+    totalPages: Math.ceil(totalElements / query.size),
+    page: query.page,
+    size: query.size,
+  };
+}

@@ -1,0 +1,39 @@
+import "server-only";
+import { auth } from "@/lib/auth";
+import { authenticateApiKey } from "@/lib/domain/api-keys";
+import { AppError } from "@/lib/domain/errors";
+import type { UserPrincipal } from "@/lib/domain/principal";
+import { loadUserPrincipal } from "@/lib/domain/users";
+import { requestContextFrom } from "@/lib/http/client-info";
+
+// Management endpoints take `Authorization: Bearer cdk_…`. Safe (read-only) methods also
+// accept the console's session cookie, so the console's live tables can use the same API;
+// state-changing methods never do, which keeps cross-site requests from riding a session.
+
+const SAFE_METHODS = new Set(["GET", "HEAD"]);
+
+export function bearerOf(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+function hasSessionCookie(request: Request): boolean {
+  return /(?:^|;\s*)(?:__Secure-)?authjs\.session-token(?:\.\d+)?=/.test(request.headers.get("cookie") ?? "");
+}
+
+export async function authenticateRequest(request: Request): Promise<UserPrincipal> {
+  const context = requestContextFrom(request.headers);
+  const bearer = bearerOf(request);
+  if (bearer) {
+    const principal = await authenticateApiKey(bearer, context);
+    if (!principal) throw new AppError("unauthenticated", "The API key is unknown, revoked, or its owner is disabled.");
+    return principal;
+  }
+  if (SAFE_METHODS.has(request.method) && hasSessionCookie(request)) {
+    const session = await auth();
+    const principal = session?.user?.id ? await loadUserPrincipal({ id: session.user.id }, { context }) : null;
+    if (principal) return principal;
+  }
+  throw new AppError("unauthenticated", "Send an API key: Authorization: Bearer cdk_…");
+}

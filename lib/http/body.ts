@@ -1,0 +1,42 @@
+import { AppError } from "@/lib/domain/errors";
+
+// Request bodies: at most 64 KiB (by header and by what actually arrives), JSON only.
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+async function readLimited(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+}
+
+/** The parsed JSON body; malformed JSON is validation_failed at path "(body)". */
+export async function readJson(request: Request): Promise<unknown> {
+  const text = await readLimited(request);
+  if (text.trim() === "") throw new AppError("validation_failed", "The request needs a JSON body.", [{ path: "(body)", message: "Required" }]);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof SyntaxError ? error.message : "Malformed JSON";
+    throw new AppError("validation_failed", `The body is not valid JSON: ${message}`, [{ path: "(body)", message }]);
+  }
+}
+
+/** Query parameters as a plain object (the last value wins). */
+export function queryOf(request: Request): Record<string, string> {
+  return Object.fromEntries(new URL(request.url).searchParams.entries());
+}

@@ -1,0 +1,37 @@
+import { AppError, ERROR_STATUS, ERROR_TITLE, type ErrorCode, type FieldError } from "@/lib/domain/errors";
+
+// RFC 9457 problem details with the contract's `code`. Nothing from an unexpected error
+// (message, stack) ever reaches the body.
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+};
+
+export function problemBody(code: ErrorCode, detail?: string, errors?: FieldError[]): Problem {
+  return {
+    type: `https://certdoor.dev/problems/${code.replace(/_/g, "-")}`,
+    title: ERROR_TITLE[code],
+    status: ERROR_STATUS[code],
+    detail: detail ?? ERROR_TITLE[code],
+    code,
+    ...(errors?.length ? { errors } : {}),
+  };
+}
+
+export function problemResponse(code: ErrorCode, detail?: string, options: { errors?: FieldError[]; headers?: HeadersInit } = {}): Response {
+  const body = problemBody(code, detail, options.errors);
+  const headers = new Headers(options.headers);
+  headers.set("Content-Type", "application/problem+json");
+  headers.set("Cache-Control", "no-store");
+  if (code === "unauthenticated" && !headers.has("WWW-Authenticate")) headers.set("WWW-Authenticate", 'Bearer realm="certdoor"');
+  return new Response(JSON.stringify(body), { status: body.status, headers });
+}
+
+export function appErrorResponse(error: AppError, headers?: HeadersInit): Response {
+  return problemResponse(error.code, error.message, { errors: error.errors, headers });
+}

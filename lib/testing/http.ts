@@ -1,0 +1,29 @@
+// Calls route handlers the way Next.js does: a Request and a params promise.
+
+type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
+
+export type Call = { status: number; headers: Headers; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of any shape
+
+export async function call<P>(
+  handler: Handler<P>,
+  params: P,
+  init: { method?: string; path?: string; key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<Call> {
+  const headers = new Headers(init.headers);
+  if (init.key) headers.set("Authorization", `Bearer ${init.key}`);
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers.set("Content-Type", "application/json");
+  }
+  const request = new Request(`http://localhost${init.path ?? "/"}`, { method: init.method ?? "GET", headers, body });
+  const response = await handler(request, { params: Promise.resolve(params) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
+import { parseDurationMs } from "@/lib/validation/duration";
+
+// One set of schemas for the console form, the server actions, the REST handlers, the CLI
+// and the OpenAPI document.
+
+export const MAX_TOKEN_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** Clock skew allowed between a client that computed "now + 30 days" and this server. */
+const LIFETIME_SLACK_MS = 5 * 60 * 1000;
+
+// Printable text only: these values become X.509 subject attributes.
+const subjectField = z
+  .string()
+  .trim()
+  .max(64, "Use at most 64 characters")
+  .regex(/^[^\p{Cc}]*$/u, "Control characters are not allowed")
+  .nullish()
+  .transform((v) => (v ? v : null));
+
+const tokenName = z
+  .string()
+  .trim()
+  .min(1, "Enter a name")
+  .max(128, "Use at most 128 characters")
+  .regex(/^[^\p{Cc}]*$/u, "Control characters are not allowed");
+
+const isoDateTime = z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, e.g. 2026-12-01T12:00:00Z" });
+
+const validDays = z.number().int("Use a whole number of days").min(1).max(825);
+
+const notTooFar = (value: string) => new Date(value).getTime() <= Date.now() + MAX_TOKEN_LIFETIME_MS + LIFETIME_SLACK_MS;
+
+export const createTokenSchema = z.object({
+  name: tokenName,
+  commonName: subjectField,
+  organization: subjectField,
+  organizationalUnit: subjectField,
+  expiresAt: isoDateTime
+    .refine((v) => new Date(v).getTime() > Date.now(), "Must be in the future")
+    .refine(notTooFar, "Must be at most 30 days ahead")
+    .optional(),
+  validDays: validDays.default(365),
+});
+export type CreateTokenInput = z.input<typeof createTokenSchema>;
+
+export const updateTokenSchema = z
+  .object({
+    name: tokenName.optional(),
+    commonName: subjectField.optional(),
+    organization: subjectField.optional(),
+    organizationalUnit: subjectField.optional(),
+    /** At or before now: the token expires at once. */
+    expiresAt: isoDateTime.refine(notTooFar, "Must be at most 30 days ahead").optional(),
+    validDays: validDays.optional(),
+  })
+  .strict()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "Change at least one field");
+export type UpdateTokenInput = z.input<typeof updateTokenSchema>;
+
+export const TOKEN_SORT_FIELDS = ["createdAt", "expiresAt", "name", "redeemedAt", "commonName"] as const;
+
+export const listTokensQuerySchema = z.object({
+  page: z.coerce.number().int().min(0).default(0),
+  size: z.coerce.number().int().min(1).max(100).default(20),
+  sort: z
+    .string()
+    .default("createdAt,desc")
+    .transform((v, ctx) => {
+      const [field, direction = "asc"] = v.split(",").map((s) => s.trim());
+      if (!TOKEN_SORT_FIELDS.includes(field as (typeof TOKEN_SORT_FIELDS)[number]) || !["asc", "desc"].includes(direction.toLowerCase())) {
+        ctx.addIssue({ code: "custom", message: `Use field,direction with field one of ${TOKEN_SORT_FIELDS.join(", ")}` });
+        return z.NEVER;
+      }
+      return { field: field as (typeof TOKEN_SORT_FIELDS)[number], direction: direction.toLowerCase() as "asc" | "desc" };
+    }),
+  status: z.enum(TOKEN_STATUSES).optional().or(z.literal("").transform(() => undefined)),
+  q: z.string().trim().max(128).optional(),
+});
+export type ListTokensQuery = z.input<typeof listTokensQuerySchema>;
+
+export const retentionSchema = z
+  .string()
+  .refine((v) => parseDurationMs(v) !== null, "Use an ISO 8601 duration such as P7D or PT12H (or 7d, 12h)")
+  .transform((v) => parseDurationMs(v)!);
+
+export const purgeTokensQuerySchema = z.object({
+  status: z.literal("expired", { message: "Only status=expired can be purged" }),
+  olderThan: retentionSchema.optional(),
+});
