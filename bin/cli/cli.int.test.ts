@@ -2,7 +2,10 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
+import { authenticateApiKey } from "@/lib/domain/api-keys";
+import { createToken } from "@/lib/domain/tokens";
 import { verifyCredentials } from "@/lib/domain/users";
+import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 
 // The real `certdoor` binary against this file's database.
 
@@ -69,5 +72,37 @@ describe("certdoor CLI", () => {
     expect(badRole.code).toBe(1);
     expect(badRole.stderr).toContain("validation_failed");
     expect(await getDb().user.count({ where: { email: "r@example.test" } })).toBe(0);
+  });
+
+  it("creates an API key shown once, stored as a hash, acting as its owner", async () => {
+    const owner = await makeUser("operator");
+    const result = certdoor("apikey", "create", "--email", owner.email, "--name", "ci pipeline", "--json");
+    expect(result.code).toBe(0);
+    const created = JSON.parse(result.stdout);
+    expect(created.key).toMatch(/^cdk_[0-9A-Za-z]{32}$/);
+    expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+    const row = await getDb().apiKey.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.keyHash).not.toContain(created.key.slice(4));
+    expect((await authenticateApiKey(created.key))?.userId).toBe(owner.user.id);
+
+    const unknownOwner = certdoor("apikey", "create", "--email", "ghost@example.test", "--name", "x");
+    expect(unknownOwner.code).toBe(1);
+    expect(unknownOwner.stderr).toContain("user_not_found");
+  });
+
+  it("purges expired and revoked tokens past the retention", async () => {
+    const frontdoor = await makeFrontdoor();
+    const old = await createToken(system, frontdoor.id, { name: "old" });
+    const fresh = await createToken(system, frontdoor.id, { name: "fresh" });
+    await getDb().certificateRequestToken.update({ where: { id: old.id }, data: { expiresAt: new Date(Date.now() - 3 * 86400_000) } });
+    await getDb().certificateRequestToken.update({ where: { id: fresh.id }, data: { expiresAt: new Date(Date.now() - 3600_000) } });
+
+    const result = certdoor("tokens", "purge", "--frontdoor", frontdoor.id, "--older-than", "2d", "--json");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ deleted: 1 });
+    expect(await getDb().certificateRequestToken.findMany({ where: { frontdoorId: frontdoor.id }, select: { id: true } })).toEqual([{ id: fresh.id }]);
+
+    const bad = certdoor("tokens", "purge", "--older-than", "soon");
+    expect(bad.code).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { commands, cliPrincipal } from "./commands";
+import { cliPrincipal, commands } from "./commands/index";
 import { reportError, UsageError } from "./io";
 
 // Entry point of `certdoor`. Commands that touch the database resolve the runtime first:

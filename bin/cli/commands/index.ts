@@ -1,0 +1,14 @@
+import { apiKeyCommands } from "./apikey";
+import { frontdoorCommands } from "./frontdoor";
+import type { Command } from "./shared";
+import { tokenCommands } from "./tokens";
+import { userCommands } from "./user";
+
+export { cliPrincipal } from "./shared";
+
+export const commands: Record<string, Command> = {
+  ...frontdoorCommands,
+  ...userCommands,
+  ...apiKeyCommands,
+  ...tokenCommands,
+};

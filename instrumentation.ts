@@ -1,0 +1,7 @@
+// Next.js calls register() once when a server instance starts. NEXT_RUNTIME is Next's own
+// variable (set by the framework, not by configuration), so it is read here directly.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startPurgeSchedule } = await import("@/lib/domain/tokens/schedule");
+  startPurgeSchedule();
+}
