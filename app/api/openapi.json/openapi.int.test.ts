@@ -1,0 +1,45 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { describe, expect, it } from "vitest";
+import { GET } from "./route";
+
+describe("GET /api/openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document with every landed endpoint and the error schema", async () => {
+    const response = GET();
+    expect(response.status).toBe(200);
+    const document = await response.json();
+
+    const validator = new Validator();
+    const result = await validator.validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe("3.1");
+
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        "/frontdoor/{frontdoorId}/certificate-request-tokens",
+        "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}",
+        "/api/health",
+        "/api/openapi.json",
+      ]),
+    );
+    const tokens = document.paths["/frontdoor/{frontdoorId}/certificate-request-tokens"];
+    expect(Object.keys(tokens)).toEqual(expect.arrayContaining(["post", "get", "delete"]));
+    expect(Object.keys(document.paths["/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}"])).toEqual(
+      expect.arrayContaining(["get", "patch", "delete"]),
+    );
+    expect(document.components.schemas.Problem.properties.code.enum).toEqual(expect.arrayContaining(["token_not_found", "tcp_shares_disabled"]));
+  });
+
+  it("derives its schemas from the validation schemas: limits and formats match what the API enforces", async () => {
+    const document = await GET().json();
+    const create = document.components.schemas.CreateTokenRequest;
+    expect(create.required).toEqual(["name"]);
+    expect(create.properties.name).toMatchObject({ minLength: 1, maxLength: 128 });
+    expect(create.properties.validDays).toMatchObject({ minimum: 1, maximum: 825, default: 365 });
+    expect(create.properties.expiresAt).toMatchObject({ format: "date-time" });
+    const list = document.paths["/frontdoor/{frontdoorId}/certificate-request-tokens"].get.parameters;
+    expect(list.map((p: { name: string }) => p.name)).toEqual(["page", "size", "sort", "status", "q"]);
+    expect(list.find((p: { name: string }) => p.name === "size").schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
+    expect(document.components.schemas.CreatedToken.required).toEqual(expect.arrayContaining(["token", "redemptionUrl", "id", "expiresAt"]));
+  });
+});

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { ERROR_STATUS } from "@/lib/domain/errors";
+import type { CreatedToken, Page, TokenView } from "@/lib/domain/tokens";
+import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
+
+// Response shapes as zod schemas, for the OpenAPI document. The type assertions at the
+// bottom fail the build if a view object and its documented schema drift apart.
+
+/** Every documented response shape, by its component name. */
+export const responseSchemas = z.registry<{ id: string; description?: string }>();
+
+const timestamp = z.iso.datetime().meta({ description: "ISO 8601, UTC", example: "2026-12-01T12:00:00.000Z" });
+
+export const tokenSchema = z
+  .object({
+    id: z.string().meta({ example: "token-5b0e5a8e-2f7c-4f43-9d8e-2b1f3c4d5e6f" }),
+    name: z.string(),
+    frontdoorId: z.uuid(),
+    commonName: z.string().nullable(),
+    organization: z.string().nullable(),
+    organizationalUnit: z.string().nullable(),
+    expiresAt: timestamp,
+    validDays: z.number().int(),
+    createdAt: timestamp,
+    createdBy: z.string().nullable().meta({ description: "Email of the user who created the token" }),
+    status: z.enum(TOKEN_STATUSES),
+    tokenHint: z.string().meta({ description: "crt_… and the secret's last 4 characters", example: "crt_…Xy7Q" }),
+    redeemedAt: timestamp.nullable(),
+    revokedAt: timestamp.nullable(),
+    revokedBy: z.string().nullable(),
+    clientCertificateId: z.string().nullable().meta({ example: "cert-0d4b3c2a-1e2f-4a5b-8c9d-0e1f2a3b4c5d" }),
+  })
+  .register(responseSchemas, { id: "Token" });
+
+export const createdTokenSchema = tokenSchema
+  .extend({
+    token: z.string().meta({ description: "The secret. Returned only here, once.", example: "crt_4fJ9kQ2mXr7PzN1bTs3eW8vYc6Ha0LdG" }),
+    redemptionUrl: z.url().meta({ description: "Link to the redemption page; the secret is in the fragment" }),
+  })
+  .register(responseSchemas, { id: "CreatedToken" });
+
+export const tokenPageSchema = z
+  .object({
+    content: z.array(tokenSchema),
+    totalElements: z.number().int(),
+    totalPages: z.number().int(),
+    page: z.number().int(),
+    size: z.number().int(),
+  })
+  .register(responseSchemas, { id: "TokenPage" });
+
+export const purgeResultSchema = z.object({ deleted: z.number().int() }).register(responseSchemas, { id: "PurgeResult" });
+export const purgePreviewSchema = z.object({ wouldDelete: z.number().int() }).register(responseSchemas, { id: "PurgePreview" });
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .register(responseSchemas, { id: "Problem", description: "RFC 9457 problem details, served as application/problem+json" });
+
+export const healthSchema = z.object({ status: z.enum(["ok", "unavailable"]) }).register(responseSchemas, { id: "Health" });
+
+// Views serialise Dates as ISO strings.
+type Serialized<T> = T extends Date ? string : T extends (infer U)[] ? Serialized<U>[] : T extends object ? { [K in keyof T]: Serialized<T[K]> } : T;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const assertSame = <T extends true>() => undefined as unknown as T;
+assertSame<Same<Serialized<TokenView>, z.infer<typeof tokenSchema>>>();
+assertSame<Same<Serialized<CreatedToken>, z.infer<typeof createdTokenSchema>>>();
+assertSame<Same<Serialized<Page<TokenView>>, z.infer<typeof tokenPageSchema>>>();
