@@ -14,6 +14,8 @@ const schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     DATABASE_URL: optionalString,
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Reverse proxies in front of Certdoor whose X-Forwarded-For entries are trusted (0: none). */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PUBLIC_URL: optionalString,
     AUTH_SECRET: optionalString,
     CERTDOOR_MASTER_KEY: optionalString,

@@ -6,7 +6,7 @@ import { resolveRuntime } from "@/lib/runtime/runtime";
 
 // `npm start`: the embedded PostgreSQL (unless DATABASE_URL is set), migrations, the
 // first-start bootstrap, a production build when there is none (or it is older than the
-// sources), then `next start`. SIGINT/SIGTERM stop Next.js first, then PostgreSQL.
+// sources), then the HTTP server (bin/server.mjs). SIGINT/SIGTERM stop Next.js first, then PostgreSQL.
 
 const root = process.cwd();
 const log = (line: string) => console.log(`[certdoor] ${line}`);
@@ -50,7 +50,8 @@ export async function main(): Promise<void> {
     if (build.status !== 0) throw new Error("next build failed");
   }
 
-  const child = spawn(process.execPath, [nextBin(), "start", "--port", String(env.PORT)], {
+  // No react-server condition here: the child loads React for Next.js, which needs the default one.
+  const child = spawn(process.execPath, [path.join(root, "bin", "server.mjs"), "--port", String(env.PORT), "--trust-proxy", String(env.TRUST_PROXY_HOPS)], {
     stdio: ["ignore", "inherit", "inherit"],
     env: {
       ...process.env,

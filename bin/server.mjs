@@ -1,0 +1,44 @@
+// The HTTP server the launcher runs: Next.js's request handler behind a plain Node server,
+// so that the client's address comes from the socket. `next start` only fills
+// X-Forwarded-For when the client did not send one, which would let anyone choose the IP
+// that the audit log and the rate limits see. Here the address is taken from the socket
+// (or, with --trust-proxy N, from the N-th entry from the right of X-Forwarded-For, the one
+// the nearest trusted proxy saw) and handed on in a header that clients cannot set.
+//
+// Usage: node bin/server.mjs --port 3000 [--hostname 0.0.0.0] [--trust-proxy 0]
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import next from "next";
+import { clientIp } from "./client-ip.mjs";
+
+const CLIENT_IP_HEADER = "x-certdoor-client-ip"; // read by lib/http/client-info.ts
+
+const { values } = parseArgs({
+  options: { port: { type: "string" }, hostname: { type: "string" }, "trust-proxy": { type: "string" } },
+});
+const port = Number(values.port ?? 3000);
+const trustedHops = Number(values["trust-proxy"] ?? 0);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const app = next({ dev: false, dir: root, port, hostname: values.hostname });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((req, res) => {
+  req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
+  handle(req, res);
+});
+server.listen(port, values.hostname, () => console.log(`[certdoor] listening on port ${port}`));
+
+let closing = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    server.close(() => process.exit(0));
+    server.closeIdleConnections?.();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}
