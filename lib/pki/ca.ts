@@ -1,0 +1,88 @@
+import "reflect-metadata";
+import { randomBytes, webcrypto } from "node:crypto";
+import * as x509 from "@peculiar/x509";
+
+// Creating CAs: rare (once per installation, once per Frontdoor), so the readable
+// @peculiar/x509 generator is used here; the hot path (issuing leaves) is lib/pki/issue.ts.
+// Every CA key is ECDSA P-256, signatures ecdsa-with-SHA256.
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+const YEAR_MS = 365.25 * 24 * 3600_000;
+
+export type NewCa = {
+  certificatePem: string;
+  pkcs8Der: Uint8Array;
+  subject: string;
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  keyAlgorithm: "EC-P256";
+};
+
+/** A positive serial of 127 random bits (RFC 5280 asks for at most 20 octets, CAB for ≥ 64 bits). */
+export function randomSerialHex(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x7f) | 0x40;
+  return bytes.toString("hex");
+}
+
+async function generateKeys(): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as CryptoKeyPair;
+}
+
+async function exportPkcs8(key: CryptoKey): Promise<Uint8Array> {
+  return new Uint8Array(await webcrypto.subtle.exportKey("pkcs8", key as webcrypto.CryptoKey));
+}
+
+const caKeyUsage = new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true);
+
+/** The installation's root: self-signed, 10 years. */
+export async function createRootCa(installation: string, now = new Date()): Promise<NewCa> {
+  const keys = await generateKeys();
+  const notBefore = new Date(now.getTime() - 60_000);
+  const notAfter = new Date(now.getTime() + 10 * YEAR_MS);
+  const serialNumber = randomSerialHex();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber,
+    name: [{ O: ["Certdoor"] }, { CN: [`Certdoor Root CA ${installation}`] }],
+    notBefore,
+    notAfter,
+    signingAlgorithm: ALGORITHM,
+    keys,
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), caKeyUsage, await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)],
+  });
+  return { certificatePem: cert.toString("pem") + "\n", pkcs8Der: await exportPkcs8(keys.privateKey), subject: cert.subject, serialNumber, notBefore, notAfter, keyAlgorithm: "EC-P256" };
+}
+
+/** A Frontdoor's issuing CA: signed by the root, pathLen 0, 5 years (never past the root). */
+export async function createIntermediateCa(
+  root: { certificatePem: string; pkcs8Der: Uint8Array },
+  frontdoor: { id: string; name: string },
+  now = new Date(),
+): Promise<NewCa> {
+  const rootCert = new x509.X509Certificate(root.certificatePem);
+  const rootKey = await webcrypto.subtle.importKey("pkcs8", root.pkcs8Der, ALGORITHM, false, ["sign"]);
+  const keys = await generateKeys();
+  const notBefore = new Date(now.getTime() - 60_000);
+  const notAfter = new Date(Math.min(now.getTime() + 5 * YEAR_MS, rootCert.notAfter.getTime()));
+  const serialNumber = randomSerialHex();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber,
+    subject: [{ O: ["Certdoor"] }, { OU: [`Frontdoor ${frontdoor.id}`] }, { CN: [`${frontdoor.name} issuing CA`] }],
+    issuer: rootCert.subject,
+    notBefore,
+    notAfter,
+    signingAlgorithm: ALGORITHM,
+    publicKey: keys.publicKey,
+    signingKey: rootKey as CryptoKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      caKeyUsage,
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(rootCert.publicKey),
+    ],
+  });
+  return { certificatePem: cert.toString("pem") + "\n", pkcs8Der: await exportPkcs8(keys.privateKey), subject: cert.subject, serialNumber, notBefore, notAfter, keyAlgorithm: "EC-P256" };
+}

@@ -1,0 +1,111 @@
+import "reflect-metadata";
+import { createPublicKey, type KeyObject, verify } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { CertificationRequest } from "@peculiar/asn1-csr";
+import type { Name } from "@peculiar/asn1-x509";
+import { AppError } from "@/lib/domain/errors";
+import { fromPem } from "@/lib/pki/pem";
+
+// Checking a PKCS#10 request: parse, accept only the contract's key types, verify the
+// signature (proof of possession), read the subject fields Certdoor uses. Parsing uses
+// the @peculiar/asn1 types; verification is Node's synchronous crypto, which is fast.
+
+export type KeyAlgorithm = "EC-P256" | "EC-P384" | `RSA-${number}`;
+
+export type CheckedCsr = {
+  publicKey: KeyObject;
+  /** SubjectPublicKeyInfo, DER: goes into the certificate unchanged. */
+  spkiDer: Uint8Array;
+  keyAlgorithm: KeyAlgorithm;
+  isRsa: boolean;
+  subject: { commonName: string | null; organization: string | null; organizationalUnit: string | null };
+};
+
+const OID = {
+  commonName: "2.5.4.3",
+  organization: "2.5.4.10",
+  organizationalUnit: "2.5.4.11",
+} as const;
+
+/** Signature algorithms a CSR may use: the hash for Node's verify. */
+const SIGNATURE_HASH: Record<string, string> = {
+  "1.2.840.10045.4.3.2": "sha256", // ecdsa-with-SHA256
+  "1.2.840.10045.4.3.3": "sha384",
+  "1.2.840.10045.4.3.4": "sha512",
+  "1.2.840.113549.1.1.11": "sha256", // sha256WithRSAEncryption
+  "1.2.840.113549.1.1.12": "sha384",
+  "1.2.840.113549.1.1.13": "sha512",
+};
+
+function firstValue(name: Name, oid: string): string | null {
+  for (const rdn of name) {
+    for (const attribute of rdn) {
+      if (attribute.type === oid) {
+        const text = attribute.value.toString().trim();
+        if (text) return text;
+      }
+    }
+  }
+  return null;
+}
+
+function keyAlgorithmOf(key: KeyObject): { keyAlgorithm: KeyAlgorithm; isRsa: boolean } {
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === "ec") {
+    if (details.namedCurve === "prime256v1") return { keyAlgorithm: "EC-P256", isRsa: false };
+    if (details.namedCurve === "secp384r1") return { keyAlgorithm: "EC-P384", isRsa: false };
+    throw new AppError("unsupported_key", `EC curve ${details.namedCurve ?? "unknown"} is not accepted; use P-256 or P-384.`);
+  }
+  if (key.asymmetricKeyType === "rsa") {
+    const bits = details.modulusLength ?? 0;
+    if (bits >= 2048 && bits <= 4096) return { keyAlgorithm: `RSA-${bits}`, isRsa: true };
+    throw new AppError("unsupported_key", `RSA keys of ${bits} bits are not accepted; use 2048 to 4096 bits.`);
+  }
+  throw new AppError("unsupported_key", `${key.asymmetricKeyType ?? "This"} keys are not accepted; use EC P-256, EC P-384 or RSA 2048–4096.`);
+}
+
+/** Parses and checks a PEM CSR; every failure is one of the contract's error codes. */
+export function checkCsr(pem: string): CheckedCsr {
+  const der = fromPem(pem, ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
+  if (!der) throw new AppError("invalid_csr", "The value is not a PEM-encoded PKCS#10 certificate request (-----BEGIN CERTIFICATE REQUEST-----).");
+
+  let csr: CertificationRequest;
+  let spkiDer: Uint8Array;
+  try {
+    csr = AsnConvert.parse(der, CertificationRequest);
+    spkiDer = new Uint8Array(AsnConvert.serialize(csr.certificationRequestInfo.subjectPKInfo));
+  } catch {
+    throw new AppError("invalid_csr", "The certificate request could not be parsed as PKCS#10.");
+  }
+
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" });
+  } catch {
+    throw new AppError("unsupported_key", "The request's public key is of a type this server cannot read; use EC P-256, EC P-384 or RSA 2048–4096.");
+  }
+  const { keyAlgorithm, isRsa } = keyAlgorithmOf(publicKey);
+
+  const hash = SIGNATURE_HASH[csr.signatureAlgorithm.algorithm];
+  if (!hash) {
+    throw new AppError("csr_signature_invalid", `The request is signed with ${csr.signatureAlgorithm.algorithm}; use SHA-256, SHA-384 or SHA-512 with ECDSA or RSA (PKCS#1 v1.5).`);
+  }
+  const signed = csr.certificationRequestInfoRaw;
+  const isValid =
+    signed !== undefined &&
+    verify(hash, Buffer.from(signed), isRsa ? publicKey : { key: publicKey, dsaEncoding: "der" }, Buffer.from(csr.signature));
+  if (!isValid) throw new AppError("csr_signature_invalid", "The request's signature does not verify: it was altered, or not signed by its own key.");
+
+  const subject = csr.certificationRequestInfo.subject;
+  return {
+    publicKey,
+    spkiDer,
+    keyAlgorithm,
+    isRsa,
+    subject: {
+      commonName: firstValue(subject, OID.commonName),
+      organization: firstValue(subject, OID.organization),
+      organizationalUnit: firstValue(subject, OID.organizationalUnit),
+    },
+  };
+}

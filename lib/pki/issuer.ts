@@ -1,0 +1,42 @@
+import "reflect-metadata";
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { Certificate, id_ce_subjectKeyIdentifier, type Name, SubjectKeyIdentifier } from "@peculiar/asn1-x509";
+import { fromPem } from "@/lib/pki/pem";
+
+// A CA ready to sign: its parsed certificate pieces and its private key as a KeyObject.
+// Built once per CA and cached by the caller (lib/domain/ca.ts).
+
+export type Issuer = {
+  id: string;
+  name: Name;
+  keyIdentifier: ArrayBuffer;
+  privateKey: KeyObject;
+  certificatePem: string;
+  /** This CA, then its issuers up to the root. */
+  chainPem: string;
+};
+
+export function parseCertificatePem(pem: string): Certificate {
+  const der = fromPem(pem, ["CERTIFICATE"]);
+  if (!der) throw new Error("not a PEM certificate");
+  return AsnConvert.parse(der, Certificate);
+}
+
+export function subjectKeyIdentifierOf(certificate: Certificate): ArrayBuffer {
+  const extension = certificate.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
+  if (!extension) throw new Error("CA certificate has no subject key identifier");
+  return AsnConvert.parse(extension.extnValue, SubjectKeyIdentifier).buffer;
+}
+
+export function makeIssuer(ca: { id: string; certificatePem: string; pkcs8Der: Uint8Array; chainPem: string }): Issuer {
+  const certificate = parseCertificatePem(ca.certificatePem);
+  return {
+    id: ca.id,
+    name: certificate.tbsCertificate.subject,
+    keyIdentifier: subjectKeyIdentifierOf(certificate),
+    privateKey: createPrivateKey({ key: Buffer.from(ca.pkcs8Der), format: "der", type: "pkcs8" }),
+    certificatePem: ca.certificatePem,
+    chainPem: ca.chainPem,
+  };
+}

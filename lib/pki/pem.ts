@@ -1,0 +1,27 @@
+// PEM in and out. Parsing tolerates what people paste: surrounding whitespace, CRLF,
+// indentation, trailing text after the block.
+
+export function toPem(der: ArrayBuffer | Uint8Array, label: string): string {
+  const base64 = Buffer.from(der instanceof Uint8Array ? der : new Uint8Array(der)).toString("base64");
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+/** The DER inside the first PEM block with one of the labels, or null. */
+export function fromPem(text: string, labels: string[]): Uint8Array | null {
+  const normalized = text.replace(/\r\n?/g, "\n");
+  for (const label of labels) {
+    const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const match = new RegExp(`-----BEGIN ${escaped}-----([\\s\\S]*?)-----END ${escaped}-----`).exec(normalized);
+    if (!match) continue;
+    const body = match[1]!.replace(/\s+/g, "");
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return null;
+    return new Uint8Array(Buffer.from(body, "base64"));
+  }
+  return null;
+}
+
+/** Every certificate block in a chain file, in order. */
+export function splitPemChain(text: string): string[] {
+  return text.replace(/\r\n?/g, "\n").match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
+}
