@@ -1,9 +1,10 @@
 import { getDb } from "@/lib/db";
+import { ensureAllCas } from "@/lib/domain/ca";
 import { createFrontdoor } from "@/lib/domain/frontdoors";
 import { systemPrincipal } from "@/lib/domain/principal";
 import { createUser } from "@/lib/domain/users";
 
-// First start, idempotent: the first admin and a Frontdoor named `default`. Runs under an
+// First start, idempotent: the first admin, a Frontdoor named `default`, and the CAs. Runs under an
 // advisory lock so that two instances starting together create each thing once.
 
 const BOOTSTRAP_LOCK_KEY = 7_734_220;
@@ -48,5 +49,9 @@ export async function bootstrap(options: { adminEmail: string; adminPassword?: s
       return result;
     },
     { timeout: 60_000 },
-  );
+  ).then(async (result) => {
+    // Existing Frontdoors get their CA, and a wrong master key stops here.
+    await ensureAllCas();
+    return result;
+  });
 }

@@ -1,7 +1,16 @@
+import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { createFrontdoor, getFrontdoor, listFrontdoors, setTcpShares } from "@/lib/domain/frontdoors";
 import { makeFrontdoor, makeUser, uniqueName } from "@/lib/testing/fixtures";
+import { openssl, tempDir } from "@/lib/testing/openssl";
+
+function verifyChain(intermediatePem: string, rootPem: string): string {
+  const dir = tempDir();
+  writeFileSync(`${dir}/root.pem`, rootPem);
+  writeFileSync(`${dir}/ca.pem`, intermediatePem);
+  return openssl(["verify", "-CAfile", `${dir}/root.pem`, `${dir}/ca.pem`]);
+}
 
 describe("frontdoors", () => {
   it("an admin creates a Frontdoor and switches TCP shares; both are audited", async () => {
@@ -12,11 +21,23 @@ describe("frontdoors", () => {
     const off = await setTcpShares(admin.principal, { frontdoorId: created.id, tcpSharesEnabled: false });
     expect(off.tcpSharesEnabled).toBe(false);
     expect((await getDb().frontdoor.findUniqueOrThrow({ where: { id: created.id } })).tcpSharesEnabled).toBe(false);
-    const actions = await getDb().auditEvent.findMany({ where: { frontdoorId: created.id }, orderBy: { id: "asc" } });
+    const actions = await getDb().auditEvent.findMany({ where: { frontdoorId: created.id, action: { startsWith: "frontdoor." } }, orderBy: { id: "asc" } });
     expect(actions.map((a) => [a.action, a.actorId])).toEqual([
       ["frontdoor.created", admin.user.id],
       ["frontdoor.tcp_shares_disabled", admin.user.id],
     ]);
+  });
+
+  it("a new Frontdoor gets its own issuing CA, signed by the root, with its key encrypted", async () => {
+    const admin = await makeUser("admin");
+    const created = await createFrontdoor(admin.principal, { name: uniqueName("ca") });
+    const ca = await getDb().certificateAuthority.findUniqueOrThrow({ where: { frontdoorId: created.id } });
+    const root = await getDb().certificateAuthority.findFirstOrThrow({ where: { kind: "root" } });
+    expect(ca).toMatchObject({ kind: "intermediate", keyAlgorithm: "EC-P256" });
+    expect(ca.encryptedPrivateKey).toMatch(/^v1\./);
+    expect(ca.encryptedPrivateKey).not.toContain("PRIVATE KEY");
+    expect(ca.subject).toContain(created.id);
+    expect(verifyChain(ca.certificatePem, root.certificatePem)).toContain("OK");
   });
 
   it("auditors and operators cannot create Frontdoors or switch TCP shares", async () => {

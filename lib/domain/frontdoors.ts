@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit";
+import { ensureFrontdoorCa } from "@/lib/domain/ca";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister, assertCanReadFrontdoor, canReadEverything } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
@@ -38,11 +39,13 @@ export async function createFrontdoor(principal: Principal, raw: CreateFrontdoor
   assertCanAdminister(principal);
   const input = parseInput(createFrontdoorSchema, raw);
   try {
-    return await getDb().$transaction(async (tx) => {
+    return await getDb().$transaction(
+      async (tx) => {
       const created = await tx.frontdoor.create({
         data: { name: input.name, tcpSharesEnabled: input.tcpSharesEnabled },
         select: frontdoorViewSelect,
       });
+      await ensureFrontdoorCa(tx, created);
       await recordAudit(tx, principal, {
         action: "frontdoor.created",
         frontdoorId: created.id,
@@ -51,7 +54,9 @@ export async function createFrontdoor(principal: Principal, raw: CreateFrontdoor
         details: { name: created.name, tcpSharesEnabled: created.tcpSharesEnabled },
       });
       return toView(created);
-    });
+      },
+      { timeout: 30_000 },
+    );
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       throw new AppError("conflict", `A Frontdoor named "${input.name}" already exists.`);
