@@ -24,16 +24,23 @@ async function readLimited(request: Request): Promise<string> {
   return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
 }
 
-/** The parsed JSON body; malformed JSON is validation_failed at path "(body)". */
-export async function readJson(request: Request): Promise<unknown> {
+/** The parsed JSON body, or undefined when there is none (optional bodies such as a revocation reason). */
+export async function readOptionalJson(request: Request): Promise<unknown> {
   const text = await readLimited(request);
-  if (text.trim() === "") throw new AppError("validation_failed", "The request needs a JSON body.", [{ path: "(body)", message: "Required" }]);
+  if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {
     const message = error instanceof SyntaxError ? error.message : "Malformed JSON";
     throw new AppError("validation_failed", `The body is not valid JSON: ${message}`, [{ path: "(body)", message }]);
   }
+}
+
+/** The parsed JSON body; a missing or malformed one is validation_failed at path "(body)". */
+export async function readJson(request: Request): Promise<unknown> {
+  const body = await readOptionalJson(request);
+  if (body === undefined) throw new AppError("validation_failed", "The request needs a JSON body.", [{ path: "(body)", message: "Required" }]);
+  return body;
 }
 
 /** Query parameters as a plain object (the last value wins). */

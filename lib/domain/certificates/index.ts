@@ -1,0 +1,5 @@
+// Client certificates: redemption (the only way one is made), reads, revocation, the CRL.
+export { findTokenBySecret, redeemToken, redemptionBlocker } from "@/lib/domain/certificates/redeem";
+export { getCertificate, listCertificates } from "@/lib/domain/certificates/read";
+export { currentCrl, revokeCertificate } from "@/lib/domain/certificates/revoke";
+export type { CertificateView } from "@/lib/domain/certificates/view";

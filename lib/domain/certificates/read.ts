@@ -1,0 +1,69 @@
+import { getDb } from "@/lib/db";
+import { caChainPem } from "@/lib/domain/ca";
+import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
+import { AppError } from "@/lib/domain/errors";
+import type { Principal } from "@/lib/domain/principal";
+import { frontdoorFor } from "@/lib/domain/scope";
+import type { Page } from "@/lib/domain/tokens";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { type CertificateStatus, type ListCertificatesQuery, listCertificatesQuerySchema } from "@/lib/validation/certificates";
+import { parseInput } from "@/lib/validation/parse";
+
+function statusWhere(status: CertificateStatus, now: Date): Prisma.ClientCertificateWhereInput {
+  switch (status) {
+    case "revoked":
+      return { revokedAt: { not: null } };
+    case "expired":
+      return { revokedAt: null, notAfter: { lte: now } };
+    case "valid":
+      return { revokedAt: null, notAfter: { gt: now } };
+  }
+}
+
+/** One certificate of a Frontdoor, with its PEM and the CA chain. */
+export async function getCertificate(principal: Principal, frontdoorId: string, certificateId: string): Promise<CertificateView> {
+  const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
+  const row = await getDb().clientCertificate.findFirst({ where: { id: certificateId, frontdoorId: frontdoor.id }, select: certificateViewSelect });
+  if (!row) throw new AppError("certificate_not_found", `No certificate ${certificateId} on this Frontdoor.`);
+  return toCertificateView(row, await caChainPem(frontdoor.id));
+}
+
+/** A page of a Frontdoor's certificates, filtered by status and searched by CN/O/OU/serial. */
+export async function listCertificates(principal: Principal, frontdoorId: string, raw: ListCertificatesQuery = {}): Promise<Page<CertificateView>> {
+  const query = parseInput(listCertificatesQuerySchema, raw);
+  const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
+  const now = new Date();
+  const where: Prisma.ClientCertificateWhereInput = {
+    frontdoorId: frontdoor.id,
+    ...(query.status ? statusWhere(query.status, now) : {}),
+    ...(query.q
+      ? {
+          OR: [
+            ...(["name", "commonName", "organization", "organizationalUnit"] as const).map((field) => ({
+              [field]: { contains: query.q, mode: "insensitive" as const },
+            })),
+            { serialNumber: { startsWith: query.q.toLowerCase().replace(/:/g, "") } },
+          ],
+        }
+      : {}),
+  };
+  const db = getDb();
+  const [totalElements, rows, chain] = await Promise.all([
+    db.clientCertificate.count({ where }),
+    db.clientCertificate.findMany({
+      where,
+      orderBy: [{ [query.sort.field]: query.sort.direction }, { id: query.sort.direction }],
+      skip: query.page * query.size,
+      take: query.size,
+      select: certificateViewSelect,
+    }),
+    caChainPem(frontdoor.id),
+  ]);
+  return {
+    content: rows.map((row) => toCertificateView(row, chain, now)),
+    totalElements,
+    totalPages: Math.ceil(totalElements / query.size),
+    page: query.page,
+    size: query.size,
+  };
+}

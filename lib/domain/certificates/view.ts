@@ -1,0 +1,69 @@
+import type { CertificateStatus } from "@/lib/validation/certificates";
+
+// The contract's client certificate object.
+
+export type CertificateView = {
+  id: string;
+  name: string;
+  frontdoorId: string;
+  tokenId: string | null;
+  commonName: string;
+  organization: string | null;
+  organizationalUnit: string | null;
+  serialNumber: string;
+  fingerprintSha256: string;
+  keyAlgorithm: string;
+  notBefore: Date;
+  notAfter: Date;
+  status: CertificateStatus;
+  createdAt: Date;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+  revocationReason: string | null;
+  certificate: string;
+  caCertificates: string;
+};
+
+export const certificateViewSelect = {
+  id: true,
+  name: true,
+  frontdoorId: true,
+  commonName: true,
+  organization: true,
+  organizationalUnit: true,
+  serialNumber: true,
+  fingerprintSha256: true,
+  keyAlgorithm: true,
+  notBefore: true,
+  notAfter: true,
+  createdAt: true,
+  revokedAt: true,
+  revocationReason: true,
+  certificatePem: true,
+  token: { select: { id: true } },
+  revokedBy: { select: { email: true } },
+} as const;
+
+type CertificateRow = Omit<CertificateView, "status" | "tokenId" | "revokedBy" | "certificate" | "caCertificates"> & {
+  certificatePem: string;
+  token: { id: string } | null;
+  revokedBy: { email: string } | null;
+};
+
+export function certificateStatus(row: { revokedAt: Date | null; notAfter: Date }, now = new Date()): CertificateStatus {
+  if (row.revokedAt) return "revoked";
+  if (row.notAfter.getTime() <= now.getTime()) return "expired";
+  return "valid";
+}
+
+export function toCertificateView(row: CertificateRow, caCertificates: string, now = new Date()): CertificateView {
+  const { certificatePem, token, revokedBy, ...rest } = row;
+  return {
+    ...rest,
+    tokenId: token?.id ?? null,
+    status: certificateStatus(row, now),
+    revokedBy: revokedBy?.email ?? null,
+    certificate: certificatePem,
+    caCertificates,
+  };
+}
