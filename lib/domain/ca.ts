@@ -104,6 +104,19 @@ export function issuerFor(frontdoorId: string): Promise<Issuer> {
   return issuer;
 }
 
+let root: Promise<Issuer> | undefined;
+
+/** The root CA as a signer (for its own CRL). */
+export function rootIssuer(): Promise<Issuer> {
+  root ??= (async () => {
+    const row = await getDb().certificateAuthority.findFirst({ where: { kind: "root" }, orderBy: { createdAt: "asc" } });
+    if (!row) throw new Error("There is no root CA yet; start Certdoor once to create it.");
+    return makeIssuer({ id: row.id, certificatePem: row.certificatePem, pkcs8Der: decryptPrivateKey(row.encryptedPrivateKey, masterKey(), row.id), chainPem: row.certificatePem });
+  })();
+  root.catch(() => (root = undefined));
+  return root;
+}
+
 /** The public CA chain of a Frontdoor (intermediate, then root), PEM. */
 export async function caChainPem(frontdoorId: string): Promise<string> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");

@@ -18,6 +18,7 @@ import {
   Time,
   Version,
 } from "@peculiar/asn1-x509";
+import { arrayBufferOf, hexToArrayBuffer } from "@/lib/pki/bytes";
 import type { Issuer } from "@/lib/pki/issuer";
 import { toPem } from "@/lib/pki/pem";
 
@@ -58,7 +59,7 @@ export function buildCrl(options: {
       ? options.revoked.map(
           (entry) =>
             new RevokedCertificate({
-              userCertificate: Buffer.from(entry.serialNumber, "hex").buffer as ArrayBuffer,
+              userCertificate: hexToArrayBuffer(entry.serialNumber),
               revocationDate: new Time(entry.revokedAt),
               crlEntryExtensions: [ext(id_ce_cRLReasons, new CRLReason(reasonCode(entry.reason)))],
             }),
@@ -73,7 +74,7 @@ export function buildCrl(options: {
   const crl = new CertificateList({
     tbsCertList: tbs,
     signatureAlgorithm,
-    signature: signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer,
+    signature: arrayBufferOf(signature),
   });
   const der = new Uint8Array(AsnConvert.serialize(crl));
   return { der, pem: toPem(der, "X509 CRL") };

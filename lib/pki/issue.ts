@@ -29,6 +29,7 @@ import {
   Version,
 } from "@peculiar/asn1-x509";
 import { randomSerialHex } from "@/lib/pki/ca";
+import { arrayBufferOf, hexToArrayBuffer } from "@/lib/pki/bytes";
 import type { Issuer } from "@/lib/pki/issuer";
 import { toPem } from "@/lib/pki/pem";
 
@@ -91,7 +92,7 @@ export function issueClientCertificate(request: IssueRequest): IssuedCertificate
   const signatureAlgorithm = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
   const tbs = new TBSCertificate({
     version: Version.v3,
-    serialNumber: Buffer.from(serialNumber, "hex").buffer as ArrayBuffer,
+    serialNumber: hexToArrayBuffer(serialNumber),
     signature: signatureAlgorithm,
     issuer: request.issuer.name,
     validity: new Validity({ notBefore, notAfter }),
@@ -110,7 +111,7 @@ export function issueClientCertificate(request: IssueRequest): IssuedCertificate
   const certificate = new Certificate({
     tbsCertificate: tbs,
     signatureAlgorithm,
-    signatureValue: signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer,
+    signatureValue: arrayBufferOf(signature),
   });
   const der = new Uint8Array(AsnConvert.serialize(certificate));
   return {

@@ -41,6 +41,10 @@ describe("issuing client certificates from openssl-made requests", () => {
       expect(text).not.toContain("Certificate Sign");
       expect(text).toContain("Signature Algorithm: ecdsa-with-SHA256");
       expect(issued.serialNumber).toMatch(/^[4-7][0-9a-f]{31}$/);
+      // The serial in the certificate is exactly the recorded one (16 bytes, nothing more).
+      const serialLine = /Serial Number:\s*\n\s*([0-9a-f:]+)/.exec(text)?.[1]?.replace(/:/g, "");
+      expect(serialLine).toBe(issued.serialNumber);
+      expect(issued.der.length).toBeLessThan(1200);
       expect(Date.now() - issued.notBefore.getTime()).toBeGreaterThanOrEqual(59_000);
       expect(issued.notAfter.getTime() - issued.notBefore.getTime()).toBe(30 * 86_400_000 + 60_000);
     });

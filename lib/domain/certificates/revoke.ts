@@ -1,10 +1,11 @@
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit";
-import { caChainPem, issuerFor } from "@/lib/domain/ca";
+import { caChainPem, issuerFor, rootIssuer } from "@/lib/domain/ca";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError } from "@/lib/domain/errors";
 import type { Principal } from "@/lib/domain/principal";
 import { actingUserId, frontdoorFor } from "@/lib/domain/scope";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { buildCrl } from "@/lib/pki/crl";
 import { type RevokeCertificateInput, revokeCertificateSchema } from "@/lib/validation/certificates";
 import { parseInput } from "@/lib/validation/parse";
@@ -38,31 +39,40 @@ export async function revokeCertificate(
 
 const CRL_VALIDITY_MS = 24 * 3600_000;
 
+/** The next CRL number of a CA: at least now in milliseconds, and always above the last one, across instances. */
+async function nextCrlNumber(where: Prisma.Sql): Promise<{ id: string; crlNumber: number } | undefined> {
+  const [row] = await getDb().$queryRaw<{ id: string; crlNumber: bigint }[]>`
+    UPDATE "CertificateAuthority"
+       SET "crlNumber" = GREATEST("crlNumber" + 1, (extract(epoch from clock_timestamp()) * 1000)::bigint)
+     WHERE ${where}
+    RETURNING id::text AS id, "crlNumber"`;
+  return row && { id: row.id, crlNumber: Number(row.crlNumber) };
+}
+
 /**
- * The Frontdoor's current CRL, signed now. Each one gets the next CRL number from the
- * database (at least the current time in milliseconds), so numbers only ever grow, across
- * instances and restarts.
+ * The Frontdoor's current CRL, signed now, and the root's CRL beside it: servers that check
+ * the whole chain (Node's `crl` option, nginx's ssl_crl) need both, so the PEM form carries
+ * the Frontdoor's CRL first, then the root's. The root revokes nothing today.
  */
 export async function currentCrl(frontdoorId: string): Promise<{ der: Uint8Array; pem: string }> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
-  const db = getDb();
-  const [ca] = await db.$queryRaw<{ id: string; crlNumber: bigint }[]>`
-    UPDATE "CertificateAuthority"
-       SET "crlNumber" = GREATEST("crlNumber" + 1, (extract(epoch from clock_timestamp()) * 1000)::bigint)
-     WHERE "frontdoorId" = ${frontdoorId}::uuid
-    RETURNING id::text AS id, "crlNumber"`;
+  const ca = await nextCrlNumber(Prisma.sql`"frontdoorId" = ${frontdoorId}::uuid`);
   if (!ca) throw new AppError("frontdoor_not_found");
-  const revoked = await db.clientCertificate.findMany({
+  const revoked = await getDb().clientCertificate.findMany({
     where: { frontdoorId, issuerId: ca.id, revokedAt: { not: null } },
     select: { serialNumber: true, revokedAt: true, revocationReason: true },
     orderBy: { revokedAt: "asc" },
   });
   const now = new Date();
-  return buildCrl({
+  const nextUpdate = new Date(now.getTime() + CRL_VALIDITY_MS);
+  const frontdoorCrl = buildCrl({
     issuer: await issuerFor(frontdoorId),
     revoked: revoked.map((r) => ({ serialNumber: r.serialNumber, revokedAt: r.revokedAt!, reason: r.revocationReason })),
-    crlNumber: Number(ca.crlNumber),
+    crlNumber: ca.crlNumber,
     thisUpdate: now,
-    nextUpdate: new Date(now.getTime() + CRL_VALIDITY_MS),
+    nextUpdate,
   });
+  const root = await nextCrlNumber(Prisma.sql`kind = 'root'::"CaKind"`);
+  const rootCrl = buildCrl({ issuer: await rootIssuer(), revoked: [], crlNumber: root!.crlNumber, thisUpdate: now, nextUpdate });
+  return { der: frontdoorCrl.der, pem: frontdoorCrl.pem + rootCrl.pem };
 }
