@@ -5,6 +5,16 @@ import { isAppError } from "@/lib/domain/errors";
 
 export class UsageError extends Error {}
 
+/** A failure with a code, from a command that talks to a server (the server's contract code). */
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export type Output = { json: boolean };
 
 export function print(out: Output, value: unknown, human: () => string): void {
@@ -16,7 +26,7 @@ export function reportError(error: unknown): number {
     process.stderr.write(`certdoor: ${error.message}\nRun \`certdoor help\` for usage.\n`);
     return 2;
   }
-  if (isAppError(error)) {
+  if (isAppError(error) || error instanceof CliError) {
     process.stderr.write(`certdoor: ${error.code}: ${error.message}\n`);
     return 1;
   }

@@ -16,10 +16,20 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${help()}\n`);
     return group ? 0 : 2;
   }
-  const command = commands[`${group} ${action ?? ""}`];
+  const twoWords = commands[`${group} ${action ?? ""}`];
+  const command = twoWords ?? commands[group];
   if (!command) return reportError(new UsageError(`unknown command: ${[group, action].filter(Boolean).join(" ")}`));
+  const args = twoWords ? rest : [action, ...rest].filter((a): a is string => a !== undefined);
 
-  const json = rest.includes("--json");
+  const json = args.includes("--json");
+  if (command.needsDatabase === false) {
+    try {
+      await command.run(args, { json }, cliPrincipal());
+      return 0;
+    } catch (error) {
+      return reportError(error);
+    }
+  }
   const { resolveRuntime } = await import("@/lib/runtime/runtime");
   let stop = async () => {};
   try {
@@ -27,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     stop = runtime.stop;
     const { migrate } = await import("@/lib/db/migrate");
     await migrate(runtime.databaseUrl);
-    await command.run(rest, { json }, cliPrincipal());
+    await command.run(args, { json }, cliPrincipal());
     return 0;
   } catch (error) {
     return reportError(error);

@@ -1,5 +1,6 @@
 import { apiKeyCommands } from "./apikey";
 import { frontdoorCommands } from "./frontdoor";
+import { redeemCommands } from "./redeem";
 import type { Command } from "./shared";
 import { tokenCommands } from "./tokens";
 import { userCommands } from "./user";
@@ -11,4 +12,5 @@ export const commands: Record<string, Command> = {
   ...userCommands,
   ...apiKeyCommands,
   ...tokenCommands,
+  ...redeemCommands,
 };

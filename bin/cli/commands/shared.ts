@@ -7,6 +7,8 @@ import { type Output, UsageError } from "../io";
 
 export type Command = {
   usage: string;
+  /** false for commands that only talk HTTP (redeem): no database is started or joined. */
+  needsDatabase?: boolean;
   run: (args: string[], out: Output, principal: Principal) => Promise<void>;
 };
 

@@ -1,0 +1,44 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { e2eDataDir } from "../../playwright.config";
+
+// Extra app instances on the same database as the server under test: what a deployment
+// with several instances (or a crash) looks like.
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+export type Instance = { url: string; process: ChildProcess; stop: () => Promise<void> };
+
+export async function startInstance(port: number): Promise<Instance> {
+  const config = JSON.parse(readFileSync(path.join(e2eDataDir, "postgres.json"), "utf8"));
+  const child = spawn(process.execPath, [path.join(root, "bin", "server.mjs"), "--port", String(port)], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: `postgresql://${config.user}:${encodeURIComponent(config.password)}@127.0.0.1:${config.port}/${config.database}`,
+      AUTH_SECRET: readFileSync(path.join(e2eDataDir, "auth-secret"), "utf8").trim(),
+      CERTDOOR_MASTER_KEY: readFileSync(path.join(e2eDataDir, "master-key"), "utf8").trim(),
+      PURGE_INTERVAL_MINUTES: "0",
+    },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
