@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { responseSchemas } from "@/lib/openapi/schemas";
+import { listCertificatesQuerySchema, redeemRequestSchema, revokeCertificateSchema } from "@/lib/validation/certificates";
 import { createTokenSchema, listTokensQuerySchema, updateTokenSchema } from "@/lib/validation/tokens";
 
 // The OpenAPI 3.1 document, built from the same zod schemas that validate requests and
@@ -12,6 +13,8 @@ type Json = Record<string, unknown>;
 const requestSchemas = z.registry<{ id: string }>();
 requestSchemas.add(createTokenSchema, { id: "CreateTokenRequest" });
 requestSchemas.add(updateTokenSchema, { id: "UpdateTokenRequest" });
+requestSchemas.add(redeemRequestSchema, { id: "RedeemRequest" });
+requestSchemas.add(revokeCertificateSchema, { id: "RevokeCertificateRequest" });
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect), cross-references as component $refs. */
 function componentSchemas(): Record<string, Json> {
@@ -35,7 +38,9 @@ function problems(...statuses: number[]): Record<string, Json> {
     401: "No or bad bearer credential (`unauthenticated`)",
     403: "The caller's role does not allow this (`forbidden`)",
     404: "Unknown Frontdoor or token, or one the caller may not see",
-    409: "The token is not active, or TCP shares are disabled",
+    409: "The token is not active or was used already, or TCP shares are disabled",
+    410: "The token expired (`token_expired`) or was revoked (`token_revoked`)",
+    429: "Too many unknown tokens from this address (`rate_limited`); see Retry-After",
     413: "Body over 64 KiB (`payload_too_large`)",
   };
   return Object.fromEntries(
@@ -51,6 +56,27 @@ function queryParameters(schema: z.ZodObject): Json[] {
 const frontdoorId = { name: "frontdoorId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const tokenId = { name: "tokenId", in: "path", required: true, schema: { type: "string", example: "token-5b0e5a8e-2f7c-4f43-9d8e-2b1f3c4d5e6f" } };
 const management = [{ apiKey: [] }];
+const certId = { name: "certId", in: "path", required: true, schema: { type: "string", example: "cert-0d4b3c2a-1e2f-4a5b-8c9d-0e1f2a3b4c5d" } };
+
+const curlRedeem = `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \\
+  -keyout key.pem -out req.csr -subj "/CN=build-agent-7"
+curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/client-certificates/token/$TOKEN" \\
+  -H "Content-Type: application/json" \\
+  -d "$(jq -n --arg csr "$(cat req.csr)" '{type: "CSR", value: $csr}')"`;
+
+const redeemOperation = (operationId: string, summary: string, description: string, security: Json[]) => ({
+  tags: ["Redemption"],
+  operationId,
+  summary,
+  description,
+  security,
+  requestBody: { required: true, content: jsonContent("RedeemRequest") },
+  responses: {
+    "201": { description: "The issued client certificate", content: jsonContent("ClientCertificate") },
+    ...problems(400, 401, 404, 409, 410, 413, 429),
+  },
+  "x-codeSamples": [{ lang: "Shell", label: "openssl + curl", source: curlRedeem }],
+});
 
 const curlCreate = `curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/certificate-request-tokens" \\
   -H "Authorization: Bearer $CERTDOOR_API_KEY" \\
@@ -71,11 +97,14 @@ export function buildOpenApiDocument(): Json {
     servers: [{ url: env.PUBLIC_URL }],
     tags: [
       { name: "Tokens", description: "Create, list, change, revoke and purge certificate request tokens" },
+      { name: "Redemption", description: "A token and a CSR become a client certificate. The token is the credential." },
+      { name: "Certificates", description: "Issued client certificates, the CA chain and the CRL" },
       { name: "Service", description: "Health and this document" },
     ],
     components: {
       securitySchemes: {
         apiKey: { type: "http", scheme: "bearer", bearerFormat: "cdk_…", description: "An API key from the console or `certdoor apikey create`" },
+        token: { type: "http", scheme: "bearer", bearerFormat: "crt_…", description: "A certificate request token (single use)" },
       },
       schemas: componentSchemas(),
     },
@@ -145,6 +174,70 @@ export function buildOpenApiDocument(): Json {
           description: "The token can no longer be redeemed; its history stays.",
           security: management,
           responses: { "204": { description: "Revoked" }, ...problems(401, 403, 404, 409) },
+        },
+      },
+      "/frontdoor/{frontdoorId}/client-certificates/token/{token}": {
+        parameters: [frontdoorId, { name: "token", in: "path", required: true, schema: { type: "string", example: "crt_4fJ9kQ2mXr7PzN1bTs3eW8vYc6Ha0LdG" } }],
+        post: redeemOperation("redeemTokenInPath", "Redeem a token with a CSR", "The token in the path, as in the Frontdoor documentation. No other credential.", []),
+      },
+      "/frontdoor/{frontdoorId}/client-certificates/token": {
+        parameters: [frontdoorId],
+        post: redeemOperation("redeemToken", "Redeem a token (sent as Bearer) with a CSR", "The same redemption with the secret kept out of the URL: `Authorization: Bearer crt_…`.", [{ token: [] }]),
+      },
+      "/frontdoor/{frontdoorId}/client-certificates": {
+        parameters: [frontdoorId],
+        get: {
+          tags: ["Certificates"],
+          operationId: "listCertificates",
+          summary: "List client certificates",
+          security: management,
+          parameters: queryParameters(listCertificatesQuerySchema),
+          responses: { "200": { description: "A page of certificates", content: jsonContent("ClientCertificatePage") }, ...problems(400, 401, 404) },
+        },
+      },
+      "/frontdoor/{frontdoorId}/client-certificates/{certId}": {
+        parameters: [frontdoorId, certId],
+        get: {
+          tags: ["Certificates"],
+          operationId: "getCertificate",
+          summary: "Get one client certificate",
+          security: management,
+          responses: { "200": { description: "The certificate", content: jsonContent("ClientCertificate") }, ...problems(401, 404) },
+        },
+        delete: {
+          tags: ["Certificates"],
+          operationId: "revokeCertificate",
+          summary: "Revoke a client certificate",
+          description: "It appears on the Frontdoor's CRL at once. Idempotent; the first reason stands.",
+          security: management,
+          requestBody: { required: false, content: jsonContent("RevokeCertificateRequest") },
+          responses: { "204": { description: "Revoked" }, ...problems(400, 401, 403, 404) },
+        },
+      },
+      "/frontdoor/{frontdoorId}/ca.pem": {
+        parameters: [frontdoorId],
+        get: {
+          tags: ["Certificates"],
+          operationId: "caChain",
+          summary: "The Frontdoor's CA chain (intermediate, then root)",
+          responses: { "200": { description: "PEM", content: { "application/x-pem-file": { schema: { type: "string" } } } }, ...problems(404) },
+        },
+      },
+      "/frontdoor/{frontdoorId}/crl": {
+        parameters: [frontdoorId],
+        get: {
+          tags: ["Certificates"],
+          operationId: "crl",
+          summary: "The Frontdoor's current CRL",
+          description: "DER by default. With `format=pem`, the Frontdoor's CRL followed by the root's, for servers that check the whole chain.",
+          parameters: [{ name: "format", in: "query", required: false, schema: { type: "string", enum: ["der", "pem"] } }],
+          responses: {
+            "200": {
+              description: "The CRL",
+              content: { "application/pkix-crl": { schema: { type: "string", contentEncoding: "binary" } }, "application/x-pem-file": { schema: { type: "string" } } },
+            },
+            ...problems(404),
+          },
         },
       },
       "/api/health": {

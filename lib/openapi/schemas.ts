@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ERROR_STATUS } from "@/lib/domain/errors";
 import type { CreatedToken, Page, TokenView } from "@/lib/domain/tokens";
+import type { CertificateView } from "@/lib/domain/certificates";
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
+import { CERTIFICATE_STATUSES } from "@/lib/validation/certificates";
 
 // Response shapes as zod schemas, for the OpenAPI document. The type assertions at the
 // bottom fail the build if a view object and its documented schema drift apart.
@@ -49,6 +51,40 @@ export const tokenPageSchema = z
   })
   .register(responseSchemas, { id: "TokenPage" });
 
+export const certificateSchema = z
+  .object({
+    id: z.string().meta({ example: "cert-0d4b3c2a-1e2f-4a5b-8c9d-0e1f2a3b4c5d" }),
+    name: z.string().meta({ description: "The token's name" }),
+    frontdoorId: z.uuid(),
+    tokenId: z.string().nullable(),
+    commonName: z.string(),
+    organization: z.string().nullable(),
+    organizationalUnit: z.string().nullable(),
+    serialNumber: z.string().meta({ description: "Lower-case hex", example: "5aff4522a00c2473d92fd869f2144dc4" }),
+    fingerprintSha256: z.string(),
+    keyAlgorithm: z.string().meta({ example: "EC-P256" }),
+    notBefore: timestamp,
+    notAfter: timestamp,
+    status: z.enum(CERTIFICATE_STATUSES),
+    createdAt: timestamp,
+    revokedAt: timestamp.nullable(),
+    revokedBy: z.string().nullable(),
+    revocationReason: z.string().nullable(),
+    certificate: z.string().meta({ description: "The leaf certificate, PEM" }),
+    caCertificates: z.string().meta({ description: "Intermediate, then root, PEM" }),
+  })
+  .register(responseSchemas, { id: "ClientCertificate" });
+
+export const certificatePageSchema = z
+  .object({
+    content: z.array(certificateSchema),
+    totalElements: z.number().int(),
+    totalPages: z.number().int(),
+    page: z.number().int(),
+    size: z.number().int(),
+  })
+  .register(responseSchemas, { id: "ClientCertificatePage" });
+
 export const purgeResultSchema = z.object({ deleted: z.number().int() }).register(responseSchemas, { id: "PurgeResult" });
 export const purgePreviewSchema = z.object({ wouldDelete: z.number().int() }).register(responseSchemas, { id: "PurgePreview" });
 
@@ -72,3 +108,5 @@ const assertSame = <T extends true>() => undefined as unknown as T;
 assertSame<Same<Serialized<TokenView>, z.infer<typeof tokenSchema>>>();
 assertSame<Same<Serialized<CreatedToken>, z.infer<typeof createdTokenSchema>>>();
 assertSame<Same<Serialized<Page<TokenView>>, z.infer<typeof tokenPageSchema>>>();
+assertSame<Same<Serialized<CertificateView>, z.infer<typeof certificateSchema>>>();
+assertSame<Same<Serialized<Page<CertificateView>>, z.infer<typeof certificatePageSchema>>>();

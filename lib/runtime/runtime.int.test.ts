@@ -6,6 +6,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { dataPaths, ensureDataDir, readOrCreateSecret } from "@/lib/runtime/data-dir";
 import { startEmbeddedPostgres } from "@/lib/runtime/embedded-postgres";
+import { makeFrontdoor } from "@/lib/testing/fixtures";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -55,6 +56,26 @@ describe("embedded PostgreSQL default", () => {
 });
 
 describe("launcher configuration checks", () => {
+  it("stops the start with a clear message when CERTDOOR_MASTER_KEY cannot open the stored CA keys", async () => {
+    await makeFrontdoor(); // creates the root and an issuing CA under this file's master key
+    const result = spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "start.mjs")], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "production",
+        DATABASE_URL: process.env.DATABASE_URL!,
+        AUTH_SECRET: "x".repeat(32),
+        CERTDOOR_MASTER_KEY: Buffer.alloc(32, 7).toString("base64"),
+        CERTDOOR_DATA_DIR: path.join(os.tmpdir(), "certdoor-unused"),
+      } as NodeJS.ProcessEnv,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("CERTDOOR_MASTER_KEY does not decrypt the CA keys in this database");
+    expect(result.stdout).not.toContain("Certdoor is running");
+  });
+
   for (const missing of ["AUTH_SECRET", "CERTDOOR_MASTER_KEY"]) {
     it(`stops a production start on an external database without ${missing}, naming it`, () => {
       const env: Record<string, string> = {

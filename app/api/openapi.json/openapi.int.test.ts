@@ -18,6 +18,12 @@ describe("GET /api/openapi.json", () => {
       expect.arrayContaining([
         "/frontdoor/{frontdoorId}/certificate-request-tokens",
         "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}",
+        "/frontdoor/{frontdoorId}/client-certificates/token/{token}",
+        "/frontdoor/{frontdoorId}/client-certificates/token",
+        "/frontdoor/{frontdoorId}/client-certificates",
+        "/frontdoor/{frontdoorId}/client-certificates/{certId}",
+        "/frontdoor/{frontdoorId}/ca.pem",
+        "/frontdoor/{frontdoorId}/crl",
         "/api/health",
         "/api/openapi.json",
       ]),
