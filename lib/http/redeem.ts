@@ -7,22 +7,29 @@ import { json } from "@/lib/http/handler";
 import { problemResponse } from "@/lib/http/problem";
 import { tokenGuessLimiter } from "@/lib/http/rate-limit";
 
-// The two redemption doors (token in the path, or in a Bearer header) share this: the
-// guess limiter per client address, the body, and the 201 with the certificate.
+// The doors where a token secret is the credential (both redemption paths and the page's
+// preview) share the guess limiter: an address that keeps presenting unknown tokens waits.
 
-export async function redeemResponse(request: Request, frontdoorId: string, secret: string | null): Promise<Response> {
-  const context = requestContextFrom(request.headers);
-  const key = context.ip ?? "unknown";
+export async function withTokenGuessLimit(request: Request, handle: () => Promise<Response>): Promise<Response> {
+  const key = requestContextFrom(request.headers).ip ?? "unknown";
   const wait = tokenGuessLimiter.retryAfter(key);
   if (wait > 0) {
     return problemResponse("rate_limited", `Too many attempts with unknown tokens. Wait ${wait} seconds.`, { headers: { "Retry-After": String(wait) } });
   }
   try {
-    if (!secret) throw new AppError("unauthenticated", "Send the token: POST …/client-certificates/token/{token}, or Authorization: Bearer crt_….");
-    const certificate = await redeemToken({ frontdoorId, secret, body: await readJson(request), context });
-    return json(certificate, 201, { Location: `/frontdoor/${frontdoorId}/client-certificates/${certificate.id}` });
+    return await handle();
   } catch (error) {
     if (isAppError(error) && error.code === "token_not_found") tokenGuessLimiter.hit(key);
     throw error;
   }
+}
+
+/** Redemption: the body, the domain call, the 201 with the certificate. */
+export function redeemResponse(request: Request, frontdoorId: string, secret: string | null): Promise<Response> {
+  return withTokenGuessLimit(request, async () => {
+    if (!secret) throw new AppError("unauthenticated", "Send the token: POST …/client-certificates/token/{token}, or Authorization: Bearer crt_….");
+    const context = requestContextFrom(request.headers);
+    const certificate = await redeemToken({ frontdoorId, secret, body: await readJson(request), context });
+    return json(certificate, 201, { Location: `/frontdoor/${frontdoorId}/client-certificates/${certificate.id}` });
+  });
 }

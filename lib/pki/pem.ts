@@ -1,8 +1,14 @@
-// PEM in and out. Parsing tolerates what people paste: surrounding whitespace, CRLF,
-// indentation, trailing text after the block.
+// PEM in and out, in Node and in the browser alike (atob/btoa, no Buffer). Parsing
+// tolerates what people paste: surrounding whitespace, CRLF, indentation, trailing text.
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
 
 export function toPem(der: ArrayBuffer | Uint8Array, label: string): string {
-  const base64 = Buffer.from(der instanceof Uint8Array ? der : new Uint8Array(der)).toString("base64");
+  const base64 = toBase64(der instanceof Uint8Array ? der : new Uint8Array(der));
   const lines = base64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
 }
@@ -15,8 +21,11 @@ export function fromPem(text: string, labels: string[]): Uint8Array | null {
     const match = new RegExp(`-----BEGIN ${escaped}-----([\\s\\S]*?)-----END ${escaped}-----`).exec(normalized);
     if (!match) continue;
     const body = match[1]!.replace(/\s+/g, "");
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return null;
-    return new Uint8Array(Buffer.from(body, "base64"));
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) return null;
+    const binary = atob(body);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
   }
   return null;
 }

@@ -3,3 +3,4 @@ export { findTokenBySecret, redeemToken, redemptionBlocker } from "@/lib/domain/
 export { getCertificate, listCertificates } from "@/lib/domain/certificates/read";
 export { currentCrl, revokeCertificate } from "@/lib/domain/certificates/revoke";
 export type { CertificateView } from "@/lib/domain/certificates/view";
+export { type RedemptionPreview, previewRedemption } from "@/lib/domain/certificates/preview";
