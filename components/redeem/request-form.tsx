@@ -14,14 +14,16 @@ const KEY_OPTIONS: { value: KeyChoice; label: string; hint: string }[] = [
 
 type Props = {
   isBusy: boolean;
+  /** False outside a secure context, where browsers refuse to generate keys. */
+  canGenerate: boolean;
   onGenerate: (choice: KeyChoice) => void;
   onSubmitCsr: (csrPem: string) => void;
 };
 
 /** Either make a key here (the default) or bring a CSR made elsewhere. */
-export function RequestForm({ isBusy, onGenerate, onSubmitCsr }: Props) {
+export function RequestForm({ isBusy, canGenerate, onGenerate, onSubmitCsr }: Props) {
   const [choice, setChoice] = useState<KeyChoice>("ec-p256");
-  const [mode, setMode] = useState<"generate" | "csr">("generate");
+  const [mode, setMode] = useState<"generate" | "csr">(canGenerate ? "generate" : "csr");
   const [csr, setCsr] = useState("");
 
   async function readFile(file: File | undefined) {
@@ -35,7 +37,7 @@ export function RequestForm({ isBusy, onGenerate, onSubmitCsr }: Props) {
       </h2>
       <div role="radiogroup" aria-label="How to make the key" className="flex flex-wrap gap-4 text-sm">
         <label className="flex items-center gap-2">
-          <input type="radio" name="mode" checked={mode === "generate"} onChange={() => setMode("generate")} className="size-4" />
+          <input type="radio" name="mode" checked={mode === "generate"} onChange={() => setMode("generate")} disabled={!canGenerate} className="size-4" />
           Generate a key in this browser
         </label>
         <label className="flex items-center gap-2">
@@ -44,7 +46,7 @@ export function RequestForm({ isBusy, onGenerate, onSubmitCsr }: Props) {
         </label>
       </div>
 
-      {mode === "generate" ? (
+      {mode === "generate" && canGenerate ? (
         <form
           onSubmit={(e) => {
             e.preventDefault();
