@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REVOCATION_REASONS } from "@/lib/pki/crl";
+import { pageQuerySchema, statusFilter } from "@/lib/validation/paging";
 
 export const redeemRequestSchema = z.object({
   type: z.string().meta({ description: "Only CSR is supported", example: "CSR" }),
@@ -12,23 +13,7 @@ export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
 export const CERTIFICATE_SORT_FIELDS = ["createdAt", "notAfter", "commonName", "serialNumber"] as const;
 
-export const listCertificatesQuerySchema = z.object({
-  page: z.coerce.number().int().min(0).default(0),
-  size: z.coerce.number().int().min(1).max(100).default(20),
-  sort: z
-    .string()
-    .default("createdAt,desc")
-    .transform((v, ctx) => {
-      const [field, direction = "asc"] = v.split(",").map((s) => s.trim());
-      if (!CERTIFICATE_SORT_FIELDS.includes(field as never) || !["asc", "desc"].includes(direction.toLowerCase())) {
-        ctx.addIssue({ code: "custom", message: `Use field,direction with field one of ${CERTIFICATE_SORT_FIELDS.join(", ")}` });
-        return z.NEVER;
-      }
-      return { field: field as (typeof CERTIFICATE_SORT_FIELDS)[number], direction: direction.toLowerCase() as "asc" | "desc" };
-    }),
-  status: z.enum(CERTIFICATE_STATUSES).optional().or(z.literal("").transform(() => undefined)),
-  q: z.string().trim().max(128).optional(),
-});
+export const listCertificatesQuerySchema = pageQuerySchema(CERTIFICATE_SORT_FIELDS).extend({ status: statusFilter(CERTIFICATE_STATUSES) });
 export type ListCertificatesQuery = z.input<typeof listCertificatesQuerySchema>;
 
 export const revokeCertificateSchema = z

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
 import { parseDurationMs } from "@/lib/validation/duration";
+import { pageQuerySchema, statusFilter } from "@/lib/validation/paging";
 
 // One set of schemas for the console form, the server actions, the REST handlers, the CLI
 // and the OpenAPI document.
@@ -61,23 +62,7 @@ export type UpdateTokenInput = z.input<typeof updateTokenSchema>;
 
 export const TOKEN_SORT_FIELDS = ["createdAt", "expiresAt", "name", "redeemedAt", "commonName"] as const;
 
-export const listTokensQuerySchema = z.object({
-  page: z.coerce.number().int().min(0).default(0),
-  size: z.coerce.number().int().min(1).max(100).default(20),
-  sort: z
-    .string()
-    .default("createdAt,desc")
-    .transform((v, ctx) => {
-      const [field, direction = "asc"] = v.split(",").map((s) => s.trim());
-      if (!TOKEN_SORT_FIELDS.includes(field as (typeof TOKEN_SORT_FIELDS)[number]) || !["asc", "desc"].includes(direction.toLowerCase())) {
-        ctx.addIssue({ code: "custom", message: `Use field,direction with field one of ${TOKEN_SORT_FIELDS.join(", ")}` });
-        return z.NEVER;
-      }
-      return { field: field as (typeof TOKEN_SORT_FIELDS)[number], direction: direction.toLowerCase() as "asc" | "desc" };
-    }),
-  status: z.enum(TOKEN_STATUSES).optional().or(z.literal("").transform(() => undefined)),
-  q: z.string().trim().max(128).optional(),
-});
+export const listTokensQuerySchema = pageQuerySchema(TOKEN_SORT_FIELDS).extend({ status: statusFilter(TOKEN_STATUSES) });
 export type ListTokensQuery = z.input<typeof listTokensQuerySchema>;
 
 export const retentionSchema = z

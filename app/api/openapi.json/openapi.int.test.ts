@@ -44,7 +44,7 @@ describe("GET /api/openapi.json", () => {
     expect(create.properties.validDays).toMatchObject({ minimum: 1, maximum: 825, default: 365 });
     expect(create.properties.expiresAt).toMatchObject({ format: "date-time" });
     const list = document.paths["/frontdoor/{frontdoorId}/certificate-request-tokens"].get.parameters;
-    expect(list.map((p: { name: string }) => p.name)).toEqual(["page", "size", "sort", "status", "q"]);
+    expect(list.map((p: { name: string }) => p.name)).toEqual(["page", "size", "sort", "q", "status"]);
     expect(list.find((p: { name: string }) => p.name === "size").schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
     expect(document.components.schemas.CreatedToken.required).toEqual(expect.arrayContaining(["token", "redemptionUrl", "id", "expiresAt"]));
   });

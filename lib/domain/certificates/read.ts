@@ -4,9 +4,9 @@ import { certificateViewSelect, type CertificateView, toCertificateView } from "
 import { AppError } from "@/lib/domain/errors";
 import type { Principal } from "@/lib/domain/principal";
 import { frontdoorFor } from "@/lib/domain/scope";
-import type { Page } from "@/lib/domain/tokens";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type CertificateStatus, type ListCertificatesQuery, listCertificatesQuerySchema } from "@/lib/validation/certificates";
+import { type Page, pageOf } from "@/lib/validation/paging";
 import { parseInput } from "@/lib/validation/parse";
 
 function statusWhere(status: CertificateStatus, now: Date): Prisma.ClientCertificateWhereInput {
@@ -59,11 +59,5 @@ export async function listCertificates(principal: Principal, frontdoorId: string
     }),
     caChainPem(frontdoor.id),
   ]);
-  return {
-    content: rows.map((row) => toCertificateView(row, chain, now)),
-    totalElements,
-    totalPages: Math.ceil(totalElements / query.size),
-    page: query.page,
-    size: query.size,
-  };
+  return pageOf(rows.map((row) => toCertificateView(row, chain, now)), totalElements, query);
 }

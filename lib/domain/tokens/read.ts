@@ -5,10 +5,10 @@ import { frontdoorFor } from "@/lib/domain/scope";
 import { statusWhere } from "@/lib/domain/tokens/status";
 import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { type Page, pageOf } from "@/lib/validation/paging";
 import { parseInput } from "@/lib/validation/parse";
 import { type ListTokensQuery, listTokensQuerySchema } from "@/lib/validation/tokens";
 
-export type Page<T> = { content: T[]; totalElements: number; totalPages: number; page: number; size: number };
 
 /** One token of a Frontdoor. */
 export async function getToken(principal: Principal, frontdoorId: string, tokenId: string): Promise<TokenView> {
@@ -48,11 +48,5 @@ export async function listTokens(principal: Principal, frontdoorId: string, raw:
     db.certificateRequestToken.count({ where }),
     db.certificateRequestToken.findMany({ where, orderBy, skip: query.page * query.size, take: query.size, select: tokenViewSelect }),
   ]);
-  return {
-    content: rows.map((row) => toTokenView(row, now)),
-    totalElements,
-    totalPages: Math.ceil(totalElements / query.size),
-    page: query.page,
-    size: query.size,
-  };
+  return pageOf(rows.map((row) => toTokenView(row, now)), totalElements, query);
 }
