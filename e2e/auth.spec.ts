@@ -16,7 +16,8 @@ test.describe("signing in", () => {
     await signIn(page, e2eAdmin.email, e2eAdmin.password);
     await expect(page.getByTestId("current-user")).toHaveText(e2eAdmin.email);
     await expect(page.getByTestId("current-role")).toHaveText("admin");
-    await expect(page.getByRole("heading", { name: "default" })).toBeVisible();
+    await expect(page.getByLabel("Frontdoor").getByRole("option", { name: "default" })).toHaveCount(1);
+    await expect(page.getByTestId("stat-active")).toBeVisible();
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login$/);

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { NavLinks } from "@/components/console/nav-links";
+import { QueryProvider } from "@/components/providers/query-provider";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { signOutAction } from "./actions";
@@ -29,7 +30,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           </form>
         </div>
       </aside>
-      <main className="flex-1 p-4 md:p-8">{children}</main>
+      <main className="min-w-0 flex-1 p-4 md:p-8">
+        <QueryProvider>{children}</QueryProvider>
+      </main>
     </div>
   );
 }

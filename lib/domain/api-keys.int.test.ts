@@ -39,5 +39,11 @@ describe("API keys", () => {
     expect(await authenticateApiKey(forOther.key)).toBeNull();
     expect(await authenticateApiKey("cdk_thisisnotakeythisisnotakey")).toBeNull();
     expect(await authenticateApiKey("not even the shape")).toBeNull();
+
+    const auditor = await makeUser("auditor");
+    await expect(createApiKey(auditor.principal, { name: "mine" })).rejects.toMatchObject({ code: "forbidden" });
+    const forAuditor = await createApiKey(admin.principal, { name: "read-only export", ownerEmail: auditor.email });
+    await expect(revokeApiKey(auditor.principal, forAuditor.id)).rejects.toMatchObject({ code: "forbidden" });
+    expect((await authenticateApiKey(forAuditor.key))?.role).toBe("auditor");
   });
 });

@@ -45,6 +45,7 @@ async function ownerFor(principal: Principal, ownerEmail: string | undefined): P
     return owner;
   }
   if (principal.kind !== "user") throw new AppError("validation_failed", "Name the key's owner (ownerEmail).");
+  if (principal.role === "auditor") throw new AppError("forbidden", "Auditors change nothing; an administrator can create a key for you.");
   if (ownerEmail && ownerEmail !== principal.email) throw new AppError("forbidden", "Only administrators create keys for other users.");
   return { id: principal.userId, email: principal.email };
 }
@@ -88,6 +89,7 @@ export async function revokeApiKey(principal: Principal, apiKeyId: string): Prom
     const key = await tx.apiKey.findUnique({ where: { id: apiKeyId }, select: { ownerId: true, revokedAt: true } });
     const isOwner = principal.kind === "user" && key?.ownerId === principal.userId;
     if (!key || !(isOwner || principal.kind === "system" || canAdminister(principal))) throw new AppError("api_key_not_found");
+    if (principal.kind === "user" && principal.role === "auditor") throw new AppError("forbidden", "Auditors change nothing.");
     if (!key.revokedAt) {
       await tx.apiKey.update({ where: { id: apiKeyId }, data: { revokedAt: new Date() } });
       await recordAudit(tx, principal, { action: "api_key.revoked", targetKind: "api_key", targetId: apiKeyId });

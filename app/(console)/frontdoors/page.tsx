@@ -5,6 +5,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { listFrontdoors } from "@/lib/domain/frontdoors";
 import { canAdminister } from "@/lib/domain/permissions";
+import { listUsers } from "@/lib/domain/users";
 import { CreateFrontdoorForm } from "./create-frontdoor-form";
 import { TcpSharesSwitch } from "./tcp-shares-switch";
 
@@ -14,11 +15,19 @@ export default async function FrontdoorsPage() {
   const user = await requireUser();
   const frontdoors = await listFrontdoors(user);
   const isAdmin = canAdminister(user);
+  // Members are operators; admins and auditors see every Frontdoor anyway.
+  const members = new Map<string, string[]>();
+  if (isAdmin) {
+    for (const u of await listUsers(user)) {
+      if (u.role !== "operator") continue;
+      for (const f of u.frontdoors) members.set(f.id, [...(members.get(f.id) ?? []), u.email]);
+    }
+  }
   return (
     <>
       <PageHeader
         title="Frontdoors"
-        description="Each Frontdoor is one gateway with its own issuing CA. Tokens can only be created and redeemed where TCP shares are on."
+        description="Each Frontdoor is one gateway with its own issuing CA. Tokens can only be created and redeemed where TCP shares are on. Operators are assigned under Settings → Users."
       />
       {isAdmin ? (
         <Card className="mb-6">
@@ -34,7 +43,8 @@ export default async function FrontdoorsPage() {
               <Th>Name</Th>
               <Th>ID</Th>
               <Th>TCP shares</Th>
-              <Th>Members</Th>
+              <Th>{isAdmin ? "Operators" : "Members"}</Th>
+              <Th>CA</Th>
               <Th>Created</Th>
             </tr>
           </thead>
@@ -49,7 +59,12 @@ export default async function FrontdoorsPage() {
                     <Badge tone={f.tcpSharesEnabled ? "green" : "amber"}>{f.tcpSharesEnabled ? "enabled" : "disabled"}</Badge>
                   </div>
                 </Td>
-                <Td>{f.memberCount}</Td>
+                <Td className="text-xs">{isAdmin ? (members.get(f.id)?.join(", ") ?? "none") : f.memberCount}</Td>
+                <Td>
+                  <a className="text-sm underline" href={`/frontdoor/${f.id}/ca.pem`} download={`${f.name}-ca.pem`}>
+                    CA chain
+                  </a>
+                </Td>
                 <Td>{f.createdAt.toISOString().slice(0, 10)}</Td>
               </tr>
             ))}

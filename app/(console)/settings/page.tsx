@@ -21,8 +21,10 @@ export default async function SettingsPage() {
           </Card>
         ) : null}
         <Card>
-          <h2 className="font-semibold">API keys</h2>
-          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Bearer keys for automation arrive with the REST API.</p>
+          <h2 className="font-semibold">
+            <Link href="/settings/api-keys" className="hover:underline">API keys</Link>
+          </h2>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Bearer keys for automation: create (shown once), see when each was last used, revoke.</p>
         </Card>
       </div>
     </>

@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db";
 import { caChainPem } from "@/lib/domain/ca";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError } from "@/lib/domain/errors";
+import { canReadFrontdoor } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
 import { frontdoorFor } from "@/lib/domain/scope";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -26,6 +27,13 @@ export async function getCertificate(principal: Principal, frontdoorId: string, 
   const row = await getDb().clientCertificate.findFirst({ where: { id: certificateId, frontdoorId: frontdoor.id }, select: certificateViewSelect });
   if (!row) throw new AppError("certificate_not_found", `No certificate ${certificateId} on this Frontdoor.`);
   return toCertificateView(row, await caChainPem(frontdoor.id));
+}
+
+/** A certificate by id alone (console links); ones on Frontdoors the caller may not see are not found. */
+export async function findCertificate(principal: Principal, certificateId: string): Promise<CertificateView> {
+  const row = await getDb().clientCertificate.findUnique({ where: { id: certificateId }, select: { frontdoorId: true } });
+  if (!row || !canReadFrontdoor(principal, row.frontdoorId)) throw new AppError("certificate_not_found", `No certificate ${certificateId}.`);
+  return getCertificate(principal, row.frontdoorId, certificateId);
 }
 
 /** A page of a Frontdoor's certificates, filtered by status and searched by CN/O/OU/serial. */

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/domain/errors";
+import { canReadFrontdoor } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
 import { frontdoorFor } from "@/lib/domain/scope";
 import { statusWhere } from "@/lib/domain/tokens/status";
@@ -19,6 +20,13 @@ export async function getToken(principal: Principal, frontdoorId: string, tokenI
   });
   if (!row) throw new AppError("token_not_found", `No token ${tokenId} on this Frontdoor.`);
   return toTokenView(row);
+}
+
+/** A token by id alone (console links); tokens of Frontdoors the caller may not see are not found. */
+export async function findToken(principal: Principal, tokenId: string): Promise<TokenView> {
+  const row = await getDb().certificateRequestToken.findUnique({ where: { id: tokenId }, select: { frontdoorId: true } });
+  if (!row || !canReadFrontdoor(principal, row.frontdoorId)) throw new AppError("token_not_found", `No token ${tokenId}.`);
+  return getToken(principal, row.frontdoorId, tokenId);
 }
 
 /** A page of a Frontdoor's tokens: status filter, search over name/CN/O/OU, sorting. */

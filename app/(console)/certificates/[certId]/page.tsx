@@ -1,0 +1,67 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { StatusBadge } from "@/components/console/status-badge";
+import { Card, PageHeader } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { requireUser } from "@/lib/auth/session";
+import { type CertificateView, findCertificate } from "@/lib/domain/certificates";
+import { isAppError } from "@/lib/domain/errors";
+import { canOperateFrontdoor } from "@/lib/domain/permissions";
+import { RevokeCertificate } from "./revoke-certificate";
+
+export const metadata: Metadata = { title: "Certificate" };
+
+function Item({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-3 gap-2 py-2">
+      <dt className="text-sm text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd className="col-span-2 break-words text-sm">{children ?? "—"}</dd>
+    </div>
+  );
+}
+
+export default async function CertificatePage({ params }: { params: Promise<{ certId: string }> }) {
+  const user = await requireUser();
+  const { certId } = await params;
+  let c: CertificateView;
+  try {
+    c = await findCertificate(user, decodeURIComponent(certId));
+  } catch (error) {
+    if (isAppError(error)) notFound();
+    throw error;
+  }
+  const pemHref = `data:application/x-pem-file;charset=utf-8,${encodeURIComponent(c.certificate)}`;
+  return (
+    <>
+      <PageHeader title={c.commonName} description={<span className="font-mono text-xs">{c.id}</span>} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <dl className="divide-y divide-zinc-200 dark:divide-zinc-800">
+            <Item label="Status"><span data-testid="certificate-status"><StatusBadge status={c.status} /></span></Item>
+            <Item label="Subject">{["CN=" + c.commonName, c.organizationalUnit && "OU=" + c.organizationalUnit, c.organization && "O=" + c.organization].filter(Boolean).join(", ")}</Item>
+            <Item label="Serial"><span className="font-mono">{c.serialNumber}</span></Item>
+            <Item label="SHA-256"><span className="font-mono text-xs">{c.fingerprintSha256}</span></Item>
+            <Item label="Key">{c.keyAlgorithm}</Item>
+            <Item label="Valid">{c.notBefore.toISOString()} – {c.notAfter.toISOString()}</Item>
+            <Item label="From token">{c.tokenId ? <Link className="underline" href={`/tokens/${c.tokenId}`}>{c.name}</Link> : c.name}</Item>
+            {c.revokedAt ? <Item label="Revoked">{c.revokedAt.toISOString()} ({c.revocationReason}) by {c.revokedBy ?? "the system"}</Item> : null}
+          </dl>
+          {c.status !== "revoked" && canOperateFrontdoor(user, c.frontdoorId) ? (
+            <div className="mt-4">
+              <RevokeCertificate frontdoorId={c.frontdoorId} certificateId={c.id} commonName={c.commonName} />
+            </div>
+          ) : null}
+        </Card>
+        <Card>
+          <h2 className="mb-2 font-semibold">Certificate (PEM)</h2>
+          <pre className="max-h-80 overflow-auto rounded bg-zinc-900 p-3 text-xs text-zinc-100"><code>{c.certificate}</code></pre>
+          <div className="mt-3 flex gap-2">
+            <CopyButton text={c.certificate} label="Copy PEM" />
+            <a className="inline-flex items-center rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium dark:border-zinc-700" href={pemHref} download={`${c.commonName}.pem`}>Download</a>
+          </div>
+        </Card>
+      </div>
+    </>
+  );
+}

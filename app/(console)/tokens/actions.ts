@@ -1,0 +1,44 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { runAction } from "@/lib/action";
+import { countPurgeableTokens, createToken, purgeTokens, revokeToken, updateToken } from "@/lib/domain/tokens";
+import { env } from "@/lib/env";
+import type { CreateTokenInput } from "@/lib/validation/tokens";
+import { retentionSchema } from "@/lib/validation/tokens";
+
+// The console's token mutations: each one authenticates and calls the same domain
+// function as the REST API.
+
+const retention = () => retentionSchema.parse(env.TOKEN_RETENTION);
+
+export async function createTokenAction(frontdoorId: string, input: CreateTokenInput) {
+  const result = await runAction((p) => createToken(p, String(frontdoorId), input));
+  if (result.ok) revalidatePath("/");
+  return result;
+}
+
+export async function revokeTokensAction(frontdoorId: string, tokenIds: string[]) {
+  return runAction(async (p) => {
+    const revoked: string[] = [];
+    for (const id of tokenIds.slice(0, 500)) revoked.push((await revokeToken(p, String(frontdoorId), String(id))).id);
+    return { revoked };
+  });
+}
+
+export async function expireTokenAction(frontdoorId: string, tokenId: string) {
+  return runAction((p) => updateToken(p, String(frontdoorId), String(tokenId), { expiresAt: new Date().toISOString() }));
+}
+
+export async function extendTokenAction(frontdoorId: string, tokenId: string, hours: number) {
+  const until = new Date(Date.now() + Math.min(Math.max(Number(hours), 1), 30 * 24) * 3_600_000);
+  return runAction((p) => updateToken(p, String(frontdoorId), String(tokenId), { expiresAt: until.toISOString() }));
+}
+
+export async function previewPurgeAction(frontdoorId: string) {
+  return runAction(async (p) => ({ count: await countPurgeableTokens(p, { frontdoorId: String(frontdoorId), retentionMs: retention() }), retention: env.TOKEN_RETENTION }));
+}
+
+export async function purgeTokensAction(frontdoorId: string) {
+  return runAction((p) => purgeTokens(p, { frontdoorId: String(frontdoorId), retentionMs: retention() }));
+}

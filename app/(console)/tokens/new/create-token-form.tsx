@@ -1,0 +1,105 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { Field, Input, Select } from "@/components/ui/field";
+import { fieldErrorMap } from "@/lib/validation/field-errors";
+import { createTokenSchema } from "@/lib/validation/tokens";
+import { createTokenAction } from "../actions";
+import { CreatedTokenPanel } from "./created-token-panel";
+
+const EXPIRY = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 - 60_000 } as const;
+type Expiry = keyof typeof EXPIRY | "custom";
+
+type Created = { token: string; redemptionUrl: string; commonName: string | null };
+
+export function CreateTokenForm({ frontdoorId, frontdoorName, origin }: { frontdoorId: string; frontdoorName: string; origin: string }) {
+  const [values, setValues] = useState({ name: "", commonName: "", organization: "", organizationalUnit: "", validDays: "365" });
+  const [expiry, setExpiry] = useState<Expiry>("24h");
+  const [customExpiry, setCustomExpiry] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [created, setCreated] = useState<Created | null>(null);
+  const [isPending, startTransition] = useTransition();
+  const router = useRouter();
+
+  const set = (key: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [key]: e.target.value }));
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const expiresAt = expiry === "custom" ? (customExpiry ? new Date(customExpiry).toISOString() : "") : new Date(Date.now() + EXPIRY[expiry]).toISOString();
+    const input = { ...values, validDays: Number(values.validDays), expiresAt: expiresAt || undefined };
+    // The same schema the server applies, for errors beside the fields before a round trip.
+    const local = createTokenSchema.safeParse(input);
+    if (!local.success) {
+      setErrors(fieldErrorMap(local.error));
+      return;
+    }
+    startTransition(async () => {
+      const result = await createTokenAction(frontdoorId, input);
+      if (!result.ok) {
+        setErrors(result.fieldErrors ?? { name: result.message });
+        toast.error(result.message);
+        return;
+      }
+      setErrors({});
+      setCreated({ token: result.data.token, redemptionUrl: result.data.redemptionUrl, commonName: result.data.commonName });
+      toast.success(`Token ${result.data.name} created`);
+    });
+  }
+
+  if (created) {
+    return (
+      <CreatedTokenPanel
+        {...created}
+        frontdoorId={frontdoorId}
+        origin={origin}
+        onClose={() => {
+          setCreated(null);
+          router.push(`/tokens?frontdoor=${frontdoorId}`);
+        }}
+      />
+    );
+  }
+
+  return (
+    <form onSubmit={submit} className="max-w-2xl space-y-5" aria-label="Create a token" noValidate>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">On Frontdoor <strong>{frontdoorName}</strong>. Fields left blank are taken from the holder's request.</p>
+      <Field id="name" label="Name" error={errors.name} hint="Who or what it is for, e.g. “Build agent 7”.">
+        <Input id="name" value={values.name} onChange={set("name")} error={errors.name} required maxLength={128} />
+      </Field>
+      <div className="grid gap-4 sm:grid-cols-3">
+        <Field id="commonName" label="Common name (CN)" error={errors.commonName}>
+          <Input id="commonName" value={values.commonName} onChange={set("commonName")} error={errors.commonName} maxLength={64} />
+        </Field>
+        <Field id="organization" label="Organization (O)" error={errors.organization}>
+          <Input id="organization" value={values.organization} onChange={set("organization")} error={errors.organization} maxLength={64} />
+        </Field>
+        <Field id="organizationalUnit" label="Organizational unit (OU)" error={errors.organizationalUnit}>
+          <Input id="organizationalUnit" value={values.organizationalUnit} onChange={set("organizationalUnit")} error={errors.organizationalUnit} maxLength={64} />
+        </Field>
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field id="expiry" label="Token expires in" error={errors.expiresAt}>
+          <Select id="expiry" value={expiry} onChange={(e) => setExpiry(e.target.value as Expiry)}>
+            <option value="1h">1 hour</option>
+            <option value="24h">24 hours</option>
+            <option value="7d">7 days</option>
+            <option value="30d">30 days</option>
+            <option value="custom">Custom date…</option>
+          </Select>
+        </Field>
+        {expiry === "custom" ? (
+          <Field id="customExpiry" label="Expires at (your time zone)" error={errors.expiresAt}>
+            <Input id="customExpiry" type="datetime-local" value={customExpiry} onChange={(e) => setCustomExpiry(e.target.value)} error={errors.expiresAt} />
+          </Field>
+        ) : null}
+      </div>
+      <Field id="validDays" label="Certificate validity (days)" error={errors.validDays} hint="1 to 825; 365 by default.">
+        <Input id="validDays" type="number" min={1} max={825} value={values.validDays} onChange={set("validDays")} error={errors.validDays} className="w-32" />
+      </Field>
+      <Button type="submit" disabled={isPending}>{isPending ? "Creating…" : "Create token"}</Button>
+    </form>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+
+import QRCode from "qrcode";
+import { useEffect, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
+
+type Props = { token: string; redemptionUrl: string; frontdoorId: string; commonName: string | null; origin: string; onClose: () => void };
+
+/** The secret, shown this once: link, copy buttons, a QR code, and the commands for systems. */
+export function CreatedTokenPanel({ token, redemptionUrl, frontdoorId, commonName, origin, onClose }: Props) {
+  const [qr, setQr] = useState<string>();
+  useEffect(() => {
+    // Made in the browser: the link (and its secret) is not sent anywhere to draw it.
+    void QRCode.toString(redemptionUrl, { type: "svg", margin: 1, errorCorrectionLevel: "M" }).then(setQr);
+  }, [redemptionUrl]);
+
+  const commands = `# on the system that needs the certificate
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \\
+  -keyout key.pem -out req.csr -subj "/CN=${commonName ?? "my-client"}"
+curl -s -X POST "${origin}/frontdoor/${frontdoorId}/client-certificates/token" \\
+  -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" \\
+  -d "$(jq -n --arg csr "$(cat req.csr)" '{type: "CSR", value: $csr}')" | jq -r .certificate > cert.pem`;
+
+  return (
+    <section aria-labelledby="created-heading" className="space-y-5 rounded-lg border border-green-300 bg-green-50 p-5 dark:border-green-800 dark:bg-green-950/40">
+      <div>
+        <h2 id="created-heading" className="text-lg font-semibold">Token created</h2>
+        <p className="mt-1 text-sm">
+          Copy the link or the token now. <strong>This is the only time it is shown</strong>: Certdoor keeps only a hash, and once you
+          close this panel the secret is gone for good.
+        </p>
+      </div>
+      <div className="grid gap-5 md:grid-cols-[1fr_auto]">
+        <div className="min-w-0 space-y-4">
+          <div className="space-y-1">
+            <p className="text-sm font-medium">Redemption link (for people)</p>
+            <code data-testid="redemption-link" className="block break-all rounded bg-white p-2 text-xs dark:bg-zinc-900">{redemptionUrl}</code>
+            <CopyButton text={redemptionUrl} label="Copy link" />
+          </div>
+          <div className="space-y-1">
+            <p className="text-sm font-medium">Token (for systems)</p>
+            <code data-testid="token-secret" className="block break-all rounded bg-white p-2 text-xs dark:bg-zinc-900">{token}</code>
+            <CopyButton text={token} label="Copy token" />
+          </div>
+        </div>
+        {qr ? (
+          <div className="w-44 rounded bg-white p-2" aria-label="QR code of the redemption link" role="img" dangerouslySetInnerHTML={{ __html: qr }} />
+        ) : null}
+      </div>
+      <div className="space-y-1">
+        <p className="text-sm font-medium">With openssl and curl</p>
+        <pre className="overflow-x-auto rounded bg-zinc-900 p-3 text-xs text-zinc-100"><code>{commands}</code></pre>
+        <CopyButton text={commands} label="Copy commands" />
+      </div>
+      <Button onClick={onClose}>I have saved it — close</Button>
+    </section>
+  );
+}
