@@ -58,17 +58,17 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <Card>
           <h2 className="mb-3 font-semibold">Recent activity</h2>
           {events.length === 0 ? (
-            <p className="text-sm text-zinc-500">Nothing yet.</p>
+            <p className="text-sm text-zinc-500 dark:text-zinc-400">Nothing yet.</p>
           ) : (
             <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800" aria-label="Recent audit events">
               {events.map((e) => (
                 <li key={e.id} className="flex flex-wrap justify-between gap-2 py-2">
                   <span>
                     <span className="font-medium">{e.action}</span>
-                    {e.frontdoorId ? <span className="text-zinc-500"> · {names.get(e.frontdoorId) ?? "another Frontdoor"}</span> : null}
-                    <span className="text-zinc-500"> · {e.actorLabel ?? e.actorKind}</span>
+                    {e.frontdoorId ? <span className="text-zinc-500 dark:text-zinc-400"> · {names.get(e.frontdoorId) ?? "another Frontdoor"}</span> : null}
+                    <span className="text-zinc-500 dark:text-zinc-400"> · {e.actorLabel ?? e.actorKind}</span>
                   </span>
-                  <time className="font-mono text-xs text-zinc-500" dateTime={e.at.toISOString()}>{e.at.toISOString().replace("T", " ").slice(0, 16)}</time>
+                  <time className="font-mono text-xs text-zinc-500 dark:text-zinc-400" dateTime={e.at.toISOString()}>{e.at.toISOString().replace("T", " ").slice(0, 16)}</time>
                 </li>
               ))}
             </ul>

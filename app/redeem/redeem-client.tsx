@@ -36,7 +36,7 @@ function Progress({ step }: { step: Step }) {
   return (
     <ol aria-live="polite" className="space-y-1 text-sm" data-testid="progress">
       {steps.map(([s, label], i) => (
-        <li key={s} className={i <= index ? "font-medium" : "text-zinc-500"}>
+        <li key={s} className={i <= index ? "font-medium" : "text-zinc-500 dark:text-zinc-400"}>
           {i < index || step === "done" ? "✓" : i === index ? "…" : "○"} {label}
         </li>
       ))}

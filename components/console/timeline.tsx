@@ -13,7 +13,7 @@ const WORDS: Record<string, string> = {
 
 /** A token's history from the audit trail: who, what, when, from where. */
 export function Timeline({ events }: { events: AuditEventView[] }) {
-  if (events.length === 0) return <p className="text-sm text-zinc-500">No events.</p>;
+  if (events.length === 0) return <p className="text-sm text-zinc-500 dark:text-zinc-400">No events.</p>;
   return (
     <ol className="space-y-3 border-l border-zinc-300 pl-4 dark:border-zinc-700" aria-label="Timeline">
       {events.map((e) => {

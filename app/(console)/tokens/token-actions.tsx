@@ -45,7 +45,7 @@ export function TokenActions({ frontdoorId, tokenId, name, compact }: Props) {
       <Button variant="secondary" className={size} disabled={isPending} onClick={() => run("extend")} aria-label={`Extend ${name} by 24 hours`}>
         Extend
       </Button>
-      <Button variant="secondary" className={size} disabled={isPending} onClick={() => setConfirming("expire")} aria-label={`Expire ${name} now`}>
+      <Button variant="secondary" className={size} disabled={isPending} onClick={() => setConfirming("expire")} aria-label={`Expire now: ${name}`}>
         Expire now
       </Button>
       <Button variant="danger" className={size} disabled={isPending} onClick={() => setConfirming("revoke")} aria-label={`Revoke ${name}`}>

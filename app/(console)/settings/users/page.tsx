@@ -43,7 +43,7 @@ export default async function UsersPage() {
             <tr key={u.id} data-testid={`user-row-${u.email}`}>
               <Td>
                 <div className="font-medium">{u.email}</div>
-                {u.name ? <div className="text-xs text-zinc-500">{u.name}</div> : null}
+                {u.name ? <div className="text-xs text-zinc-500 dark:text-zinc-400">{u.name}</div> : null}
               </Td>
               <Td>
                 <Badge tone={u.isDisabled ? "red" : "green"}>{u.isDisabled ? "disabled" : "active"}</Badge>
