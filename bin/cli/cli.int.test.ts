@@ -105,4 +105,31 @@ describe("certdoor CLI", () => {
     const bad = certdoor("tokens", "purge", "--older-than", "soon");
     expect(bad.code).toBe(2);
   });
+
+  it("exports the audit log, verifies its hash chain, and finds an edited or a removed event", async () => {
+    certdoor("frontdoor", "create", "--name", "audit-subject");
+    const total = await getDb().auditEvent.count();
+    const jsonl = certdoor("audit", "export", "--format", "jsonl");
+    expect(jsonl.code).toBe(0);
+    const lines = jsonl.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(total);
+    expect(lines.at(-1)).toMatchObject({ action: "frontdoor.created", hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const csv = certdoor("audit", "export", "--format", "csv", "--since", new Date(Date.now() - 3600_000).toISOString());
+    expect(csv.stdout.split("\r\n")[0]).toBe("id,at,actorKind,actorId,actorLabel,ip,userAgent,action,frontdoorId,targetKind,targetId,details,prevHash,hash");
+
+    const intact = certdoor("audit", "verify", "--json");
+    expect(intact.code).toBe(0);
+    expect(JSON.parse(intact.stdout)).toEqual({ isIntact: true, checked: total });
+
+    const [middle] = await getDb().$queryRaw<{ id: bigint }[]>`SELECT id FROM "AuditEvent" ORDER BY id OFFSET ${Math.floor(total / 2)} LIMIT 1`;
+    await getDb().$executeRaw`UPDATE "AuditEvent" SET "actorLabel" = 'someone else' WHERE id = ${middle!.id}`;
+    const edited = certdoor("audit", "verify");
+    expect(edited.code).toBe(1);
+    expect(edited.stderr).toContain(`breaks at event ${middle!.id}: its content does not match its hash`);
+
+    await getDb().$executeRaw`DELETE FROM "AuditEvent" WHERE id = ${middle!.id}`;
+    const removed = certdoor("audit", "verify");
+    expect(removed.code).toBe(1);
+    expect(removed.stderr).toMatch(/its predecessor is not the event it names/);
+  });
 });

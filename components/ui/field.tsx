@@ -2,9 +2,12 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react
 import { cn } from "@/components/ui/cn";
 
 const control =
-  "block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm text-zinc-900 shadow-sm " +
+  "block rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm text-zinc-900 shadow-sm " +
   "focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500 " +
   "aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100";
+
+/** Full width unless the caller sets a width. */
+const widthOr = (className?: string) => (className && /(^|\s)w-/.test(className) ? className : cn("w-full", className));
 
 type FieldProps = { id: string; label: string; error?: string; hint?: ReactNode; children: ReactNode };
 
@@ -35,7 +38,7 @@ export function Input({ className, id, error, ...props }: InputHTMLAttributes<HT
       id={id}
       aria-invalid={error ? true : undefined}
       aria-describedby={error ? `${id}-error` : undefined}
-      className={cn(control, className)}
+      className={cn(control, widthOr(className))}
       {...props}
     />
   );
@@ -47,7 +50,7 @@ export function Select({ className, id, error, ...props }: SelectHTMLAttributes<
       id={id}
       aria-invalid={error ? true : undefined}
       aria-describedby={error ? `${id}-error` : undefined}
-      className={cn(control, className)}
+      className={cn(control, widthOr(className))}
       {...props}
     />
   );

@@ -39,9 +39,9 @@ export function TokenActions({ frontdoorId, tokenId, name, compact }: Props) {
       }
     });
 
-  const size = compact ? "px-2 py-1 text-xs" : "";
+  const size = compact ? "whitespace-nowrap px-2 py-1 text-xs" : "";
   return (
-    <div className="flex flex-wrap gap-2">
+    <div className={compact ? "flex flex-nowrap gap-1" : "flex flex-wrap gap-2"}>
       <Button variant="secondary" className={size} disabled={isPending} onClick={() => run("extend")} aria-label={`Extend ${name} by 24 hours`}>
         Extend
       </Button>

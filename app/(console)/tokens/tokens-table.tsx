@@ -182,8 +182,8 @@ export function TokensTable({ frontdoorId, canOperate, initialStatus = "" }: { f
                 ) : null}
                 <Td data-testid="token-status"><StatusBadge status={t.status} /></Td>
                 <Td className="font-medium"><Link className="hover:underline" href={`/tokens/${t.id}`}>{t.name}</Link></Td>
-                <Td className="text-xs">{[t.commonName, t.organization, t.organizationalUnit].map((v) => v ?? "—").join(" / ")}</Td>
-                <Td className="font-mono text-xs">{t.tokenHint}</Td>
+                <Td className="text-xs">{[t.commonName, t.organization, t.organizationalUnit].filter(Boolean).join(" / ") || "—"}</Td>
+                <Td className="whitespace-nowrap font-mono text-xs">{t.tokenHint}</Td>
                 <Td className="text-xs">{t.createdBy ?? "—"}</Td>
                 <Td><RelativeTime value={t.createdAt} /></Td>
                 <Td><RelativeTime value={t.expiresAt} /></Td>

@@ -1,4 +1,5 @@
 import { apiKeyCommands } from "./apikey";
+import { auditCommands } from "./audit";
 import { frontdoorCommands } from "./frontdoor";
 import { redeemCommands } from "./redeem";
 import type { Command } from "./shared";
@@ -13,4 +14,5 @@ export const commands: Record<string, Command> = {
   ...apiKeyCommands,
   ...tokenCommands,
   ...redeemCommands,
+  ...auditCommands,
 };
