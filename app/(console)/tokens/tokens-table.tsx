@@ -30,7 +30,7 @@ type Token = {
 };
 type Page = { content: Token[]; totalElements: number; totalPages: number; page: number; size: number };
 
-const SORTABLE = { name: "Name", createdAt: "Created", expiresAt: "Expires", redeemedAt: "Redeemed" } as const;
+const SORTABLE = { name: "Name", createdAt: "Created (by)", expiresAt: "Expires", redeemedAt: "Redeemed" } as const;
 
 /** The live token list: server-paginated, filtered, searchable, refreshed every few seconds. */
 export function TokensTable({ frontdoorId, canOperate, initialStatus = "" }: { frontdoorId: string; canOperate: boolean; initialStatus?: string }) {
@@ -161,7 +161,6 @@ export function TokensTable({ frontdoorId, canOperate, initialStatus = "" }: { f
               ))}
               <Th>CN / O / OU</Th>
               <Th>Token</Th>
-              <Th>Created by</Th>
               {(["createdAt", "expiresAt", "redeemedAt"] as const).map((f) => (
                 <Th key={f} aria-sort={sort.startsWith(`${f},`) ? (sort.endsWith("asc") ? "ascending" : "descending") : undefined}>
                   <button type="button" onClick={() => sortBy(f)} className="uppercase">{SORTABLE[f]}</button>
@@ -184,8 +183,10 @@ export function TokensTable({ frontdoorId, canOperate, initialStatus = "" }: { f
                 <Td className="font-medium"><Link className="hover:underline" href={`/tokens/${t.id}`}>{t.name}</Link></Td>
                 <Td className="text-xs">{[t.commonName, t.organization, t.organizationalUnit].filter(Boolean).join(" / ") || "—"}</Td>
                 <Td className="whitespace-nowrap font-mono text-xs">{t.tokenHint}</Td>
-                <Td className="text-xs">{t.createdBy ?? "—"}</Td>
-                <Td><RelativeTime value={t.createdAt} /></Td>
+                <Td>
+                  <RelativeTime value={t.createdAt} />
+                  <div className="text-xs text-zinc-500 dark:text-zinc-400">by {t.createdBy ?? "the system"}</div>
+                </Td>
                 <Td><RelativeTime value={t.expiresAt} /></Td>
                 <Td><RelativeTime value={t.redeemedAt} /></Td>
                 {canOperate ? <Td>{t.status === "active" ? <TokenActions frontdoorId={frontdoorId} tokenId={t.id} name={t.name} compact /> : null}</Td> : null}
