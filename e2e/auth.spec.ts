@@ -67,4 +67,18 @@ test.describe("signing in", () => {
     await expect(theirPage.locator("form").getByRole("alert")).toHaveText("Wrong email or password, or the account is disabled.");
     await theirs.close();
   });
+
+  test("ten failed sign-ins for one email from one address make the next wait, even with the right password", async ({ page }) => {
+    const user = await createTestUser("auditor");
+    const attempt = async (password: string) => {
+      await page.goto("/login");
+      await page.getByLabel("Email").fill(user.email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      return page.locator("form").getByRole("alert").textContent();
+    };
+    for (let i = 0; i < 10; i++) expect(await attempt(`wrong password ${i}`)).toBe("Wrong email or password, or the account is disabled.");
+    expect(await attempt(user.password)).toBe("Too many failed attempts. Wait 15 minutes, then try again.");
+    await expect(page).toHaveURL(/\/login/);
+  });
 });

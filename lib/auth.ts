@@ -4,6 +4,8 @@ import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db";
 import { verifyCredentials } from "@/lib/domain/users";
 import { env, requireEnv } from "@/lib/env";
+import { requestContextFrom } from "@/lib/http/client-info";
+import { signInLimiter } from "@/lib/http/rate-limit";
 import { signInSchema } from "@/lib/validation/users";
 
 // Auth.js with email + password (argon2id) and JWT sessions; an OIDC provider when
@@ -13,17 +15,27 @@ import { signInSchema } from "@/lib/validation/users";
 
 const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
+/** Too many failed sign-ins for this email from this address; says nothing about the password. */
+export class TooManySignIns extends CredentialsSignin {
+  code = "rate_limited";
+}
+
 function providers(): NextAuthConfig["providers"] {
   const list: NextAuthConfig["providers"] = [
     Credentials({
       id: "credentials",
       name: "Email and password",
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
+        const key = `${parsed.data.email}|${requestContextFrom(request.headers).ip ?? "unknown"}`;
+        if (signInLimiter.retryAfter(key) > 0) throw new TooManySignIns();
         const user = await verifyCredentials(parsed.data.email, parsed.data.password);
-        if (!user) throw new CredentialsSignin();
+        if (!user) {
+          signInLimiter.hit(key);
+          throw new CredentialsSignin();
+        }
         return { id: user.id };
       },
     }),

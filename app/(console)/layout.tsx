@@ -16,15 +16,17 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <nav aria-label="Console">
           <NavLinks />
         </nav>
-        <div className="mt-6 border-t border-zinc-200 px-3 pt-4 text-sm dark:border-zinc-800">
-          <p className="truncate font-medium" data-testid="current-user">
-            {user.email}
-          </p>
-          <p className="text-zinc-500 dark:text-zinc-400">
-            Role: <span data-testid="current-role">{user.role}</span>
-          </p>
-          <form action={signOutAction} className="mt-3">
-            <Button type="submit" variant="secondary" className="w-full">
+        <div className="mt-3 flex items-center justify-between gap-3 border-t border-zinc-200 px-3 pt-3 text-sm md:mt-6 md:block md:pt-4 dark:border-zinc-800">
+          <div className="min-w-0">
+            <p className="truncate font-medium" data-testid="current-user">
+              {user.email}
+            </p>
+            <p className="text-zinc-500 dark:text-zinc-400">
+              Role: <span data-testid="current-role">{user.role}</span>
+            </p>
+          </div>
+          <form action={signOutAction} className="md:mt-3">
+            <Button type="submit" variant="secondary" className="md:w-full">
               Sign out
             </Button>
           </form>

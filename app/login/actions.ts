@@ -1,6 +1,6 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth";
 
 export type SignInState = { error?: string };
@@ -15,6 +15,9 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
     });
     return {};
   } catch (error) {
+    if (error instanceof CredentialsSignin && error.code === "rate_limited") {
+      return { error: "Too many failed attempts. Wait 15 minutes, then try again." };
+    }
     if (error instanceof AuthError) return { error: "Wrong email or password, or the account is disabled." };
     throw error; // the redirect after a successful sign-in travels as an exception
   }

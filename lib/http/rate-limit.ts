@@ -36,5 +36,9 @@ export function createRateLimiter(options: { limit: number; windowMs: number; ma
   };
 }
 
+/** Failed sign-ins per email and client address: 10 in 15 minutes. Keyed by both, so nobody
+ * can lock another person out from elsewhere. */
+export const signInLimiter = createRateLimiter({ limit: 10, windowMs: 15 * 60_000 });
+
 /** Unknown-token guesses per client address: 20 a minute. */
 export const tokenGuessLimiter = createRateLimiter({ limit: 20, windowMs: 60_000 });

@@ -1,14 +1,14 @@
 "use client";
 
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { toast } from "sonner";
+import { Pager, SearchAndStatus, useDebouncedSearch, useListQuery } from "@/components/console/list-controls";
 import { StatusBadge } from "@/components/console/status-badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { Input, Select } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { queryKeys } from "@/lib/query-keys";
@@ -28,41 +28,27 @@ type Token = {
   expiresAt: string;
   redeemedAt: string | null;
 };
-type Page = { content: Token[]; totalElements: number; totalPages: number; page: number; size: number };
 
 const SORTABLE = { name: "Name", createdAt: "Created (by)", expiresAt: "Expires", redeemedAt: "Redeemed" } as const;
 
 /** The live token list: server-paginated, filtered, searchable, refreshed every few seconds. */
 export function TokensTable({ frontdoorId, canOperate, initialStatus = "" }: { frontdoorId: string; canOperate: boolean; initialStatus?: string }) {
   const [status, setStatus] = useState(initialStatus);
-  const [search, setSearch] = useState("");
-  const [q, setQ] = useState("");
   const [page, setPage] = useState(0);
+  const { search, setSearch, q } = useDebouncedSearch(() => setPage(0));
   const [sort, setSort] = useState("createdAt,desc");
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<null | { kind: "bulk" } | { kind: "purge"; count: number; retention: string }>(null);
   const [isPending, startTransition] = useTransition();
   const queryClient = useQueryClient();
 
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setQ(search.trim());
-      setPage(0);
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [search]);
-
   const params = { page, size: 20, sort, status, q };
-  const query = useQuery({
-    queryKey: queryKeys.tokens(frontdoorId, params),
-    queryFn: async (): Promise<Page> => {
-      const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "").map(([k, v]) => [k, String(v)]));
-      const response = await fetch(`/frontdoor/${frontdoorId}/certificate-request-tokens?${search}`, { credentials: "same-origin" });
-      if (!response.ok) throw new Error((await response.json()).detail ?? "Could not load tokens");
-      return response.json();
-    },
-    placeholderData: keepPreviousData,
+  const query = useListQuery<Token>({
+    key: queryKeys.tokens(frontdoorId, params),
+    url: `/frontdoor/${frontdoorId}/certificate-request-tokens`,
+    params,
     refetchInterval: 3000, // a token redeemed elsewhere turns "redeemed" within seconds
+    what: "tokens",
   });
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["tokens"] });
@@ -103,20 +89,18 @@ export function TokensTable({ frontdoorId, canOperate, initialStatus = "" }: { f
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <div className="w-64">
-          <label htmlFor="token-search" className="block text-sm font-medium">Search</label>
-          <Input id="token-search" type="search" placeholder="Name, CN, O or OU" value={search} onChange={(e) => setSearch(e.target.value)} />
-        </div>
-        <div className="w-40">
-          <label htmlFor="token-status" className="block text-sm font-medium">Status</label>
-          <Select id="token-status" value={status} onChange={(e) => { setStatus(e.target.value); setPage(0); }}>
-            <option value="">All</option>
-            <option value="active">Active</option>
-            <option value="redeemed">Redeemed</option>
-            <option value="expired">Expired</option>
-            <option value="revoked">Revoked</option>
-          </Select>
-        </div>
+        <SearchAndStatus
+          idPrefix="token"
+          placeholder="Name, CN, O or OU"
+          search={search}
+          onSearch={setSearch}
+          status={status}
+          statuses={["active", "redeemed", "expired", "revoked"]}
+          onStatus={(value) => {
+            setStatus(value);
+            setPage(0);
+          }}
+        />
         <div className="ml-auto flex flex-wrap gap-2">
           <a href={exportHref} className="inline-flex items-center rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800" download>
             Export CSV
@@ -196,17 +180,7 @@ export function TokensTable({ frontdoorId, canOperate, initialStatus = "" }: { f
         </Table>
       )}
 
-      {query.data && query.data.totalPages > 1 ? (
-        <nav aria-label="Pages" className="flex items-center justify-between text-sm">
-          <span>
-            Page {query.data.page + 1} of {query.data.totalPages} · {query.data.totalElements} tokens
-          </span>
-          <div className="flex gap-2">
-            <Button variant="secondary" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>Previous</Button>
-            <Button variant="secondary" disabled={page + 1 >= query.data.totalPages} onClick={() => setPage((p) => p + 1)}>Next</Button>
-          </div>
-        </nav>
-      ) : null}
+      <Pager data={query.data} what="tokens" onPage={setPage} />
 
       <ConfirmDialog
         isOpen={dialog?.kind === "bulk"}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/console/status-badge";
 import { Card, PageHeader } from "@/components/ui/card";
+import { DetailItem } from "@/components/ui/detail-item";
 import { CopyButton } from "@/components/ui/copy-button";
 import { requireUser } from "@/lib/auth/session";
 import { type CertificateView, findCertificate } from "@/lib/domain/certificates";
@@ -11,15 +12,6 @@ import { canOperateFrontdoor } from "@/lib/domain/permissions";
 import { RevokeCertificate } from "./revoke-certificate";
 
 export const metadata: Metadata = { title: "Certificate" };
-
-function Item({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="grid grid-cols-3 gap-2 py-2">
-      <dt className="text-sm text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className="col-span-2 break-words text-sm">{children ?? "—"}</dd>
-    </div>
-  );
-}
 
 export default async function CertificatePage({ params }: { params: Promise<{ certId: string }> }) {
   const user = await requireUser();
@@ -38,14 +30,14 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <dl className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            <Item label="Status"><span data-testid="certificate-status"><StatusBadge status={c.status} /></span></Item>
-            <Item label="Subject">{["CN=" + c.commonName, c.organizationalUnit && "OU=" + c.organizationalUnit, c.organization && "O=" + c.organization].filter(Boolean).join(", ")}</Item>
-            <Item label="Serial"><span className="font-mono">{c.serialNumber}</span></Item>
-            <Item label="SHA-256"><span className="font-mono text-xs">{c.fingerprintSha256}</span></Item>
-            <Item label="Key">{c.keyAlgorithm}</Item>
-            <Item label="Valid">{c.notBefore.toISOString()} – {c.notAfter.toISOString()}</Item>
-            <Item label="From token">{c.tokenId ? <Link className="underline" href={`/tokens/${c.tokenId}`}>{c.name}</Link> : c.name}</Item>
-            {c.revokedAt ? <Item label="Revoked">{c.revokedAt.toISOString()} ({c.revocationReason}) by {c.revokedBy ?? "the system"}</Item> : null}
+            <DetailItem label="Status"><span data-testid="certificate-status"><StatusBadge status={c.status} /></span></DetailItem>
+            <DetailItem label="Subject">{["CN=" + c.commonName, c.organizationalUnit && "OU=" + c.organizationalUnit, c.organization && "O=" + c.organization].filter(Boolean).join(", ")}</DetailItem>
+            <DetailItem label="Serial"><span className="font-mono">{c.serialNumber}</span></DetailItem>
+            <DetailItem label="SHA-256"><span className="font-mono text-xs">{c.fingerprintSha256}</span></DetailItem>
+            <DetailItem label="Key">{c.keyAlgorithm}</DetailItem>
+            <DetailItem label="Valid">{c.notBefore.toISOString()} – {c.notAfter.toISOString()}</DetailItem>
+            <DetailItem label="From token">{c.tokenId ? <Link className="underline" href={`/tokens/${c.tokenId}`}>{c.name}</Link> : c.name}</DetailItem>
+            {c.revokedAt ? <DetailItem label="Revoked">{c.revokedAt.toISOString()} ({c.revocationReason}) by {c.revokedBy ?? "the system"}</DetailItem> : null}
           </dl>
           {c.status !== "revoked" && canOperateFrontdoor(user, c.frontdoorId) ? (
             <div className="mt-4">
