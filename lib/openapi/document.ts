@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { responseSchemas } from "@/lib/openapi/schemas";
-import { listCertificatesQuerySchema, redeemRequestSchema, revokeCertificateSchema } from "@/lib/validation/certificates";
+import { listCertificatesQuerySchema, previewRequestSchema, redeemRequestSchema, revokeCertificateSchema } from "@/lib/validation/certificates";
 import { createTokenSchema, listTokensQuerySchema, updateTokenSchema } from "@/lib/validation/tokens";
 
 // The OpenAPI 3.1 document, built from the same zod schemas that validate requests and
@@ -15,6 +15,7 @@ requestSchemas.add(createTokenSchema, { id: "CreateTokenRequest" });
 requestSchemas.add(updateTokenSchema, { id: "UpdateTokenRequest" });
 requestSchemas.add(redeemRequestSchema, { id: "RedeemRequest" });
 requestSchemas.add(revokeCertificateSchema, { id: "RevokeCertificateRequest" });
+requestSchemas.add(previewRequestSchema, { id: "PreviewRequest" });
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect), cross-references as component $refs. */
 function componentSchemas(): Record<string, Json> {
@@ -183,6 +184,19 @@ export function buildOpenApiDocument(): Json {
       "/frontdoor/{frontdoorId}/client-certificates/token": {
         parameters: [frontdoorId],
         post: redeemOperation("redeemToken", "Redeem a token (sent as Bearer) with a CSR", "The same redemption with the secret kept out of the URL: `Authorization: Bearer crt_…`.", [{ token: [] }]),
+      },
+      "/api/redeem/preview": {
+        post: {
+          tags: ["Redemption"],
+          operationId: "previewRedemption",
+          summary: "Look at a token before redeeming it (the redemption page uses this)",
+          description: "Answers the token's pre-approved subject, validity and expiry without consuming it, or the error that stops its redemption. The secret travels in the body.",
+          requestBody: { required: true, content: jsonContent("PreviewRequest") },
+          responses: {
+            "200": { description: "The Frontdoor and the token's metadata", content: jsonContent("RedemptionPreview") },
+            ...problems(400, 404, 409, 410, 429),
+          },
+        },
       },
       "/frontdoor/{frontdoorId}/client-certificates": {
         parameters: [frontdoorId],

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { ERROR_STATUS } from "@/lib/domain/errors";
 import type { CreatedToken, Page, TokenView } from "@/lib/domain/tokens";
-import type { CertificateView } from "@/lib/domain/certificates";
+import type { CertificateView, RedemptionPreview } from "@/lib/domain/certificates";
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
+import type { Serialized } from "@/lib/serialized";
 import { CERTIFICATE_STATUSES } from "@/lib/validation/certificates";
 
 // Response shapes as zod schemas, for the OpenAPI document. The type assertions at the
@@ -85,6 +86,20 @@ export const certificatePageSchema = z
   })
   .register(responseSchemas, { id: "ClientCertificatePage" });
 
+export const previewSchema = z
+  .object({
+    frontdoor: z.object({ id: z.uuid(), name: z.string() }),
+    token: z.object({
+      name: z.string(),
+      commonName: z.string().nullable(),
+      organization: z.string().nullable(),
+      organizationalUnit: z.string().nullable(),
+      expiresAt: timestamp,
+      validDays: z.number().int(),
+    }),
+  })
+  .register(responseSchemas, { id: "RedemptionPreview" });
+
 export const purgeResultSchema = z.object({ deleted: z.number().int() }).register(responseSchemas, { id: "PurgeResult" });
 export const purgePreviewSchema = z.object({ wouldDelete: z.number().int() }).register(responseSchemas, { id: "PurgePreview" });
 
@@ -101,12 +116,11 @@ export const problemSchema = z
 
 export const healthSchema = z.object({ status: z.enum(["ok", "unavailable"]) }).register(responseSchemas, { id: "Health" });
 
-// Views serialise Dates as ISO strings.
-type Serialized<T> = T extends Date ? string : T extends (infer U)[] ? Serialized<U>[] : T extends object ? { [K in keyof T]: Serialized<T[K]> } : T;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const assertSame = <T extends true>() => undefined as unknown as T;
 assertSame<Same<Serialized<TokenView>, z.infer<typeof tokenSchema>>>();
 assertSame<Same<Serialized<CreatedToken>, z.infer<typeof createdTokenSchema>>>();
 assertSame<Same<Serialized<Page<TokenView>>, z.infer<typeof tokenPageSchema>>>();
 assertSame<Same<Serialized<CertificateView>, z.infer<typeof certificateSchema>>>();
+assertSame<Same<Serialized<RedemptionPreview>, z.infer<typeof previewSchema>>>();
 assertSame<Same<Serialized<Page<CertificateView>>, z.infer<typeof certificatePageSchema>>>();

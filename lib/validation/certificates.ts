@@ -8,6 +8,9 @@ export const redeemRequestSchema = z.object({
 });
 export type RedeemRequest = z.input<typeof redeemRequestSchema>;
 
+/** The redemption page's look at a token: the secret in a body, never in a URL. */
+export const previewRequestSchema = z.object({ frontdoorId: z.string().max(64), token: z.string().max(256) });
+
 export const CERTIFICATE_STATUSES = ["valid", "revoked", "expired"] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 

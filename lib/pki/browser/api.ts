@@ -1,25 +1,13 @@
+import type { CertificateView } from "@/lib/domain/certificates/view";
+import type { RedemptionPreview } from "@/lib/domain/certificates/preview";
 import type { ErrorCode } from "@/lib/domain/errors";
+import type { Serialized } from "@/lib/serialized";
 
 // The redemption page's two calls. The token travels in a POST body or an Authorization
 // header, never in a URL.
 
-export type PreviewResult = {
-  frontdoor: { id: string; name: string };
-  token: { name: string; commonName: string | null; organization: string | null; organizationalUnit: string | null; expiresAt: string; validDays: number };
-};
-
-export type IssuedCertificate = {
-  id: string;
-  commonName: string;
-  organization: string | null;
-  organizationalUnit: string | null;
-  serialNumber: string;
-  keyAlgorithm: string;
-  notBefore: string;
-  notAfter: string;
-  certificate: string;
-  caCertificates: string;
-};
+export type PreviewResult = Serialized<RedemptionPreview>;
+export type IssuedCertificate = Serialized<CertificateView>;
 
 export class RedemptionFailure extends Error {
   constructor(

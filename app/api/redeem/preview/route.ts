@@ -1,11 +1,9 @@
-import { z } from "zod";
 import { previewRedemption } from "@/lib/domain/certificates";
 import { readJson } from "@/lib/http/body";
 import { json, route } from "@/lib/http/handler";
 import { withTokenGuessLimit } from "@/lib/http/redeem";
+import { previewRequestSchema } from "@/lib/validation/certificates";
 import { parseInput } from "@/lib/validation/parse";
-
-const previewRequestSchema = z.object({ frontdoorId: z.string().max(64), token: z.string().max(256) });
 
 /**
  * The redemption page's look at a token before anything is generated. POST, so the secret
