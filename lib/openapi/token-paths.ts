@@ -1,0 +1,79 @@
+import { frontdoorId, jsonContent, type Json, management, problems, queryParameters, ref, tokenId } from "@/lib/openapi/helpers";
+import { listTokensQuerySchema } from "@/lib/validation/tokens";
+
+// The token management paths of the OpenAPI document.
+
+const curlCreate = `curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/certificate-request-tokens" \\
+  -H "Authorization: Bearer $CERTDOOR_API_KEY" \\
+  -H "Content-Type: application/json" \\
+  -d '{"name": "Build agent 7", "commonName": "build-agent-7.ci.example.com", "organization": "Example Corp", "organizationalUnit": "CI"}'`;
+
+export const tokenPaths: Record<string, Json> = {
+  "/frontdoor/{frontdoorId}/certificate-request-tokens": {
+    parameters: [frontdoorId],
+    post: {
+      tags: ["Tokens"],
+      operationId: "createToken",
+      summary: "Create a certificate request token",
+      description: "Admins, and operators who are members of the Frontdoor. The secret (`token`) is returned only in this response.",
+      security: management,
+      requestBody: { required: true, content: jsonContent("CreateTokenRequest") },
+      responses: { "201": { description: "Created", content: jsonContent("CreatedToken") }, ...problems(400, 401, 403, 404, 409, 413) },
+      "x-codeSamples": [{ lang: "Shell", label: "curl", source: curlCreate }],
+    },
+    get: {
+      tags: ["Tokens"],
+      operationId: "listTokens",
+      summary: "List tokens (never their secrets)",
+      security: management,
+      parameters: queryParameters(listTokensQuerySchema),
+      responses: { "200": { description: "A page of tokens", content: jsonContent("TokenPage") }, ...problems(400, 401, 404) },
+    },
+    delete: {
+      tags: ["Tokens"],
+      operationId: "purgeTokens",
+      summary: "Purge expired and revoked tokens past the retention",
+      description: "Audit events stay. `dryRun=true` only counts what would go.",
+      security: management,
+      parameters: [
+        { name: "status", in: "query", required: true, schema: { type: "string", enum: ["expired"] } },
+        { name: "olderThan", in: "query", required: false, schema: { type: "string", example: "P7D" }, description: "ISO 8601 duration; default from TOKEN_RETENTION (P7D)" },
+        { name: "dryRun", in: "query", required: false, schema: { type: "boolean" } },
+      ],
+      responses: {
+        "200": {
+          description: "How many tokens were deleted (or would be, with dryRun)",
+          content: { "application/json": { schema: { oneOf: [ref("PurgeResult"), ref("PurgePreview")] } } },
+        },
+        ...problems(400, 401, 403, 404),
+      },
+    },
+  },
+  "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}": {
+    parameters: [frontdoorId, tokenId],
+    get: {
+      tags: ["Tokens"],
+      operationId: "getToken",
+      summary: "Get one token",
+      security: management,
+      responses: { "200": { description: "The token", content: jsonContent("Token") }, ...problems(401, 404) },
+    },
+    patch: {
+      tags: ["Tokens"],
+      operationId: "updateToken",
+      summary: "Change metadata or expiry of an active token",
+      description: "An `expiresAt` at or before now expires the token at once.",
+      security: management,
+      requestBody: { required: true, content: jsonContent("UpdateTokenRequest") },
+      responses: { "200": { description: "The changed token", content: jsonContent("Token") }, ...problems(400, 401, 403, 404, 409, 413) },
+    },
+    delete: {
+      tags: ["Tokens"],
+      operationId: "revokeToken",
+      summary: "Revoke a token",
+      description: "The token can no longer be redeemed; its history stays.",
+      security: management,
+      responses: { "204": { description: "Revoked" }, ...problems(401, 403, 404, 409) },
+    },
+  },
+};
