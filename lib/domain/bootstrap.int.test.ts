@@ -27,3 +27,11 @@ describe("first-start bootstrap", () => {
     expect(again.defaultFrontdoor).toEqual({ id: frontdoors[0]!.id, name: "default", created: false });
   });
 });
+
+describe("first-start bootstrap with a configured admin", () => {
+  it("names ADMIN_PASSWORD when the configured password is too short", async () => {
+    const { getDb } = await import("@/lib/db");
+    await getDb().user.deleteMany();
+    await expect(bootstrap({ adminEmail: "short@example.test", adminPassword: "short" })).rejects.toThrow(/ADMIN_PASSWORD: Use at least 12 characters/);
+  });
+});

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
 import { ensureAllCas } from "@/lib/domain/ca";
+import { isAppError } from "@/lib/domain/errors";
 import { createFrontdoor } from "@/lib/domain/frontdoors";
 import { systemPrincipal } from "@/lib/domain/principal";
 import { createUser } from "@/lib/domain/users";
@@ -31,6 +32,13 @@ export async function bootstrap(options: { adminEmail: string; adminPassword?: s
           role: "admin",
           name: "Administrator",
           password: options.adminPassword,
+        }).catch((error: unknown) => {
+          // Name the variables: the first admin comes from configuration.
+          if (isAppError(error) && error.code === "validation_failed") {
+            const named = error.message.replace(/\bpassword:/g, "ADMIN_PASSWORD:").replace(/\bemail:/g, "ADMIN_EMAIL:");
+            throw new Error(`The first admin cannot be created: ${named}`);
+          }
+          throw error;
         });
         result.admin = { email: options.adminEmail.toLowerCase(), created: true, generatedPassword };
       } else {
