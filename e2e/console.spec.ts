@@ -35,8 +35,12 @@ test("admin journey: create a token in the form, redeem its link elsewhere, watc
   await expect(page.getByText("This is the only time it is shown")).toBeVisible();
   await expect(page.getByRole("img", { name: "QR code of the redemption link" })).toBeVisible();
   await screenshot(page, testInfo, "token-created");
-  const link = (await page.getByTestId("redemption-link").textContent())!.trim();
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.getByRole("button", { name: "Copy link" }).click();
+  await expect(page.getByRole("button", { name: "Copied" })).toBeVisible();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
   expect(link).toMatch(/\/redeem#[0-9a-f-]{36}\.crt_[0-9A-Za-z]{32}$/);
+  expect(link).toBe((await page.getByTestId("redemption-link").textContent())!.trim());
   await page.getByRole("button", { name: /close/ }).click();
   await expect(page).toHaveURL(/\/tokens\?frontdoor=/);
   await expect(page.getByTestId("token-secret")).toHaveCount(0);
@@ -184,6 +188,8 @@ test("an auditor reads everything, finds no mutating control, and a forged serve
 });
 
 test("accessibility: no serious or critical axe violation on the main pages, in light and dark", async ({ page }, testInfo) => {
+  await page.goto("/login");
+  await expectAccessible(page, "login");
   await signIn(page, e2eAdmin.email, e2eAdmin.password);
   const frontdoorId = await defaultFrontdoorId();
   for (const scheme of ["light", "dark"] as const) {
