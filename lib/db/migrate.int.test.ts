@@ -26,6 +26,16 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   }
 }
 
+/** A fresh database with this repository's migrations applied from a copy of the folder, to edit. */
+async function migratedCopy(): Promise<{ url: string; dir: string; firstFile: string; firstName: string }> {
+  const url = await freshDatabase();
+  const dir = await mkdtemp(path.join(os.tmpdir(), "certdoor-migrations-"));
+  await cp(defaultMigrationsDir, dir, { recursive: true });
+  await migrate(url, { dir });
+  const [first] = await readMigrations(dir);
+  return { url, dir, firstName: first!.name, firstFile: path.join(dir, first!.name, "migration.sql") };
+}
+
 describe("migration runner", () => {
   it("applies every migration once and records it exactly as Prisma Migrate does", async () => {
     const url = await freshDatabase();
@@ -76,26 +86,14 @@ describe("migration runner", () => {
   });
 
   it("refuses, with a clear message, a migration whose file changed after it was applied", async () => {
-    const url = await freshDatabase();
-    const dir = await mkdtemp(path.join(os.tmpdir(), "certdoor-migrations-"));
-    await cp(defaultMigrationsDir, dir, { recursive: true });
-    await migrate(url, { dir });
-
-    const [first] = await readMigrations(dir);
-    const file = path.join(dir, first!.name, "migration.sql");
-    await writeFile(file, `${await readFile(file, "utf8")}\n-- an innocent-looking edit\nSELECT 1;\n`);
-
-    await expect(migrate(url, { dir })).rejects.toThrow(new RegExp(`${first!.name} was modified after it was applied`));
+    const { url, dir, firstFile, firstName } = await migratedCopy();
+    await writeFile(firstFile, `${await readFile(firstFile, "utf8")}\n-- an innocent-looking edit\nSELECT 1;\n`);
+    await expect(migrate(url, { dir })).rejects.toThrow(new RegExp(`${firstName} was modified after it was applied`));
   });
 
   it("accepts the same migration checked out with CRLF line endings", async () => {
-    const url = await freshDatabase();
-    const dir = await mkdtemp(path.join(os.tmpdir(), "certdoor-migrations-"));
-    await cp(defaultMigrationsDir, dir, { recursive: true });
-    await migrate(url, { dir });
-    const [first] = await readMigrations(dir);
-    const file = path.join(dir, first!.name, "migration.sql");
-    await writeFile(file, (await readFile(file, "utf8")).replace(/\n/g, "\r\n"));
+    const { url, dir, firstFile } = await migratedCopy();
+    await writeFile(firstFile, (await readFile(firstFile, "utf8")).replace(/\n/g, "\r\n"));
     await expect(migrate(url, { dir })).resolves.toEqual(expect.objectContaining({ applied: [] }));
   });
 

@@ -55,22 +55,30 @@ describe("embedded PostgreSQL default", () => {
   });
 });
 
+/** `bin/start.mjs` in production mode against this file's database, with the given overrides. */
+function startInProduction(overrides: Record<string, string | undefined>) {
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "production",
+    DATABASE_URL: process.env.DATABASE_URL!,
+    AUTH_SECRET: "x".repeat(32),
+    CERTDOOR_MASTER_KEY: Buffer.alloc(32, 1).toString("base64"),
+    CERTDOOR_DATA_DIR: path.join(os.tmpdir(), "certdoor-unused"),
+    ...overrides,
+  };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "start.mjs")], {
+    cwd: root,
+    env: env as NodeJS.ProcessEnv,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
 describe("launcher configuration checks", () => {
   it("stops the start with a clear message when CERTDOOR_MASTER_KEY cannot open the stored CA keys", async () => {
     await makeFrontdoor(); // creates the root and an issuing CA under this file's master key
-    const result = spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "start.mjs")], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_ENV: "production",
-        DATABASE_URL: process.env.DATABASE_URL!,
-        AUTH_SECRET: "x".repeat(32),
-        CERTDOOR_MASTER_KEY: Buffer.alloc(32, 7).toString("base64"),
-        CERTDOOR_DATA_DIR: path.join(os.tmpdir(), "certdoor-unused"),
-      } as NodeJS.ProcessEnv,
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const result = startInProduction({ CERTDOOR_MASTER_KEY: Buffer.alloc(32, 7).toString("base64") });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("CERTDOOR_MASTER_KEY does not decrypt the CA keys in this database");
     expect(result.stdout).not.toContain("Certdoor is running");
@@ -78,21 +86,7 @@ describe("launcher configuration checks", () => {
 
   for (const missing of ["AUTH_SECRET", "CERTDOOR_MASTER_KEY"]) {
     it(`stops a production start on an external database without ${missing}, naming it`, () => {
-      const env: Record<string, string> = {
-        PATH: process.env.PATH ?? "",
-        NODE_ENV: "production",
-        DATABASE_URL: process.env.DATABASE_URL!,
-        AUTH_SECRET: "x".repeat(32),
-        CERTDOOR_MASTER_KEY: Buffer.alloc(32, 1).toString("base64"),
-        CERTDOOR_DATA_DIR: path.join(os.tmpdir(), "certdoor-unused"),
-      };
-      delete env[missing];
-      const result = spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "start.mjs")], {
-        cwd: root,
-        env: env as NodeJS.ProcessEnv,
-        encoding: "utf8",
-        timeout: 30_000,
-      });
+      const result = startInProduction({ [missing]: undefined });
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(`${missing} must be set`);
     });
