@@ -1,9 +1,20 @@
 import { readFileSync } from "node:fs";
+import { register } from "node:module";
 import path from "node:path";
 import { e2eDataDir } from "../../playwright.config";
 
 // The specs assert what the database holds, through the same domain layer the app uses,
 // connected to the embedded PostgreSQL that the server under test started.
+
+// lib/db.ts guards itself with `import "server-only"`, which throws outside a React server
+// build; these specs are server-side code too, so the marker resolves to an empty module.
+register(
+  "data:text/javascript," +
+    encodeURIComponent(
+      'export async function resolve(s, c, next) { return s === "server-only" ? { url: "data:text/javascript,", shortCircuit: true } : next(s, c); }',
+    ),
+  import.meta.url,
+);
 
 let ready: Promise<void> | undefined;
 
