@@ -117,12 +117,20 @@ export function rootIssuer(): Promise<Issuer> {
   return root;
 }
 
+// A Frontdoor's chain never changes once its CA exists (there is no CA rotation yet), so
+// each process reads it once; redemption and the certificate reads return it every time.
+const chains = new Map<string, string>();
+
 /** The public CA chain of a Frontdoor (intermediate, then root), PEM. */
 export async function caChainPem(frontdoorId: string): Promise<string> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
+  const cached = chains.get(frontdoorId);
+  if (cached) return cached;
   const db = getDb();
   const ca = await db.certificateAuthority.findUnique({ where: { frontdoorId }, select: { certificatePem: true } });
   if (!ca) throw new AppError("frontdoor_not_found");
   const root = await db.certificateAuthority.findFirstOrThrow({ where: { kind: "root" }, orderBy: { createdAt: "asc" }, select: { certificatePem: true } });
-  return ca.certificatePem + root.certificatePem;
+  const chain = ca.certificatePem + root.certificatePem;
+  chains.set(frontdoorId, chain);
+  return chain;
 }
