@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { auditHash, recordAudit } from "@/lib/domain/audit";
+import { auditHash, recordAudit, recordAudits } from "@/lib/domain/audit";
+import { verifyAuditChain } from "@/lib/domain/audit-verify";
 import { system } from "@/lib/testing/fixtures";
 
 describe("audit chain", () => {
@@ -19,6 +20,16 @@ describe("audit chain", () => {
       expect(auditHash(prev, e)).toBe(e.hash);
       prev = e.hash;
     }
+  });
+
+  it("several events written at once chain in order, and the whole log verifies", async () => {
+    const db = getDb();
+    await db.$transaction((tx) => recordAudits(tx, system, [{ action: "batch.one" }, { action: "batch.two" }, { action: "batch.three" }]));
+    const batch = await db.auditEvent.findMany({ where: { action: { startsWith: "batch." } }, orderBy: { id: "asc" } });
+    expect(batch.map((e) => e.action)).toEqual(["batch.one", "batch.two", "batch.three"]);
+    expect(batch[1]!.prevHash).toBe(batch[0]!.hash);
+    expect(batch[2]!.prevHash).toBe(batch[1]!.hash);
+    expect(await verifyAuditChain(system)).toMatchObject({ isIntact: true });
   });
 
   it("an edited event no longer matches its hash", async () => {

@@ -76,22 +76,34 @@ export function auditHash(prevHash: string | null, e: ChainedFields): string {
   return createHash("sha256").update(body, "utf8").digest("hex");
 }
 
-/** Appends one event to the chain inside the caller's transaction. */
-export async function recordAudit(tx: Tx, actor: Principal | AuditActor, input: AuditInput): Promise<void> {
+/** Appends events to the chain, in order, inside the caller's transaction (one lock, one read). */
+export async function recordAudits(tx: Tx, actor: Principal | AuditActor, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
   const who = "actorKind" in actor ? actor : actorOf(actor);
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
-  const fields: ChainedFields = {
-    ...who,
-    at: new Date(),
-    action: input.action,
-    frontdoorId: input.frontdoorId ?? null,
-    targetKind: input.targetKind ?? null,
-    targetId: input.targetId ?? null,
-    details: JSON.parse(canonicalJson(input.details ?? {})),
-  };
-  const prevHash = last?.hash ?? null;
-  await tx.auditEvent.create({
-    data: { ...fields, details: fields.details as object, prevHash, hash: auditHash(prevHash, fields) },
+  let prevHash = last?.hash ?? null;
+  const at = new Date();
+  const rows = inputs.map((input) => {
+    const fields: ChainedFields = {
+      ...who,
+      at,
+      action: input.action,
+      frontdoorId: input.frontdoorId ?? null,
+      targetKind: input.targetKind ?? null,
+      targetId: input.targetId ?? null,
+      details: JSON.parse(canonicalJson(input.details ?? {})),
+    };
+    const hash = auditHash(prevHash, fields);
+    const row = { ...fields, details: fields.details as object, prevHash, hash };
+    prevHash = hash;
+    return row;
   });
+  // createMany inserts in the given order, so ids follow the chain.
+  await tx.auditEvent.createMany({ data: rows });
+}
+
+/** Appends one event to the chain inside the caller's transaction. */
+export function recordAudit(tx: Tx, actor: Principal | AuditActor, input: AuditInput): Promise<void> {
+  return recordAudits(tx, actor, [input]);
 }

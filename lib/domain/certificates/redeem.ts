@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db";
-import { type AuditActor, recordAudit } from "@/lib/domain/audit";
+import { type AuditActor, recordAudit, recordAudits } from "@/lib/domain/audit";
 import { caChainPem, issuerFor } from "@/lib/domain/ca";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
@@ -166,14 +166,16 @@ async function redeemFound(token: TokenRow, input: RedeemInput): Promise<Certifi
       });
       if (claim.count !== 1) throw new ClaimLost();
       const common = { frontdoorId: token.frontdoorId };
-      await recordAudit(tx, actor, { ...common, action: "token.redeemed", targetKind: "token", targetId: token.id, details: { clientCertificateId: certificate.id } });
-      await recordAudit(tx, actor, {
-        ...common,
-        action: "certificate.issued",
-        targetKind: "certificate",
-        targetId: certificate.id,
-        details: { tokenId: token.id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notAfter: issued.notAfter.toISOString() },
-      });
+      await recordAudits(tx, actor, [
+        { ...common, action: "token.redeemed", targetKind: "token", targetId: token.id, details: { clientCertificateId: certificate.id } },
+        {
+          ...common,
+          action: "certificate.issued",
+          targetKind: "certificate",
+          targetId: certificate.id,
+          details: { tokenId: token.id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notAfter: issued.notAfter.toISOString() },
+        },
+      ]);
       return tx.clientCertificate.findUniqueOrThrow({ where: { id: certificate.id }, select: certificateViewSelect });
     })
     .catch(async (error: unknown) => {

@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
+import { recordAudits } from "@/lib/domain/audit";
 import { assertCanAdminister } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
 import { frontdoorFor } from "@/lib/domain/scope";
@@ -54,13 +54,11 @@ export async function purgeTokens(principal: Principal, options: PurgeOptions): 
         RETURNING "frontdoorId"::text AS "frontdoorId"`;
       const byFrontdoor = new Map<string, number>();
       for (const row of rows) byFrontdoor.set(row.frontdoorId, (byFrontdoor.get(row.frontdoorId) ?? 0) + 1);
-      for (const [id, count] of byFrontdoor) {
-        await recordAudit(tx, principal, {
-          action: "tokens.purged",
-          frontdoorId: id,
-          details: { deleted: count, olderThan: cutoff.toISOString() },
-        });
-      }
+      await recordAudits(
+        tx,
+        principal,
+        [...byFrontdoor].map(([id, count]) => ({ action: "tokens.purged", frontdoorId: id, details: { deleted: count, olderThan: cutoff.toISOString() } })),
+      );
       return rows.length;
     });
     deleted += batch;

@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/console/status-badge";
 import { Card, PageHeader } from "@/components/ui/card";
 import { DetailItem } from "@/components/ui/detail-item";
 import { CopyButton } from "@/components/ui/copy-button";
 import { requireUser } from "@/lib/auth/session";
-import { type CertificateView, findCertificate } from "@/lib/domain/certificates";
-import { isAppError } from "@/lib/domain/errors";
+import { orNotFound } from "@/lib/console/or-not-found";
+import { findCertificate } from "@/lib/domain/certificates";
 import { canOperateFrontdoor } from "@/lib/domain/permissions";
 import { RevokeCertificate } from "./revoke-certificate";
 
@@ -16,13 +15,7 @@ export const metadata: Metadata = { title: "Certificate" };
 export default async function CertificatePage({ params }: { params: Promise<{ certId: string }> }) {
   const user = await requireUser();
   const { certId } = await params;
-  let c: CertificateView;
-  try {
-    c = await findCertificate(user, decodeURIComponent(certId));
-  } catch (error) {
-    if (isAppError(error)) notFound();
-    throw error;
-  }
+  const c = await orNotFound(findCertificate(user, decodeURIComponent(certId)));
   const pemHref = `data:application/x-pem-file;charset=utf-8,${encodeURIComponent(c.certificate)}`;
   return (
     <>

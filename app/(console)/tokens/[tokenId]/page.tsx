@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/console/status-badge";
 import { Timeline } from "@/components/console/timeline";
 import { Card, PageHeader } from "@/components/ui/card";
 import { DetailItem } from "@/components/ui/detail-item";
 import { requireUser } from "@/lib/auth/session";
+import { orNotFound } from "@/lib/console/or-not-found";
 import { timelineOf } from "@/lib/domain/audit-log";
-import { isAppError } from "@/lib/domain/errors";
 import { canOperateFrontdoor } from "@/lib/domain/permissions";
-import { findToken, type TokenView } from "@/lib/domain/tokens";
+import { findToken } from "@/lib/domain/tokens";
 import { TokenActions } from "../token-actions";
 
 export const metadata: Metadata = { title: "Token" };
@@ -17,13 +16,7 @@ export const metadata: Metadata = { title: "Token" };
 export default async function TokenPage({ params }: { params: Promise<{ tokenId: string }> }) {
   const user = await requireUser();
   const { tokenId } = await params;
-  let token: TokenView;
-  try {
-    token = await findToken(user, decodeURIComponent(tokenId));
-  } catch (error) {
-    if (isAppError(error)) notFound();
-    throw error;
-  }
+  const token = await orNotFound(findToken(user, decodeURIComponent(tokenId)));
   const events = await timelineOf(user, token.frontdoorId, [token.id, ...(token.clientCertificateId ? [token.clientCertificateId] : [])]);
   return (
     <>
