@@ -6,6 +6,7 @@ import { defineConfig } from "@playwright/test";
 // its own data folder that is wiped at the start of every run.
 
 const port = Number(process.env.E2E_PORT ?? 3210);
+const oidcPort = port + 89;
 export const e2eDataDir = path.resolve(import.meta.dirname, "e2e", ".artifacts", "data");
 export const e2eAdmin = { email: "admin@localhost", password: "e2e-admin-password-1" };
 
@@ -36,21 +37,34 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  webServer: {
-    command: `rm -rf "${e2eDataDir}" && node --conditions=react-server bin/start.mjs`,
-    url: `http://localhost:${port}/api/health`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      PORT: String(port),
-      CERTDOOR_DATA_DIR: e2eDataDir,
-      ADMIN_EMAIL: e2eAdmin.email,
-      ADMIN_PASSWORD: e2eAdmin.password,
-      NEXT_TELEMETRY_DISABLED: "1",
-      // The specs age tokens by hand and purge them through the console; a scheduled purge
-      // in the middle would take them first. The schedule has its own integration test.
-      PURGE_INTERVAL_MINUTES: "0",
+  webServer: [
+    {
+      // A stand-in OpenID Connect provider, for the OIDC sign-in spec.
+      command: `node e2e/support/oidc-provider.mjs --port ${oidcPort}`,
+      url: `http://127.0.0.1:${oidcPort}/health`,
+      timeout: 30_000,
+      reuseExistingServer: false,
     },
-  },
+    {
+      command: `rm -rf "${e2eDataDir}" && node --conditions=react-server bin/start.mjs`,
+      url: `http://localhost:${port}/api/health`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        PORT: String(port),
+        CERTDOOR_DATA_DIR: e2eDataDir,
+        ADMIN_EMAIL: e2eAdmin.email,
+        ADMIN_PASSWORD: e2eAdmin.password,
+        NEXT_TELEMETRY_DISABLED: "1",
+        // The specs age tokens by hand and purge them through the console; a scheduled purge
+        // in the middle would take them first. The schedule has its own integration test.
+        PURGE_INTERVAL_MINUTES: "0",
+        OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+        OIDC_CLIENT_ID: "certdoor-e2e",
+        OIDC_CLIENT_SECRET: "e2e-client-secret",
+        OIDC_NAME: "Test IdP",
+      },
+    },
+  ],
 });

@@ -63,7 +63,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     // A wrong password is an expected outcome, not a server error worth a stack trace.
     error(error) {
       if (error.name === "CredentialsSignin") return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      const cause = (error as { cause?: { err?: unknown } }).cause?.err ?? (error as { cause?: unknown }).cause;
+      console.error(`[auth] ${error.name}: ${cause instanceof Error ? cause.message : error.message}`);
     },
   },
   callbacks: {
