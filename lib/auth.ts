@@ -62,9 +62,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   logger: {
     // A wrong password is an expected outcome, not a server error worth a stack trace.
     error(error) {
-      if (error.name === "CredentialsSignin") return;
+      // Class names are minified in the production build; Auth.js errors carry a stable `type`.
+      const type = (error as { type?: string }).type ?? error.name;
+      if (type === "CredentialsSignin") return;
       const cause = (error as { cause?: { err?: unknown } }).cause?.err ?? (error as { cause?: unknown }).cause;
-      console.error(`[auth] ${error.name}: ${cause instanceof Error ? cause.message : error.message}`);
+      console.error(`[auth] ${type}: ${cause instanceof Error ? cause.message : error.message}`);
     },
   },
   callbacks: {

