@@ -7,6 +7,8 @@ import { createTestUser, db } from "./support/db";
 async function signInWithIdp(page: Page, email: string) {
   await page.goto("/login");
   await page.getByRole("button", { name: "Continue with Test IdP" }).click();
+  // Wait for the IdP's own page: the console's login form has an "Email" field too.
+  await page.waitForURL(/127\.0\.0\.1:\d+\/authorize/);
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Sign in at the IdP" }).click();
 }

@@ -52,6 +52,7 @@ http
     }
     if (url.pathname === "/authorize" && req.method === "POST") {
       const form = await body(req);
+      if (!form.get("email")) return json(res, 400, { error: "email required" });
       const code = randomBytes(16).toString("hex");
       codes.set(code, { email: form.get("email"), clientId: form.get("client_id"), nonce: form.get("nonce") });
       const back = new URL(form.get("redirect_uri"));
