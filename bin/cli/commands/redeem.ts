@@ -1,6 +1,7 @@
-import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
+import { fileExists } from "@/lib/file-exists";
 import { fromPem, toPem } from "@/lib/pki/pem";
 import { buildPkcs12 } from "@/lib/pki/pkcs12";
 import { KEY_CHOICES, type KeyChoice, makeKeyAndRequest } from "@/lib/pki/request";
@@ -11,12 +12,6 @@ import { type Command, parse } from "./shared";
 // A system's redemption: the key is made here and never leaves this machine; only the CSR
 // and the token travel, the token in an Authorization header rather than the URL.
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
 
 async function post(url: string, token: string, csrPem: string): Promise<Record<string, unknown>> {
   let response: Response;
@@ -61,7 +56,7 @@ export const redeemCommands: Record<string, Command> = {
 
       const dir = path.resolve(values.out);
       const files = { key: path.join(dir, "key.pem"), cert: path.join(dir, "cert.pem"), ca: path.join(dir, "ca.pem"), p12: path.join(dir, "client.p12") };
-      if (!values.force && (await exists(files.key))) throw new UsageError(`${files.key} exists; choose another --out or pass --force`);
+      if (!values.force && (await fileExists(files.key))) throw new UsageError(`${files.key} exists; choose another --out or pass --force`);
 
       const { csrPem, pkcs8Der } = await makeKeyAndRequest(values.key as KeyChoice, values.cn ?? hostname());
       const base = values.server.replace(/\/+$/, "");

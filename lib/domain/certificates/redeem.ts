@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
 import { type AuditActor, recordAudit, recordAudits } from "@/lib/domain/audit";
-import { caChainPem, issuerFor } from "@/lib/domain/ca";
+import { issuerFor } from "@/lib/domain/ca";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
@@ -185,7 +185,7 @@ async function redeemFound(token: TokenRow, input: RedeemInput): Promise<Certifi
       if (!current) throw new AppError("token_not_found");
       throw redemptionBlocker(current) ?? new AppError("token_already_used");
     });
-  return toCertificateView(row, await caChainPem(token.frontdoorId));
+  return toCertificateView(row, issuer.chainPem);
 }
 
 class ClaimLost extends Error {}

@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
-import { fieldErrorMap } from "@/lib/validation/field-errors";
+import { fieldErrorMap } from "@/lib/validation/parse";
 import { createTokenSchema } from "@/lib/validation/tokens";
 import { createTokenAction } from "../actions";
 import { CreatedTokenPanel } from "./created-token-panel";
