@@ -23,7 +23,7 @@ export function Downloads({ certificate, pkcs8Der, onKeySaved }: { certificate: 
     if (!pkcs8Der) return;
     if (passphrase) {
       const { encryptedPrivateKeyPem } = await import("@/lib/pki/pkcs12");
-      saveFile("key.pem", encryptedPrivateKeyPem(pkcs8Der, passphrase), PEM);
+      saveFile("key.pem", await encryptedPrivateKeyPem(pkcs8Der, passphrase), PEM);
     } else {
       saveFile("key.pem", toPem(pkcs8Der, "PRIVATE KEY"), PEM);
     }
@@ -36,7 +36,7 @@ export function Downloads({ certificate, pkcs8Der, onKeySaved }: { certificate: 
     try {
       const { buildPkcs12 } = await import("@/lib/pki/pkcs12");
       const certificatesDer = [certificate.certificate, ...splitPemChain(certificate.caCertificates)].map((pem) => fromPem(pem, ["CERTIFICATE"])!);
-      saveFile("client.p12", buildPkcs12({ pkcs8Der, certificatesDer, password: p12Password, mode: p12Mode, friendlyName: certificate.commonName }), "application/x-pkcs12");
+      saveFile("client.p12", await buildPkcs12({ pkcs8Der, certificatesDer, password: p12Password, mode: p12Mode, friendlyName: certificate.commonName }), "application/x-pkcs12");
       onKeySaved();
     } finally {
       setBuilding(false);

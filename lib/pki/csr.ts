@@ -12,13 +12,15 @@ import { fromPem } from "@/lib/pki/pem";
 
 export type KeyAlgorithm = "EC-P256" | "EC-P384" | `RSA-${number}`;
 
+export type SubjectFields = { commonName: string | null; organization: string | null; organizationalUnit: string | null };
+
 export type CheckedCsr = {
   publicKey: KeyObject;
   /** SubjectPublicKeyInfo, DER: goes into the certificate unchanged. */
   spkiDer: Uint8Array;
   keyAlgorithm: KeyAlgorithm;
   isRsa: boolean;
-  subject: { commonName: string | null; organization: string | null; organizationalUnit: string | null };
+  subject: SubjectFields;
 };
 
 const OID = {
@@ -49,6 +51,9 @@ function firstValue(name: Name, oid: string): string | null {
   return null;
 }
 
+const MIN_RSA_EXPONENT = 65_537n;
+const MAX_RSA_EXPONENT = 1n << 256n;
+
 function keyAlgorithmOf(key: KeyObject): { keyAlgorithm: KeyAlgorithm; isRsa: boolean } {
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === "ec") {
@@ -58,8 +63,14 @@ function keyAlgorithmOf(key: KeyObject): { keyAlgorithm: KeyAlgorithm; isRsa: bo
   }
   if (key.asymmetricKeyType === "rsa") {
     const bits = details.modulusLength ?? 0;
-    if (bits >= 2048 && bits <= 4096) return { keyAlgorithm: `RSA-${bits}`, isRsa: true };
-    throw new AppError("unsupported_key", `RSA keys of ${bits} bits are not accepted; use 2048 to 4096 bits.`);
+    if (bits < 2048 || bits > 4096) throw new AppError("unsupported_key", `RSA keys of ${bits} bits are not accepted; use 2048 to 4096 bits.`);
+    // With e = 1 a "signature" is just the padded digest, so a CSR proves nothing; small or
+    // even exponents are refused too (RFC 8017 §3.1, NIST SP 800-56B: odd, 2^16 < e < 2^256).
+    const e = details.publicExponent ?? 0n;
+    if (e % 2n === 0n || e < MIN_RSA_EXPONENT || e >= MAX_RSA_EXPONENT) {
+      throw new AppError("unsupported_key", `RSA public exponent ${e > 1n << 64n ? "of more than 64 bits" : e.toString()} is not accepted; use an odd exponent from 65537 up (openssl's default).`);
+    }
+    return { keyAlgorithm: `RSA-${bits}`, isRsa: true };
   }
   throw new AppError("unsupported_key", `${key.asymmetricKeyType ?? "This"} keys are not accepted; use EC P-256, EC P-384 or RSA 2048–4096.`);
 }
@@ -108,4 +119,28 @@ export function checkCsr(pem: string): CheckedCsr {
       organizationalUnit: firstValue(subject, OID.organizationalUnit),
     },
   };
+}
+
+const FIELD_LABEL: Record<keyof SubjectFields, string> = { commonName: "common name (CN)", organization: "organization (O)", organizationalUnit: "organizational unit (OU)" };
+const MAX_SUBJECT_FIELD = 64;
+
+/**
+ * The certificate's subject: a field the token sets wins; a blank one is taken from the
+ * request, under the same rules as the token's fields (at most 64 characters, no control
+ * characters), so a request cannot sign 50 KB or a NUL byte into a certificate.
+ */
+export function subjectFor(token: SubjectFields, requested: SubjectFields): SubjectFields & { commonName: string } {
+  const merged = { ...token };
+  for (const field of Object.keys(FIELD_LABEL) as (keyof SubjectFields)[]) {
+    if (merged[field]) continue;
+    const value = requested[field];
+    if (value !== null && value.length > MAX_SUBJECT_FIELD) {
+      throw new AppError("invalid_csr", `The request's ${FIELD_LABEL[field]} has ${value.length} characters; at most ${MAX_SUBJECT_FIELD} are allowed.`);
+    }
+    if (value !== null && /\p{Cc}/u.test(value)) throw new AppError("invalid_csr", `The request's ${FIELD_LABEL[field]} contains control characters, which are not allowed.`);
+    merged[field] = value;
+  }
+  const { commonName } = merged;
+  if (!commonName) throw new AppError("invalid_csr", "Neither the token nor the request names a common name (CN).");
+  return { ...merged, commonName };
 }

@@ -30,15 +30,16 @@ describe("PKCS#12", () => {
       it(`${spec}, ${mode}: openssl opens it with the password, and its key and certificate match`, async () => {
         const { leaf, pkcs8Der, chain, keyPem } = await issued(spec);
         const password = "correct horse ✓ battery";
-        const p12 = buildPkcs12({ pkcs8Der, certificatesDer: [leaf.der, ...chain], password, mode, friendlyName: "p12 user" });
+        const p12 = await buildPkcs12({ pkcs8Der, certificatesDer: [leaf.der, ...chain], password, mode, friendlyName: "p12 user" });
         const dir = tempDir();
         const file = path.join(dir, "client.p12");
         writeFileSync(file, p12);
 
         // `openssl pkcs12 -info` writes what it found to stderr.
         const stderr = execFileSync("sh", ["-c", `openssl pkcs12 -info -noout -in ${file} -passin 'pass:${password}' 2>&1`], { encoding: "utf8" });
-        expect(stderr).toContain(mode === "modern" ? "MAC: sha256" : "MAC: sha1");
-        expect(stderr).toContain(mode === "modern" ? "PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256" : "pbeWithSHA1And3-KeyTripleDES-CBC");
+        expect(stderr).toContain(mode === "modern" ? "MAC: sha256, Iteration 600000" : "MAC: sha1, Iteration 100000");
+        expect(stderr).toContain("salt length: 8");
+        expect(stderr).toContain(mode === "modern" ? "PBES2, PBKDF2, AES-256-CBC, Iteration 600000, PRF hmacWithSHA256" : "pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 50000");
 
         const keyOut = openssl(["pkcs12", "-in", file, "-passin", `pass:${password}`, "-nocerts", "-nodes"]);
         const certOut = openssl(["pkcs12", "-in", file, "-passin", `pass:${password}`, "-clcerts", "-nokeys"]);
@@ -54,10 +55,11 @@ describe("PKCS#12", () => {
     }
   }
 
-  it("encrypts key.pem with a passphrase that openssl needs to open it", () => {
+  it("encrypts key.pem with a passphrase that openssl needs to open it, with 600,000 PBKDF2-SHA-256 iterations", async () => {
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const pkcs8 = new Uint8Array(privateKey.export({ format: "der", type: "pkcs8" }));
-    const pem = encryptedPrivateKeyPem(pkcs8, "a passphrase");
+    const pem = await encryptedPrivateKeyPem(pkcs8, "a passphrase");
+    expect(openssl(["asn1parse"], { input: pem })).toMatch(/PBKDF2[\s\S]*INTEGER\s+:0927C0[\s\S]*hmacWithSHA256[\s\S]*aes-256-cbc/);
     expect(pem).toContain("-----BEGIN ENCRYPTED PRIVATE KEY-----");
     const opened = openssl(["pkey", "-passin", "pass:a passphrase"], { input: pem });
     expect(opened).toBe(privateKey.export({ format: "pem", type: "pkcs8" }));

@@ -70,7 +70,7 @@ export const redeemCommands: Record<string, Command> = {
       const written = [files.key, files.cert, files.ca];
       if (values["p12-password"]) {
         const chain = String(certificate.caCertificates).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-        const p12 = buildPkcs12({
+        const p12 = await buildPkcs12({
           pkcs8Der,
           certificatesDer: [fromPem(String(certificate.certificate), ["CERTIFICATE"])!, ...chain.map((c) => fromPem(c, ["CERTIFICATE"])!)],
           password: values["p12-password"],

@@ -6,7 +6,7 @@ import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
 import { hashSecret, looksLikeTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { tokenStatus } from "@/lib/domain/tokens/status";
-import { checkCsr } from "@/lib/pki/csr";
+import { checkCsr, subjectFor } from "@/lib/pki/csr";
 import { issueClientCertificate } from "@/lib/pki/issue";
 import { redeemRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
@@ -121,16 +121,10 @@ async function redeemFound(token: TokenRow, input: RedeemInput): Promise<Certifi
   if (blocker) throw blocker;
 
   const csr = checkCsr(body.value);
-  // A field set on the token always wins; a blank one is taken from the request.
-  const subject = {
-    commonName: token.commonName ?? csr.subject.commonName,
-    organization: token.organization ?? csr.subject.organization,
-    organizationalUnit: token.organizationalUnit ?? csr.subject.organizationalUnit,
-  };
-  if (!subject.commonName) throw new AppError("invalid_csr", "Neither the token nor the request names a common name (CN).");
+  const subject = subjectFor(token, csr.subject);
 
   const issuer = await issuerFor(token.frontdoorId);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject: { ...subject, commonName: subject.commonName }, validDays: token.validDays });
+  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: token.validDays });
   const actor = tokenActor(token, input.secret, input.context);
   const now = new Date();
 
@@ -141,7 +135,7 @@ async function redeemFound(token: TokenRow, input: RedeemInput): Promise<Certifi
           frontdoorId: token.frontdoorId,
           issuerId: issuer.id,
           name: token.name,
-          commonName: subject.commonName!,
+          commonName: subject.commonName,
           organization: subject.organization,
           organizationalUnit: subject.organizationalUnit,
           serialNumber: issued.serialNumber,

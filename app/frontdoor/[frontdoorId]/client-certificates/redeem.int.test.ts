@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { setTcpShares } from "@/lib/domain/frontdoors";
 import { createToken, revokeToken, updateToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
+import { ecCsrWithSubject, keylessRsaCsr } from "@/lib/testing/forged-csr";
 import { call } from "@/lib/testing/http";
 import { certificateText, opensslCsr, publicKeyOfCertificate, publicKeyOfCsr, verifyClientCertificate } from "@/lib/testing/openssl";
 import * as caPem from "../ca.pem/route";
@@ -95,7 +96,11 @@ describe("every redemption error code", () => {
 
     await expectFailure(await redeem((await newToken()).token, opensslCsr("rsa-1024").csrPem), 400, "unsupported_key");
     await expectFailure(await redeem((await newToken()).token, opensslCsr("ed25519").csrPem), 400, "unsupported_key");
+    await expectFailure(await redeem((await newToken()).token, keylessRsaCsr()), 400, "unsupported_key");
     await expectFailure(await redeem((await newToken()).token, "definitely not a CSR"), 400, "invalid_csr");
+    const blankToken = await createToken(system, frontdoorId, { name: "blank subject" });
+    await expectFailure(await redeem(blankToken.token, ecCsrWithSubject([["2.5.4.3", "x".repeat(50_000)]])), 400, "invalid_csr");
+    expect(await getDb().clientCertificate.count({ where: { name: "blank subject" } })).toBe(0);
     await expectFailure(await redeem((await newToken()).token, flipped), 400, "csr_signature_invalid");
     await expectFailure(await redeem((await newToken()).token, csr, { type: "SPKAC" }), 400, "unsupported_request_type");
 

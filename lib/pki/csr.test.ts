@@ -1,0 +1,63 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkCsr, subjectFor } from "@/lib/pki/csr";
+import { ecCsrWithSubject, keylessRsaCsr } from "@/lib/testing/forged-csr";
+import { openssl, tempDir } from "@/lib/testing/openssl";
+
+const codeOf = (run: () => unknown) => {
+  try {
+    run();
+    return "accepted";
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+};
+
+describe("RSA public exponents", () => {
+  it("refuses a 2048-bit key with e = 1, whose CSR was made without any private key", () => {
+    expect(codeOf(() => checkCsr(keylessRsaCsr()))).toBe("unsupported_key");
+  });
+
+  it("refuses e = 3 from a real openssl key and request, and names the exponent", () => {
+    const dir = tempDir();
+    const key = path.join(dir, "key.pem");
+    openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-pkeyopt", "rsa_keygen_pubexp:3", "-out", key]);
+    const csr = openssl(["req", "-new", "-key", key, "-subj", "/CN=small-exponent"]);
+    expect(() => checkCsr(csr)).toThrow(/exponent 3 is not accepted/);
+    expect(codeOf(() => checkCsr(csr))).toBe("unsupported_key");
+    expect(readFileSync(key, "utf8")).toContain("PRIVATE KEY");
+  });
+
+  it("accepts openssl's default 65537", () => {
+    const dir = tempDir();
+    const key = path.join(dir, "key.pem");
+    openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key]);
+    expect(checkCsr(openssl(["req", "-new", "-key", key, "-subj", "/CN=ok"])).keyAlgorithm).toBe("RSA-2048");
+  });
+});
+
+describe("subject fields taken from the request", () => {
+  const CN = "2.5.4.3";
+  const O = "2.5.4.10";
+  const OU = "2.5.4.11";
+  const blank = { commonName: null, organization: null, organizationalUnit: null };
+
+  it("refuses 50 KB, a NUL byte or a newline in a field the token leaves blank, naming the field", () => {
+    for (const [subject, message] of [
+      [[[CN, "x".repeat(50_000)]], /common name \(CN\) has 50000 characters/],
+      [[[CN, "ok"], [O, "evil\u0000corp"]], /organization \(O\) contains control characters/],
+      [[[CN, "ok"], [OU, "line\nbreak"]], /organizational unit \(OU\) contains control characters/],
+    ] as const) {
+      const csr = checkCsr(ecCsrWithSubject(subject as unknown as [string, string][]));
+      expect(() => subjectFor(blank, csr.subject)).toThrow(message);
+      expect(codeOf(() => subjectFor(blank, csr.subject))).toBe("invalid_csr");
+    }
+  });
+
+  it("ignores the request's value where the token sets the field, and takes 64 characters", () => {
+    const csr = checkCsr(ecCsrWithSubject([[CN, "y".repeat(64)], [O, "x".repeat(500)]]));
+    expect(subjectFor({ ...blank, organization: "Token Org" }, csr.subject)).toEqual({ commonName: "y".repeat(64), organization: "Token Org", organizationalUnit: null });
+    expect(codeOf(() => subjectFor(blank, checkCsr(ecCsrWithSubject([[CN, "y".repeat(65)]])).subject))).toBe("invalid_csr");
+  });
+});
