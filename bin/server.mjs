@@ -6,6 +6,7 @@
 // the nearest trusted proxy saw) and handed on in a header that clients cannot set.
 //
 // Usage: node bin/server.mjs --port 3000 [--hostname 0.0.0.0] [--trust-proxy 0]
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,11 @@ import next from "next";
 import { clientIp } from "./client-ip.mjs";
 
 const CLIENT_IP_HEADER = "x-certdoor-client-ip"; // read by lib/http/client-info.ts
+const CLIENT_IP_PROOF_HEADER = "x-certdoor-client-ip-proof";
+// This process's proof that it, not the client, wrote the address header. Set before Next
+// loads the app, which reads it once (lib/env.ts); a client-sent proof is overwritten too.
+const proof = randomBytes(32).toString("base64url");
+process.env.CERTDOOR_CLIENT_IP_SECRET = proof;
 
 const { values } = parseArgs({
   options: { port: { type: "string" }, hostname: { type: "string" }, "trust-proxy": { type: "string" } },
@@ -28,6 +34,7 @@ await app.prepare();
 
 const server = http.createServer((req, res) => {
   req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
+  req.headers[CLIENT_IP_PROOF_HEADER] = proof;
   handle(req, res);
 });
 server.listen(port, values.hostname, () => console.log(`[certdoor] listening on port ${port}`));

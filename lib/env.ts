@@ -17,6 +17,8 @@ const schema = z
     /** Reverse proxies in front of Certdoor whose X-Forwarded-For entries are trusted (0: none). */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PUBLIC_URL: optionalString,
+    /** Made fresh by bin/server.mjs in its own process: proves the client address header is its own. */
+    CERTDOOR_CLIENT_IP_SECRET: optionalString,
     AUTH_SECRET: optionalString,
     CERTDOOR_MASTER_KEY: optionalString,
     CERTDOOR_DATA_DIR: z.string().default("./data"),

@@ -35,9 +35,13 @@ export type ChainedFields = AuditActor & {
   details: unknown;
 };
 
+/** User agents are attacker-chosen text: the audit log keeps their first 200 characters. */
+export const MAX_AUDIT_USER_AGENT = 200;
+export const auditUserAgent = (userAgent: string | null | undefined) => userAgent?.slice(0, MAX_AUDIT_USER_AGENT) ?? null;
+
 export function actorOf(principal: Principal): AuditActor {
   const ip = principal.context?.ip ?? null;
-  const userAgent = principal.context?.userAgent?.slice(0, 512) ?? null;
+  const userAgent = auditUserAgent(principal.context?.userAgent);
   if (principal.kind === "system") {
     return { actorKind: "system", actorId: null, actorLabel: principal.label, ip, userAgent };
   }

@@ -19,6 +19,7 @@ process.env.DATABASE_URL = url;
 process.env.AUTH_SECRET ??= "test-auth-secret-test-auth-secret-0000";
 process.env.CERTDOOR_MASTER_KEY ??= randomBytes(32).toString("base64");
 process.env.CERTDOOR_TEST_ADMIN_URL = adminUrl;
+process.env.CERTDOOR_CLIENT_IP_SECRET ??= randomBytes(32).toString("base64url");
 
 afterAll(async () => {
   const { closeDb } = await import("@/lib/db");

@@ -27,3 +27,10 @@ export async function call<P>(
   }
   return { status: response.status, headers: response.headers, body: parsed };
 }
+
+/** Headers as bin/server.mjs sets them for a client at `ip` (with this process's proof). */
+export function fromAddress(ip: string): Record<string, string> {
+  const proof = process.env.CERTDOOR_CLIENT_IP_SECRET;
+  if (!proof) throw new Error("CERTDOOR_CLIENT_IP_SECRET is not set (lib/testing/database-per-file.ts sets it)");
+  return { "x-certdoor-client-ip": ip, "x-certdoor-client-ip-proof": proof };
+}

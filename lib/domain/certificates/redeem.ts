@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db";
-import { type AuditActor, recordAudit, recordAudits } from "@/lib/domain/audit";
+import { type AuditActor, auditUserAgent, recordAudit, recordAudits } from "@/lib/domain/audit";
 import { issuerFor } from "@/lib/domain/ca";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
@@ -86,7 +86,7 @@ const tokenActor = (token: { id: string } | null, secret: string, context: Reque
   actorId: token?.id ?? null,
   actorLabel: token ? secretHint(secret) : null,
   ip: context.ip ?? null,
-  userAgent: context.userAgent?.slice(0, 512) ?? null,
+  userAgent: auditUserAgent(context.userAgent),
 });
 
 /** Exchanges a token and a CSR for a client certificate. */

@@ -4,7 +4,7 @@ import { setTcpShares } from "@/lib/domain/frontdoors";
 import { createToken, revokeToken, updateToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
 import { ecCsrWithSubject, keylessRsaCsr } from "@/lib/testing/forged-csr";
-import { call } from "@/lib/testing/http";
+import { call, fromAddress } from "@/lib/testing/http";
 import { certificateText, opensslCsr, publicKeyOfCertificate, publicKeyOfCsr, verifyClientCertificate } from "@/lib/testing/openssl";
 import * as caPem from "../ca.pem/route";
 import * as byBearer from "./token/route";
@@ -18,11 +18,11 @@ beforeAll(async () => {
 const newToken = async (fields: { commonName?: string; organization?: string; organizationalUnit?: string; validDays?: number } = {}, fd = frontdoorId) =>
   createToken(system, fd, { name: "redeem test", commonName: "build-agent-7.ci.example.com", organization: "Example Corp", organizationalUnit: "CI", ...fields });
 
-const redeem = (secret: string, csrPem: string, options: { fd?: string; type?: string; ip?: string } = {}) =>
+const redeem = (secret: string, csrPem: string, options: { fd?: string; type?: string; ip?: string; forgedIp?: string } = {}) =>
   call(byPath.POST, { frontdoorId: options.fd ?? frontdoorId, token: secret }, {
     method: "POST",
     body: { type: options.type ?? "CSR", value: csrPem },
-    headers: { "x-certdoor-client-ip": options.ip ?? "198.51.100.1" },
+    headers: options.forgedIp ? { "x-certdoor-client-ip": options.forgedIp } : fromAddress(options.ip ?? "198.51.100.1"),
   });
 
 describe("redeeming with openssl-made requests", () => {
@@ -99,7 +99,7 @@ describe("every redemption error code", () => {
     await expectFailure(await redeem((await newToken()).token, keylessRsaCsr()), 400, "unsupported_key");
     await expectFailure(await redeem((await newToken()).token, "definitely not a CSR"), 400, "invalid_csr");
     const blankToken = await createToken(system, frontdoorId, { name: "blank subject" });
-    await expectFailure(await redeem(blankToken.token, ecCsrWithSubject([["2.5.4.3", "x".repeat(50_000)]])), 400, "invalid_csr");
+    await expectFailure(await redeem(blankToken.token, ecCsrWithSubject([["2.5.4.3", "x".repeat(20_000)]])), 400, "invalid_csr");
     expect(await getDb().clientCertificate.count({ where: { name: "blank subject" } })).toBe(0);
     await expectFailure(await redeem((await newToken()).token, flipped), 400, "csr_signature_invalid");
     await expectFailure(await redeem((await newToken()).token, csr, { type: "SPKAC" }), 400, "unsupported_request_type");
@@ -146,6 +146,17 @@ describe("every redemption error code", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another address is not affected, and a real token still works from it.
     expect((await redeem((await newToken()).token, csr, { ip: "203.0.113.78" })).status).toBe(201);
+  });
+
+  it("ignores an address header a client wrote itself (no server proof): it neither escapes the limit nor reaches the audit log", async () => {
+    const csr = opensslCsr("ec-p256").csrPem;
+    for (let i = 0; i < 20; i++) {
+      expect((await redeem(`crt_forge${String(i).padStart(24, "0")}`, csr, { forgedIp: `198.18.0.${i}` })).body.code).toBe("token_not_found");
+    }
+    const limited = await redeem("crt_forgednumbertwentyone00000000", csr, { forgedIp: "198.18.1.1" });
+    expect(limited.status).toBe(429);
+    const forged = await getDb().auditEvent.count({ where: { ip: { startsWith: "198.18." } } });
+    expect(forged).toBe(0);
   });
 });
 
