@@ -2,6 +2,6 @@
 // variable (set by the framework, not by configuration), so it is read here directly.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startPurgeSchedule } = await import("@/lib/domain/tokens/schedule");
-  startPurgeSchedule();
+  const { startBackgroundJobs } = await import("@/lib/domain/background");
+  startBackgroundJobs();
 }

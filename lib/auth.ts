@@ -1,24 +1,27 @@
 import "server-only";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { getDb } from "@/lib/db";
-import { verifyCredentials } from "@/lib/domain/users";
+import { passwordSignIn } from "@/lib/auth/sign-in";
+import { boundOidcUserId, resolveOidcUser } from "@/lib/domain/oidc-accounts";
 import { env, requireEnv } from "@/lib/env";
 import { requestContextFrom } from "@/lib/http/client-info";
-import { signInLimiter } from "@/lib/http/rate-limit";
 import { signInSchema } from "@/lib/validation/users";
 
 // Auth.js with email + password (argon2id) and JWT sessions; an OIDC provider when
-// OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET are set, for users who already exist.
+// OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET are set, for users who already exist
+// (matched by verified email once, then bound to the provider's subject: oidc-accounts.ts).
 // The session carries only the user id: role, memberships and the disabled flag are read
 // from the database on every request (lib/auth/session.ts), so changes apply at once.
 
 const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
-/** Too many failed sign-ins for this email from this address; says nothing about the password. */
+/** Too many failed sign-ins (for this email, from this address, or for this account); says nothing about the password or whether the account exists. */
 export class TooManySignIns extends CredentialsSignin {
   code = "rate_limited";
 }
+
+/** The configured issuer, as accounts are bound to it (without a trailing slash). */
+const oidcIssuer = () => (env.OIDC_ISSUER ?? "").replace(/\/+$/, "");
 
 function providers(): NextAuthConfig["providers"] {
   const list: NextAuthConfig["providers"] = [
@@ -29,14 +32,10 @@ function providers(): NextAuthConfig["providers"] {
       async authorize(raw, request) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
-        const key = `${parsed.data.email}|${requestContextFrom(request.headers).ip ?? "unknown"}`;
-        if (signInLimiter.retryAfter(key) > 0) throw new TooManySignIns();
-        const user = await verifyCredentials(parsed.data.email, parsed.data.password);
-        if (!user) {
-          signInLimiter.hit(key);
-          throw new CredentialsSignin();
-        }
-        return { id: user.id };
+        const outcome = await passwordSignIn(parsed.data.email, parsed.data.password, requestContextFrom(request.headers).ip ?? null);
+        if (outcome.kind === "rate_limited") throw new TooManySignIns();
+        if (outcome.kind === "wrong") throw new CredentialsSignin();
+        return { id: outcome.userId };
       },
     }),
   ];
@@ -72,16 +71,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   callbacks: {
     async signIn({ account, profile }) {
       if (account?.provider !== "oidc") return true;
-      // OIDC never creates users: the email must belong to an existing, enabled user.
-      const email = typeof profile?.email === "string" ? profile.email.toLowerCase() : "";
-      if (!email || profile?.email_verified === false) return false;
-      const user = await getDb().user.findUnique({ where: { email }, select: { disabledAt: true } });
-      return Boolean(user && !user.disabledAt);
+      const outcome = await resolveOidcUser({ issuer: oidcIssuer(), subject: account.providerAccountId, email: profile?.email, emailVerified: profile?.email_verified });
+      if ("refused" in outcome) console.warn(`[auth] OIDC sign-in refused: ${outcome.refused}`);
+      return "userId" in outcome;
     },
-    async jwt({ token, user, account, profile }) {
-      if (account?.provider === "oidc" && typeof profile?.email === "string") {
-        const row = await getDb().user.findUnique({ where: { email: profile.email.toLowerCase() }, select: { id: true } });
-        if (row) token.sub = row.id;
+    async jwt({ token, user, account }) {
+      if (account?.provider === "oidc") {
+        const id = await boundOidcUserId(oidcIssuer(), account.providerAccountId);
+        if (id) token.sub = id;
       } else if (user?.id) {
         token.sub = user.id;
       }

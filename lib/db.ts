@@ -1,29 +1,35 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { requireEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
-// One Prisma client per process. In development Next re-evaluates modules on every
-// change, so the client is kept on globalThis to avoid opening a new pool each time.
+// One connection pool and one Prisma client per process, sharing it (the rate limiter's
+// PostgreSQL store uses the pool directly). In development Next re-evaluates modules on
+// every change, so both are kept on globalThis to avoid opening a new pool each time.
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-const globalForDb = globalThis as unknown as { certdoorDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { certdoorDb?: PrismaClient; certdoorPool?: pg.Pool };
 
-function createClient(): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: requireEnv("DATABASE_URL"), max: 10 });
-  return new PrismaClient({ adapter });
+/** The process's pg pool. */
+export function getPool(): pg.Pool {
+  globalForDb.certdoorPool ??= new pg.Pool({ connectionString: requireEnv("DATABASE_URL"), max: 10 });
+  return globalForDb.certdoorPool;
 }
 
 export function getDb(): PrismaClient {
-  globalForDb.certdoorDb ??= createClient();
+  globalForDb.certdoorDb ??= new PrismaClient({ adapter: new PrismaPg(getPool()) });
   return globalForDb.certdoorDb;
 }
 
-/** Closes the pool (CLI and tests; the server keeps it for its lifetime). */
+/** Closes the client and the pool (CLI and tests; the server keeps them for its lifetime). */
 export async function closeDb(): Promise<void> {
   const client = globalForDb.certdoorDb;
+  const pool = globalForDb.certdoorPool;
   globalForDb.certdoorDb = undefined;
+  globalForDb.certdoorPool = undefined;
   await client?.$disconnect();
+  await pool?.end();
 }

@@ -24,6 +24,7 @@ describe("migrated database matches the Prisma schema", () => {
       ClientCertificate: Prisma.ClientCertificateScalarFieldEnum,
       ApiKey: Prisma.ApiKeyScalarFieldEnum,
       AuditEvent: Prisma.AuditEventScalarFieldEnum,
+      RedeemFailureWindow: Prisma.RedeemFailureWindowScalarFieldEnum,
     };
     expect(Object.keys(fieldEnums).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     const missing = Object.entries(fieldEnums).flatMap(([model, fields]) =>

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
@@ -106,30 +108,46 @@ describe("certdoor CLI", () => {
     expect(bad.code).toBe(2);
   });
 
-  it("exports the audit log, verifies its hash chain, and finds an edited or a removed event", async () => {
+  it("exports the audit log, verifies its keyed chain against a checkpoint, and finds a removed tail or an edited event", async () => {
     certdoor("frontdoor", "create", "--name", "audit-subject");
     const total = await getDb().auditEvent.count();
     const jsonl = certdoor("audit", "export", "--format", "jsonl");
     expect(jsonl.code).toBe(0);
     const lines = jsonl.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines).toHaveLength(total);
-    expect(lines.at(-1)).toMatchObject({ action: "frontdoor.created", hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(lines.at(-1)).toMatchObject({ action: "frontdoor.created", seq: String(total), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const csv = certdoor("audit", "export", "--format", "csv", "--since", new Date(Date.now() - 3600_000).toISOString());
-    expect(csv.stdout.split("\r\n")[0]).toBe("id,at,actorKind,actorId,actorLabel,ip,userAgent,action,frontdoorId,targetKind,targetId,details,prevHash,hash");
+    expect(csv.stdout.split("\r\n")[0]).toBe("id,at,actorKind,actorId,actorLabel,ip,userAgent,action,frontdoorId,targetKind,targetId,details,seq,prevHash,hash,sealedAt");
 
     const intact = certdoor("audit", "verify", "--json");
     expect(intact.code).toBe(0);
-    expect(JSON.parse(intact.stdout)).toEqual({ isIntact: true, checked: total });
+    expect(JSON.parse(intact.stdout)).toMatchObject({ isIntact: true, checked: total, unsealed: 0 });
 
-    const [middle] = await getDb().$queryRaw<{ id: bigint }[]>`SELECT id FROM "AuditEvent" ORDER BY id OFFSET ${Math.floor(total / 2)} LIMIT 1`;
+    const checkpoint = certdoor("audit", "checkpoint");
+    expect(checkpoint.code).toBe(0);
+    expect(JSON.parse(checkpoint.stdout)).toMatchObject({ version: 1, seq: String(total), mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "certdoor-cp-")), "checkpoint.json");
+    writeFileSync(file, checkpoint.stdout);
+    certdoor("frontdoor", "create", "--name", "after-checkpoint");
+    const anchored = certdoor("audit", "verify", "--checkpoint", file);
+    expect(anchored.code).toBe(0);
+    expect(anchored.stdout).toContain("still reaches the checkpoint's event unchanged");
+
+    // Someone with the database's owner rights removes the newest events: a plain verify
+    // cannot tell, the checkpoint can.
+    await getDb().$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
+    await getDb().$executeRaw`DELETE FROM "AuditEvent" WHERE "seq" >= ${BigInt(total)}`;
+    expect(certdoor("audit", "verify").code).toBe(0);
+    const cut = certdoor("audit", "verify", "--checkpoint", file);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain("newer events were cut off");
+
+    const [middle] = await getDb().$queryRaw<{ id: bigint }[]>`SELECT id FROM "AuditEvent" ORDER BY seq OFFSET ${Math.floor(total / 2)} LIMIT 1`;
     await getDb().$executeRaw`UPDATE "AuditEvent" SET "actorLabel" = 'someone else' WHERE id = ${middle!.id}`;
+    await getDb().$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only"`);
     const edited = certdoor("audit", "verify");
     expect(edited.code).toBe(1);
     expect(edited.stderr).toContain(`breaks at event ${middle!.id}: its content does not match its hash`);
-
-    await getDb().$executeRaw`DELETE FROM "AuditEvent" WHERE id = ${middle!.id}`;
-    const removed = certdoor("audit", "verify");
-    expect(removed.code).toBe(1);
-    expect(removed.stderr).toMatch(/its predecessor is not the event it names/);
+    expect(certdoor("audit", "verify", "--checkpoint", "/nonexistent/file").code).toBe(2);
   });
 });

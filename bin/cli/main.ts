@@ -38,6 +38,10 @@ export async function run(argv: string[]): Promise<number> {
     const { migrate } = await import("@/lib/db/migrate");
     await migrate(runtime.databaseUrl);
     await command.run(args, { json }, cliPrincipal());
+    // The CLI holds the master key too: it seals the events its command wrote, so the
+    // chain is complete even when no server runs.
+    const { sealAuditEvents } = await import("@/lib/domain/audit-seal");
+    await sealAuditEvents();
     return 0;
   } catch (error) {
     return reportError(error);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "@/lib/domain/api-keys";
+import { createToken } from "@/lib/domain/tokens";
 import { updateUser } from "@/lib/domain/users";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 
@@ -45,5 +46,26 @@ describe("API keys", () => {
     const forAuditor = await createApiKey(admin.principal, { name: "read-only export", ownerEmail: auditor.email });
     await expect(revokeApiKey(auditor.principal, forAuditor.id)).rejects.toMatchObject({ code: "forbidden" });
     expect((await authenticateApiKey(forAuditor.key))?.role).toBe("auditor");
+  });
+
+  it("a key made for someone else records who made it, and every audit event made with it says so", async () => {
+    const frontdoor = await makeFrontdoor();
+    const admin = await makeUser("admin");
+    const bob = await makeUser("operator", [frontdoor.id]);
+    const key = await createApiKey(admin.principal, { name: "made for bob", ownerEmail: bob.email });
+    expect(key.createdBy).toBe(admin.email);
+    expect((await listApiKeys(admin.principal)).find((k) => k.id === key.id)?.createdBy).toBe(admin.email);
+    const fromCli = await createApiKey(system, { name: "from the cli", ownerEmail: bob.email });
+    expect(fromCli.createdBy).toBeNull();
+
+    const asBob = await authenticateApiKey(key.key, { ip: "192.0.2.9" });
+    const token = await createToken(asBob!, frontdoor.id, { name: "made with a key" });
+    const event = await getDb().auditEvent.findFirstOrThrow({ where: { action: "token.created", targetId: token.id } });
+    expect(event.actorKind).toBe("api_key");
+    expect(event.actorId).toBe(key.id);
+    expect(event.actorLabel).toBe(`${bob.email} (key ${key.prefix}…, made by ${admin.email})`);
+    const ownKey = await createApiKey(bob.principal, { name: "bob's own" });
+    const own = await createToken((await authenticateApiKey(ownKey.key))!, frontdoor.id, { name: "own key" });
+    expect((await getDb().auditEvent.findFirstOrThrow({ where: { targetId: own.id } })).actorLabel).toBe(`${bob.email} (key ${ownKey.prefix}…, made by ${bob.email})`);
   });
 });

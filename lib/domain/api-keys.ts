@@ -16,6 +16,8 @@ export type ApiKeyView = {
   name: string;
   prefix: string;
   owner: string;
+  /** Who made it; null when the CLI (the installation itself) did. */
+  createdBy: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -29,10 +31,14 @@ const apiKeySelect = {
   lastUsedAt: true,
   revokedAt: true,
   owner: { select: { email: true } },
+  createdBy: { select: { email: true } },
 } as const;
 
-type ApiKeyRow = Omit<ApiKeyView, "owner"> & { owner: { email: string } };
-const toView = ({ owner, ...row }: ApiKeyRow): ApiKeyView => ({ ...row, owner: owner.email });
+type ApiKeyRow = Omit<ApiKeyView, "owner" | "createdBy"> & { owner: { email: string }; createdBy: { email: string } | null };
+const toView = ({ owner, createdBy, ...row }: ApiKeyRow): ApiKeyView => ({ ...row, owner: owner.email, createdBy: createdBy?.email ?? null });
+
+/** How audit events name what a key does: its prefix and who made it. */
+export const apiKeyLabel = (prefix: string, createdBy: string | null) => `key ${prefix}…, made by ${createdBy ?? "the CLI"}`;
 
 /** Writing lastUsedAt on every request would turn reads into writes; once a minute is enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -57,14 +63,14 @@ export async function createApiKey(principal: Principal, raw: CreateApiKeyInput)
   const key = newApiKey();
   const row = await getDb().$transaction(async (tx) => {
     const created = await tx.apiKey.create({
-      data: { name: input.name, prefix: key.slice(0, 10), keyHash: hashSecret(key), ownerId: owner.id },
+      data: { name: input.name, prefix: key.slice(0, 10), keyHash: hashSecret(key), ownerId: owner.id, createdById: principal.kind === "user" ? principal.userId : null },
       select: apiKeySelect,
     });
     await recordAudit(tx, principal, {
       action: "api_key.created",
       targetKind: "api_key",
       targetId: created.id,
-      details: { name: created.name, owner: owner.email, prefix: created.prefix },
+      details: { name: created.name, owner: owner.email, prefix: created.prefix, createdBy: created.createdBy?.email ?? null },
     });
     return created;
   });
@@ -104,10 +110,10 @@ export async function authenticateApiKey(key: string, context?: RequestContext):
   const db = getDb();
   const row = await db.apiKey.findUnique({
     where: { keyHash: hashSecret(key) },
-    select: { id: true, ownerId: true, revokedAt: true, lastUsedAt: true },
+    select: { id: true, ownerId: true, prefix: true, revokedAt: true, lastUsedAt: true, createdBy: { select: { email: true } } },
   });
   if (!row || row.revokedAt) return null;
-  const principal = await loadUserPrincipal({ id: row.ownerId }, { apiKeyId: row.id, context });
+  const principal = await loadUserPrincipal({ id: row.ownerId }, { apiKeyId: row.id, apiKeyLabel: apiKeyLabel(row.prefix, row.createdBy?.email ?? null), context });
   if (!principal) return null;
   const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {

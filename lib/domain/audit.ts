@@ -1,14 +1,14 @@
-import { createHash } from "node:crypto";
 import type { Tx } from "@/lib/db";
+import { macHex } from "@/lib/domain/keys";
 import type { Principal } from "@/lib/domain/principal";
 import type { ActorKind } from "@/lib/generated/prisma/enums";
 
-// The audit log is append-only and hash-chained: each event's hash covers its content and
-// the previous event's hash, so a deleted or edited row breaks `certdoor audit verify`.
-// Writers hold a transaction-scoped advisory lock while they read the last hash and insert,
-// which orders the chain; the lock is released at commit, with the change it describes.
-
-const AUDIT_CHAIN_LOCK_KEY = 7_734_221;
+// The audit log is append-only and chained. Writers insert events in the transaction of
+// the change they describe, without any lock, so writes on every instance run in
+// parallel. The sealer (audit-seal.ts) then gives committed events their chain position
+// and a keyed hash (HMAC under a key derived from CERTDOOR_MASTER_KEY) over the content,
+// the position and the previous hash: an edited, removed or reordered sealed event breaks
+// `certdoor audit verify`, and without the master key nobody can recompute the chain.
 
 export type AuditInput = {
   action: string;
@@ -46,7 +46,10 @@ export function actorOf(principal: Principal): AuditActor {
     return { actorKind: "system", actorId: null, actorLabel: principal.label, ip, userAgent };
   }
   if (principal.apiKeyId) {
-    return { actorKind: "api_key", actorId: principal.apiKeyId, actorLabel: principal.email, ip, userAgent };
+    // A key made by an administrator for someone else acts as them; the label says whose
+    // key it was and who made it, so the act stays traceable.
+    const actorLabel = principal.apiKeyLabel ? `${principal.email} (${principal.apiKeyLabel})` : principal.email;
+    return { actorKind: "api_key", actorId: principal.apiKeyId, actorLabel, ip, userAgent };
   }
   return { actorKind: "user", actorId: principal.userId, actorLabel: principal.email, ip, userAgent };
 }
@@ -61,9 +64,10 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
-/** The hash of one event given its predecessor's hash. */
-export function auditHash(prevHash: string | null, e: ChainedFields): string {
+/** The keyed hash of one event at chain position `seq`, given its predecessor's hash. */
+export function auditHash(seq: bigint, prevHash: string | null, e: ChainedFields): string {
   const body = canonicalJson({
+    seq: seq.toString(),
     prevHash,
     at: e.at.toISOString(),
     actorKind: e.actorKind,
@@ -77,37 +81,29 @@ export function auditHash(prevHash: string | null, e: ChainedFields): string {
     targetId: e.targetId,
     details: e.details ?? {},
   });
-  return createHash("sha256").update(body, "utf8").digest("hex");
+  return macHex("audit-chain", body);
 }
 
-/** Appends events to the chain, in order, inside the caller's transaction (one lock, one read). */
+/** Appends events inside the caller's transaction; they are visible at once and sealed after commit. */
 export async function recordAudits(tx: Tx, actor: Principal | AuditActor, inputs: AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
   const who = "actorKind" in actor ? actor : actorOf(actor);
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
-  let prevHash = last?.hash ?? null;
   const at = new Date();
-  const rows = inputs.map((input) => {
-    const fields: ChainedFields = {
+  // createMany inserts in the given order, so ids (and so the sealed order) follow it.
+  await tx.auditEvent.createMany({
+    data: inputs.map((input) => ({
       ...who,
       at,
       action: input.action,
       frontdoorId: input.frontdoorId ?? null,
       targetKind: input.targetKind ?? null,
       targetId: input.targetId ?? null,
-      details: JSON.parse(canonicalJson(input.details ?? {})),
-    };
-    const hash = auditHash(prevHash, fields);
-    const row = { ...fields, details: fields.details as object, prevHash, hash };
-    prevHash = hash;
-    return row;
+      details: JSON.parse(canonicalJson(input.details ?? {})) as object,
+    })),
   });
-  // createMany inserts in the given order, so ids follow the chain.
-  await tx.auditEvent.createMany({ data: rows });
 }
 
-/** Appends one event to the chain inside the caller's transaction. */
+/** Appends one event inside the caller's transaction. */
 export function recordAudit(tx: Tx, actor: Principal | AuditActor, input: AuditInput): Promise<void> {
   return recordAudits(tx, actor, [input]);
 }

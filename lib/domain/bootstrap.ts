@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
 import { ensureAllCas } from "@/lib/domain/ca";
+import { refreshDueCrls } from "@/lib/domain/certificates/crl-store";
 import { isAppError } from "@/lib/domain/errors";
 import { createFrontdoor } from "@/lib/domain/frontdoors";
 import { systemPrincipal } from "@/lib/domain/principal";
@@ -60,6 +61,8 @@ export async function bootstrap(options: { adminEmail: string; adminPassword?: s
   ).then(async (result) => {
     // Existing Frontdoors get their CA, and a wrong master key stops here.
     await ensureAllCas();
+    // CAs made before CRLs were stored get theirs now; stale ones are re-signed.
+    await refreshDueCrls();
     return result;
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { getDb, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit";
+import { signCrl } from "@/lib/domain/certificates/crl-sign";
 import { AppError } from "@/lib/domain/errors";
 import { systemPrincipal } from "@/lib/domain/principal";
 import { requireEnv } from "@/lib/env";
@@ -33,6 +34,8 @@ async function storeCa(tx: Tx, ca: NewCa, kind: "root" | "intermediate", frontdo
       notAfter: ca.notAfter,
     },
   });
+  // Its first (empty) CRL, so GET /crl has something to serve from the start.
+  await signCrl(tx, makeIssuer({ id, certificatePem: ca.certificatePem, pkcs8Der: ca.pkcs8Der, chainPem: ca.certificatePem }));
   await recordAudit(tx, systemPrincipal("ca"), {
     action: kind === "root" ? "ca.root_created" : "ca.intermediate_created",
     frontdoorId,

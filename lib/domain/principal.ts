@@ -14,6 +14,8 @@ export type UserPrincipal = {
   frontdoorIds: readonly string[];
   /** Set when the call came with an API key rather than a session. */
   apiKeyId?: string;
+  /** How the audit log names that key: "key cdk_a1b2c3…, made by alice@…". */
+  apiKeyLabel?: string;
   context?: RequestContext;
 };
 

@@ -8,18 +8,24 @@ import { problemResponse } from "@/lib/http/problem";
 import { tokenGuessLimiter } from "@/lib/http/rate-limit";
 
 // The doors where a token secret is the credential (both redemption paths and the page's
-// preview) share the guess limiter: an address that keeps presenting unknown tokens waits.
+// preview) share the guess limiter. It costs a legitimate redemption nothing: only an
+// unknown token is counted (in PostgreSQL, shared by every instance), and an address over
+// the limit is refused before any lookup once this process has seen it go over.
+
+const tooMany = (wait: number) =>
+  problemResponse("rate_limited", `Too many attempts with unknown tokens. Wait ${wait} seconds.`, { headers: { "Retry-After": String(wait) } });
 
 export async function withTokenGuessLimit(request: Request, handle: () => Promise<Response>): Promise<Response> {
   const key = requestContextFrom(request.headers).ip ?? "unknown";
-  const wait = tokenGuessLimiter.retryAfter(key);
-  if (wait > 0) {
-    return problemResponse("rate_limited", `Too many attempts with unknown tokens. Wait ${wait} seconds.`, { headers: { "Retry-After": String(wait) } });
-  }
+  const blocked = tokenGuessLimiter.blockedHere(key);
+  if (blocked > 0) return tooMany(blocked);
   try {
     return await handle();
   } catch (error) {
-    if (isAppError(error) && error.code === "token_not_found") tokenGuessLimiter.hit(key);
+    if (isAppError(error) && error.code === "token_not_found") {
+      const wait = await tokenGuessLimiter.hit(key);
+      if (wait > 0) return tooMany(wait);
+    }
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db";
-import { type AuditActor, auditUserAgent, recordAudit, recordAudits } from "@/lib/domain/audit";
+import { type AuditActor, auditUserAgent, recordAudits } from "@/lib/domain/audit";
 import { issuerFor } from "@/lib/domain/ca";
+import { auditRedeemFailure } from "@/lib/domain/certificates/redeem-failures";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
@@ -97,18 +98,11 @@ export async function redeemToken(input: RedeemInput): Promise<CertificateView> 
     return await redeemFound(token, input);
   } catch (error) {
     if (isAppError(error) && error.code !== "frontdoor_not_found") {
-      // Failed attempts are audited with their code and address, never with the secret.
-      await getDb()
-        .$transaction((tx) =>
-          recordAudit(tx, tokenActor(token, input.secret, input.context), {
-            action: "token.redeem_failed",
-            frontdoorId: token?.frontdoorId ?? input.frontdoorId,
-            targetKind: token ? "token" : null,
-            targetId: token?.id ?? null,
-            details: { code: error.code },
-          }),
-        )
-        .catch((auditError: unknown) => console.error("[redeem] could not audit a failed attempt", auditError));
+      // Failed attempts are audited with their code and address, never with the secret,
+      // at most about once a minute per token (or address) and code, each with its count.
+      await auditRedeemFailure({ frontdoorId: token?.frontdoorId ?? input.frontdoorId, token, code: error.code, actor: tokenActor(token, input.secret, input.context) }).catch(
+        (auditError: unknown) => console.error("[redeem] could not audit a failed attempt", auditError),
+      );
     }
     throw error;
   }

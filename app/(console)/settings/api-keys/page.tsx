@@ -30,6 +30,7 @@ export default async function ApiKeysPage() {
               <Th>Name</Th>
               <Th>Key</Th>
               <Th>Owner</Th>
+              <Th>Made by</Th>
               <Th>Created</Th>
               <Th>Last used</Th>
               <Th>Status</Th>
@@ -42,6 +43,7 @@ export default async function ApiKeysPage() {
                 <Td className="font-medium">{k.name}</Td>
                 <Td className="font-mono text-xs">{k.prefix}…</Td>
                 <Td className="text-xs">{k.owner}</Td>
+                <Td className="text-xs">{k.createdBy ?? "the CLI"}</Td>
                 <Td><RelativeTime value={k.createdAt} /></Td>
                 <Td><RelativeTime value={k.lastUsedAt} /></Td>
                 <Td><Badge tone={k.revokedAt ? "red" : "green"}>{k.revokedAt ? "revoked" : "active"}</Badge></Td>

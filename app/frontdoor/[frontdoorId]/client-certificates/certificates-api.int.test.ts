@@ -11,6 +11,7 @@ import { call } from "@/lib/testing/http";
 import { openssl, opensslCsr, tempDir } from "@/lib/testing/openssl";
 import * as caPem from "../ca.pem/route";
 import * as crl from "../crl/route";
+import { refreshDueCrls } from "@/lib/domain/certificates";
 import * as one from "./[certId]/route";
 import * as collection from "./route";
 import * as byPath from "./token/[token]/route";
@@ -116,6 +117,56 @@ describe("issued certificates in real mTLS", () => {
     const der = await crl.GET(new Request(`http://localhost/frontdoor/${a.id}/crl`), { params: Promise.resolve({ frontdoorId: a.id }) });
     expect(der.headers.get("content-type")).toBe("application/pkix-crl");
     expect(new Uint8Array(await der.arrayBuffer())[0]).toBe(0x30);
+  });
+});
+
+describe("the public CRL endpoint", () => {
+  const crlNumberOf = (der: Buffer) => {
+    const file = path.join(tempDir(), "crl.der");
+    writeFileSync(file, der);
+    return BigInt(/X509v3 CRL Number:\s*\n?\s*(\d+)/.exec(openssl(["crl", "-inform", "DER", "-in", file, "-noout", "-text"]))![1]!);
+  };
+  const get = async (frontdoorId: string, headers: Record<string, string> = {}) => {
+    const res = await crl.GET(new Request(`http://localhost/frontdoor/${frontdoorId}/crl`, { headers }), { params: Promise.resolve({ frontdoorId }) });
+    return { res, der: Buffer.from(await res.arrayBuffer()) };
+  };
+  const caRows = () => getDb().certificateAuthority.findMany({ select: { id: true, crlNumber: true, crlDer: true }, orderBy: { id: "asc" } });
+
+  it("two GETs with no revocation between them give the same bytes and CRL number and write nothing; a revocation changes both at once", async () => {
+    const { a } = world.frontdoors;
+    const rowsBefore = await caRows();
+    const first = await get(a.id);
+    const second = await get(a.id);
+    expect(first.res.status).toBe(200);
+    expect(second.der.equals(first.der)).toBe(true);
+    expect(crlNumberOf(second.der)).toBe(crlNumberOf(first.der));
+    expect(await caRows()).toEqual(rowsBefore);
+
+    const etag = first.res.headers.get("etag")!;
+    expect(etag).toMatch(/^"[0-9a-f.]+"$/);
+    expect(first.res.headers.get("last-modified")).toBeTruthy();
+    const maxAge = Number(/max-age=(\d+)/.exec(first.res.headers.get("cache-control")!)![1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(300);
+    expect((await get(a.id, { "if-none-match": etag })).res.status).toBe(304);
+
+    const issued = await issue(a.id);
+    await call(one.DELETE, { frontdoorId: a.id, certId: issued.certificate.id }, { method: "DELETE", key: world.keys.operatorA, body: { reason: "superseded" } });
+    const after = await get(a.id);
+    expect(after.der.equals(first.der)).toBe(false);
+    expect(crlNumberOf(after.der)).toBeGreaterThan(crlNumberOf(first.der));
+    expect(after.res.headers.get("etag")).not.toBe(etag);
+    expect((await get(a.id, { "if-none-match": etag })).res.status).toBe(200);
+  });
+
+  it("the schedule re-signs only CRLs that near their nextUpdate", async () => {
+    const { a } = world.frontdoors;
+    expect(await refreshDueCrls()).toBe(0);
+    await getDb().certificateAuthority.updateMany({ where: { frontdoorId: a.id }, data: { crlNextUpdate: new Date(Date.now() + 3600_000) } });
+    const before = await get(a.id);
+    expect(await refreshDueCrls()).toBe(1);
+    const after = await get(a.id);
+    expect(crlNumberOf(after.der)).toBeGreaterThan(crlNumberOf(before.der));
   });
 });
 

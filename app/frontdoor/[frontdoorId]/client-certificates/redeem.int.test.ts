@@ -5,6 +5,7 @@ import { createToken, revokeToken, updateToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
 import { ecCsrWithSubject, keylessRsaCsr } from "@/lib/testing/forged-csr";
 import { call, fromAddress } from "@/lib/testing/http";
+import { flushRedeemFailures } from "@/lib/domain/certificates/redeem-failures";
 import { certificateText, opensslCsr, publicKeyOfCertificate, publicKeyOfCsr, verifyClientCertificate } from "@/lib/testing/openssl";
 import * as caPem from "../ca.pem/route";
 import * as byBearer from "./token/route";
@@ -131,7 +132,7 @@ describe("every redemption error code", () => {
 
     const failures = await getDb().auditEvent.findMany({ where: { action: "token.redeem_failed", targetId: revoked.id } });
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ ip: "198.51.100.1", details: { code: "token_revoked" }, actorKind: "token" });
+    expect(failures[0]).toMatchObject({ ip: "198.51.100.1", details: { code: "token_revoked", count: 1 }, actorKind: "token" });
     const all = JSON.stringify(await getDb().auditEvent.findMany({ where: { action: "token.redeem_failed" } }), (_k, v) => (typeof v === "bigint" ? String(v) : v));
     for (const secret of [revoked.token, used.token, expired.token]) expect(all).not.toContain(secret.slice(4));
   });
@@ -157,6 +158,40 @@ describe("every redemption error code", () => {
     expect(limited.status).toBe(429);
     const forged = await getDb().auditEvent.count({ where: { ip: { startsWith: "198.18." } } });
     expect(forged).toBe(0);
+  });
+});
+
+describe("auditing failed attempts without letting anyone grow the log", () => {
+  it("200 attempts with a used token from one address in a minute: at most 2 events, whose counts add up to 200", async () => {
+    const used = await newToken();
+    const csr = opensslCsr("ec-p256").csrPem;
+    expect((await redeem(used.token, csr)).status).toBe(201);
+    const ua = "x".repeat(512);
+    for (let i = 0; i < 200; i++) {
+      const res = await call(byPath.POST, { frontdoorId, token: used.token }, { method: "POST", body: { type: "CSR", value: csr }, headers: { ...fromAddress("198.51.100.9"), "user-agent": ua } });
+      expect(res.body.code).toBe("token_already_used");
+    }
+    // Another address is its own key, audited at once.
+    expect((await redeem(used.token, csr, { ip: "198.51.100.10" })).body.code).toBe("token_already_used");
+
+    const events = () => getDb().auditEvent.findMany({ where: { action: "token.redeem_failed", targetId: used.id, ip: "198.51.100.9" } });
+    expect((await events()).map((e) => e.details)).toEqual([{ code: "token_already_used", count: 1 }]);
+    expect(await flushRedeemFailures({ olderThanSeconds: 0 })).toBeGreaterThanOrEqual(1);
+    const after = await events();
+    expect(after.length).toBeLessThanOrEqual(2);
+    expect(after.reduce((sum, e) => sum + (e.details as { count: number }).count, 0)).toBe(200);
+    expect(after.every((e) => e.userAgent?.length === 200)).toBe(true);
+    expect(await getDb().auditEvent.count({ where: { action: "token.redeem_failed", targetId: used.id, ip: "198.51.100.10" } })).toBe(1);
+  });
+
+  it("concurrent failures are each counted once, and unknown tokens are counted per address", async () => {
+    const csr = opensslCsr("ec-p256").csrPem;
+    await Promise.all(Array.from({ length: 15 }, (_, i) => redeem(`crt_unknown${String(i).padStart(22, "0")}`, csr, { ip: "198.51.100.20" })));
+    await flushRedeemFailures({ olderThanSeconds: 0 });
+    const events = await getDb().auditEvent.findMany({ where: { action: "token.redeem_failed", ip: "198.51.100.20" } });
+    expect(events.length).toBeLessThanOrEqual(2);
+    expect(events.every((e) => e.actorKind === "anonymous" && e.targetId === null)).toBe(true);
+    expect(events.reduce((sum, e) => sum + (e.details as { count: number }).count, 0)).toBe(15);
   });
 });
 

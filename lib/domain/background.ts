@@ -1,0 +1,47 @@
+import { sealAuditEvents } from "@/lib/domain/audit-seal";
+import { refreshDueCrls } from "@/lib/domain/certificates/crl-store";
+import { flushRedeemFailures } from "@/lib/domain/certificates/redeem-failures";
+import { startPurgeSchedule } from "@/lib/domain/tokens/schedule";
+import { clearExpiredLimits } from "@/lib/http/rate-limit";
+
+// The server's background work. Every instance runs the timers; each job elects itself per
+// round in PostgreSQL (advisory locks, or DELETE … RETURNING that hands each row to one
+// instance), so nothing runs twice and nothing depends on which instance is alive.
+
+type Job = { name: string; everyMs: number; run: () => Promise<unknown> };
+
+const JOBS: Job[] = [
+  { name: "audit-sealer", everyMs: 1_000, run: sealAuditEvents },
+  { name: "redeem-failures", everyMs: 15_000, run: () => flushRedeemFailures() },
+  { name: "crl-refresh", everyMs: 10 * 60_000, run: refreshDueCrls },
+  { name: "rate-limit-cleanup", everyMs: 10 * 60_000, run: clearExpiredLimits },
+];
+
+const timers: NodeJS.Timeout[] = [];
+
+function every(job: Job): NodeJS.Timeout {
+  let isRunning = false;
+  const timer = setInterval(() => {
+    if (isRunning) return;
+    isRunning = true;
+    job
+      .run()
+      .catch((error: unknown) => console.error(`[${job.name}] failed`, error))
+      .finally(() => (isRunning = false));
+  }, job.everyMs);
+  timer.unref();
+  return timer;
+}
+
+/** Starts every background job once per process. */
+export function startBackgroundJobs(): void {
+  if (timers.length > 0) return;
+  for (const job of JOBS) timers.push(every(job));
+  startPurgeSchedule();
+}
+
+/** Stops the timers and seals what is committed (graceful shutdown). */
+export async function stopBackgroundJobs(): Promise<void> {
+  for (const timer of timers.splice(0)) clearInterval(timer);
+  await sealAuditEvents().catch(() => undefined);
+}
