@@ -3,6 +3,7 @@
 //   - key + CSR generation alone (the page's own performance.measure "certdoor:key-and-csr")
 //   - click on "Generate key and get certificate" until the certificate is shown
 //   - the page's first-load JavaScript (bytes on the wire and decoded)
+//   - building an encrypted key.pem and client.p12 (both modes), click to download
 // for ECDSA P-256 and RSA-2048. It creates its own tokens through the API.
 //
 // Usage: node bench/redeem-page.mjs --server http://localhost:3000 --frontdoor ID --api-key cdk_… [--runs 10]
@@ -72,5 +73,32 @@ for (const [label, option] of [["ec-p256", null], ["rsa-2048", /RSA 2048/]]) {
   }
   console.log(JSON.stringify({ metric: "click-to-certificate-ms", key: label, runs, ...stats(click) }));
   console.log(JSON.stringify({ metric: "key-and-csr-ms", key: label, runs, ...Object.fromEntries(Object.entries(stats(keygen)).map(([k, v]) => [k, +v.toFixed(1)])) }));
+}
+// Building the password-protected files in the browser: key.pem (600,000 PBKDF2-SHA-256
+// iterations on WebCrypto) and client.p12 in both modes, click to download.
+{
+  const page = await browser.newPage();
+  await page.goto(await newLink());
+  await page.getByRole("button", { name: "Generate key and get certificate" }).click();
+  await page.getByText("is ready").waitFor({ timeout: 60_000 });
+  const timeDownload = async (button) => {
+    const start = Date.now();
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.getByRole("button", { name: button }).click()]);
+    await download.path();
+    return Date.now() - start;
+  };
+  const buildRuns = Math.min(runs, 5);
+  await page.getByLabel("Passphrase for key.pem (optional)").fill("bench passphrase");
+  const keyPem = [];
+  for (let i = 0; i < buildRuns; i++) keyPem.push(await timeDownload("Download key.pem"));
+  console.log(JSON.stringify({ metric: "build-ms", file: "key.pem (encrypted)", runs: buildRuns, ...stats(keyPem) }));
+  await page.getByLabel("Password for client.p12").fill("bench p12 password");
+  for (const mode of ["modern", "compatible"]) {
+    await page.getByLabel("Format").selectOption(mode);
+    const p12 = [];
+    for (let i = 0; i < buildRuns; i++) p12.push(await timeDownload("Download client.p12"));
+    console.log(JSON.stringify({ metric: "build-ms", file: `client.p12 ${mode}`, runs: buildRuns, ...stats(p12) }));
+  }
+  await page.close();
 }
 await browser.close();

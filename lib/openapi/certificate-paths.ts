@@ -90,13 +90,23 @@ export const certificatePaths: Record<string, Json> = {
       tags: ["Certificates"],
       operationId: "crl",
       summary: "The Frontdoor's current CRL",
-      description: "DER by default. With `format=pem`, the Frontdoor's CRL followed by the root's, for servers that check the whole chain.",
-      parameters: [{ name: "format", in: "query", required: false, schema: { type: "string", enum: ["der", "pem"] } }],
+      description:
+        "DER by default. With `format=pem`, the Frontdoor's CRL followed by the root's, for servers that check the whole chain. Served as stored: a new CRL is signed when a certificate is revoked and before the current one nears `nextUpdate`, never by this request. `ETag`, `Last-Modified` and `Cache-Control: max-age` (at most 300 s, never past `nextUpdate`); `If-None-Match` gets 304.",
+      parameters: [
+        { name: "format", in: "query", required: false, schema: { type: "string", enum: ["der", "pem"] } },
+        { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } },
+      ],
       responses: {
         "200": {
           description: "The CRL",
+          headers: {
+            ETag: { schema: { type: "string" } },
+            "Last-Modified": { schema: { type: "string" }, description: "The CRL's thisUpdate" },
+            "Cache-Control": { schema: { type: "string" } },
+          },
           content: { "application/pkix-crl": { schema: { type: "string", contentEncoding: "binary" } }, "application/x-pem-file": { schema: { type: "string" } } },
         },
+        "304": { description: "The CRL has not changed since the ETag given in If-None-Match" },
         ...problems(404),
       },
     },
