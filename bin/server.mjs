@@ -5,47 +5,94 @@
 // (or, with --trust-proxy N, from the N-th entry from the right of X-Forwarded-For, the one
 // the nearest trusted proxy saw) and handed on in a header that clients cannot set.
 //
-// Usage: node bin/server.mjs --port 3000 [--hostname 0.0.0.0] [--trust-proxy 0]
+// With --workers N (N > 1), a primary process forks N workers that share the port
+// (node:cluster), restarts one that dies, and passes SIGTERM/SIGINT on. Start-up work
+// (migrations, bootstrap, CAs) happened once in the launcher before; background jobs elect
+// themselves in PostgreSQL, so each worker may run their timers.
+//
+// Usage: node bin/server.mjs --port 3000 [--hostname 0.0.0.0] [--trust-proxy 0] [--workers 1]
+import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import next from "next";
 import { clientIp } from "./client-ip.mjs";
 
 const CLIENT_IP_HEADER = "x-certdoor-client-ip"; // read by lib/http/client-info.ts
 const CLIENT_IP_PROOF_HEADER = "x-certdoor-client-ip-proof";
-// This process's proof that it, not the client, wrote the address header. Set before Next
-// loads the app, which reads it once (lib/env.ts); a client-sent proof is overwritten too.
-const proof = randomBytes(32).toString("base64url");
-process.env.CERTDOOR_CLIENT_IP_SECRET = proof;
 
 const { values } = parseArgs({
-  options: { port: { type: "string" }, hostname: { type: "string" }, "trust-proxy": { type: "string" } },
+  options: { port: { type: "string" }, hostname: { type: "string" }, "trust-proxy": { type: "string" }, workers: { type: "string" } },
 });
 const port = Number(values.port ?? 3000);
 const trustedHops = Number(values["trust-proxy"] ?? 0);
+const workers = Math.max(1, Number(values.workers ?? 1));
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-const app = next({ dev: false, dir: root, port, hostname: values.hostname });
-const handle = app.getRequestHandler();
-await app.prepare();
+if (cluster.isPrimary && workers > 1) {
+  await runPrimary();
+} else {
+  await runServer();
+}
 
-const server = http.createServer((req, res) => {
-  req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
-  req.headers[CLIENT_IP_PROOF_HEADER] = proof;
-  handle(req, res);
-});
-server.listen(port, values.hostname, () => console.log(`[certdoor] listening on port ${port}`));
-
-let closing = false;
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    server.close(() => process.exit(0));
-    server.closeIdleConnections?.();
-    setTimeout(() => process.exit(0), 10_000).unref();
+async function runPrimary() {
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < workers; i++) fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`[certdoor] worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    fork();
   });
+  let listening = 0;
+  cluster.on("listening", () => {
+    if (++listening === workers) console.log(`[certdoor] listening on port ${port} with ${workers} workers`);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      const alive = Object.values(cluster.workers ?? {}).filter(Boolean);
+      let left = alive.length;
+      if (left === 0) process.exit(0);
+      for (const worker of alive) {
+        worker.once("exit", () => --left === 0 && process.exit(0));
+        worker.process.kill("SIGTERM");
+      }
+      setTimeout(() => process.exit(0), 15_000).unref();
+    });
+  }
+}
+
+async function runServer() {
+  // This process's proof that it, not the client, wrote the address header. Set before Next
+  // loads the app, which reads it once (lib/env.ts); a client-sent proof is overwritten too.
+  const proof = randomBytes(32).toString("base64url");
+  process.env.CERTDOOR_CLIENT_IP_SECRET = proof;
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir: root, port, hostname: values.hostname });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req, res) => {
+    req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
+    req.headers[CLIENT_IP_PROOF_HEADER] = proof;
+    handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, values.hostname, () => {
+    if (!cluster.isWorker) console.log(`[certdoor] listening on port ${port}`);
+  });
+
+  let closing = false;
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
+      server.close(() => process.exit(0));
+      server.closeIdleConnections?.();
+      setTimeout(() => process.exit(0), 10_000).unref();
+    });
+  }
 }

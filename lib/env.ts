@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 // The one place that reads process.env. Everything else imports `env`.
@@ -14,6 +15,8 @@ const schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     DATABASE_URL: optionalString,
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Server worker processes sharing the port; the number of cores unless set. */
+    WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
     /** Reverse proxies in front of Certdoor whose X-Forwarded-For entries are trusted (0: none). */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PUBLIC_URL: optionalString,

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/domain/errors";
 import { canAdminister } from "@/lib/domain/permissions";
 import type { Principal, RequestContext, UserPrincipal } from "@/lib/domain/principal";
 import { hashSecret, newApiKey } from "@/lib/domain/tokens/secret";
+import { cacheApiKey, cachedApiKey, forgetApiKeys } from "@/lib/domain/api-key-cache";
 import { loadUserPrincipal } from "@/lib/domain/users";
 import { apiKeyIdSchema, type CreateApiKeyInput, createApiKeySchema } from "@/lib/validation/api-keys";
 import { parseInput } from "@/lib/validation/parse";
@@ -91,7 +92,7 @@ export async function listApiKeys(principal: Principal): Promise<ApiKeyView[]> {
 /** Revokes a key (its owner or an administrator); it answers 401 from then on. */
 export async function revokeApiKey(principal: Principal, apiKeyId: string): Promise<ApiKeyView> {
   if (!apiKeyIdSchema.safeParse(apiKeyId).success) throw new AppError("api_key_not_found");
-  return getDb().$transaction(async (tx) => {
+  const view = await getDb().$transaction(async (tx) => {
     const key = await tx.apiKey.findUnique({ where: { id: apiKeyId }, select: { ownerId: true, revokedAt: true } });
     const isOwner = principal.kind === "user" && key?.ownerId === principal.userId;
     if (!key || !(isOwner || principal.kind === "system" || canAdminister(principal))) throw new AppError("api_key_not_found");
@@ -102,22 +103,28 @@ export async function revokeApiKey(principal: Principal, apiKeyId: string): Prom
     }
     return toView(await tx.apiKey.findUniqueOrThrow({ where: { id: apiKeyId }, select: apiKeySelect }));
   });
+  forgetApiKeys(apiKeyId); // after the commit, so no lookup can cache the key as still valid
+  return view;
 }
 
 /** The principal a bearer key acts as, or null for an unknown or revoked key or a disabled owner. */
 export async function authenticateApiKey(key: string, context?: RequestContext): Promise<UserPrincipal | null> {
   if (!/^cdk_[0-9A-Za-z]{16,128}$/.test(key)) return null;
+  const keyHash = hashSecret(key);
+  const now = Date.now();
+  const cached = cachedApiKey(keyHash, now);
+  if (cached) return cached.principal && { ...cached.principal, context };
+
   const db = getDb();
   const row = await db.apiKey.findUnique({
-    where: { keyHash: hashSecret(key) },
+    where: { keyHash },
     select: { id: true, ownerId: true, prefix: true, revokedAt: true, lastUsedAt: true, createdBy: { select: { email: true } } },
   });
-  if (!row || row.revokedAt) return null;
-  const principal = await loadUserPrincipal({ id: row.ownerId }, { apiKeyId: row.id, apiKeyLabel: apiKeyLabel(row.prefix, row.createdBy?.email ?? null), context });
-  if (!principal) return null;
-  const now = Date.now();
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+  const principal = row && !row.revokedAt ? await loadUserPrincipal({ id: row.ownerId }, { apiKeyId: row.id, apiKeyLabel: apiKeyLabel(row.prefix, row.createdBy?.email ?? null) }) : null;
+  cacheApiKey(keyHash, { at: now, principal, id: row?.id ?? null });
+  if (principal && row && (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
+    // Off the request's path: a missed update only makes "last used" a minute staler.
+    db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch((error: unknown) => console.error("[api-keys] could not record last use", error));
   }
-  return principal;
+  return principal && { ...principal, context };
 }

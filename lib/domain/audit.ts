@@ -1,4 +1,5 @@
 import type { Tx } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { macHex } from "@/lib/domain/keys";
 import type { Principal } from "@/lib/domain/principal";
 import type { ActorKind } from "@/lib/generated/prisma/enums";
@@ -107,3 +108,19 @@ export async function recordAudits(tx: Tx, actor: Principal | AuditActor, inputs
 export function recordAudit(tx: Tx, actor: Principal | AuditActor, input: AuditInput): Promise<void> {
   return recordAudits(tx, actor, [input]);
 }
+
+/**
+ * The audit rows as a SQL VALUES list, for hot paths that write a change and its events in
+ * one statement (a CTE): `INSERT INTO "AuditEvent" (${AUDIT_COLUMNS}) SELECT v.* FROM (${values}) …`.
+ */
+export function auditValuesSql(actor: Principal | AuditActor, inputs: AuditInput[], at = new Date()): Prisma.Sql {
+  const who = "actorKind" in actor ? actor : actorOf(actor);
+  return Prisma.sql`VALUES ${Prisma.join(
+    inputs.map(
+      (input) => Prisma.sql`(${at}::timestamptz, ${who.actorKind}::"ActorKind", ${who.actorId}, ${who.actorLabel}, ${who.ip}, ${who.userAgent},
+        ${input.action}, ${input.frontdoorId ?? null}::uuid, ${input.targetKind ?? null}, ${input.targetId ?? null}, ${canonicalJson(input.details ?? {})}::jsonb)`,
+    ),
+  )}`;
+}
+
+export const AUDIT_COLUMNS = Prisma.raw(`"at", "actorKind", "actorId", "actorLabel", "ip", "userAgent", "action", "frontdoorId", "targetKind", "targetId", "details"`);

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
 import { burnPasswordCheck, generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { forgetApiKeys } from "@/lib/domain/api-key-cache";
 import { recordAudit } from "@/lib/domain/audit";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister } from "@/lib/domain/permissions";
@@ -100,7 +101,7 @@ export async function updateUser(principal: Principal, raw: UpdateUserInput): Pr
     if (input.role && input.role !== "admin") throw new AppError("forbidden", "You cannot take away your own admin role.");
   }
   if (input.frontdoorIds) await assertFrontdoorsExist(input.frontdoorIds);
-  return getDb().$transaction(async (tx) => {
+  const view = await getDb().$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: input.userId }, select: userViewSelect });
     if (!before) throw new AppError("user_not_found");
     if (input.frontdoorIds) {
@@ -129,6 +130,9 @@ export async function updateUser(principal: Principal, raw: UpdateUserInput): Pr
     await recordAudit(tx, principal, { action, targetKind: "user", targetId: input.userId, details: changes });
     return toView(after);
   });
+  // A role, membership or disabled flag changed: API keys acting as this user are looked up afresh.
+  forgetApiKeys();
+  return view;
 }
 
 /** Every user (admin only). */

@@ -51,7 +51,7 @@ export async function main(): Promise<void> {
   }
 
   // No react-server condition here: the child loads React for Next.js, which needs the default one.
-  const child = spawn(process.execPath, [path.join(root, "bin", "server.mjs"), "--port", String(env.PORT), "--trust-proxy", String(env.TRUST_PROXY_HOPS)], {
+  const child = spawn(process.execPath, [path.join(root, "bin", "server.mjs"), "--port", String(env.PORT), "--trust-proxy", String(env.TRUST_PROXY_HOPS), "--workers", String(env.WORKERS)], {
     stdio: ["ignore", "inherit", "inherit"],
     env: {
       ...process.env,

@@ -1,23 +1,22 @@
 import { getDb } from "@/lib/db";
-import { type AuditActor, auditUserAgent, recordAudits } from "@/lib/domain/audit";
-import { issuerFor } from "@/lib/domain/ca";
+import { type AuditActor, auditUserAgent } from "@/lib/domain/audit";
+import { issueCertificate } from "@/lib/domain/certificates/pipeline";
 import { auditRedeemFailure } from "@/lib/domain/certificates/redeem-failures";
-import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
+import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
 import { hashSecret, looksLikeTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { tokenStatus } from "@/lib/domain/tokens/status";
-import { checkCsr, subjectFor } from "@/lib/pki/csr";
-import { issueClientCertificate } from "@/lib/pki/issue";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { redeemRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
 
-// Redemption: the token is the credential, the CSR the proof of possession. The
-// certificate is signed first (outside any transaction); then one transaction stores it
-// and claims the token with a conditional update checked by its row count. Under any
-// number of concurrent requests, on any number of instances, exactly one claim succeeds;
-// the others roll back, leaving neither a certificate nor a claim behind.
+// Redemption: the token is the credential, the CSR the proof of possession. Two round
+// trips: one read (the token and its Frontdoor by the secret's hash), then the issuing
+// pipeline's one write, whose claim is a conditional update. Under any number of
+// concurrent requests, on any number of instances, exactly one claim matches; the others
+// store nothing, and are told why.
 
 export type RedeemInput = { frontdoorId: string; secret: string; body: unknown; context: RequestContext };
 
@@ -70,13 +69,24 @@ export function redemptionBlocker(token: TokenRow, now = new Date()): AppError |
   return null;
 }
 
-/** Finds the token a secret belongs to on this Frontdoor, with the contract's not-found errors. */
+/**
+ * Finds the token a secret belongs to on this Frontdoor, with the contract's not-found
+ * errors: one statement (the token and its Frontdoor by the secret's hash); a second one
+ * only to tell an unknown Frontdoor from an unknown token.
+ */
 export async function findTokenBySecret(frontdoorId: string, secret: string): Promise<TokenRow> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
-  const token = looksLikeTokenSecret(secret)
-    ? await getDb().certificateRequestToken.findUnique({ where: { secretHash: hashSecret(secret) }, select: tokenSelect })
-    : null;
-  if (token && token.frontdoorId === frontdoorId) return token;
+  const [row] = looksLikeTokenSecret(secret)
+    ? await getDb().$queryRaw<(Omit<TokenRow, "frontdoor"> & { frontdoorName: string; tcpSharesEnabled: boolean })[]>`
+        SELECT t."id", t."frontdoorId"::text AS "frontdoorId", t."name", t."commonName", t."organization", t."organizationalUnit",
+               t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled"
+          FROM "CertificateRequestToken" t JOIN "Frontdoor" f ON f."id" = t."frontdoorId"
+         WHERE t."secretHash" = ${hashSecret(secret)}`
+    : [];
+  if (row && row.frontdoorId === frontdoorId) {
+    const { frontdoorName, tcpSharesEnabled, ...token } = row;
+    return { ...token, frontdoor: { name: frontdoorName, tcpSharesEnabled } };
+  }
   const frontdoor = await getDb().frontdoor.findUnique({ where: { id: frontdoorId }, select: { id: true } });
   if (!frontdoor) throw new AppError("frontdoor_not_found");
   throw new AppError("token_not_found", "No such token on this Frontdoor. Check the token for typing mistakes.");
@@ -114,66 +124,39 @@ async function redeemFound(token: TokenRow, input: RedeemInput): Promise<Certifi
   const blocker = redemptionBlocker(token);
   if (blocker) throw blocker;
 
-  const csr = checkCsr(body.value);
-  const subject = subjectFor(token, csr.subject);
-
-  const issuer = await issuerFor(token.frontdoorId);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: token.validDays });
-  const actor = tokenActor(token, input.secret, input.context);
-  const now = new Date();
-
-  const row = await getDb()
-    .$transaction(async (tx) => {
-      const certificate = await tx.clientCertificate.create({
-        data: {
-          frontdoorId: token.frontdoorId,
-          issuerId: issuer.id,
-          name: token.name,
-          commonName: subject.commonName,
-          organization: subject.organization,
-          organizationalUnit: subject.organizationalUnit,
-          serialNumber: issued.serialNumber,
-          fingerprintSha256: issued.fingerprintSha256,
-          keyAlgorithm: csr.keyAlgorithm,
-          notBefore: issued.notBefore,
-          notAfter: issued.notAfter,
-          certificatePem: issued.pem,
-        },
-        select: { id: true },
-      });
-      const claim = await tx.certificateRequestToken.updateMany({
-        where: {
-          id: token.id,
-          frontdoorId: token.frontdoorId,
-          redeemedAt: null,
-          revokedAt: null,
-          expiresAt: { gt: now },
-          frontdoor: { tcpSharesEnabled: true },
-        },
-        data: { redeemedAt: now, clientCertificateId: certificate.id },
-      });
-      if (claim.count !== 1) throw new ClaimLost();
-      const common = { frontdoorId: token.frontdoorId };
-      await recordAudits(tx, actor, [
-        { ...common, action: "token.redeemed", targetKind: "token", targetId: token.id, details: { clientCertificateId: certificate.id } },
+  return issueCertificate(
+    {
+      frontdoorId: token.frontdoorId,
+      name: token.name,
+      tokenId: token.id,
+      subject: token,
+      validDays: token.validDays,
+      actor: tokenActor(token, input.secret, input.context),
+      // Single use: the claim is a conditional update that matches only while the token is
+      // active (and its Frontdoor open); a racing second redemption finds no row.
+      claim: (certificateId, now) => Prisma.sql`
+        UPDATE "CertificateRequestToken" AS t SET "redeemedAt" = ${now}::timestamptz, "clientCertificateId" = ${certificateId}, "updatedAt" = ${now}::timestamptz
+          FROM "Frontdoor" AS f
+         WHERE t."id" = ${token.id} AND t."frontdoorId" = ${token.frontdoorId}::uuid AND f."id" = t."frontdoorId" AND f."tcpSharesEnabled"
+           AND t."redeemedAt" IS NULL AND t."revokedAt" IS NULL AND t."expiresAt" > ${now}::timestamptz
+        RETURNING t."id"`,
+      events: (issued) => [
+        { frontdoorId: token.frontdoorId, action: "token.redeemed", targetKind: "token", targetId: token.id, details: { clientCertificateId: issued.id } },
         {
-          ...common,
+          frontdoorId: token.frontdoorId,
           action: "certificate.issued",
           targetKind: "certificate",
-          targetId: certificate.id,
-          details: { tokenId: token.id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notAfter: issued.notAfter.toISOString() },
+          targetId: issued.id,
+          details: { tokenId: token.id, serialNumber: issued.serialNumber, commonName: issued.commonName, keyAlgorithm: issued.keyAlgorithm, notAfter: issued.notAfter.toISOString() },
         },
-      ]);
-      return tx.clientCertificate.findUniqueOrThrow({ where: { id: certificate.id }, select: certificateViewSelect });
-    })
-    .catch(async (error: unknown) => {
-      if (!(error instanceof ClaimLost)) throw error;
+      ],
       // Someone else claimed it (or it changed) between our read and our claim: say why.
-      const current = await getDb().certificateRequestToken.findUnique({ where: { id: token.id }, select: tokenSelect });
-      if (!current) throw new AppError("token_not_found");
-      throw redemptionBlocker(current) ?? new AppError("token_already_used");
-    });
-  return toCertificateView(row, issuer.chainPem);
+      explainLostClaim: async () => {
+        const current = await getDb().certificateRequestToken.findUnique({ where: { id: token.id }, select: tokenSelect });
+        if (!current) return new AppError("token_not_found");
+        return redemptionBlocker(current) ?? new AppError("token_already_used");
+      },
+    },
+    body.value,
+  );
 }
-
-class ClaimLost extends Error {}

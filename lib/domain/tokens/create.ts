@@ -1,52 +1,72 @@
+import { randomUUID } from "node:crypto";
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
+import { AUDIT_COLUMNS, auditValuesSql } from "@/lib/domain/audit";
+import { assertCanOperateFrontdoor } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
 import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/scope";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
-import { redemptionUrl, type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
+import { redemptionUrl, type TokenView, toTokenView } from "@/lib/domain/tokens/view";
+import { AppError } from "@/lib/domain/errors";
+import { uuidSchema } from "@/lib/validation/common";
 import { type CreateTokenInput, createTokenSchema, DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
 import { parseInput } from "@/lib/validation/parse";
 
 export type CreatedToken = TokenView & { token: string; redemptionUrl: string };
 
-/** Creates a token on a Frontdoor; the only time the secret is returned. */
+/**
+ * Creates a token on a Frontdoor; the only time the secret is returned. One statement:
+ * the insert reads the Frontdoor (it must exist and have TCP shares on) and the audit
+ * insert reads the token's row, so the token and its event commit together or not at all.
+ * The caller's rights were checked from the principal already; a second read happens only
+ * when the insert found no open Frontdoor, to say why.
+ */
 export async function createToken(principal: Principal, frontdoorId: string, raw: CreateTokenInput): Promise<CreatedToken> {
   const input = parseInput(createTokenSchema, raw);
+  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
+  assertCanOperateFrontdoor(principal, frontdoorId);
   const secret = newTokenSecret();
-  const row = await getDb().$transaction(async (tx) => {
-    const frontdoor = await frontdoorFor(principal, frontdoorId, "operate", tx);
-    assertTcpSharesEnabled(frontdoor);
-    const created = await tx.certificateRequestToken.create({
-      data: {
-        frontdoorId: frontdoor.id,
-        name: input.name,
-        commonName: input.commonName,
-        organization: input.organization,
-        organizationalUnit: input.organizationalUnit,
-        expiresAt: input.expiresAt ? new Date(input.expiresAt) : new Date(Date.now() + DEFAULT_TOKEN_LIFETIME_MS),
-        validDays: input.validDays,
-        secretHash: hashSecret(secret),
-        secretHint: secretHint(secret),
-        createdById: actingUserId(principal),
-      },
-      select: tokenViewSelect,
-    });
-    await recordAudit(tx, principal, {
-      action: "token.created",
-      frontdoorId: frontdoor.id,
-      targetKind: "token",
-      targetId: created.id,
-      details: {
-        name: created.name,
-        commonName: created.commonName,
-        organization: created.organization,
-        organizationalUnit: created.organizationalUnit,
-        expiresAt: created.expiresAt.toISOString(),
-        validDays: created.validDays,
-        tokenHint: created.secretHint,
-      },
-    });
-    return created;
+  const id = `token-${randomUUID()}`;
+  const now = new Date();
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : new Date(now.getTime() + DEFAULT_TOKEN_LIFETIME_MS);
+  const hint = secretHint(secret);
+  const details = { name: input.name, commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit, expiresAt: expiresAt.toISOString(), validDays: input.validDays, tokenHint: hint };
+
+  const rows = await getDb().$queryRaw<{ createdAt: Date }[]>`
+    WITH fd AS (SELECT "id" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled"),
+    t AS (
+      INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
+                                             "secretHash", "secretHint", "expiresAt", "validDays", "createdAt", "createdById", "updatedAt")
+      SELECT ${id}, fd."id", ${input.name}, ${input.commonName}, ${input.organization}, ${input.organizationalUnit},
+             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${input.validDays}, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
+        FROM fd
+      RETURNING "createdAt"
+    ),
+    a AS (
+      INSERT INTO "AuditEvent" (${AUDIT_COLUMNS})
+      SELECT v.* FROM (${auditValuesSql(principal, [{ action: "token.created", frontdoorId, targetKind: "token", targetId: id, details }], now)}) AS v CROSS JOIN t
+    )
+    SELECT "createdAt" FROM t`;
+  if (rows.length === 0) {
+    assertTcpSharesEnabled(await frontdoorFor(principal, frontdoorId, "operate"));
+    throw new AppError("conflict", "The Frontdoor changed while the token was being created; try again.");
+  }
+  const creator = principal.kind === "user" ? { email: principal.email } : null;
+  const view = toTokenView({
+    id,
+    name: input.name,
+    frontdoorId,
+    commonName: input.commonName,
+    organization: input.organization,
+    organizationalUnit: input.organizationalUnit,
+    expiresAt,
+    validDays: input.validDays,
+    createdAt: rows[0]!.createdAt,
+    secretHint: hint,
+    redeemedAt: null,
+    revokedAt: null,
+    clientCertificateId: null,
+    createdBy: creator,
+    revokedBy: null,
   });
-  return { ...toTokenView(row), token: secret, redemptionUrl: redemptionUrl(row.frontdoorId, secret) };
+  return { ...view, token: secret, redemptionUrl: redemptionUrl(frontdoorId, secret) };
 }
