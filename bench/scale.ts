@@ -24,11 +24,14 @@ const { values } = parseArgs({
     "create-seconds": { type: "string", default: "30" },
     connections: { type: "string", default: "32" },
     threads: { type: "string", default: "2" },
+    /** Only one step: "create" (keeps its token files in --dir) or "redeem" (uses them). */
+    only: { type: "string" },
+    dir: { type: "string" },
   },
 });
 const { server, frontdoor } = values;
 if (!server || !frontdoor || !values["api-key"]) throw new Error("usage: --server URL --frontdoor ID --api-key cdk_… [--seconds 30] [--create-seconds 30] [--connections 32]");
-const out = mkdtempSync(path.join(os.tmpdir(), "certdoor-scale-"));
+const out = values.dir ?? mkdtempSync(path.join(os.tmpdir(), "certdoor-scale-"));
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 // 1. Crypto alone.
@@ -58,8 +61,11 @@ function wrk(script: string, seconds: string, url: string) {
   return JSON.parse(line) as { ok: number; seconds: number; p50ms: number; p99ms: number } & Record<string, number>;
 }
 
-const created = wrk("create-tokens.lua", values["create-seconds"]!, server);
-console.log(JSON.stringify({ metric: "token-creations", connections: Number(values.connections), ...created, perSecond: Math.round(created.ok / created.seconds) }));
+if (values.only !== "redeem") {
+  const created = wrk("create-tokens.lua", values["create-seconds"]!, server);
+  console.log(JSON.stringify({ metric: "token-creations", connections: Number(values.connections), ...created, perSecond: Math.round(created.ok / created.seconds), dir: out }));
+}
+if (values.only === "create") process.exit(0);
 const redeemed = wrk("redeem-tokens.lua", values.seconds!, server);
 const perSecond = Math.round(redeemed.ok / redeemed.seconds);
 console.log(JSON.stringify({ metric: "redemptions", connections: Number(values.connections), ...redeemed, perSecond, shareOfRaw: +(perSecond / rawPerSecond).toFixed(3) }));
