@@ -25,6 +25,7 @@ describe("migrated database matches the Prisma schema", () => {
       ApiKey: Prisma.ApiKeyScalarFieldEnum,
       AuditEvent: Prisma.AuditEventScalarFieldEnum,
       RedeemFailureWindow: Prisma.RedeemFailureWindowScalarFieldEnum,
+      DashboardSnapshot: Prisma.DashboardSnapshotScalarFieldEnum,
     };
     expect(Object.keys(fieldEnums).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     const missing = Object.entries(fieldEnums).flatMap(([model, fields]) =>

@@ -103,3 +103,31 @@ describe("tampering", () => {
     expect(await verifyAuditChain(system)).toMatchObject({ isIntact: false, brokenAt: victim.id.toString(), reason: expect.stringContaining("does not match its hash") });
   });
 });
+
+describe("two instances at once", () => {
+  it("2,000 events written by two processes while both seal: the chain holds all of them; an edit is found; unsealed is not a break", async () => {
+    const { spawn } = await import("node:child_process");
+    const path = await import("node:path");
+    const writer = (label: string) =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--conditions=react-server", path.resolve(import.meta.dirname, "../testing/audit-writer.mjs"), "1000", "16", label], { env: process.env, stdio: ["ignore", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`writer ${label} exited ${code}: ${stderr}`))));
+      });
+    // The file's chain is broken on purpose by the test before; start this one on a clean table.
+    await asDatabaseOwner(() => db().$executeRawUnsafe(`DELETE FROM "AuditEvent"`));
+    await Promise.all([writer("instance-a"), writer("instance-b")]);
+    await sealAuditEvents();
+    expect(await db().auditEvent.count({ where: { action: "test.concurrent" } })).toBe(2000);
+    const result = await verifyAuditChain(system);
+    expect(result).toMatchObject({ isIntact: true, checked: 2000, unsealed: 0 });
+
+    await write("test.after");
+    expect(await verifyAuditChain(system)).toMatchObject({ isIntact: true, checked: 2000, unsealed: 1 });
+
+    const victim = await db().auditEvent.findFirstOrThrow({ where: { seq: 1234n } });
+    await asDatabaseOwner(() => db().$executeRaw`UPDATE "AuditEvent" SET "details" = '{"label":"forged"}'::jsonb WHERE id = ${victim.id}`);
+    expect(await verifyAuditChain(system)).toMatchObject({ isIntact: false, brokenAt: victim.id.toString() });
+  }, 120_000);
+});

@@ -1,6 +1,7 @@
 import { sealAuditEvents } from "@/lib/domain/audit-seal";
 import { refreshDueCrls } from "@/lib/domain/certificates/crl-store";
 import { flushRedeemFailures } from "@/lib/domain/certificates/redeem-failures";
+import { refreshDashboardSnapshots } from "@/lib/domain/dashboard";
 import { startPurgeSchedule } from "@/lib/domain/tokens/schedule";
 import { clearExpiredLimits } from "@/lib/http/rate-limit";
 
@@ -15,6 +16,7 @@ const JOBS: Job[] = [
   { name: "redeem-failures", everyMs: 15_000, run: () => flushRedeemFailures() },
   { name: "crl-refresh", everyMs: 10 * 60_000, run: refreshDueCrls },
   { name: "rate-limit-cleanup", everyMs: 10 * 60_000, run: clearExpiredLimits },
+  { name: "dashboard-snapshots", everyMs: 60_000, run: refreshDashboardSnapshots },
 ];
 
 const timers: NodeJS.Timeout[] = [];

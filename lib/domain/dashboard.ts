@@ -2,7 +2,6 @@ import { getDb } from "@/lib/db";
 import { canReadEverything } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
 import { frontdoorFor } from "@/lib/domain/scope";
-import { statusWhere } from "@/lib/domain/tokens/status";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 // The numbers on the dashboard, for one Frontdoor or for every Frontdoor the caller sees.
@@ -21,23 +20,98 @@ async function scopeIds(principal: Principal, frontdoorId: string | undefined): 
   return canReadEverything(principal) || principal.kind === "system" ? null : [...principal.frontdoorIds];
 }
 
+/**
+ * Large Frontdoors are shown from their snapshot (the schedule recounts each about once a
+ * minute: `refreshDashboardSnapshots`), so a dashboard over a million tokens reads a few
+ * rows instead of counting them on every refresh; their numbers are at most a few minutes
+ * old. Frontdoors with fewer than LIVE_COUNT_LIMIT tokens are counted live, so a small
+ * installation always sees its newest token at once.
+ */
+export const LIVE_COUNT_LIMIT = 20_000;
+const SNAPSHOT_MAX_AGE_MS = 5 * 60_000;
+
 /** Token counts by status, certificates expiring within 30 days, and 30 days of activity. */
 export async function dashboardStats(principal: Principal, frontdoorId?: string): Promise<DashboardStats> {
-  const ids = await scopeIds(principal, frontdoorId);
-  const scope = ids ? { frontdoorId: { in: ids } } : {};
-  const now = new Date();
-  const db = getDb();
-  const count = (where: Prisma.CertificateRequestTokenWhereInput) => db.certificateRequestToken.count({ where: { ...scope, ...where } });
-  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - 29 * DAY);
-  const scopeSql = ids ? Prisma.sql`AND "frontdoorId" = ANY(${ids}::uuid[])` : Prisma.empty;
+  const scoped = await scopeIds(principal, frontdoorId);
+  const ids = scoped ?? (await getDb().frontdoor.findMany({ select: { id: true } })).map((f) => f.id);
+  const snapshots = await getDb().dashboardSnapshot.findMany({
+    where: { frontdoorId: { in: ids }, computedAt: { gt: new Date(Date.now() - SNAPSHOT_MAX_AGE_MS) }, tokenCount: { gte: LIVE_COUNT_LIMIT } },
+    select: { frontdoorId: true, stats: true },
+  });
+  const fromSnapshots = new Set(snapshots.map((s) => s.frontdoorId));
+  const live = ids.filter((id) => !fromSnapshots.has(id));
+  const parts = snapshots.map((s) => reviveStats(s.stats));
+  if (live.length > 0 || parts.length === 0) parts.push(await computeStats(live));
+  return sumStats(parts);
+}
 
-  const [active, redeemed, expiringSoon, expired, revoked, certificatesExpiringSoon, created, redemptions] = await Promise.all([
-    count(statusWhere("active", now)),
-    count(statusWhere("redeemed", now)),
-    count({ ...statusWhere("active", now), expiresAt: { gt: now, lte: new Date(now.getTime() + DAY) } }),
-    count(statusWhere("expired", now)),
-    count(statusWhere("revoked", now)),
-    db.clientCertificate.count({ where: { ...scope, revokedAt: null, notAfter: { gt: now, lte: new Date(now.getTime() + 30 * DAY) } } }),
+/** Recounts every Frontdoor large enough to be shown from a snapshot (the schedule, once a minute, one instance). */
+export async function refreshDashboardSnapshots(): Promise<number> {
+  // One instance at a time: the others skip the round while this transaction holds the lock.
+  return getDb().$transaction(
+    async (tx) => {
+      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${SNAPSHOT_LOCK_KEY}) AS locked`;
+      return lock?.locked ? recount() : 0;
+    },
+    { timeout: 10 * 60_000 },
+  );
+}
+
+const SNAPSHOT_LOCK_KEY = 7_734_224;
+
+async function recount(): Promise<number> {
+  const db = getDb();
+  const frontdoors = await db.$queryRaw<{ id: string; n: bigint }[]>`
+    SELECT f."id"::text AS id, count(t."id") AS n FROM "Frontdoor" f LEFT JOIN "CertificateRequestToken" t ON t."frontdoorId" = f."id" GROUP BY f."id"`;
+  let refreshed = 0;
+  for (const { id, n } of frontdoors) {
+    if (Number(n) < LIVE_COUNT_LIMIT) continue;
+    const stats = await computeStats([id]);
+    const data = { stats: stats as unknown as Prisma.InputJsonValue, tokenCount: Number(n), computedAt: new Date() };
+    await db.dashboardSnapshot.upsert({ where: { frontdoorId: id }, create: { frontdoorId: id, ...data }, update: data });
+    refreshed += 1;
+  }
+  return refreshed;
+}
+
+const reviveStats = (json: unknown): DashboardStats => json as DashboardStats;
+
+function sumStats(parts: DashboardStats[]): DashboardStats {
+  const [first, ...rest] = parts;
+  const total: DashboardStats = structuredClone(first!);
+  for (const part of rest) {
+    for (const key of Object.keys(total.tokens) as (keyof DashboardStats["tokens"])[]) total.tokens[key] += part.tokens[key];
+    total.certificatesExpiringSoon += part.certificatesExpiringSoon;
+    part.perDay.forEach((day, i) => {
+      const into = total.perDay[i];
+      if (into && into.date === day.date) {
+        into.created += day.created;
+        into.redeemed += day.redeemed;
+      }
+    });
+  }
+  return total;
+}
+
+async function computeStats(ids: string[]): Promise<DashboardStats> {
+  const now = new Date();
+  const soon = new Date(now.getTime() + DAY);
+  const db = getDb();
+  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - 29 * DAY);
+  const scopeSql = Prisma.sql`AND "frontdoorId" = ANY(${ids}::uuid[])`;
+  // One pass over the status index (an index-only scan) for every token count.
+  const open = Prisma.sql`"redeemedAt" IS NULL AND "revokedAt" IS NULL`;
+  const [[counts], [certificates], created, redemptions] = await Promise.all([
+    db.$queryRaw<{ active: bigint; redeemed: bigint; expiringSoon: bigint; expired: bigint; revoked: bigint }[]>`
+      SELECT count(*) FILTER (WHERE ${open} AND "expiresAt" > ${now}) AS active,
+             count(*) FILTER (WHERE "redeemedAt" IS NOT NULL) AS redeemed,
+             count(*) FILTER (WHERE ${open} AND "expiresAt" > ${now} AND "expiresAt" <= ${soon}) AS "expiringSoon",
+             count(*) FILTER (WHERE ${open} AND "expiresAt" <= ${now}) AS expired,
+             count(*) FILTER (WHERE "redeemedAt" IS NULL AND "revokedAt" IS NOT NULL) AS revoked
+        FROM "CertificateRequestToken" WHERE true ${scopeSql}`,
+    db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM "ClientCertificate"
+       WHERE "revokedAt" IS NULL AND "notAfter" > ${now} AND "notAfter" <= ${new Date(now.getTime() + 30 * DAY)} ${scopeSql}`,
     db.$queryRaw<{ day: string; n: bigint }[]>`
       SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n
         FROM "CertificateRequestToken" WHERE "createdAt" >= ${since} ${scopeSql} GROUP BY 1`,
@@ -51,5 +125,10 @@ export async function dashboardStats(principal: Principal, frontdoorId?: string)
     const date = new Date(since.getTime() + i * DAY).toISOString().slice(0, 10);
     return { date, created: createdBy.get(date) ?? 0, redeemed: redeemedBy.get(date) ?? 0 };
   });
-  return { tokens: { active, redeemed, expiringSoon, expired, revoked }, certificatesExpiringSoon, perDay };
+  const n = (v: bigint | undefined) => Number(v ?? 0);
+  return {
+    tokens: { active: n(counts?.active), redeemed: n(counts?.redeemed), expiringSoon: n(counts?.expiringSoon), expired: n(counts?.expired), revoked: n(counts?.revoked) },
+    certificatesExpiringSoon: n(certificates?.n),
+    perDay,
+  };
 }

@@ -1,3 +1,5 @@
+import { Prisma } from "@/lib/generated/prisma/client";
+
 // A token's status is derived from its columns, never stored (the contract's definition).
 
 export const TOKEN_STATUSES = ["active", "redeemed", "expired", "revoked"] as const;
@@ -23,5 +25,19 @@ export function statusWhere(status: TokenStatus, now: Date = new Date()) {
       return { redeemedAt: null, revokedAt: null, expiresAt: { lte: now } };
     case "active":
       return { redeemedAt: null, revokedAt: null, expiresAt: { gt: now } };
+  }
+}
+
+/** The same rule as SQL, for hand-tuned queries. */
+export function statusSql(status: TokenStatus, now: Date = new Date()): Prisma.Sql {
+  switch (status) {
+    case "redeemed":
+      return Prisma.sql`"redeemedAt" IS NOT NULL`;
+    case "revoked":
+      return Prisma.sql`"redeemedAt" IS NULL AND "revokedAt" IS NOT NULL`;
+    case "expired":
+      return Prisma.sql`"redeemedAt" IS NULL AND "revokedAt" IS NULL AND "expiresAt" <= ${now}`;
+    case "active":
+      return Prisma.sql`"redeemedAt" IS NULL AND "revokedAt" IS NULL AND "expiresAt" > ${now}`;
   }
 }
