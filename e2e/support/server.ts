@@ -10,9 +10,9 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 
 export type Instance = { url: string; process: ChildProcess; stop: () => Promise<void> };
 
-export async function startInstance(port: number): Promise<Instance> {
+export async function startInstance(port: number, options: { workers?: number; trustProxy?: number } = {}): Promise<Instance> {
   const config = JSON.parse(readFileSync(path.join(e2eDataDir, "postgres.json"), "utf8"));
-  const child = spawn(process.execPath, [path.join(root, "bin", "server.mjs"), "--port", String(port)], {
+  const child = spawn(process.execPath, [path.join(root, "bin", "server.mjs"), "--port", String(port), "--workers", String(options.workers ?? 1), "--trust-proxy", String(options.trustProxy ?? 0)], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,5 +1,3 @@
-import { Prisma } from "@/lib/generated/prisma/client";
-
 // A token's status is derived from its columns, never stored (the contract's definition).
 
 export const TOKEN_STATUSES = ["active", "redeemed", "expired", "revoked"] as const;
@@ -28,16 +26,3 @@ export function statusWhere(status: TokenStatus, now: Date = new Date()) {
   }
 }
 
-/** The same rule as SQL, for hand-tuned queries. */
-export function statusSql(status: TokenStatus, now: Date = new Date()): Prisma.Sql {
-  switch (status) {
-    case "redeemed":
-      return Prisma.sql`"redeemedAt" IS NOT NULL`;
-    case "revoked":
-      return Prisma.sql`"redeemedAt" IS NULL AND "revokedAt" IS NOT NULL`;
-    case "expired":
-      return Prisma.sql`"redeemedAt" IS NULL AND "revokedAt" IS NULL AND "expiresAt" <= ${now}`;
-    case "active":
-      return Prisma.sql`"redeemedAt" IS NULL AND "revokedAt" IS NULL AND "expiresAt" > ${now}`;
-  }
-}
