@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { db } from "./support/db";
+import { db, expectWholeRedemptions } from "./support/db";
 import { startInstance } from "./support/server";
 
 // A fleet's view: several instances (and workers) on one database. Single use, shared
@@ -86,16 +86,7 @@ test("kill -9 of a worker mid-burst: the primary replaces it, and every committe
     process.kill(workers[0]!, "SIGKILL");
     const outcomes = await Promise.all(burst);
 
-    const rows = await (await db()).certificateRequestToken.findMany({
-      where: { id: { in: tokens.map((t) => t.id) } },
-      select: { id: true, redeemedAt: true, clientCertificateId: true, clientCertificate: { select: { id: true } } },
-    });
-    for (const row of rows) {
-      expect(row.redeemedAt === null).toBe(row.clientCertificateId === null);
-      if (row.clientCertificateId) expect(row.clientCertificate?.id).toBe(row.clientCertificateId);
-    }
-    const redeemed = rows.filter((r) => r.redeemedAt);
-    expect(redeemed.length).toBeGreaterThanOrEqual(outcomes.filter((o) => o === 201).length);
+    const redeemed = await expectWholeRedemptions(tokens.map((t) => t.id), outcomes);
     const events = await (await db()).auditEvent.findMany({ where: { action: { in: ["token.redeemed", "certificate.issued"] }, targetId: { in: redeemed.flatMap((r) => [r.id, r.clientCertificateId!]) } } });
     expect(events).toHaveLength(redeemed.length * 2);
 

@@ -50,3 +50,23 @@ export async function createTestUser(role: "admin" | "operator" | "auditor", fro
   const { user } = await createUser(systemPrincipal("e2e"), { email, role, password, frontdoorIds });
   return { id: user.id, email, password };
 }
+
+/**
+ * After a crash mid-burst: no claimed token without its certificate and none the other way,
+ * and every success a client saw is a committed redemption (a commit may lose its response).
+ * Returns the redeemed tokens.
+ */
+export async function expectWholeRedemptions(tokenIds: string[], outcomes: (number | string)[]) {
+  const { expect } = await import("@playwright/test");
+  const rows = await (await db()).certificateRequestToken.findMany({
+    where: { id: { in: tokenIds } },
+    select: { id: true, redeemedAt: true, clientCertificateId: true, clientCertificate: { select: { id: true } } },
+  });
+  for (const row of rows) {
+    expect(row.redeemedAt === null).toBe(row.clientCertificateId === null);
+    if (row.clientCertificateId) expect(row.clientCertificate?.id).toBe(row.clientCertificateId);
+  }
+  const redeemed = rows.filter((r) => r.redeemedAt);
+  expect(redeemed.length).toBeGreaterThanOrEqual(outcomes.filter((o) => o === 201).length);
+  return redeemed;
+}

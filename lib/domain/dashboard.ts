@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db";
 import { canReadEverything } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
 import { frontdoorFor } from "@/lib/domain/scope";
+import type { TokenStatus } from "@/lib/domain/tokens/status";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 // The numbers on the dashboard, for one Frontdoor or for every Frontdoor the caller sees.
@@ -75,6 +76,21 @@ async function recount(): Promise<number> {
 }
 
 const reviveStats = (json: unknown): DashboardStats => json as DashboardStats;
+
+/**
+ * A large Frontdoor's token total (of one status, or all) from its snapshot, or null when
+ * it has no fresh one (small Frontdoors are counted live). Lists use it for their page
+ * total, which is then at most a few minutes old; the rows themselves are always live.
+ */
+export async function snapshotTokenTotal(frontdoorId: string, status?: TokenStatus): Promise<number | null> {
+  const snapshot = await getDb().dashboardSnapshot.findFirst({
+    where: { frontdoorId, computedAt: { gt: new Date(Date.now() - SNAPSHOT_MAX_AGE_MS) }, tokenCount: { gte: LIVE_COUNT_LIMIT } },
+    select: { stats: true },
+  });
+  if (!snapshot) return null;
+  const { tokens } = reviveStats(snapshot.stats);
+  return status ? tokens[status] : tokens.active + tokens.redeemed + tokens.expired + tokens.revoked;
+}
 
 function sumStats(parts: DashboardStats[]): DashboardStats {
   const [first, ...rest] = parts;

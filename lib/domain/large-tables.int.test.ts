@@ -48,7 +48,13 @@ describe("dashboard", () => {
     await createToken(system, small.id, { name: "another" });
     const both = await dashboardStats(system);
     expect(both.tokens.active).toBeGreaterThanOrEqual(LIVE_COUNT_LIMIT + 2);
+    // Its token list shows the new row at once, with the recounted total beside it.
+    const listed = await listTokens(system, large.id, { status: "active", page: 0, size: 5 });
+    expect(listed.content[0]?.name).toBe("after the snapshot");
+    expect(listed.totalElements).toBe(LIVE_COUNT_LIMIT);
     await refreshDashboardSnapshots();
     expect((await dashboardStats(system, large.id)).tokens.active).toBe(LIVE_COUNT_LIMIT + 1);
+    expect((await listTokens(system, large.id, { status: "active" })).totalElements).toBe(LIVE_COUNT_LIMIT + 1);
+    expect((await listTokens(system, small.id, {})).totalElements).toBe(2);
   });
 });
