@@ -4,10 +4,11 @@ import { AppError } from "@/lib/domain/errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-async function readLimited(request: Request): Promise<string> {
+/** The raw body, at most MAX_BODY_BYTES (binary protocols: OCSP). */
+export async function readBytes(request: Request): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-  if (!request.body) return "";
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -21,7 +22,11 @@ async function readLimited(request: Request): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
+}
+
+async function readLimited(request: Request): Promise<string> {
+  return new TextDecoder("utf-8", { fatal: false }).decode(await readBytes(request));
 }
 
 /** The parsed JSON body, or undefined when there is none (optional bodies such as a revocation reason). */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { certificatePaths } from "@/lib/openapi/certificate-paths";
+import { revocationPaths } from "@/lib/openapi/revocation-paths";
 import { jsonContent, type Json } from "@/lib/openapi/helpers";
 import { responseSchemas } from "@/lib/openapi/schemas";
 import { tokenPaths } from "@/lib/openapi/token-paths";
@@ -60,6 +61,7 @@ export function buildOpenApiDocument(): Json {
     paths: {
       ...tokenPaths,
       ...certificatePaths,
+      ...revocationPaths,
       "/api/health": {
         get: {
           tags: ["Service"],

@@ -95,5 +95,5 @@ describe("issuing from DER parts", () => {
         }
       }
     }
-  });
+  }, 60_000); // four openssl key generations, RSA-3072 among them
 });

@@ -45,6 +45,8 @@ export type IssueRequest = {
   now?: Date;
   /** Tests pin it to compare builds; otherwise random. */
   serialNumber?: string;
+  /** DER extensions appended after the profile's (the CRL and OCSP pointers). */
+  extraExtensions?: Uint8Array[];
 };
 
 export type IssuedCertificate = {
@@ -128,7 +130,7 @@ export function issueClientCertificate(request: IssueRequest): IssuedCertificate
   // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits.
   const keyId = createHash("sha1").update(subjectPublicKeyOf(request.spkiDer)).digest();
   const subjectKeyId = Buffer.concat([SKI_EXTENSION.subarray(0, SKI_EXTENSION.length - 20), keyId]);
-  const extensions = [BASIC_CONSTRAINTS, request.isRsa ? template.keyUsage.rsa : template.keyUsage.ec, template.fixedExtensions, subjectKeyId, template.authorityKeyId];
+  const extensions = [BASIC_CONSTRAINTS, request.isRsa ? template.keyUsage.rsa : template.keyUsage.ec, template.fixedExtensions, subjectKeyId, template.authorityKeyId, ...(request.extraExtensions ?? [])];
 
   const tbsDer = tlv(
     TAG.sequence,

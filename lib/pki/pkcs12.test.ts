@@ -24,6 +24,10 @@ async function issued(spec: "ec-p256" | "rsa-2048") {
 
 const pubOfKey = (pem: string) => openssl(["pkey", "-pubout"], { input: pem });
 
+// 600,000 PBKDF2 and MAC iterations take over a second per file by design; with the other
+// test projects running beside them, allow well beyond vitest's 5 s default.
+const SLOW_KDF_MS = 60_000;
+
 describe("PKCS#12", () => {
   for (const spec of ["ec-p256", "rsa-2048"] as const) {
     for (const mode of ["modern", "compatible"] as const) {
@@ -51,7 +55,7 @@ describe("PKCS#12", () => {
         expect(certOut).toContain("friendlyName: p12 user");
 
         expect(() => openssl(["pkcs12", "-in", file, "-passin", "pass:wrong password", "-nokeys"])).toThrow(/mac verify failure|invalid password/i);
-      });
+      }, SLOW_KDF_MS);
     }
   }
 
@@ -64,5 +68,5 @@ describe("PKCS#12", () => {
     const opened = openssl(["pkey", "-passin", "pass:a passphrase"], { input: pem });
     expect(opened).toBe(privateKey.export({ format: "pem", type: "pkcs8" }));
     expect(() => openssl(["pkey", "-passin", "pass:nope"], { input: pem })).toThrow();
-  });
+  }, SLOW_KDF_MS);
 });

@@ -7,6 +7,8 @@ import type { AppError } from "@/lib/domain/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { checkCsr, type KeyAlgorithm, type SubjectFields, subjectFor } from "@/lib/pki/csr";
 import { issueClientCertificate } from "@/lib/pki/issue";
+import { pointerExtensions, pointersFor } from "@/lib/pki/pointers";
+import { env } from "@/lib/env";
 
 // One issuing pipeline behind every door. A door (redemption by token, later renewal and
 // EST) is an authorizer: it says who asks, which subject and lifetime they may have, and
@@ -36,12 +38,24 @@ export type Authorization = {
   explainLostClaim: () => Promise<AppError>;
 };
 
+const pointerCache = new Map<string, Buffer[]>();
+
+/** The CRL and OCSP pointer extensions of a Frontdoor's certificates (made once per process). */
+function pointersOf(frontdoorId: string): Buffer[] {
+  let extensions = pointerCache.get(frontdoorId);
+  if (!extensions) {
+    extensions = pointerExtensions(pointersFor(env.PUBLIC_URL, frontdoorId));
+    pointerCache.set(frontdoorId, extensions);
+  }
+  return extensions;
+}
+
 /** Checks the CSR, signs, and claims/stores/audits in one statement. */
 export async function issueCertificate(auth: Authorization, csrPem: string): Promise<CertificateView> {
   const csr = checkCsr(csrPem);
   const subject = subjectFor(auth.subject, csr.subject);
   const issuer = await issuerFor(auth.frontdoorId);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays });
+  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId) });
   const id = `cert-${randomUUID()}`;
   const now = new Date();
   const facts: IssuedFacts = { id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notBefore: issued.notBefore, notAfter: issued.notAfter };

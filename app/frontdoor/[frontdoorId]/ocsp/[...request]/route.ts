@@ -1,0 +1,12 @@
+import { answerOcsp } from "@/lib/domain/certificates/ocsp";
+import { route } from "@/lib/http/handler";
+import { ocspResponse } from "@/lib/http/ocsp";
+
+/**
+ * OCSP's GET form (RFC 5019 §5): the DER request, base64 and URL-encoded, as the path's last
+ * part. Clients that do not encode "/" split it into several segments, so they are joined.
+ */
+export const GET = route<{ frontdoorId: string; request: string[] }>(async (_request, { frontdoorId, request }) => {
+  const base64 = request.map((part) => decodeURIComponent(part)).join("/");
+  return ocspResponse(await answerOcsp(frontdoorId, Buffer.from(base64, "base64")));
+});

@@ -1,0 +1,119 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { redeemToken, revokeCertificate } from "@/lib/domain/certificates";
+import { createToken } from "@/lib/domain/tokens";
+import { env } from "@/lib/env";
+import { makeFrontdoor, system } from "@/lib/testing/fixtures";
+import { certificateText, opensslCsr, tempDir } from "@/lib/testing/openssl";
+import * as caCrt from "../ca.crt/route";
+import * as caPem from "../ca.pem/route";
+import * as getForm from "./[...request]/route";
+import * as postForm from "./route";
+
+// OCSP and the pointers in every certificate, judged by openssl: it makes the requests,
+// checks the responder's signature against the chain, and reads each answer.
+
+let frontdoorId: string;
+let dir: string;
+const file = (name: string) => path.join(dir, name);
+
+beforeAll(async () => {
+  frontdoorId = (await makeFrontdoor()).id;
+  dir = tempDir("certdoor-ocsp-");
+  const chain = await (await caPem.GET(new Request("http://localhost/"), { params: Promise.resolve({ frontdoorId }) })).text();
+  const end = "-----END CERTIFICATE-----";
+  writeFileSync(file("intermediate.pem"), chain.slice(0, chain.indexOf(end) + end.length) + "\n");
+  writeFileSync(file("root.pem"), chain.slice(chain.indexOf(end) + end.length).trim() + "\n");
+});
+
+async function issue(name: string) {
+  const token = await createToken(system, frontdoorId, { name, commonName: `${name}.example.com` });
+  const certificate = await redeemToken({ frontdoorId, secret: token.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} });
+  writeFileSync(file(`${name}.pem`), certificate.certificate);
+  return certificate;
+}
+
+async function post(requestDer: Buffer) {
+  const res = await postForm.POST(new Request("http://localhost/", { method: "POST", headers: { "Content-Type": "application/ocsp-request" }, body: new Uint8Array(requestDer) }), { params: Promise.resolve({ frontdoorId }) });
+  return { res, der: Buffer.from(await res.arrayBuffer()) };
+}
+
+/**
+ * openssl's verdict on a response, as it prints it: first checked against the request it
+ * answers (signature, chain, nonce), then read for the status of the certificate asked about.
+ */
+function verdict(certArgs: string[], responseDer: Buffer, requestFile: string): string {
+  writeFileSync(file("resp.der"), responseDer);
+  const run = (args: string) => execFileSync("sh", ["-c", `openssl ocsp -respin ${file("resp.der")} -issuer ${file("intermediate.pem")} -CAfile ${file("root.pem")} ${args} 2>&1`], { encoding: "utf8" });
+  return run(`-reqin ${requestFile}`) + run(`${certArgs.join(" ")} -no_nonce`);
+}
+
+const request = (name: string, certArgs: string[], extra: string[] = []) => {
+  execFileSync("openssl", ["ocsp", "-issuer", file("intermediate.pem"), ...certArgs, "-reqout", file(name), ...extra], { stdio: "ignore" });
+  return readFileSync(file(name));
+};
+
+describe("pointers in every certificate", () => {
+  it("carries the CRL distribution point and both AIA entries at PUBLIC_URL, and each address answers", async () => {
+    await issue("pointed");
+    const text = certificateText(readFileSync(file("pointed.pem"), "utf8"));
+    const base = `${env.PUBLIC_URL}/frontdoor/${frontdoorId}`;
+    expect(text).toMatch(new RegExp(`X509v3 CRL Distribution Points:\\s+Full Name:\\s+URI:${base}/crl`));
+    expect(text).toContain(`OCSP - URI:${base}/ocsp`);
+    expect(text).toContain(`CA Issuers - URI:${base}/ca.crt`);
+
+    const crt = await caCrt.GET(new Request(`${base}/ca.crt`), { params: Promise.resolve({ frontdoorId }) });
+    expect(crt.headers.get("content-type")).toBe("application/pkix-cert");
+    writeFileSync(file("ca.der"), Buffer.from(await crt.arrayBuffer()));
+    const fromDer = execFileSync("openssl", ["x509", "-inform", "DER", "-in", file("ca.der"), "-noout", "-fingerprint", "-sha256"], { encoding: "utf8" });
+    expect(fromDer).toBe(execFileSync("openssl", ["x509", "-in", file("intermediate.pem"), "-noout", "-fingerprint", "-sha256"], { encoding: "utf8" }));
+  });
+});
+
+describe("the OCSP responder", () => {
+  it("answers good, then revoked with the reason once revoked; the response verifies and echoes the nonce", async () => {
+    const certificate = await issue("checked");
+    const req = request("req-good.der", ["-cert", file("checked.pem")]);
+    const good = await post(req);
+    expect(good.res.headers.get("content-type")).toBe("application/ocsp-response");
+    expect(good.res.headers.get("cache-control")).toBe("no-store"); // it carries a nonce
+    const goodText = verdict(["-cert", file("checked.pem")], good.der, file("req-good.der"));
+    expect(goodText).toContain("Response verify OK");
+    expect(goodText).toMatch(/checked\.pem: good/);
+    expect(goodText).not.toMatch(/nonce/i);
+
+    await revokeCertificate(system, frontdoorId, certificate.id, { reason: "keyCompromise" });
+    const revoked = verdict(["-cert", file("checked.pem")], (await post(request("req-revoked.der", ["-cert", file("checked.pem")]))).der, file("req-revoked.der"));
+    expect(revoked).toContain("Response verify OK");
+    expect(revoked).toMatch(/checked\.pem: revoked/);
+    expect(revoked).toMatch(/Reason: keyCompromise/);
+  });
+
+  it("answers unknown for a serial this CA never issued, and the GET form gives the same answers with cache headers", async () => {
+    const unknownReq = request("req-unknown.der", ["-serial", "0x4142434445464748"], ["-no_nonce"]);
+    expect(verdict(["-serial", "0x4142434445464748"], (await post(unknownReq)).der, file("req-unknown.der"))).toMatch(/0x4142434445464748: unknown/);
+
+    await issue("got");
+    const req = request("req-get.der", ["-cert", file("got.pem")], ["-no_nonce"]);
+    const encoded = encodeURIComponent(req.toString("base64"));
+    const res = await getForm.GET(new Request(`http://localhost/frontdoor/${frontdoorId}/ocsp/${encoded}`), { params: Promise.resolve({ frontdoorId, request: [encoded] }) });
+    expect(res.headers.get("cache-control")).toMatch(/^public, max-age=\d+/);
+    expect(res.headers.get("etag")).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(res.headers.get("expires")).toBeTruthy();
+    expect(verdict(["-cert", file("got.pem")], Buffer.from(await res.arrayBuffer()), file("req-get.der"))).toMatch(/got\.pem: good/);
+    // A client that did not encode "/" splits the request over segments: still understood.
+    const parts = req.toString("base64").split("/");
+    const split = await getForm.GET(new Request("http://localhost/"), { params: Promise.resolve({ frontdoorId, request: parts }) });
+    expect(verdict(["-cert", file("got.pem")], Buffer.from(await split.arrayBuffer()), file("req-get.der"))).toMatch(/got\.pem: good/);
+  });
+
+  it("answers malformedRequest to garbage, and 404 for an unknown Frontdoor", async () => {
+    const { der } = await post(Buffer.from("not an OCSP request"));
+    writeFileSync(file("bad.der"), der);
+    expect(execFileSync("sh", ["-c", `openssl ocsp -respin ${file("bad.der")} -resp_text 2>&1 || true`], { encoding: "utf8" })).toMatch(/malformedrequest/i);
+    const missing = await postForm.POST(new Request("http://localhost/", { method: "POST", body: "x" }), { params: Promise.resolve({ frontdoorId: "00000000-0000-4000-8000-000000000000" }) });
+    expect(missing.status).toBe(404);
+  });
+});

@@ -1,0 +1,105 @@
+import "reflect-metadata";
+import { createHash, sign } from "node:crypto";
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import {
+  BasicOCSPResponse,
+  CertID,
+  CertStatus,
+  id_pkix_ocsp_basic,
+  id_pkix_ocsp_nonce,
+  KeyHash,
+  OCSPRequest,
+  OCSPResponse,
+  OCSPResponseStatus,
+  ResponderID,
+  ResponseBytes,
+  ResponseData,
+  RevokedInfo,
+  SingleResponse,
+} from "@peculiar/asn1-ocsp";
+import { AlgorithmIdentifier, CRLReason, CRLReasons, Extension } from "@peculiar/asn1-x509";
+import { parseCertificatePem, type Issuer } from "@/lib/pki/issuer";
+
+// An OCSP responder's wire format (RFC 6960), on the @peculiar/asn1-ocsp types: read a
+// request's CertIDs and nonce, and answer good / revoked / unknown for each, signed by the
+// issuing CA itself (so clients need no separate responder certificate).
+
+const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
+const HASHES: Record<string, string> = { "1.3.14.3.2.26": "sha1", "2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384", "2.16.840.1.101.3.4.2.3": "sha512" };
+
+export type OcspQuestion = { certId: CertID; serialNumber: string; isThisIssuer: boolean };
+export type OcspAnswer = { status: "good" } | { status: "unknown" } | { status: "revoked"; revokedAt: Date; reason: string | null };
+
+/** The request's questions and nonce, or null when it is not an OCSP request. */
+export function readOcspRequest(der: Uint8Array, issuer: Issuer): { questions: OcspQuestion[]; nonce: Extension | null } | null {
+  let request: OCSPRequest;
+  try {
+    request = AsnConvert.parse(der, OCSPRequest);
+  } catch {
+    return null;
+  }
+  const { nameHash, keyHash } = issuerHashes(issuer);
+  const questions = request.tbsRequest.requestList.map(({ reqCert }) => {
+    const hash = HASHES[reqCert.hashAlgorithm.algorithm];
+    const isThisIssuer =
+      hash !== undefined &&
+      Buffer.from(reqCert.issuerNameHash.buffer).equals(nameHash(hash)) &&
+      Buffer.from(reqCert.issuerKeyHash.buffer).equals(keyHash(hash));
+    return { certId: reqCert, serialNumber: Buffer.from(reqCert.serialNumber).toString("hex").replace(/^(00)+(?=[0-9a-f])/, ""), isThisIssuer };
+  });
+  const nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce) ?? null;
+  return questions.length > 0 ? { questions, nonce } : null;
+}
+
+/** The issuer's name and key hashes as a CertID carries them, per hash algorithm. */
+function issuerHashes(issuer: Issuer) {
+  const certificate = parseCertificatePem(issuer.certificatePem);
+  const nameDer = Buffer.from(AsnConvert.serialize(certificate.tbsCertificate.subject));
+  const keyBits = Buffer.from(certificate.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey);
+  return {
+    nameHash: (hash: string) => createHash(hash).update(nameDer).digest(),
+    keyHash: (hash: string) => createHash(hash).update(keyBits).digest(),
+  };
+}
+
+function certStatus(answer: OcspAnswer): CertStatus {
+  if (answer.status === "good") return new CertStatus({ good: null });
+  if (answer.status === "unknown") return new CertStatus({ unknown: null });
+  const revokedAt = new Date(Math.floor(answer.revokedAt.getTime() / 1000) * 1000);
+  const reason = answer.reason ? CRLReasons[answer.reason as keyof typeof CRLReasons] : undefined;
+  return new CertStatus({ revoked: new RevokedInfo({ revocationTime: revokedAt, revocationReason: typeof reason === "number" ? new CRLReason(reason) : undefined }) });
+}
+
+/** A signed, successful response: one SingleResponse per question, the nonce echoed. */
+export function buildOcspResponse(options: { issuer: Issuer; answers: { certId: CertID; answer: OcspAnswer }[]; nonce: Extension | null; thisUpdate: Date; nextUpdate: Date }): Uint8Array {
+  // GeneralizedTime without fractions (RFC 5280 §4.1.2.5.2, which RFC 6960 follows).
+  const seconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
+  const thisUpdate = seconds(options.thisUpdate);
+  const nextUpdate = seconds(options.nextUpdate);
+  const certificate = parseCertificatePem(options.issuer.certificatePem);
+  const keyHash = createHash("sha1").update(Buffer.from(certificate.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey)).digest();
+  const data = new ResponseData({
+    responderID: new ResponderID({ byKey: new KeyHash(new Uint8Array(keyHash)) }),
+    producedAt: thisUpdate,
+    responses: options.answers.map(({ certId, answer }) => new SingleResponse({ certID: certId, certStatus: certStatus(answer), thisUpdate, nextUpdate })),
+    responseExtensions: options.nonce ? [options.nonce] : undefined,
+  });
+  const tbs = Buffer.from(AsnConvert.serialize(data));
+  const basic = new BasicOCSPResponse({
+    tbsResponseData: data,
+    signatureAlgorithm: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
+    signature: new Uint8Array(sign("sha256", tbs, { key: options.issuer.privateKey, dsaEncoding: "der" })).buffer,
+  });
+  const response = new OCSPResponse({
+    responseStatus: OCSPResponseStatus.successful,
+    responseBytes: new ResponseBytes({ responseType: id_pkix_ocsp_basic, response: new OctetString(AsnConvert.serialize(basic)) }),
+  });
+  return new Uint8Array(AsnConvert.serialize(response));
+}
+
+/** An unsigned error response (malformedRequest, internalError, unauthorized, …). */
+export function ocspError(status: OCSPResponseStatus): Uint8Array {
+  return new Uint8Array(AsnConvert.serialize(new OCSPResponse({ responseStatus: status })));
+}
+
+export { OCSPResponseStatus };
