@@ -38,16 +38,23 @@ if (cluster.isPrimary && workers > 1) {
 
 async function runPrimary() {
   let stopping = false;
+  const listeningWorkers = new Set();
   const fork = () => cluster.fork();
   for (let i = 0; i < workers; i++) fork();
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) return;
+    // A worker that never listened failed to start (the port is taken, the build is
+    // missing): starting another would fail the same way, so the server stops instead.
+    if (!listeningWorkers.has(worker.id)) {
+      console.error(`[certdoor] worker ${worker.process.pid} failed to start (${signal ?? code}); stopping`);
+      process.exit(1);
+    }
     console.error(`[certdoor] worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     fork();
   });
-  let listening = 0;
-  cluster.on("listening", () => {
-    if (++listening === workers) console.log(`[certdoor] listening on port ${port} with ${workers} workers`);
+  cluster.on("listening", (worker) => {
+    listeningWorkers.add(worker.id);
+    if (listeningWorkers.size === workers) console.log(`[certdoor] listening on port ${port} with ${workers} workers`);
   });
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.on(signal, () => {
@@ -81,6 +88,10 @@ async function runServer() {
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  server.on("error", (error) => {
+    console.error(`[certdoor] cannot listen on port ${port}: ${error.message}`);
+    process.exit(1);
+  });
   server.listen(port, values.hostname, () => {
     if (!cluster.isWorker) console.log(`[certdoor] listening on port ${port}`);
   });

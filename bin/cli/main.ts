@@ -41,7 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     // The CLI holds the master key too: it seals the events its command wrote, so the
     // chain is complete even when no server runs.
     const { sealAuditEvents } = await import("@/lib/domain/audit-seal");
-    await sealAuditEvents();
+    await sealAuditEvents().catch((error: unknown) => process.stderr.write(`certdoor: warning: ${error instanceof Error ? error.message : String(error)}\n`));
     return 0;
   } catch (error) {
     return reportError(error);

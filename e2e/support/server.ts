@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { e2eDataDir } from "../../playwright.config";
 
@@ -11,7 +11,12 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 export type Instance = { url: string; process: ChildProcess; stop: () => Promise<void> };
 
 export async function startInstance(port: number, options: { workers?: number; trustProxy?: number } = {}): Promise<Instance> {
+  // A server left over on the port (from a run that was cut short) would answer the health
+  // check in this instance's place, from another database.
+  if (await fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`);
   const config = JSON.parse(readFileSync(path.join(e2eDataDir, "postgres.json"), "utf8"));
+  const logFile = path.join(root, "test-results", `instance-${port}.log`);
+  mkdirSync(path.dirname(logFile), { recursive: true });
   const child = spawn(process.execPath, [path.join(root, "bin", "server.mjs"), "--port", String(port), "--workers", String(options.workers ?? 1), "--trust-proxy", String(options.trustProxy ?? 0)], {
     cwd: root,
     env: {
@@ -22,13 +27,15 @@ export async function startInstance(port: number, options: { workers?: number; t
       CERTDOOR_MASTER_KEY: readFileSync(path.join(e2eDataDir, "master-key"), "utf8").trim(),
       PURGE_INTERVAL_MINUTES: "0",
     },
-    stdio: "ignore",
+    // Its output goes to a file beside the test results, for reading after a failure.
+    stdio: ["ignore", openSync(logFile, "w"), openSync(logFile, "a")],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; ; i++) {
     const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
     if (ok) break;
-    if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}; see ${logFile}`);
+    if (i === 300) throw new Error(`instance on ${port} did not answer in 60 s; see ${logFile}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
@@ -39,6 +46,7 @@ export async function startInstance(port: number, options: { workers?: number; t
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
       }),
   };
 }

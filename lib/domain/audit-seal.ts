@@ -21,8 +21,13 @@ export async function sealAuditEvents(): Promise<SealRun> {
     const round = await getDb().$transaction(async (tx) => {
       const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}) AS locked`;
       if (!lock?.locked) return null;
-      const [head] = await tx.$queryRaw<{ seq: bigint; hash: string }[]>`
-        SELECT "seq", "hash" FROM "AuditEvent" WHERE "seq" IS NOT NULL ORDER BY "seq" DESC LIMIT 1`;
+      const [head] = await tx.$queryRaw<(Unsealed & { seq: bigint; prevHash: string | null; hash: string })[]>`
+        SELECT "id", "at", "actorKind"::text AS "actorKind", "actorId", "actorLabel", "ip", "userAgent", "action",
+               "frontdoorId"::text AS "frontdoorId", "targetKind", "targetId", "details", "seq", "prevHash", "hash"
+          FROM "AuditEvent" WHERE "seq" IS NOT NULL ORDER BY "seq" DESC LIMIT 1`;
+      // A process with another master key (a CLI pointed at the wrong installation) must
+      // not extend the chain with hashes nobody can verify: the head must verify first.
+      if (head && auditHash(head.seq, head.prevHash, head) !== head.hash) throw new ChainKeyMismatch();
       const events = await tx.$queryRaw<Unsealed[]>`
         SELECT "id", "at", "actorKind"::text AS "actorKind", "actorId", "actorLabel", "ip", "userAgent", "action",
                "frontdoorId"::text AS "frontdoorId", "targetKind", "targetId", "details"
@@ -53,5 +58,12 @@ export async function sealAuditEvents(): Promise<SealRun> {
     if (round === null) return sealed > 0 ? { skipped: false, sealed } : { skipped: true };
     sealed += round;
     if (round < BATCH) return { skipped: false, sealed };
+  }
+}
+
+/** The newest sealed event does not verify with this process's key. */
+export class ChainKeyMismatch extends Error {
+  constructor() {
+    super("The audit chain's newest sealed event does not verify with this CERTDOOR_MASTER_KEY: not sealing. Is this the installation's master key?");
   }
 }

@@ -58,6 +58,27 @@ describe("audit chain", () => {
   });
 });
 
+describe("a process with another master key", () => {
+  it("does not extend the chain: its sealer refuses while the head does not verify with its key", async () => {
+    const { applyRuntime, env } = await import("@/lib/env");
+    const { randomBytes } = await import("node:crypto");
+    const { ChainKeyMismatch } = await import("@/lib/domain/audit-seal");
+    await write("test.before-wrong-key");
+    await sealAuditEvents();
+    const own = env.CERTDOOR_MASTER_KEY!;
+    applyRuntime({ DATABASE_URL: env.DATABASE_URL!, AUTH_SECRET: env.AUTH_SECRET!, CERTDOOR_MASTER_KEY: randomBytes(32).toString("base64") });
+    try {
+      await write("test.with-wrong-key");
+      await expect(sealAuditEvents()).rejects.toBeInstanceOf(ChainKeyMismatch);
+      expect(await db().auditEvent.count({ where: { action: "test.with-wrong-key", seq: null } })).toBe(1);
+    } finally {
+      applyRuntime({ DATABASE_URL: env.DATABASE_URL!, AUTH_SECRET: env.AUTH_SECRET!, CERTDOOR_MASTER_KEY: own });
+    }
+    await sealAuditEvents();
+    expect(await verifyAuditChain(system)).toMatchObject({ isIntact: true, unsealed: 0 });
+  });
+});
+
 describe("checkpoints", () => {
   it("deleting the newest events passes a plain verify but not one against an earlier checkpoint", async () => {
     for (let i = 0; i < 4; i++) await write("test.before-checkpoint", { i });
