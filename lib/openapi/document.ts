@@ -5,7 +5,7 @@ import { revocationPaths } from "@/lib/openapi/revocation-paths";
 import { jsonContent, type Json } from "@/lib/openapi/helpers";
 import { responseSchemas } from "@/lib/openapi/schemas";
 import { tokenPaths } from "@/lib/openapi/token-paths";
-import { previewRequestSchema, redeemRequestSchema, revokeCertificateSchema } from "@/lib/validation/certificates";
+import { previewRequestSchema, redeemRequestSchema, renewRequestSchema, revokeCertificateSchema } from "@/lib/validation/certificates";
 import { createTokenSchema, updateTokenSchema } from "@/lib/validation/tokens";
 
 // The OpenAPI 3.1 document, built from the same zod schemas that validate requests and
@@ -17,6 +17,7 @@ const requestSchemas = z.registry<{ id: string }>();
 requestSchemas.add(createTokenSchema, { id: "CreateTokenRequest" });
 requestSchemas.add(updateTokenSchema, { id: "UpdateTokenRequest" });
 requestSchemas.add(redeemRequestSchema, { id: "RedeemRequest" });
+requestSchemas.add(renewRequestSchema, { id: "RenewRequest" });
 requestSchemas.add(revokeCertificateSchema, { id: "RevokeCertificateRequest" });
 requestSchemas.add(previewRequestSchema, { id: "PreviewRequest" });
 

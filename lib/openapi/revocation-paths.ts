@@ -1,7 +1,7 @@
-import { frontdoorId, problems } from "@/lib/openapi/helpers";
+import { frontdoorId, jsonContent, problems } from "@/lib/openapi/helpers";
 
-// The issuing CA certificate and the OCSP responder in the OpenAPI document: the
-// addresses every issued certificate points to (CA Issuers and OCSP in its AIA).
+// Life after issuing in the OpenAPI document: renewal, and the addresses every issued
+// certificate points to (the issuing CA and the OCSP responder in its AIA).
 
 const ocspResponse = {
   "200": {
@@ -12,6 +12,18 @@ const ocspResponse = {
 };
 
 export const revocationPaths = {
+  "/frontdoor/{frontdoorId}/client-certificates/renew": {
+    parameters: [frontdoorId],
+    post: {
+      tags: ["Certificates"],
+      operationId: "renewCertificate",
+      summary: "Renew a certificate with its own key",
+      description:
+        "No bearer: the current certificate (signed by this Frontdoor's CA, checked cryptographically) and a CSR signed by its key are the credential. The new certificate has the same subject, key and lifetime length, a new serial and `renewedFromId`. Allowed once per certificate, in its last `renewalWindowDays` days (Frontdoor setting, default 30; a certificate whose whole life is shorter is inside the window from the start; 0 turns renewal off).",
+      requestBody: { required: true, content: jsonContent("RenewRequest") },
+      responses: { "201": { description: "The new certificate", content: jsonContent("ClientCertificate") }, ...problems(400, 403, 404, 409, 410) },
+    },
+  },
   "/frontdoor/{frontdoorId}/ca.crt": {
     parameters: [frontdoorId],
     get: {

@@ -71,6 +71,8 @@ export const certificateSchema = z
     revokedAt: timestamp.nullable(),
     revokedBy: z.string().nullable(),
     revocationReason: z.string().nullable(),
+    renewedFromId: z.string().nullable().meta({ description: "The certificate this one renews" }),
+    renewedById: z.string().nullable().meta({ description: "The certificate that renewed this one" }),
     certificate: z.string().meta({ description: "The leaf certificate, PEM" }),
     caCertificates: z.string().meta({ description: "Intermediate, then root, PEM" }),
   })

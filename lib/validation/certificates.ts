@@ -8,6 +8,11 @@ export const redeemRequestSchema = z.object({
 });
 export type RedeemRequest = z.input<typeof redeemRequestSchema>;
 
+/** Renewal: a CSR signed by the current key, and the current certificate. */
+export const renewRequestSchema = redeemRequestSchema.extend({
+  certificate: z.string().min(1, "Paste the current certificate (PEM)").max(20_000).meta({ description: "The current certificate, PEM" }),
+});
+
 /** The redemption page's look at a token: the secret in a body, never in a URL. */
 export const previewRequestSchema = z.object({ frontdoorId: z.string().max(64), token: z.string().max(256) });
 

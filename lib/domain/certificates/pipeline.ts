@@ -26,6 +26,10 @@ export type Authorization = {
   /** The certificate's name (the token's). */
   name: string;
   tokenId: string | null;
+  /** Set by renewal: the certificate the new one renews (stored on the new row). */
+  renewedFromId?: string;
+  /** A check of the CSR's key before anything is signed (renewal: the same key as before). */
+  assertKey?: (spkiDer: Uint8Array) => void;
   /** Pre-approved subject: a field set here wins over the CSR's. */
   subject: SubjectFields;
   validDays: number;
@@ -53,6 +57,7 @@ function pointersOf(frontdoorId: string): Buffer[] {
 /** Checks the CSR, signs, and claims/stores/audits in one statement. */
 export async function issueCertificate(auth: Authorization, csrPem: string): Promise<CertificateView> {
   const csr = checkCsr(csrPem);
+  auth.assertKey?.(csr.spkiDer);
   const subject = subjectFor(auth.subject, csr.subject);
   const issuer = await issuerFor(auth.frontdoorId);
   const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId) });
@@ -64,9 +69,10 @@ export async function issueCertificate(auth: Authorization, csrPem: string): Pro
     WITH claim AS (${auth.claim(id, now)}),
     cert AS (
       INSERT INTO "ClientCertificate" ("id", "frontdoorId", "issuerId", "name", "commonName", "organization", "organizationalUnit",
-                                       "serialNumber", "fingerprintSha256", "keyAlgorithm", "notBefore", "notAfter", "certificatePem", "createdAt")
+                                       "serialNumber", "fingerprintSha256", "keyAlgorithm", "notBefore", "notAfter", "certificatePem", "createdAt", "renewedFromId")
       SELECT ${id}, ${auth.frontdoorId}::uuid, ${issuer.id}::uuid, ${auth.name}, ${subject.commonName}, ${subject.organization}, ${subject.organizationalUnit},
-             ${issued.serialNumber}, ${issued.fingerprintSha256}, ${csr.keyAlgorithm}, ${issued.notBefore}::timestamptz, ${issued.notAfter}::timestamptz, ${issued.pem}, ${now}::timestamptz
+             ${issued.serialNumber}, ${issued.fingerprintSha256}, ${csr.keyAlgorithm}, ${issued.notBefore}::timestamptz, ${issued.notAfter}::timestamptz, ${issued.pem}, ${now}::timestamptz,
+             ${auth.renewedFromId ?? null}
         FROM claim
       RETURNING "createdAt"
     ),
@@ -95,6 +101,8 @@ export async function issueCertificate(auth: Authorization, csrPem: string): Pro
     revokedAt: null,
     revokedBy: null,
     revocationReason: null,
+    renewedFromId: auth.renewedFromId ?? null,
+    renewedById: null,
     certificate: issued.pem,
     caCertificates: issuer.chainPem,
   };

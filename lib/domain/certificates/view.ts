@@ -20,6 +20,9 @@ export type CertificateView = {
   revokedAt: Date | null;
   revokedBy: string | null;
   revocationReason: string | null;
+  /** The certificate this one renews, and the one that renewed this (each at most one). */
+  renewedFromId: string | null;
+  renewedById: string | null;
   certificate: string;
   caCertificates: string;
 };
@@ -42,12 +45,15 @@ export const certificateViewSelect = {
   certificatePem: true,
   token: { select: { id: true } },
   revokedBy: { select: { email: true } },
+  renewedFromId: true,
+  renewedBy: { select: { id: true } },
 } as const;
 
-type CertificateRow = Omit<CertificateView, "status" | "tokenId" | "revokedBy" | "certificate" | "caCertificates"> & {
+type CertificateRow = Omit<CertificateView, "status" | "tokenId" | "revokedBy" | "renewedById" | "certificate" | "caCertificates"> & {
   certificatePem: string;
   token: { id: string } | null;
   revokedBy: { email: string } | null;
+  renewedBy: { id: string } | null;
 };
 
 export function certificateStatus(row: { revokedAt: Date | null; notAfter: Date }, now = new Date()): CertificateStatus {
@@ -57,10 +63,11 @@ export function certificateStatus(row: { revokedAt: Date | null; notAfter: Date 
 }
 
 export function toCertificateView(row: CertificateRow, caCertificates: string, now = new Date()): CertificateView {
-  const { certificatePem, token, revokedBy, ...rest } = row;
+  const { certificatePem, token, revokedBy, renewedBy, ...rest } = row;
   return {
     ...rest,
     tokenId: token?.id ?? null,
+    renewedById: renewedBy?.id ?? null,
     status: certificateStatus(row, now),
     revokedBy: revokedBy?.email ?? null,
     certificate: certificatePem,

@@ -1,0 +1,104 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { getCertificate, redeemToken, revokeCertificate } from "@/lib/domain/certificates";
+import { setTcpShares } from "@/lib/domain/frontdoors";
+import { createToken } from "@/lib/domain/tokens";
+import { makeFrontdoor, system } from "@/lib/testing/fixtures";
+import { call } from "@/lib/testing/http";
+import { openssl, opensslCsr, publicKeyOfCertificate, tempDir, verifyClientCertificate } from "@/lib/testing/openssl";
+import * as renew from "./route";
+
+// Renewal as a system does it: `openssl req -new -key key.pem` and one POST with the
+// current certificate. Each refusal is provoked once.
+
+let frontdoorId: string;
+beforeAll(async () => {
+  frontdoorId = (await makeFrontdoor()).id;
+});
+
+async function issued(options: { validDays?: number; fd?: string } = {}) {
+  const fd = options.fd ?? frontdoorId;
+  const token = await createToken(system, fd, { name: "renewable", commonName: "agent-1.example.com", organization: "Example Corp", validDays: options.validDays ?? 1 });
+  const csr = opensslCsr("ec-p256", "/CN=ignored");
+  const certificate = await redeemToken({ frontdoorId: fd, secret: token.token, body: { type: "CSR", value: csr.csrPem }, context: {} });
+  return { certificate, keyFile: csr.keyFile };
+}
+
+const renewalCsr = (keyFile: string, subject = "/CN=something-else") => openssl(["req", "-new", "-key", keyFile, "-subj", subject]);
+
+const post = (certificatePem: string, csrPem: string, fd = frontdoorId) =>
+  call(renew.POST, { frontdoorId: fd }, { method: "POST", body: { type: "CSR", value: csrPem, certificate: certificatePem } });
+
+describe("renewal", () => {
+  it("renews with the same key: same subject and key, same lifetime, new serial; openssl verifies; once per certificate", async () => {
+    const { certificate, keyFile } = await issued();
+    const res = await post(certificate.certificate, renewalCsr(keyFile));
+    expect(res.status).toBe(201);
+    const next = res.body;
+    expect(next).toMatchObject({ commonName: "agent-1.example.com", organization: "Example Corp", renewedFromId: certificate.id, renewedById: null, status: "valid", tokenId: null });
+    expect(next.serialNumber).not.toBe(certificate.serialNumber);
+    expect(verifyClientCertificate(next.certificate, next.caCertificates)).toContain("OK");
+    expect(publicKeyOfCertificate(next.certificate)).toBe(publicKeyOfCertificate(certificate.certificate));
+    expect(new Date(next.notAfter).getTime() - new Date(next.notBefore).getTime()).toBe(certificate.notAfter.getTime() - certificate.notBefore.getTime());
+    expect((await getCertificate(system, frontdoorId, certificate.id)).renewedById).toBe(next.id);
+    expect(await getDb().auditEvent.count({ where: { action: "certificate.renewed", targetId: next.id, details: { path: ["renewedFromId"], equals: certificate.id } } })).toBe(1);
+
+    const again = await post(certificate.certificate, renewalCsr(keyFile));
+    expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: "certificate_already_renewed" });
+    expect((await post(next.certificate, renewalCsr(keyFile))).status).toBe(201);
+  });
+
+  it("refuses each case with its own code, and never issues for a certificate this CA did not sign", async () => {
+    const expectCode = async (res: Awaited<ReturnType<typeof post>>, status: number, code: string) => expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
+
+    const longLived = await issued({ validDays: 365 });
+    const early = await post(longLived.certificate.certificate, renewalCsr(longLived.keyFile));
+    await expectCode(early, 409, "renewal_too_early");
+    expect(early.body.detail).toMatch(/Renewal opens at \d{4}-\d\d-\d\dT/);
+
+    const other = await issued();
+    await expectCode(await post(other.certificate.certificate, opensslCsr("ec-p256").csrPem), 400, "renewal_key_mismatch");
+
+    const revoked = await issued();
+    await revokeCertificate(system, frontdoorId, revoked.certificate.id, { reason: "superseded" });
+    await expectCode(await post(revoked.certificate.certificate, renewalCsr(revoked.keyFile)), 410, "certificate_revoked");
+
+    const expired = await issued();
+    await getDb().clientCertificate.update({ where: { id: expired.certificate.id }, data: { notAfter: new Date(Date.now() - 1000) } });
+    await expectCode(await post(expired.certificate.certificate, renewalCsr(expired.keyFile)), 410, "certificate_expired");
+
+    const closedFd = (await makeFrontdoor()).id;
+    const closed = await issued({ fd: closedFd });
+    await setTcpShares(system, { frontdoorId: closedFd, tcpSharesEnabled: false });
+    await expectCode(await post(closed.certificate.certificate, renewalCsr(closed.keyFile), closedFd), 409, "tcp_shares_disabled");
+
+    const offFd = (await makeFrontdoor()).id;
+    const off = await issued({ fd: offFd });
+    await getDb().frontdoor.update({ where: { id: offFd }, data: { renewalWindowDays: 0 } });
+    await expectCode(await post(off.certificate.certificate, renewalCsr(off.keyFile), offFd), 403, "renewal_disabled");
+
+    // Another Frontdoor's certificate, and a self-made CA's certificate with the same subject.
+    const elsewhereFd = (await makeFrontdoor()).id;
+    const elsewhere = await issued({ fd: elsewhereFd });
+    await expectCode(await post(elsewhere.certificate.certificate, renewalCsr(elsewhere.keyFile)), 404, "certificate_not_found");
+    const dir = tempDir();
+    const own = path.join(dir, "own.pem");
+    execFileSync("openssl", ["req", "-x509", "-key", other.keyFile, "-subj", "/O=Example Corp/CN=agent-1.example.com", "-days", "1", "-out", own], { stdio: "ignore" });
+    const before = await getDb().clientCertificate.count();
+    await expectCode(await post(readFileSync(own, "utf8"), renewalCsr(other.keyFile)), 404, "certificate_not_found");
+    await expectCode(await post("not a certificate", renewalCsr(other.keyFile)), 404, "certificate_not_found");
+    expect(await getDb().clientCertificate.count()).toBe(before);
+  });
+
+  it("20 concurrent renewals of one certificate give exactly one new certificate", async () => {
+    const { certificate, keyFile } = await issued();
+    const csr = renewalCsr(keyFile);
+    const results = await Promise.all(Array.from({ length: 20 }, () => post(certificate.certificate, csr)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409 && r.body.code === "certificate_already_renewed")).toHaveLength(19);
+    expect(await getDb().clientCertificate.count({ where: { renewedFromId: certificate.id } })).toBe(1);
+  });
+});

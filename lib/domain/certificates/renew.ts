@@ -1,0 +1,121 @@
+import { X509Certificate } from "node:crypto";
+import { getDb } from "@/lib/db";
+import { type AuditActor, auditUserAgent } from "@/lib/domain/audit";
+import { issuerFor } from "@/lib/domain/ca";
+import { issueCertificate } from "@/lib/domain/certificates/pipeline";
+import type { CertificateView } from "@/lib/domain/certificates/view";
+import { AppError } from "@/lib/domain/errors";
+import type { RequestContext } from "@/lib/domain/principal";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { renewRequestSchema } from "@/lib/validation/certificates";
+import { uuidSchema } from "@/lib/validation/common";
+import { parseInput } from "@/lib/validation/parse";
+
+// Renewal: the current certificate is the credential, a CSR signed by its key the proof of
+// possession. An authorizer in front of the one issuing pipeline: it checks the
+// certificate cryptographically against this Frontdoor's CA, then the window; the claim
+// (a conditional update that marks the old certificate renewed) makes "renewed once" hold
+// under any number of concurrent renewals. The old certificate stays valid until it ends.
+
+const DAY_MS = 86_400_000;
+
+type Current = { id: string; name: string; commonName: string; organization: string | null; organizationalUnit: string | null; notBefore: Date; notAfter: Date; revokedAt: Date | null; renewedAt: Date | null; frontdoor: { name: string; tcpSharesEnabled: boolean; renewalWindowDays: number } };
+
+/** Why the certificate cannot be renewed now, or null when it can. */
+export function renewalBlocker(current: Current, now = new Date()): AppError | null {
+  if (current.revokedAt) return new AppError("certificate_revoked", "This certificate was revoked; it cannot be renewed. Ask for a new token.");
+  if (current.notAfter <= now) return new AppError("certificate_expired", `This certificate expired at ${current.notAfter.toISOString()}; it cannot be renewed. Ask for a new token.`);
+  if (current.renewedAt) return new AppError("certificate_already_renewed", "This certificate was renewed already; renew the newer one when its time comes.");
+  const windowDays = current.frontdoor.renewalWindowDays;
+  if (windowDays === 0) return new AppError("renewal_disabled", `Renewal is turned off on Frontdoor "${current.frontdoor.name}".`);
+  const opensAt = new Date(current.notAfter.getTime() - windowDays * DAY_MS);
+  // A certificate whose whole life is shorter than the window is inside it from the start.
+  if (now < opensAt && opensAt > current.notBefore) return new AppError("renewal_too_early", `Renewal opens at ${opensAt.toISOString()} (the last ${windowDays} days of the certificate's life).`);
+  if (!current.frontdoor.tcpSharesEnabled) return new AppError("tcp_shares_disabled", `TCP shares are disabled on Frontdoor "${current.frontdoor.name}", so its certificates cannot be renewed.`);
+  return null;
+}
+
+const currentSelect = {
+  id: true,
+  name: true,
+  commonName: true,
+  organization: true,
+  organizationalUnit: true,
+  notBefore: true,
+  notAfter: true,
+  revokedAt: true,
+  renewedAt: true,
+  frontdoor: { select: { name: true, tcpSharesEnabled: true, renewalWindowDays: true } },
+} as const;
+
+/** The stored certificate a PEM is, if this Frontdoor's issuing CA signed it; else certificate_not_found. */
+async function currentCertificate(frontdoorId: string, pem: string): Promise<{ current: Current; certificate: X509Certificate }> {
+  const notOurs = () => new AppError("certificate_not_found", "This Frontdoor's CA did not issue that certificate.");
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch {
+    throw new AppError("certificate_not_found", "The certificate is not a PEM X.509 certificate.");
+  }
+  const issuer = await issuerFor(frontdoorId);
+  // The signature decides, not a lookup: a self-made certificate with a copied subject, or
+  // one from another Frontdoor's CA, is not this Frontdoor's.
+  if (!certificate.verify(new X509Certificate(issuer.certificatePem).publicKey)) throw notOurs();
+  const current = await getDb().clientCertificate.findFirst({
+    where: { frontdoorId, issuerId: issuer.id, fingerprintSha256: certificate.fingerprint256.replace(/:/g, "").toLowerCase() },
+    select: currentSelect,
+  });
+  if (!current) throw notOurs();
+  return { current, certificate };
+}
+
+export type RenewInput = { frontdoorId: string; body: unknown; context: RequestContext };
+
+/** Issues the successor of a certificate (same subject, key and lifetime length). */
+export async function renewCertificate(input: RenewInput): Promise<CertificateView> {
+  if (!uuidSchema.safeParse(input.frontdoorId).success) throw new AppError("frontdoor_not_found");
+  const body = parseInput(renewRequestSchema, input.body);
+  if (body.type !== "CSR") throw new AppError("unsupported_request_type", `Request type "${body.type}" is not supported; send {"type": "CSR", "value": "<PEM>", "certificate": "<PEM>"}.`);
+  if (!(await getDb().frontdoor.findUnique({ where: { id: input.frontdoorId }, select: { id: true } }))) throw new AppError("frontdoor_not_found");
+  const { current, certificate } = await currentCertificate(input.frontdoorId, body.certificate);
+  const blocker = renewalBlocker(current);
+  if (blocker) throw blocker;
+
+  const currentKey = certificate.publicKey.export({ format: "der", type: "spki" });
+  const actor: AuditActor = { actorKind: "anonymous", actorId: current.id, actorLabel: `certificate ${certificate.serialNumber.toLowerCase()}`, ip: input.context.ip ?? null, userAgent: auditUserAgent(input.context.userAgent) };
+  return issueCertificate(
+    {
+      frontdoorId: input.frontdoorId,
+      name: current.name,
+      tokenId: null,
+      renewedFromId: current.id,
+      assertKey: (spkiDer) => {
+        if (!currentKey.equals(Buffer.from(spkiDer))) throw new AppError("renewal_key_mismatch", "The request is signed by another key than the certificate's; renewal keeps the key (openssl req -new -key key.pem).");
+      },
+      // Exactly the old subject: nothing from the CSR.
+      subject: { commonName: current.commonName, organization: current.organization, organizationalUnit: current.organizationalUnit },
+      validDays: Math.max(1, Math.round((current.notAfter.getTime() - current.notBefore.getTime() - 60_000) / DAY_MS)),
+      actor,
+      claim: (_certificateId, now) => Prisma.sql`
+        UPDATE "ClientCertificate" AS c SET "renewedAt" = ${now}::timestamptz
+          FROM "Frontdoor" AS f
+         WHERE c."id" = ${current.id} AND f."id" = c."frontdoorId" AND f."tcpSharesEnabled"
+           AND c."renewedAt" IS NULL AND c."revokedAt" IS NULL AND c."notAfter" > ${now}::timestamptz
+        RETURNING c."id"`,
+      events: (issued) => [
+        {
+          frontdoorId: input.frontdoorId,
+          action: "certificate.renewed",
+          targetKind: "certificate",
+          targetId: issued.id,
+          details: { renewedFromId: current.id, serialNumber: issued.serialNumber, notAfter: issued.notAfter.toISOString() },
+        },
+      ],
+      explainLostClaim: async () => {
+        const now = await getDb().clientCertificate.findUnique({ where: { id: current.id }, select: currentSelect });
+        return (now && renewalBlocker(now)) ?? new AppError("certificate_already_renewed");
+      },
+    },
+    body.value,
+  );
+}
