@@ -1,7 +1,8 @@
 import { isAppError } from "@/lib/domain/errors";
 
 // Output conventions of the CLI: JSON on stdout with --json, a readable line otherwise;
-// errors on stderr with a non-zero exit (2 for usage, 1 for everything else).
+// errors on stderr with a non-zero exit (2 for usage, 3 for a renewal not due yet, 1 for
+// everything else).
 
 export class UsageError extends Error {}
 
@@ -28,7 +29,8 @@ export function reportError(error: unknown): number {
   }
   if (isAppError(error) || error instanceof CliError) {
     process.stderr.write(`certdoor: ${error.code}: ${error.message}\n`);
-    return 1;
+    // "Not due yet" is its own exit code, so a daily timer can call `renew` blindly.
+    return error.code === "renewal_too_early" ? 3 : 1;
   }
   process.stderr.write(`certdoor: ${error instanceof Error ? error.message : String(error)}\n`);
   return 1;

@@ -26,3 +26,12 @@ export async function makeKeyAndRequest(choice: KeyChoice, commonName: string, c
   const pkcs8Der = new Uint8Array(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
   return { csrPem: csr.toString("pem") + "\n", pkcs8Der };
 }
+
+/** A request signed by an existing key (renewal keeps the key): PKCS#8 private, SPKI public, both DER. */
+export async function requestForKey(keys: { pkcs8Der: Uint8Array; spkiDer: Uint8Array; choice: KeyChoice }, commonName: string, crypto: Crypto = globalThis.crypto): Promise<string> {
+  const algorithm = KEY_CHOICES[keys.choice];
+  const privateKey = await crypto.subtle.importKey("pkcs8", new Uint8Array(keys.pkcs8Der), algorithm, false, ["sign"]);
+  const publicKey = await crypto.subtle.importKey("spki", new Uint8Array(keys.spkiDer), algorithm, true, ["verify"]);
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: [{ CN: [commonName] }], keys: { privateKey, publicKey }, signingAlgorithm: algorithm }, crypto);
+  return csr.toString("pem") + "\n";
+}

@@ -2,6 +2,7 @@ import { apiKeyCommands } from "./apikey";
 import { auditCommands } from "./audit";
 import { frontdoorCommands } from "./frontdoor";
 import { redeemCommands } from "./redeem";
+import { renewCommands } from "./renew";
 import type { Command } from "./shared";
 import { tokenCommands } from "./tokens";
 import { userCommands } from "./user";
@@ -14,5 +15,6 @@ export const commands: Record<string, Command> = {
   ...apiKeyCommands,
   ...tokenCommands,
   ...redeemCommands,
+  ...renewCommands,
   ...auditCommands,
 };

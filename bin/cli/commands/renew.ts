@@ -1,0 +1,62 @@
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type KeyChoice, requestForKey } from "@/lib/pki/request";
+import { CliError, print, UsageError } from "../io";
+import { type Command, parse } from "./shared";
+
+// A system's renewal, for a daily timer: a CSR from the key it already has, the current
+// certificate, one POST; cert.pem is replaced atomically (written beside it, then renamed),
+// key.pem is never touched. Exit 0 renewed, 3 not due yet, 1 for every other refusal.
+
+function keyChoiceOf(keyPem: string): KeyChoice {
+  const key = createPrivateKey(keyPem);
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType === "ec" && curve === "prime256v1") return "ec-p256";
+  if (key.asymmetricKeyType === "ec" && curve === "secp384r1") return "ec-p384";
+  if (key.asymmetricKeyType === "rsa") return (key.asymmetricKeyDetails?.modulusLength ?? 0) > 2048 ? "rsa-3072" : "rsa-2048";
+  throw new UsageError("key.pem holds a key type Certdoor does not issue for (EC P-256/P-384 or RSA)");
+}
+
+export const renewCommands: Record<string, Command> = {
+  renew: {
+    usage: "renew --server URL --frontdoor ID --cert cert.pem --key key.pem",
+    needsDatabase: false,
+    async run(args, out) {
+      const { values } = parse(args, { server: { type: "string" }, frontdoor: { type: "string" }, cert: { type: "string", default: "cert.pem" }, key: { type: "string", default: "key.pem" } });
+      if (!values.server) throw new UsageError("--server is required (for example https://certdoor.example.com)");
+      if (!values.frontdoor) throw new UsageError("--frontdoor is required");
+      const read = (file: string) => readFile(file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${file}`)));
+      const [certificatePem, keyPem] = [await read(values.cert), await read(values.key)];
+      let current: X509Certificate;
+      try {
+        current = new X509Certificate(certificatePem);
+      } catch {
+        throw new UsageError(`${values.cert} is not a PEM certificate`);
+      }
+      const choice = keyChoiceOf(keyPem);
+      const pkcs8Der = new Uint8Array(createPrivateKey(keyPem).export({ format: "der", type: "pkcs8" }));
+      const spkiDer = new Uint8Array(current.publicKey.export({ format: "der", type: "spki" }));
+      const csrPem = await requestForKey({ pkcs8Der, spkiDer, choice }, "renewal");
+
+      const url = `${values.server.replace(/\/+$/, "")}/frontdoor/${encodeURIComponent(values.frontdoor)}/client-certificates/renew`;
+      let response: Response;
+      try {
+        response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify({ type: "CSR", value: csrPem, certificate: certificatePem }) });
+      } catch (error) {
+        throw new CliError("network", `Could not reach ${new URL(url).origin}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+      if (response.status !== 201) {
+        const code = typeof body.code === "string" ? body.code : `http_${response.status}`;
+        throw new CliError(code, typeof body.detail === "string" ? body.detail : `The server answered ${response.status}.`);
+      }
+      // Atomic: a reader sees the old file or the new one, never half of one.
+      const target = path.resolve(values.cert);
+      const temporary = `${target}.${process.pid}.tmp`;
+      await writeFile(temporary, String(body.certificate));
+      await rename(temporary, target);
+      print(out, { id: body.id, serialNumber: body.serialNumber, notAfter: body.notAfter, renewedFromId: body.renewedFromId, file: target }, () => `Renewed: ${target} is valid until ${String(body.notAfter)} (serial ${String(body.serialNumber)}).`);
+    },
+  },
+};
