@@ -150,4 +150,28 @@ describe("certdoor CLI", () => {
     expect(edited.stderr).toContain(`breaks at event ${middle!.id}: its content does not match its hash`);
     expect(certdoor("audit", "verify", "--checkpoint", "/nonexistent/file").code).toBe(2);
   });
+
+  it("sets a Frontdoor's renewal window, and lists the certificates that end soon for scripts", async () => {
+    const frontdoor = await makeFrontdoor();
+    const set = certdoor("frontdoor", "set", frontdoor.id, "--renewal-window-days", "7", "--json");
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ id: frontdoor.id, renewalWindowDays: 7, tcpSharesEnabled: true });
+    expect(certdoor("frontdoor", "set", frontdoor.id, "--renewal-window-days", "-1").code).toBe(2);
+    expect(certdoor("frontdoor", "set", frontdoor.id).code).toBe(2);
+
+    const { redeemToken } = await import("@/lib/domain/certificates");
+    const { opensslCsr } = await import("@/lib/testing/openssl");
+    const issue = async (validDays: number) => {
+      const token = await createToken(system, frontdoor.id, { name: `expiring ${validDays}`, commonName: `d${validDays}.example.com`, validDays });
+      return redeemToken({ frontdoorId: frontdoor.id, secret: token.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} });
+    };
+    const soon = await issue(1);
+    await issue(365);
+    const listed = certdoor("certificates", "list", "--frontdoor", frontdoor.id, "--expiring", "2d", "--json");
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout).map((c: { id: string }) => c.id)).toEqual([soon.id]);
+    expect(JSON.parse(listed.stdout)[0]).not.toHaveProperty("certificate");
+    expect(certdoor("certificates", "list", "--frontdoor", frontdoor.id).stdout).toContain("d1.example.com");
+    expect(certdoor("certificates", "list", "--expiring", "soon").code).toBe(2);
+  });
 });

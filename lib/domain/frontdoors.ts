@@ -9,6 +9,8 @@ import { uuidSchema } from "@/lib/validation/common";
 import {
   createFrontdoorSchema,
   type CreateFrontdoorInput,
+  setRenewalWindowSchema,
+  type SetRenewalWindowInput,
   setTcpSharesSchema,
   type SetTcpSharesInput,
 } from "@/lib/validation/frontdoors";
@@ -18,6 +20,8 @@ export type FrontdoorView = {
   id: string;
   name: string;
   tcpSharesEnabled: boolean;
+  /** Certificates may be renewed in their last N days; 0: renewal off. */
+  renewalWindowDays: number;
   createdAt: Date;
   memberCount: number;
 };
@@ -26,11 +30,12 @@ const frontdoorViewSelect = {
   id: true,
   name: true,
   tcpSharesEnabled: true,
+  renewalWindowDays: true,
   createdAt: true,
   _count: { select: { memberships: true } },
 } as const;
 
-type FrontdoorRow = { id: string; name: string; tcpSharesEnabled: boolean; createdAt: Date; _count: { memberships: number } };
+type FrontdoorRow = { id: string; name: string; tcpSharesEnabled: boolean; renewalWindowDays: number; createdAt: Date; _count: { memberships: number } };
 
 const toView = ({ _count, ...row }: FrontdoorRow): FrontdoorView => ({ ...row, memberCount: _count.memberships });
 
@@ -82,24 +87,31 @@ export async function getFrontdoor(principal: Principal, frontdoorId: string): P
 }
 
 /** Switches TCP shares on or off (admin only). */
+/** Switches TCP shares on or off (admins). */
 export async function setTcpShares(principal: Principal, raw: SetTcpSharesInput): Promise<FrontdoorView> {
-  assertCanAdminister(principal);
   const input = parseInput(setTcpSharesSchema, raw);
+  return changeFrontdoor(principal, input.frontdoorId, { tcpSharesEnabled: input.tcpSharesEnabled }, {
+    action: input.tcpSharesEnabled ? "frontdoor.tcp_shares_enabled" : "frontdoor.tcp_shares_disabled",
+  });
+}
+
+/** Sets the renewal window in days, 0 to turn renewal off (admins). */
+export async function setRenewalWindow(principal: Principal, raw: SetRenewalWindowInput): Promise<FrontdoorView> {
+  const input = parseInput(setRenewalWindowSchema, raw);
+  return changeFrontdoor(principal, input.frontdoorId, { renewalWindowDays: input.renewalWindowDays }, {
+    action: "frontdoor.renewal_window_set",
+    details: { renewalWindowDays: input.renewalWindowDays },
+  });
+}
+
+async function changeFrontdoor(principal: Principal, frontdoorId: string, data: Prisma.FrontdoorUpdateInput, event: { action: string; details?: Record<string, unknown> }): Promise<FrontdoorView> {
+  assertCanAdminister(principal);
   return getDb().$transaction(async (tx) => {
-    const updated = await tx.frontdoor
-      .update({ where: { id: input.frontdoorId }, data: { tcpSharesEnabled: input.tcpSharesEnabled }, select: frontdoorViewSelect })
-      .catch((error: unknown) => {
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
-          throw new AppError("frontdoor_not_found");
-        }
-        throw error;
-      });
-    await recordAudit(tx, principal, {
-      action: input.tcpSharesEnabled ? "frontdoor.tcp_shares_enabled" : "frontdoor.tcp_shares_disabled",
-      frontdoorId: updated.id,
-      targetKind: "frontdoor",
-      targetId: updated.id,
+    const updated = await tx.frontdoor.update({ where: { id: frontdoorId }, data, select: frontdoorViewSelect }).catch((error: unknown) => {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") throw new AppError("frontdoor_not_found");
+      throw error;
     });
+    await recordAudit(tx, principal, { ...event, frontdoorId: updated.id, targetKind: "frontdoor", targetId: updated.id });
     return toView(updated);
   });
 }

@@ -12,3 +12,8 @@ export const setTcpSharesSchema = z.object({
   tcpSharesEnabled: z.boolean(),
 });
 export type SetTcpSharesInput = z.input<typeof setTcpSharesSchema>;
+
+/** Renewal in a certificate's last N days; 0 turns renewal off. */
+export const renewalWindowDaysSchema = z.number().int("Use a whole number of days").min(0).max(825);
+export const setRenewalWindowSchema = z.object({ frontdoorId: uuidSchema, renewalWindowDays: renewalWindowDaysSchema });
+export type SetRenewalWindowInput = z.input<typeof setRenewalWindowSchema>;

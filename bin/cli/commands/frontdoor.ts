@@ -1,4 +1,5 @@
-import { createFrontdoor, findFrontdoorByIdOrName, listFrontdoors, setTcpShares } from "@/lib/domain/frontdoors";
+import { createFrontdoor, findFrontdoorByIdOrName, listFrontdoors, setRenewalWindow, setTcpShares } from "@/lib/domain/frontdoors";
+import { renewalWindowDaysSchema } from "@/lib/validation/frontdoors";
 import { columns, print, UsageError } from "../io";
 import { type Command, onOff, parse } from "./shared";
 
@@ -26,16 +27,22 @@ export const frontdoorCommands: Record<string, Command> = {
     },
   },
   "frontdoor set": {
-    usage: "frontdoor set ID --tcp-shares on|off",
+    usage: "frontdoor set ID [--tcp-shares on|off] [--renewal-window-days N]",
     async run(args, out, principal) {
-      const { values, positionals } = parse(args, { "tcp-shares": { type: "string" } });
+      const { values, positionals } = parse(args, { "tcp-shares": { type: "string" }, "renewal-window-days": { type: "string" } });
       const idOrName = positionals[0];
       if (!idOrName) throw new UsageError("frontdoor set needs the Frontdoor ID");
-      if (values["tcp-shares"] === undefined) throw new UsageError("--tcp-shares on|off is required");
-      const isEnabled = onOff(values["tcp-shares"], "--tcp-shares");
+      const tcp = values["tcp-shares"];
+      const windowText = values["renewal-window-days"];
+      if (tcp === undefined && windowText === undefined) throw new UsageError("give --tcp-shares on|off and/or --renewal-window-days N");
+      const isEnabled = tcp === undefined ? undefined : onOff(tcp, "--tcp-shares");
+      const windowDays = windowText === undefined ? undefined : Number(windowText);
+      if (windowDays !== undefined && !renewalWindowDaysSchema.safeParse(windowDays).success) throw new UsageError("--renewal-window-days takes a whole number of days from 0 (renewal off) to 825");
       const { id } = await findFrontdoorByIdOrName(principal, idOrName);
-      const frontdoor = await setTcpShares(principal, { frontdoorId: id, tcpSharesEnabled: isEnabled });
-      print(out, frontdoor, () => `TCP shares ${frontdoor.tcpSharesEnabled ? "enabled" : "disabled"} on ${frontdoor.name}`);
+      let frontdoor = isEnabled === undefined ? undefined : await setTcpShares(principal, { frontdoorId: id, tcpSharesEnabled: isEnabled });
+      if (windowDays !== undefined) frontdoor = await setRenewalWindow(principal, { frontdoorId: id, renewalWindowDays: windowDays });
+      const result = frontdoor!;
+      print(out, result, () => `${result.name}: TCP shares ${result.tcpSharesEnabled ? "on" : "off"}, renewal in the last ${result.renewalWindowDays} days${result.renewalWindowDays === 0 ? " (off)" : ""}`);
     },
   },
 };

@@ -1,5 +1,6 @@
 import { apiKeyCommands } from "./apikey";
 import { auditCommands } from "./audit";
+import { certificateCommands } from "./certificates";
 import { frontdoorCommands } from "./frontdoor";
 import { redeemCommands } from "./redeem";
 import { renewCommands } from "./renew";
@@ -14,6 +15,7 @@ export const commands: Record<string, Command> = {
   ...userCommands,
   ...apiKeyCommands,
   ...tokenCommands,
+  ...certificateCommands,
   ...redeemCommands,
   ...renewCommands,
   ...auditCommands,

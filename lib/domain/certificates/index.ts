@@ -1,6 +1,6 @@
 // Client certificates: redemption (the only way one is made), reads, revocation, the CRL.
 export { findTokenBySecret, redeemToken, redemptionBlocker } from "@/lib/domain/certificates/redeem";
-export { findCertificate, getCertificate, listCertificates } from "@/lib/domain/certificates/read";
+export { type ExpiringCertificate, findCertificate, getCertificate, listCertificates, listExpiringCertificates } from "@/lib/domain/certificates/read";
 export { currentCrl, refreshDueCrls, type StoredCrl } from "@/lib/domain/certificates/crl-store";
 export { revokeCertificate } from "@/lib/domain/certificates/revoke";
 export type { CertificateView } from "@/lib/domain/certificates/view";

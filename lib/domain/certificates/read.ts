@@ -69,3 +69,24 @@ export async function listCertificates(principal: Principal, frontdoorId: string
   ]);
   return pageOf(rows.map((row) => toCertificateView(row, chain, now)), totalElements, query);
 }
+
+export type ExpiringCertificate = Omit<CertificateView, "certificate" | "caCertificates">;
+
+/** Valid certificates ending within a time, soonest first, on one Frontdoor or every one the caller sees (scripts, alerts). */
+export async function listExpiringCertificates(principal: Principal, options: { frontdoorId?: string; withinMs: number }): Promise<ExpiringCertificate[]> {
+  const now = new Date();
+  const scope = options.frontdoorId
+    ? { frontdoorId: (await frontdoorFor(principal, options.frontdoorId, "read")).id }
+    : principal.kind === "user" && principal.role === "operator"
+      ? { frontdoorId: { in: [...principal.frontdoorIds] } }
+      : {};
+  const rows = await getDb().clientCertificate.findMany({
+    where: { ...scope, revokedAt: null, notAfter: { gt: now, lte: new Date(now.getTime() + options.withinMs) } },
+    select: certificateViewSelect,
+    orderBy: [{ notAfter: "asc" }, { id: "asc" }],
+  });
+  return rows.map((row) => {
+    const { certificate: _pem, caCertificates: _chain, ...view } = toCertificateView(row, "", now);
+    return view;
+  });
+}
