@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { e2eAdmin } from "../playwright.config";
+import { signIn } from "./support/auth";
 import { db } from "./support/db";
 
 // `certdoor renew` against a running server, as a daily timer runs it: renewed (exit 0, a
@@ -23,7 +25,7 @@ async function redeemed(baseURL: string, validDays: number) {
   return { frontdoorId: frontdoor.id, files, renew: () => certdoor(["renew", "--server", baseURL, "--frontdoor", frontdoor.id, "--cert", files.cert, "--key", files.key]) };
 }
 
-test("certdoor renew: renewed, not due yet, revoked", async ({ baseURL }) => {
+test("certdoor renew: renewed, not due yet, revoked; the console links the old and the new certificate", async ({ baseURL, page }) => {
   const due = await redeemed(baseURL!, 1);
   const [oldCert, oldKey] = [readFileSync(due.files.cert, "utf8"), readFileSync(due.files.key, "utf8")];
   const renewed = due.renew();
@@ -33,7 +35,13 @@ test("certdoor renew: renewed, not due yet, revoked", async ({ baseURL }) => {
   expect(newCert).not.toBe(oldCert);
   expect(readFileSync(due.files.key, "utf8")).toBe(oldKey);
   const rows = await (await db()).clientCertificate.findMany({ where: { certificatePem: { in: [oldCert, newCert] } }, select: { id: true, renewedFromId: true, certificatePem: true } });
-  expect(rows.find((r) => r.certificatePem === newCert)?.renewedFromId).toBe(rows.find((r) => r.certificatePem === oldCert)?.id);
+  const [oldId, newId] = [rows.find((r) => r.certificatePem === oldCert)!.id, rows.find((r) => r.certificatePem === newCert)!.id];
+  expect(rows.find((r) => r.id === newId)?.renewedFromId).toBe(oldId);
+  await signIn(page, e2eAdmin.email, e2eAdmin.password);
+  await page.goto(`/certificates/${oldId}`);
+  await page.getByRole("link", { name: newId }).click();
+  await expect(page).toHaveURL(new RegExp(`/certificates/${newId}$`));
+  await expect(page.getByRole("link", { name: oldId })).toBeVisible();
 
   const notDue = await redeemed(baseURL!, 365);
   const before = readFileSync(notDue.files.cert, "utf8");

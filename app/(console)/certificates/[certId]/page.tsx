@@ -30,6 +30,8 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
             <DetailItem label="Key">{c.keyAlgorithm}</DetailItem>
             <DetailItem label="Valid">{c.notBefore.toISOString()} – {c.notAfter.toISOString()}</DetailItem>
             <DetailItem label="From token">{c.tokenId ? <Link className="underline" href={`/tokens/${c.tokenId}`}>{c.name}</Link> : c.name}</DetailItem>
+            {c.renewedFromId ? <DetailItem label="Renews"><Link className="font-mono text-xs underline" href={`/certificates/${c.renewedFromId}`}>{c.renewedFromId}</Link></DetailItem> : null}
+            {c.renewedById ? <DetailItem label="Renewed by"><Link className="font-mono text-xs underline" href={`/certificates/${c.renewedById}`}>{c.renewedById}</Link></DetailItem> : null}
             {c.revokedAt ? <DetailItem label="Revoked">{c.revokedAt.toISOString()} ({c.revocationReason}) by {c.revokedBy ?? "the system"}</DetailItem> : null}
           </dl>
           {c.status !== "revoked" && canOperateFrontdoor(user, c.frontdoorId) ? (
