@@ -3,6 +3,7 @@ import { canReadEverything } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
 import { frontdoorFor } from "@/lib/domain/scope";
 import type { TokenStatus } from "@/lib/domain/tokens/status";
+import { statusSql } from "@/lib/domain/tokens/status-sql";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 // The numbers on the dashboard, for one Frontdoor or for every Frontdoor the caller sees.
@@ -31,12 +32,15 @@ async function scopeIds(principal: Principal, frontdoorId: string | undefined): 
 export const LIVE_COUNT_LIMIT = 20_000;
 const SNAPSHOT_MAX_AGE_MS = 5 * 60_000;
 
+/** A snapshot that may stand in for counting: recent, and of a large Frontdoor. */
+const usableSnapshot = () => ({ computedAt: { gt: new Date(Date.now() - SNAPSHOT_MAX_AGE_MS) }, tokenCount: { gte: LIVE_COUNT_LIMIT } });
+
 /** Token counts by status, certificates expiring within 30 days, and 30 days of activity. */
 export async function dashboardStats(principal: Principal, frontdoorId?: string): Promise<DashboardStats> {
   const scoped = await scopeIds(principal, frontdoorId);
   const ids = scoped ?? (await getDb().frontdoor.findMany({ select: { id: true } })).map((f) => f.id);
   const snapshots = await getDb().dashboardSnapshot.findMany({
-    where: { frontdoorId: { in: ids }, computedAt: { gt: new Date(Date.now() - SNAPSHOT_MAX_AGE_MS) }, tokenCount: { gte: LIVE_COUNT_LIMIT } },
+    where: { frontdoorId: { in: ids }, ...usableSnapshot() },
     select: { frontdoorId: true, stats: true },
   });
   const fromSnapshots = new Set(snapshots.map((s) => s.frontdoorId));
@@ -84,7 +88,7 @@ const reviveStats = (json: unknown): DashboardStats => json as DashboardStats;
  */
 export async function snapshotTokenTotal(frontdoorId: string, status?: TokenStatus): Promise<number | null> {
   const snapshot = await getDb().dashboardSnapshot.findFirst({
-    where: { frontdoorId, computedAt: { gt: new Date(Date.now() - SNAPSHOT_MAX_AGE_MS) }, tokenCount: { gte: LIVE_COUNT_LIMIT } },
+    where: { frontdoorId, ...usableSnapshot() },
     select: { stats: true },
   });
   if (!snapshot) return null;
@@ -115,15 +119,15 @@ async function computeStats(ids: string[]): Promise<DashboardStats> {
   const db = getDb();
   const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - 29 * DAY);
   const scopeSql = Prisma.sql`AND "frontdoorId" = ANY(${ids}::uuid[])`;
-  // One pass over the status index (an index-only scan) for every token count.
-  const open = Prisma.sql`"redeemedAt" IS NULL AND "revokedAt" IS NULL`;
+  // One pass over the status index (an index-only scan) for every token count, with the
+  // status rule's own SQL form.
   const [[counts], [certificates], created, redemptions] = await Promise.all([
     db.$queryRaw<{ active: bigint; redeemed: bigint; expiringSoon: bigint; expired: bigint; revoked: bigint }[]>`
-      SELECT count(*) FILTER (WHERE ${open} AND "expiresAt" > ${now}) AS active,
-             count(*) FILTER (WHERE "redeemedAt" IS NOT NULL) AS redeemed,
-             count(*) FILTER (WHERE ${open} AND "expiresAt" > ${now} AND "expiresAt" <= ${soon}) AS "expiringSoon",
-             count(*) FILTER (WHERE ${open} AND "expiresAt" <= ${now}) AS expired,
-             count(*) FILTER (WHERE "redeemedAt" IS NULL AND "revokedAt" IS NOT NULL) AS revoked
+      SELECT count(*) FILTER (WHERE ${statusSql("active", now)}) AS active,
+             count(*) FILTER (WHERE ${statusSql("redeemed", now)}) AS redeemed,
+             count(*) FILTER (WHERE ${statusSql("active", now)} AND "expiresAt" <= ${soon}) AS "expiringSoon",
+             count(*) FILTER (WHERE ${statusSql("expired", now)}) AS expired,
+             count(*) FILTER (WHERE ${statusSql("revoked", now)}) AS revoked
         FROM "CertificateRequestToken" WHERE true ${scopeSql}`,
     db.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM "ClientCertificate"

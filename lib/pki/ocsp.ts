@@ -51,33 +51,47 @@ export function readOcspRequest(der: Uint8Array, issuer: Issuer): { questions: O
   return questions.length > 0 ? { questions, nonce } : null;
 }
 
+/** What a CertID and a ResponderID are computed from: the issuer's name and key bits, read once per issuer. */
+const issuerParts = new WeakMap<Issuer, { nameDer: Buffer; keyBits: Buffer }>();
+
+function partsOf(issuer: Issuer): { nameDer: Buffer; keyBits: Buffer } {
+  let parts = issuerParts.get(issuer);
+  if (!parts) {
+    const certificate = parseCertificatePem(issuer.certificatePem);
+    parts = {
+      nameDer: Buffer.from(AsnConvert.serialize(certificate.tbsCertificate.subject)),
+      keyBits: Buffer.from(certificate.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey),
+    };
+    issuerParts.set(issuer, parts);
+  }
+  return parts;
+}
+
 /** The issuer's name and key hashes as a CertID carries them, per hash algorithm. */
 function issuerHashes(issuer: Issuer) {
-  const certificate = parseCertificatePem(issuer.certificatePem);
-  const nameDer = Buffer.from(AsnConvert.serialize(certificate.tbsCertificate.subject));
-  const keyBits = Buffer.from(certificate.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey);
+  const { nameDer, keyBits } = partsOf(issuer);
   return {
     nameHash: (hash: string) => createHash(hash).update(nameDer).digest(),
     keyHash: (hash: string) => createHash(hash).update(keyBits).digest(),
   };
 }
 
+/** GeneralizedTime without fractions (RFC 5280 §4.1.2.5.2, which RFC 6960 follows). */
+const wholeSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
+
 function certStatus(answer: OcspAnswer): CertStatus {
   if (answer.status === "good") return new CertStatus({ good: null });
   if (answer.status === "unknown") return new CertStatus({ unknown: null });
-  const revokedAt = new Date(Math.floor(answer.revokedAt.getTime() / 1000) * 1000);
+  const revokedAt = wholeSeconds(answer.revokedAt);
   const reason = answer.reason ? CRLReasons[answer.reason as keyof typeof CRLReasons] : undefined;
   return new CertStatus({ revoked: new RevokedInfo({ revocationTime: revokedAt, revocationReason: typeof reason === "number" ? new CRLReason(reason) : undefined }) });
 }
 
 /** A signed, successful response: one SingleResponse per question, the nonce echoed. */
 export function buildOcspResponse(options: { issuer: Issuer; answers: { certId: CertID; answer: OcspAnswer }[]; nonce: Extension | null; thisUpdate: Date; nextUpdate: Date }): Uint8Array {
-  // GeneralizedTime without fractions (RFC 5280 §4.1.2.5.2, which RFC 6960 follows).
-  const seconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
-  const thisUpdate = seconds(options.thisUpdate);
-  const nextUpdate = seconds(options.nextUpdate);
-  const certificate = parseCertificatePem(options.issuer.certificatePem);
-  const keyHash = createHash("sha1").update(Buffer.from(certificate.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey)).digest();
+  const thisUpdate = wholeSeconds(options.thisUpdate);
+  const nextUpdate = wholeSeconds(options.nextUpdate);
+  const keyHash = issuerHashes(options.issuer).keyHash("sha1");
   const data = new ResponseData({
     responderID: new ResponderID({ byKey: new KeyHash(new Uint8Array(keyHash)) }),
     producedAt: thisUpdate,
