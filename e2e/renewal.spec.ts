@@ -1,29 +1,12 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { e2eAdmin } from "../playwright.config";
 import { signIn } from "./support/auth";
+import { redeemed } from "./support/certdoor";
 import { db } from "./support/db";
 
 // `certdoor renew` against a running server, as a daily timer runs it: renewed (exit 0, a
 // new cert.pem, the same key.pem), not due (exit 3, nothing touched), revoked (1, untouched).
-
-const root = path.resolve(import.meta.dirname, "..");
-const certdoor = (args: string[]) => spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "certdoor.mjs"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
-
-async function redeemed(baseURL: string, validDays: number) {
-  await db();
-  const { createToken } = await import("@/lib/domain/tokens");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
-  const frontdoor = await (await db()).frontdoor.findUniqueOrThrow({ where: { name: "default" } });
-  const token = await createToken(systemPrincipal("e2e"), frontdoor.id, { name: `renew ${validDays}`, commonName: "timer.example.com", validDays });
-  const dir = mkdtempSync(path.join(os.tmpdir(), "certdoor-renew-"));
-  expect(certdoor(["redeem", "--server", baseURL, "--frontdoor", frontdoor.id, "--token", token.token, "--out", dir]).status).toBe(0);
-  const files = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
-  return { frontdoorId: frontdoor.id, files, renew: () => certdoor(["renew", "--server", baseURL, "--frontdoor", frontdoor.id, "--cert", files.cert, "--key", files.key]) };
-}
 
 test("certdoor renew: renewed, not due yet, revoked; the console links the old and the new certificate", async ({ baseURL, page }) => {
   const due = await redeemed(baseURL!, 1);
@@ -57,4 +40,20 @@ test("certdoor renew: renewed, not due yet, revoked; the console links the old a
   expect(refused.status).toBe(1);
   expect(refused.stderr).toMatch(/certificate_revoked/);
   expect(readFileSync(revoked.files.cert, "utf8")).toBe(current);
+
+  // The console's filters and the dashboard count the renewal.
+  const notDueId = (await (await db()).clientCertificate.findFirstOrThrow({ where: { certificatePem: before } })).id;
+  await page.goto(`/certificates?frontdoor=${due.frontdoorId}&renewed=true`);
+  await expect(page.getByTestId(`certificate-row-${oldId}`)).toContainText("renewed");
+  await expect(page.getByTestId(`certificate-row-${newId}`)).toHaveCount(0);
+  await page.getByLabel("Renewal").selectOption("false");
+  await page.getByLabel("Ends").selectOption("P30D");
+  await expect(page.getByTestId(`certificate-row-${newId}`)).toBeVisible();
+  await expect(page.getByTestId(`certificate-row-${oldId}`)).toHaveCount(0);
+  await expect(page.getByTestId(`certificate-row-${notDueId}`)).toHaveCount(0);
+  await page.goto(`/?frontdoor=${due.frontdoorId}`);
+  const renewedCount = await (await db()).clientCertificate.count({ where: { frontdoorId: due.frontdoorId, renewedAt: { not: null } } });
+  await expect(page.getByTestId("stat-certs-renewed")).toHaveText(String(renewedCount));
+  await page.getByTestId("stat-certs-renewed").click();
+  await expect(page).toHaveURL(/\/certificates\?.*renewed=true/);
 });

@@ -29,6 +29,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const [stats, events] = await Promise.all([dashboardStats(user, current?.id), recentAuditEvents(user, { frontdoorId: current?.id, take: 10 })]);
   const disabled = (current ? [current] : frontdoors).filter((f) => !f.tcpSharesEnabled);
   const tokensHref = (status: string) => `/tokens?${new URLSearchParams({ ...(current ? { frontdoor: current.id } : {}), status })}`;
+  const certificatesHref = (filter: Record<string, string>) => `/certificates?${new URLSearchParams({ ...(current ? { frontdoor: current.id } : {}), ...filter })}`;
   const names = new Map(frontdoors.map((f) => [f.id, f.name]));
   return (
     <>
@@ -42,13 +43,14 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <Link className="underline" href="/frontdoors">Frontdoors</Link>.
         </div>
       ) : null}
-      <section aria-label="Token counts" className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
+      <section aria-label="Token counts" className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7">
         <Stat label="Active tokens" value={stats.tokens.active} href={tokensHref("active")} testId="stat-active" />
         <Stat label="Expiring within 24 h" value={stats.tokens.expiringSoon} href={tokensHref("active")} testId="stat-expiring" />
         <Stat label="Redeemed" value={stats.tokens.redeemed} href={tokensHref("redeemed")} testId="stat-redeemed" />
         <Stat label="Expired" value={stats.tokens.expired} href={tokensHref("expired")} testId="stat-expired" />
         <Stat label="Revoked" value={stats.tokens.revoked} href={tokensHref("revoked")} testId="stat-revoked" />
-        <Stat label="Certificates expiring in 30 days" value={stats.certificatesExpiringSoon} href={current ? `/certificates?frontdoor=${current.id}` : "/certificates"} testId="stat-certs-expiring" />
+        <Stat label="Certificates expiring in 30 days" value={stats.certificatesExpiringSoon} href={certificatesHref({ expiring: "P30D" })} testId="stat-certs-expiring" />
+        <Stat label="Renewed in 30 days" value={stats.certificatesRenewed} href={certificatesHref({ renewed: "true" })} testId="stat-certs-renewed" />
       </section>
       <div className="mt-6 grid gap-6 xl:grid-cols-2">
         <Card>

@@ -11,6 +11,8 @@ import { Prisma } from "@/lib/generated/prisma/client";
 export type DashboardStats = {
   tokens: { active: number; redeemed: number; expiringSoon: number; expired: number; revoked: number };
   certificatesExpiringSoon: number;
+  /** Certificates renewed (by their holder, `certdoor renew`) in the last 30 days. */
+  certificatesRenewed: number;
   /** The last 30 days, oldest first, UTC dates. */
   perDay: { date: string; created: number; redeemed: number }[];
 };
@@ -79,7 +81,11 @@ async function recount(): Promise<number> {
   return refreshed;
 }
 
-const reviveStats = (json: unknown): DashboardStats => json as DashboardStats;
+/** A stored snapshot; ones written before a number existed count it as 0 until the next recount. */
+const reviveStats = (json: unknown): DashboardStats => {
+  const stats = json as Omit<DashboardStats, "certificatesRenewed"> & { certificatesRenewed?: number };
+  return { ...stats, certificatesRenewed: stats.certificatesRenewed ?? 0 };
+};
 
 /**
  * A large Frontdoor's token total (of one status, or all) from its snapshot, or null when
@@ -102,6 +108,7 @@ function sumStats(parts: DashboardStats[]): DashboardStats {
   for (const part of rest) {
     for (const key of Object.keys(total.tokens) as (keyof DashboardStats["tokens"])[]) total.tokens[key] += part.tokens[key];
     total.certificatesExpiringSoon += part.certificatesExpiringSoon;
+    total.certificatesRenewed += part.certificatesRenewed;
     part.perDay.forEach((day, i) => {
       const into = total.perDay[i];
       if (into && into.date === day.date) {
@@ -129,9 +136,10 @@ async function computeStats(ids: string[]): Promise<DashboardStats> {
              count(*) FILTER (WHERE ${statusSql("expired", now)}) AS expired,
              count(*) FILTER (WHERE ${statusSql("revoked", now)}) AS revoked
         FROM "CertificateRequestToken" WHERE true ${scopeSql}`,
-    db.$queryRaw<{ n: bigint }[]>`
-      SELECT count(*) AS n FROM "ClientCertificate"
-       WHERE "revokedAt" IS NULL AND "notAfter" > ${now} AND "notAfter" <= ${new Date(now.getTime() + 30 * DAY)} ${scopeSql}`,
+    db.$queryRaw<{ expiring: bigint; renewed: bigint }[]>`
+      SELECT count(*) FILTER (WHERE "revokedAt" IS NULL AND "notAfter" > ${now} AND "notAfter" <= ${new Date(now.getTime() + 30 * DAY)}) AS expiring,
+             count(*) FILTER (WHERE "renewedAt" >= ${new Date(now.getTime() - 30 * DAY)}) AS renewed
+        FROM "ClientCertificate" WHERE ("notAfter" > ${now} OR "renewedAt" >= ${new Date(now.getTime() - 30 * DAY)}) ${scopeSql}`,
     db.$queryRaw<{ day: string; n: bigint }[]>`
       SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n
         FROM "CertificateRequestToken" WHERE "createdAt" >= ${since} ${scopeSql} GROUP BY 1`,
@@ -148,7 +156,8 @@ async function computeStats(ids: string[]): Promise<DashboardStats> {
   const n = (v: bigint | undefined) => Number(v ?? 0);
   return {
     tokens: { active: n(counts?.active), redeemed: n(counts?.redeemed), expiringSoon: n(counts?.expiringSoon), expired: n(counts?.expired), revoked: n(counts?.revoked) },
-    certificatesExpiringSoon: n(certificates?.n),
+    certificatesExpiringSoon: n(certificates?.expiring),
+    certificatesRenewed: n(certificates?.renewed),
     perDay,
   };
 }

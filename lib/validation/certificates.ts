@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REVOCATION_REASONS } from "@/lib/pki/crl";
+import { parseDurationMs } from "@/lib/validation/duration";
 import { pageQuerySchema, statusFilter } from "@/lib/validation/paging";
 
 export const redeemRequestSchema = z.object({
@@ -21,7 +22,36 @@ export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
 export const CERTIFICATE_SORT_FIELDS = ["createdAt", "notAfter", "commonName", "serialNumber"] as const;
 
-export const listCertificatesQuerySchema = pageQuerySchema(CERTIFICATE_SORT_FIELDS).extend({ status: statusFilter(CERTIFICATE_STATUSES) });
+const MAX_EXPIRING_MS = 825 * 86_400_000;
+
+/** "Ends within": a duration (30d, P30D) up to the longest certificate lifetime; empty means no filter. */
+const expiringWithin = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return undefined;
+    const ms = parseDurationMs(value);
+    if (ms === null || ms <= 0 || ms > MAX_EXPIRING_MS) {
+      ctx.addIssue({ code: "custom", message: "Use a duration such as 30d or P30D, at most 825 days" });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ description: "Only valid certificates ending within this duration (30d, P30D)", example: "P30D" });
+
+/** Renewed or not; empty means either. */
+const renewedFilter = z
+  .enum(["true", "false", ""])
+  .optional()
+  .transform((value) => (value === "true" ? true : value === "false" ? false : undefined))
+  .meta({ description: "true: only certificates that were renewed; false: only ones not renewed" });
+
+export const listCertificatesQuerySchema = pageQuerySchema(CERTIFICATE_SORT_FIELDS).extend({
+  status: statusFilter(CERTIFICATE_STATUSES),
+  expiringWithin,
+  renewed: renewedFilter,
+});
 export type ListCertificatesQuery = z.input<typeof listCertificatesQuerySchema>;
 
 export const revokeCertificateSchema = z

@@ -9,7 +9,9 @@ export const metadata: Metadata = { title: "Certificates" };
 
 export default async function CertificatesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const { frontdoors, current, isUnknown } = await frontdoorChoice(user, (await searchParams).frontdoor);
+  const params = await searchParams;
+  const { frontdoors, current, isUnknown } = await frontdoorChoice(user, params.frontdoor);
+  const initial = (name: string) => (typeof params[name] === "string" ? params[name] : "");
   if (isUnknown) return <p role="alert" className="text-sm">That Frontdoor does not exist, or you are not a member of it.</p>;
   if (!current) return <EmptyState title="No Frontdoors">You are not a member of any Frontdoor yet.</EmptyState>;
   return (
@@ -20,7 +22,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
         <a className="text-sm underline" href={`/frontdoor/${current.id}/ca.pem`} download={`${current.name}-ca.pem`}>CA chain</a>
         <a className="text-sm underline" href={`/frontdoor/${current.id}/crl?format=pem`} download={`${current.name}-crl.pem`}>CRL</a>
       </div>
-      <CertificatesTable frontdoorId={current.id} />
+      <CertificatesTable frontdoorId={current.id} initial={{ status: initial("status"), expiringWithin: initial("expiring"), renewed: initial("renewed") }} />
     </>
   );
 }

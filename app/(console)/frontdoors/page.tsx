@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -51,7 +52,7 @@ export default async function FrontdoorsPage() {
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {frontdoors.map((f) => (
               <tr key={f.id}>
-                <Td className="font-medium">{f.name}</Td>
+                <Td className="font-medium"><Link className="hover:underline" href={`/frontdoors/${f.id}`}>{f.name}</Link></Td>
                 <Td className="font-mono text-xs">{f.id}</Td>
                 <Td>
                   <div className="flex items-center gap-3">

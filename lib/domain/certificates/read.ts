@@ -43,7 +43,11 @@ export async function listCertificates(principal: Principal, frontdoorId: string
   const now = new Date();
   const where: Prisma.ClientCertificateWhereInput = {
     frontdoorId: frontdoor.id,
-    ...(query.status ? statusWhere(query.status, now) : {}),
+    AND: [
+      query.status ? statusWhere(query.status, now) : {},
+      query.expiringWithin ? { revokedAt: null, notAfter: { gt: now, lte: new Date(now.getTime() + query.expiringWithin) } } : {},
+      query.renewed === undefined ? {} : { renewedAt: query.renewed ? { not: null } : null },
+    ],
     ...(query.q
       ? {
           OR: [

@@ -6,9 +6,12 @@ import { getDb } from "@/lib/db";
 import { getCertificate, redeemToken, revokeCertificate } from "@/lib/domain/certificates";
 import { setTcpShares } from "@/lib/domain/frontdoors";
 import { createToken } from "@/lib/domain/tokens";
-import { makeFrontdoor, system } from "@/lib/testing/fixtures";
+import { createApiKey } from "@/lib/domain/api-keys";
+import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 import { call } from "@/lib/testing/http";
 import { openssl, opensslCsr, publicKeyOfCertificate, tempDir, verifyClientCertificate } from "@/lib/testing/openssl";
+import { dashboardStats } from "@/lib/domain/dashboard";
+import * as list from "../route";
 import * as renew from "./route";
 
 // Renewal as a system does it: `openssl req -new -key key.pem` and one POST with the
@@ -100,5 +103,28 @@ describe("renewal", () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409 && r.body.code === "certificate_already_renewed")).toHaveLength(19);
     expect(await getDb().clientCertificate.count({ where: { renewedFromId: certificate.id } })).toBe(1);
+  });
+
+  it("lists filter by renewed and by ending soon, and the dashboard counts renewals", async () => {
+    const fd = (await makeFrontdoor()).id;
+    const due = await issued({ fd });
+    const later = await issued({ fd, validDays: 365 });
+    const next = (await post(due.certificate.certificate, renewalCsr(due.keyFile), fd)).body;
+    const key = (await createApiKey(system, { name: "filters", ownerEmail: (await makeUser("auditor")).email })).key;
+    const ids = async (query: string) => {
+      const res = await call(list.GET, { frontdoorId: fd }, { path: `/?${query}`, key });
+      expect(res.status).toBe(200);
+      return (res.body.content as { id: string }[]).map((c) => c.id).sort();
+    };
+    expect(await ids("renewed=true")).toEqual([due.certificate.id]);
+    expect(await ids("renewed=false")).toEqual([next.id, later.certificate.id].sort());
+    expect(await ids("expiringWithin=P30D")).toEqual([due.certificate.id, next.id].sort());
+    expect(await ids("expiringWithin=30d&renewed=false")).toEqual([next.id]);
+    expect(await ids("expiringWithin=&renewed=")).toHaveLength(3);
+    const bad = await call(list.GET, { frontdoorId: fd }, { path: "/?expiringWithin=soon", key });
+    expect({ status: bad.status, code: bad.body.code }).toEqual({ status: 400, code: "validation_failed" });
+    expect(bad.body.detail).toMatch(/expiringWithin/);
+    const stats = await dashboardStats(system, fd);
+    expect({ renewed: stats.certificatesRenewed, expiring: stats.certificatesExpiringSoon }).toEqual({ renewed: 1, expiring: 2 });
   });
 });

@@ -1,0 +1,65 @@
+import type { Metadata } from "next";
+import { Badge } from "@/components/ui/badge";
+import { Card, PageHeader } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { DetailItem } from "@/components/ui/detail-item";
+import { requireUser } from "@/lib/auth/session";
+import { gatewayConfig } from "@/lib/console/gateway-config";
+import { orNotFound } from "@/lib/console/or-not-found";
+import { getFrontdoor } from "@/lib/domain/frontdoors";
+import { env } from "@/lib/env";
+
+export const metadata: Metadata = { title: "Frontdoor" };
+
+function Snippet({ title, text, testId }: { title: string; text: string; testId: string }) {
+  return (
+    <Card>
+      <div className="mb-2 flex items-center justify-between gap-2">
+        <h2 className="font-semibold">{title}</h2>
+        <CopyButton text={text} />
+      </div>
+      <pre data-testid={testId} className="overflow-x-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-950">{text}</pre>
+    </Card>
+  );
+}
+
+/** One Frontdoor: where gateways check its certificates, and how to configure them to. */
+export default async function FrontdoorPage({ params }: { params: Promise<{ frontdoorId: string }> }) {
+  const user = await requireUser();
+  const { frontdoorId } = await params;
+  const f = await orNotFound(getFrontdoor(user, decodeURIComponent(frontdoorId)));
+  const config = gatewayConfig(env.PUBLIC_URL, f);
+  const address = (label: string, url: string, testId: string) => (
+    <DetailItem label={label}>
+      <span className="font-mono text-xs" data-testid={testId}>{url}</span>
+    </DetailItem>
+  );
+  return (
+    <>
+      <PageHeader title={f.name} description={<span className="font-mono text-xs">{f.id}</span>} />
+      <div className="grid gap-6 xl:grid-cols-2">
+        <Card>
+          <h2 className="mb-2 font-semibold">Frontdoor</h2>
+          <dl className="divide-y divide-zinc-200 dark:divide-zinc-800">
+            <DetailItem label="TCP shares"><Badge tone={f.tcpSharesEnabled ? "green" : "amber"}>{f.tcpSharesEnabled ? "enabled" : "disabled"}</Badge></DetailItem>
+            <DetailItem label="Renewal">{f.renewalWindowDays === 0 ? "off" : `in the last ${f.renewalWindowDays} days of a certificate's life`}</DetailItem>
+          </dl>
+        </Card>
+        <Card>
+          <h2 className="mb-2 font-semibold">Revocation and issuer addresses</h2>
+          <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">Every certificate issued here names these (CRL Distribution Points and Authority Information Access).</p>
+          <dl className="divide-y divide-zinc-200 dark:divide-zinc-800">
+            {address("CRL (DER)", config.crl, "address-crl")}
+            {address("CRLs (PEM, with the root's)", config.crlPem, "address-crl-pem")}
+            {address("OCSP", config.ocsp, "address-ocsp")}
+            {address("CA issuers (DER)", config.caIssuers, "address-ca-issuers")}
+            {address("CA chain (PEM)", config.caChainPem, "address-ca-chain")}
+          </dl>
+        </Card>
+        <Snippet title="Fetch and refresh" text={config.crlRefresh} testId="snippet-refresh" />
+        <Snippet title="nginx" text={config.nginx} testId="snippet-nginx" />
+        <Snippet title="Envoy" text={config.envoy} testId="snippet-envoy" />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "@playwright/test";
+import { db } from "./db";
+
+// The CLI as systems run it against the server under test, and a certificate redeemed with
+// it (a token made through the domain layer, then `certdoor redeem`).
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+export const certdoor = (args: string[]) =>
+  spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "certdoor.mjs"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+
+export async function redeemed(baseURL: string, validDays: number, commonName = "timer.example.com") {
+  const { createToken } = await import("@/lib/domain/tokens");
+  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const frontdoor = await (await db()).frontdoor.findUniqueOrThrow({ where: { name: "default" } });
+  const token = await createToken(systemPrincipal("e2e"), frontdoor.id, { name: `${commonName} ${validDays}d`, commonName, validDays });
+  const dir = mkdtempSync(path.join(os.tmpdir(), "certdoor-e2e-"));
+  const run = certdoor(["redeem", "--server", baseURL, "--frontdoor", frontdoor.id, "--token", token.token, "--out", dir]);
+  expect(run.status, run.stderr).toBe(0);
+  const files = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+  return { frontdoorId: frontdoor.id, dir, files, renew: () => certdoor(["renew", "--server", baseURL, "--frontdoor", frontdoor.id, "--cert", files.cert, "--key", files.key]) };
+}

@@ -1,0 +1,61 @@
+import { type Pointers, pointersFor } from "@/lib/pki/pointers";
+
+// How a gateway checks certificates from one Frontdoor: the addresses every certificate
+// names, and configuration to paste into nginx and Envoy. Shown on the Frontdoor's page.
+
+export type GatewayConfig = Pointers & { caChainPem: string; crlPem: string; nginx: string; envoy: string; crlRefresh: string };
+
+/** A file-name-safe form of a Frontdoor's name. */
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "frontdoor";
+
+export function gatewayConfig(publicUrl: string, frontdoor: { id: string; name: string }): GatewayConfig {
+  const pointers = pointersFor(publicUrl, frontdoor.id);
+  const base = `${publicUrl}/frontdoor/${frontdoor.id}`;
+  const file = `/etc/certdoor/${slug(frontdoor.name)}`;
+  const caChainPem = `${base}/ca.pem`;
+  const crlPem = `${pointers.crl}?format=pem`;
+  const crlRefresh = [
+    `# Once, then hourly from cron: the CA chain and the CRLs (the Frontdoor's and the root's).`,
+    `curl -fsS ${caChainPem} -o ${file}-ca.pem`,
+    `0 * * * * curl -fsS '${crlPem}' -o ${file}-crl.pem.new && mv ${file}-crl.pem.new ${file}-crl.pem && nginx -s reload`,
+  ].join("\n");
+  const nginx = `server {
+    listen 443 ssl;
+    ssl_certificate     /etc/nginx/tls/server.pem;
+    ssl_certificate_key /etc/nginx/tls/server.key;
+
+    # Client certificates issued by Certdoor for Frontdoor "${frontdoor.name}"
+    ssl_client_certificate ${file}-ca.pem;
+    ssl_verify_client on;
+    ssl_verify_depth 2;
+
+    # Revocation: the CRL (refreshed by the cron line above; read on reload) ...
+    ssl_crl ${file}-crl.pem;
+
+    # ... or OCSP at the handshake (nginx 1.19+). "leaf": only the client's certificate is
+    # asked about. With the cache, an answer is reused until its nextUpdate (an hour), so a
+    # revocation can take that long to show; without it, every handshake asks.
+    # ssl_ocsp leaf;
+    # ssl_ocsp_responder ${pointers.ocsp};
+    # ssl_ocsp_cache shared:certdoor_ocsp:10m;
+    # resolver 127.0.0.53;
+
+    # ssl_stapling staples OCSP for nginx's own server certificate; it does not check clients.
+}`;
+  const envoy = `# listener filter_chains[].transport_socket
+transport_socket:
+  name: envoy.transport_sockets.tls
+  typed_config:
+    "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+    require_client_certificate: true
+    common_tls_context:
+      tls_certificates:
+        - certificate_chain: { filename: /etc/envoy/tls/server.pem }
+          private_key: { filename: /etc/envoy/tls/server.key }
+      validation_context:
+        trusted_ca: { filename: ${file}-ca.pem }
+        # Envoy checks client certificates against CRLs only (no OCSP for clients);
+        # the file holds the Frontdoor's CRL and the root's. Refresh it as above.
+        crl: { filename: ${file}-crl.pem }`;
+  return { ...pointers, caChainPem, crlPem, nginx, envoy, crlRefresh };
+}
