@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import tls from "node:tls";
@@ -15,7 +15,8 @@ import { startNginx } from "./support/nginx";
 
 // A gateway that trusts Certdoor's CA and asks OCSP at every handshake, finding both the
 // issuer (AIA CA Issuers) and the responder (AIA OCSP) in the client's certificate alone,
-// as nginx's `ssl_ocsp` does: a valid certificate gets in, a revoked one does not.
+// as nginx's `ssl_ocsp` does: a valid certificate gets in, a revoked one does not. And
+// nginx itself, running the configuration the console shows.
 
 /** The certificate's AIA entry of a kind ("OCSP" or "CA Issuers"), as Node prints it. */
 const aia = (cert: X509Certificate, kind: string) => new RegExp(`^${kind} - URI:(.+)$`, "m").exec(cert.infoAccess ?? "")?.[1];
@@ -55,12 +56,20 @@ test("a gateway asking OCSP through the certificate's own pointers lets a valid 
   const chain = await (await fetch(`${baseURL}/frontdoor/${frontdoorId}/ca.pem`)).text();
   const leaf = new X509Certificate(readFileSync(files.cert));
   expect(aia(leaf, "OCSP")).toBe(`${baseURL}/frontdoor/${frontdoorId}/ocsp`);
+  // openssl as the README shows it, against the production server: -url, the nonce, the chain.
+  const end = "-----END CERTIFICATE-----";
+  writeFileSync(path.join(dir, "ca-1.pem"), chain.slice(0, chain.indexOf(end) + end.length) + "\n");
+  writeFileSync(path.join(dir, "ca-2.pem"), chain.slice(chain.indexOf(end) + end.length).trim() + "\n");
+  const opensslOcsp = () =>
+    execFileSync("sh", ["-c", `openssl ocsp -issuer ca-1.pem -cert cert.pem -CAfile ca-2.pem -url "${aia(leaf, "OCSP")}" 2>&1`], { cwd: dir, encoding: "utf8" });
   const gw = await gateway(chain, dir);
   try {
     expect(await gw.connect(files)).toBe("hello CN=gateway-client.example.com\n");
+    expect(opensslOcsp()).toMatch(/Response verify OK\s+cert\.pem: good/);
     await revoke(frontdoorId, files.cert);
     expect(await gw.connect(files)).toBe("");
     expect(gw.verdicts).toEqual(["good", "revoked"]);
+    expect(opensslOcsp()).toMatch(/Response verify OK\s+cert\.pem: revoked\s+This Update: .*\s+Next Update: .*\s+Reason: keyCompromise/);
   } finally {
     gw.close();
   }
