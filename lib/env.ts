@@ -35,6 +35,9 @@ const schema = z
     TOKEN_RETENTION: z.string().default("P7D"),
     /** Minutes between scheduled purges inside the server; 0 turns the schedule off. */
     PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+    /** Where links are emailed from: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. */
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional()),
+    SMTP_FROM: optionalString,
   })
   .transform((e) => ({
     ...e,

@@ -24,6 +24,7 @@ export const tokenSchema = z
     organizationalUnit: z.string().nullable(),
     expiresAt: timestamp,
     validDays: z.number().int(),
+    recipientEmail: z.string().nullable().meta({ description: "Who the link is for (emailed when SMTP is configured)" }),
     createdAt: timestamp,
     createdBy: z.string().nullable().meta({ description: "Email of the user who created the token" }),
     status: z.enum(TOKEN_STATUSES),
@@ -35,10 +36,20 @@ export const tokenSchema = z
   })
   .register(responseSchemas, { id: "Token" });
 
+export const deliverySchema = z
+  .object({
+    channel: z.literal("email"),
+    to: z.string(),
+    status: z.enum(["sent", "failed", "not_configured"]).meta({ description: "not_configured: SMTP_URL/SMTP_FROM are not set; pass the link on by hand" }),
+    error: z.string().optional().meta({ description: "The mail server's answer when it failed" }),
+  })
+  .register(responseSchemas, { id: "Delivery", description: "Present when the token has a recipientEmail" });
+
 export const createdTokenSchema = tokenSchema
   .extend({
     token: z.string().meta({ description: "The secret. Returned only here, once.", example: "crt_4fJ9kQ2mXr7PzN1bTs3eW8vYc6Ha0LdG" }),
     redemptionUrl: z.url().meta({ description: "Link to the redemption page; the secret is in the fragment" }),
+    delivery: deliverySchema.optional(),
   })
   .register(responseSchemas, { id: "CreatedToken" });
 

@@ -27,6 +27,16 @@ const tokenName = z
   .max(128, "Use at most 128 characters")
   .regex(/^[^\p{Cc}]*$/u, "Control characters are not allowed");
 
+/** Who receives the link; an empty value means nobody. */
+const recipientEmail = z
+  .string()
+  .trim()
+  .max(254, "Use at most 254 characters")
+  .pipe(z.union([z.literal(""), z.email("Enter an email address, e.g. dana@example.com")]))
+  .nullish()
+  .transform((v) => (v ? v : null))
+  .meta({ description: "Who receives the redemption link by email (when SMTP is configured)", example: "dana@example.com" });
+
 const isoDateTime = z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, e.g. 2026-12-01T12:00:00Z" });
 
 const validDays = z.number().int("Use a whole number of days").min(1).max(825);
@@ -43,6 +53,7 @@ export const createTokenSchema = z.object({
     .refine(notTooFar, "Must be at most 30 days ahead")
     .optional(),
   validDays: validDays.default(365),
+  recipientEmail,
 });
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
 
@@ -55,6 +66,7 @@ export const updateTokenSchema = z
     /** At or before now: the token expires at once. */
     expiresAt: isoDateTime.refine(notTooFar, "Must be at most 30 days ahead").optional(),
     validDays: validDays.optional(),
+    recipientEmail: recipientEmail.optional(),
   })
   .strict()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "Change at least one field");

@@ -123,6 +123,7 @@ async function redeemFound(token: TokenRow, input: RedeemInput): Promise<Certifi
   if (body.type !== "CSR") throw new AppError("unsupported_request_type", `Request type "${body.type}" is not supported; send {"type": "CSR", "value": "<PEM>"}.`);
   const blocker = redemptionBlocker(token);
   if (blocker) throw blocker;
+  const secretHash = hashSecret(input.secret);
 
   return issueCertificate(
     {
@@ -133,12 +134,13 @@ async function redeemFound(token: TokenRow, input: RedeemInput): Promise<Certifi
       validDays: token.validDays,
       actor: tokenActor(token, input.secret, input.context),
       // Single use: the claim is a conditional update that matches only while the token is
-      // active (and its Frontdoor open); a racing second redemption finds no row.
+      // active (and its Frontdoor open) and still has this secret (a rotation in between
+      // retires it); a racing second redemption finds no row.
       claim: (certificateId, now) => Prisma.sql`
         UPDATE "CertificateRequestToken" AS t SET "redeemedAt" = ${now}::timestamptz, "clientCertificateId" = ${certificateId}, "updatedAt" = ${now}::timestamptz
           FROM "Frontdoor" AS f
          WHERE t."id" = ${token.id} AND t."frontdoorId" = ${token.frontdoorId}::uuid AND f."id" = t."frontdoorId" AND f."tcpSharesEnabled"
-           AND t."redeemedAt" IS NULL AND t."revokedAt" IS NULL AND t."expiresAt" > ${now}::timestamptz
+           AND t."secretHash" = ${secretHash} AND t."redeemedAt" IS NULL AND t."revokedAt" IS NULL AND t."expiresAt" > ${now}::timestamptz
         RETURNING t."id"`,
       events: (issued) => [
         { frontdoorId: token.frontdoorId, action: "token.redeemed", targetKind: "token", targetId: token.id, details: { clientCertificateId: issued.id } },
@@ -152,8 +154,8 @@ async function redeemFound(token: TokenRow, input: RedeemInput): Promise<Certifi
       ],
       // Someone else claimed it (or it changed) between our read and our claim: say why.
       explainLostClaim: async () => {
-        const current = await getDb().certificateRequestToken.findUnique({ where: { id: token.id }, select: tokenSelect });
-        if (!current) return new AppError("token_not_found");
+        const current = await getDb().certificateRequestToken.findUnique({ where: { id: token.id }, select: { ...tokenSelect, secretHash: true } });
+        if (!current || current.secretHash !== secretHash) return new AppError("token_not_found", "No such token on this Frontdoor: this link was replaced by a new one.");
         return redemptionBlocker(current) ?? new AppError("token_already_used");
       },
     },

@@ -12,7 +12,7 @@ import { type UpdateTokenInput, updateTokenSchema } from "@/lib/validation/token
 // followed by a write: a token redeemed a millisecond earlier is not changed afterwards.
 
 /** Why a conditional update touched no row: the token is missing, or no longer active. */
-async function explainNoChange(tx: Tx, frontdoorId: string, tokenId: string, what: string): Promise<never> {
+export async function explainNoChange(tx: Tx, frontdoorId: string, tokenId: string, what: string): Promise<never> {
   const row = await tx.certificateRequestToken.findFirst({
     where: { id: tokenId, frontdoorId },
     select: { expiresAt: true, redeemedAt: true, revokedAt: true },

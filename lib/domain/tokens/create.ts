@@ -4,6 +4,7 @@ import { AUDIT_COLUMNS, auditValuesSql } from "@/lib/domain/audit";
 import { assertCanOperateFrontdoor } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
 import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/scope";
+import { type Delivery, deliverLink } from "@/lib/domain/tokens/deliver";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { redemptionUrl, type TokenView, toTokenView } from "@/lib/domain/tokens/view";
 import { AppError } from "@/lib/domain/errors";
@@ -11,7 +12,7 @@ import { uuidSchema } from "@/lib/validation/common";
 import { type CreateTokenInput, createTokenSchema, DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
 import { parseInput } from "@/lib/validation/parse";
 
-export type CreatedToken = TokenView & { token: string; redemptionUrl: string };
+export type CreatedToken = TokenView & { token: string; redemptionUrl: string; delivery?: Delivery };
 
 /**
  * Creates a token on a Frontdoor; the only time the secret is returned. One statement:
@@ -29,15 +30,15 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
   const now = new Date();
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : new Date(now.getTime() + DEFAULT_TOKEN_LIFETIME_MS);
   const hint = secretHint(secret);
-  const details = { name: input.name, commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit, expiresAt: expiresAt.toISOString(), validDays: input.validDays, tokenHint: hint };
+  const details = { name: input.name, commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit, expiresAt: expiresAt.toISOString(), validDays: input.validDays, tokenHint: hint, ...(input.recipientEmail ? { recipientEmail: input.recipientEmail } : {}) };
 
-  const rows = await getDb().$queryRaw<{ createdAt: Date }[]>`
-    WITH fd AS (SELECT "id" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled"),
+  const rows = await getDb().$queryRaw<{ createdAt: Date; frontdoorName: string }[]>`
+    WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled"),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
-                                             "secretHash", "secretHint", "expiresAt", "validDays", "createdAt", "createdById", "updatedAt")
+                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "createdAt", "createdById", "updatedAt")
       SELECT ${id}, fd."id", ${input.name}, ${input.commonName}, ${input.organization}, ${input.organizationalUnit},
-             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${input.validDays}, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
+             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${input.validDays}, ${input.recipientEmail}, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
         FROM fd
       RETURNING "createdAt"
     ),
@@ -45,7 +46,7 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
       INSERT INTO "AuditEvent" (${AUDIT_COLUMNS})
       SELECT v.* FROM (${auditValuesSql(principal, [{ action: "token.created", frontdoorId, targetKind: "token", targetId: id, details }], now)}) AS v CROSS JOIN t
     )
-    SELECT "createdAt" FROM t`;
+    SELECT t."createdAt", fd."name" AS "frontdoorName" FROM t CROSS JOIN fd`;
   if (rows.length === 0) {
     assertTcpSharesEnabled(await frontdoorFor(principal, frontdoorId, "operate"));
     throw new AppError("conflict", "The Frontdoor changed while the token was being created; try again.");
@@ -60,6 +61,7 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
     organizationalUnit: input.organizationalUnit,
     expiresAt,
     validDays: input.validDays,
+    recipientEmail: input.recipientEmail,
     createdAt: rows[0]!.createdAt,
     secretHint: hint,
     redeemedAt: null,
@@ -68,5 +70,7 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
     createdBy: creator,
     revokedBy: null,
   });
-  return { ...view, token: secret, redemptionUrl: redemptionUrl(frontdoorId, secret) };
+  const created = { ...view, token: secret, redemptionUrl: redemptionUrl(frontdoorId, secret) };
+  const delivery = await deliverLink(principal, created, rows[0]!.frontdoorName);
+  return delivery ? { ...created, delivery } : created;
 }

@@ -13,6 +13,7 @@ export type TokenView = {
   organizationalUnit: string | null;
   expiresAt: Date;
   validDays: number;
+  recipientEmail: string | null;
   createdAt: Date;
   createdBy: string | null;
   status: TokenStatus;
@@ -32,6 +33,7 @@ export const tokenViewSelect = {
   organizationalUnit: true,
   expiresAt: true,
   validDays: true,
+  recipientEmail: true,
   createdAt: true,
   secretHint: true,
   redeemedAt: true,

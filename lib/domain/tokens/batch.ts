@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { getDb } from "@/lib/db";
+import { AUDIT_COLUMNS, type AuditInput, auditValuesSql } from "@/lib/domain/audit";
+import { AppError } from "@/lib/domain/errors";
+import { assertCanOperateFrontdoor } from "@/lib/domain/permissions";
+import type { Principal } from "@/lib/domain/principal";
+import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/scope";
+import type { CreatedToken } from "@/lib/domain/tokens/create";
+import { deliverLink } from "@/lib/domain/tokens/deliver";
+import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
+import { redemptionUrl, toTokenView } from "@/lib/domain/tokens/view";
+import { uuidSchema } from "@/lib/validation/common";
+import { tokensFromCsv, tokensFromJson } from "@/lib/validation/token-batch";
+import { DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
+
+// Onboarding many at once: up to 1,000 tokens, all or nothing, in one statement (the rows
+// as arrays through unnest, and one audit event per token sharing a batch id), so a batch
+// of 1,000 costs one round trip. Links are then emailed to the rows that name a recipient,
+// a few at a time; a failed message fails nobody's token.
+
+const MAIL_CONCURRENCY = 5;
+
+/** The batch as it arrived: a JSON body, or CSV text. */
+export type BatchSource = { json: unknown } | { csv: string };
+
+export async function createTokenBatch(principal: Principal, frontdoorId: string, source: BatchSource): Promise<{ tokens: CreatedToken[] }> {
+  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
+  assertCanOperateFrontdoor(principal, frontdoorId);
+  const requests = "csv" in source ? tokensFromCsv(source.csv) : tokensFromJson(source.json);
+  const now = new Date();
+  const batchId = randomUUID();
+  const rows = requests.map((input) => {
+    const secret = newTokenSecret();
+    return { input, secret, id: `token-${randomUUID()}`, hint: secretHint(secret), expiresAt: input.expiresAt ? new Date(input.expiresAt) : new Date(now.getTime() + DEFAULT_TOKEN_LIFETIME_MS) };
+  });
+  const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
+  const events: AuditInput[] = rows.map((r) => ({
+    action: "token.created",
+    frontdoorId,
+    targetKind: "token",
+    targetId: r.id,
+    details: {
+      name: r.input.name, commonName: r.input.commonName, organization: r.input.organization, organizationalUnit: r.input.organizationalUnit,
+      expiresAt: r.expiresAt.toISOString(), validDays: r.input.validDays, tokenHint: r.hint, batchId, ...(r.input.recipientEmail ? { recipientEmail: r.input.recipientEmail } : {}),
+    },
+  }));
+  const [result] = await getDb().$queryRaw<{ n: number; frontdoorName: string | null; createdAt: Date | null }[]>`
+    WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled"),
+    t AS (
+      INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
+                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "createdAt", "createdById", "updatedAt")
+      SELECT r.id, fd."id", r.name, r.cn, r.o, r.ou, r.hash, r.hint, r.exp, r.days, r.email, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
+        FROM fd, unnest(${column((r) => r.id)}::text[], ${column((r) => r.input.name)}::text[], ${column((r) => r.input.commonName)}::text[],
+                        ${column((r) => r.input.organization)}::text[], ${column((r) => r.input.organizationalUnit)}::text[],
+                        ${column((r) => hashSecret(r.secret))}::text[], ${column((r) => r.hint)}::text[], ${column((r) => r.expiresAt.toISOString())}::timestamptz[],
+                        ${column((r) => r.input.validDays)}::int[], ${column((r) => r.input.recipientEmail)}::text[])
+             AS r(id, name, cn, o, ou, hash, hint, exp, days, email)
+      RETURNING "createdAt"
+    ),
+    a AS (
+      INSERT INTO "AuditEvent" (${AUDIT_COLUMNS})
+      SELECT v.* FROM (${auditValuesSql(principal, events, now)}) AS v WHERE EXISTS (SELECT 1 FROM t)
+    )
+    SELECT count(*)::int AS n, (SELECT "name" FROM fd) AS "frontdoorName", min(t."createdAt") AS "createdAt" FROM t`;
+  if (!result || result.n !== rows.length || !result.frontdoorName) {
+    assertTcpSharesEnabled(await frontdoorFor(principal, frontdoorId, "operate"));
+    throw new AppError("conflict", "The Frontdoor changed while the tokens were being created; try again.");
+  }
+  const createdBy = principal.kind === "user" ? principal.email : null;
+  const tokens: CreatedToken[] = rows.map((r) => ({
+    ...toTokenView({
+      id: r.id, name: r.input.name, frontdoorId, commonName: r.input.commonName, organization: r.input.organization, organizationalUnit: r.input.organizationalUnit,
+      expiresAt: r.expiresAt, validDays: r.input.validDays, recipientEmail: r.input.recipientEmail, createdAt: result.createdAt ?? now, secretHint: r.hint,
+      redeemedAt: null, revokedAt: null, clientCertificateId: null, createdBy: createdBy ? { email: createdBy } : null, revokedBy: null,
+    }, now),
+    token: r.secret,
+    redemptionUrl: redemptionUrl(frontdoorId, r.secret),
+  }));
+  await emailRecipients(principal, tokens, result.frontdoorName);
+  return { tokens };
+}
+
+/** Emails each token that names a recipient, MAIL_CONCURRENCY at a time, recording the outcome on it. */
+async function emailRecipients(principal: Principal, tokens: CreatedToken[], frontdoorName: string): Promise<void> {
+  const queue = tokens.filter((t) => t.recipientEmail);
+  const worker = async () => {
+    for (let token = queue.shift(); token; token = queue.shift()) {
+      const delivery = await deliverLink(principal, token, frontdoorName);
+      if (delivery) token.delivery = delivery;
+    }
+  };
+  await Promise.all(Array.from({ length: MAIL_CONCURRENCY }, worker));
+}

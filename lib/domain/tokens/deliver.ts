@@ -1,0 +1,59 @@
+import { getDb } from "@/lib/db";
+import { recordAudit } from "@/lib/domain/audit";
+import type { Principal } from "@/lib/domain/principal";
+import { isMailConfigured, sendMail } from "@/lib/email/mailer";
+import { linkMail } from "@/lib/email/token-link";
+
+// A token's link, emailed to its recipient at the only moments the secret exists: creation
+// and rotation. The token stands whatever happens to the message; the answer says what did,
+// and the audit trail keeps each attempt (never the link).
+
+export type Delivery = { channel: "email"; to: string; status: "sent" | "failed" | "not_configured"; error?: string };
+
+export type Deliverable = {
+  id: string;
+  frontdoorId: string;
+  name: string;
+  commonName: string | null;
+  organization: string | null;
+  organizationalUnit: string | null;
+  expiresAt: Date;
+  validDays: number;
+  recipientEmail: string | null;
+  redemptionUrl: string;
+};
+
+/** The SMTP server's answer, short and on one line. */
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").slice(0, 300);
+
+export async function deliverLink(principal: Principal, token: Deliverable, frontdoorName: string, options: { isNewLink?: boolean } = {}): Promise<Delivery | undefined> {
+  const to = token.recipientEmail;
+  if (!to) return undefined;
+  if (!isMailConfigured()) return { channel: "email", to, status: "not_configured" };
+  let delivery: Delivery;
+  try {
+    await sendMail(
+      linkMail({
+        to,
+        frontdoorName,
+        tokenName: token.name,
+        subject: token,
+        expiresAt: token.expiresAt,
+        validDays: token.validDays,
+        redemptionUrl: token.redemptionUrl,
+        isNewLink: options.isNewLink,
+      }),
+    );
+    delivery = { channel: "email", to, status: "sent" };
+  } catch (error) {
+    delivery = { channel: "email", to, status: "failed", error: reasonOf(error) };
+  }
+  await recordAudit(getDb(), principal, {
+    action: delivery.status === "sent" ? "token.link_emailed" : "token.link_email_failed",
+    frontdoorId: token.frontdoorId,
+    targetKind: "token",
+    targetId: token.id,
+    details: { to, ...(delivery.error ? { error: delivery.error } : {}) },
+  });
+  return delivery;
+}
