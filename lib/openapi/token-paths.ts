@@ -8,6 +8,15 @@ const curlCreate = `curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/certificate-
   -H "Content-Type: application/json" \\
   -d '{"name": "Build agent 7", "commonName": "build-agent-7.ci.example.com", "organization": "Example Corp", "organizationalUnit": "CI"}'`;
 
+const csvExample = `name,commonName,organization,organizationalUnit,recipientEmail,expiresAt,validDays
+"Dana Smith, laptop",dana.example.com,"Example Corp",IT,dana@example.com,,365
+Printer 7,printer-7.example.com,Example Corp,Facilities,,,90
+`;
+
+const curlBatch = `curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/certificate-request-tokens/batch" \\
+  -H "Authorization: Bearer $CERTDOOR_API_KEY" \\
+  -H "Content-Type: text/csv" --data-binary @people.csv`;
+
 export const tokenPaths: Record<string, Json> = {
   "/frontdoor/{frontdoorId}/certificate-request-tokens": {
     parameters: [frontdoorId],
@@ -74,6 +83,44 @@ export const tokenPaths: Record<string, Json> = {
       description: "The token can no longer be redeemed; its history stays.",
       security: management,
       responses: { "204": { description: "Revoked" }, ...problems(401, 403, 404, 409) },
+    },
+  },
+  "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}/rotate": {
+    parameters: [frontdoorId, tokenId],
+    post: {
+      tags: ["Tokens"],
+      operationId: "rotateToken",
+      summary: "A new link for a lost one",
+      description:
+        "Gives an active token a new secret; the old one is `token_not_found` from then on. The new secret is returned only here, and emailed again when the token has a `recipientEmail` (see `delivery`).",
+      security: management,
+      responses: { "200": { description: "The token with its new secret", content: jsonContent("CreatedToken") }, ...problems(401, 403, 404, 409) },
+    },
+  },
+  "/frontdoor/{frontdoorId}/certificate-request-tokens/batch": {
+    parameters: [frontdoorId],
+    post: {
+      tags: ["Tokens"],
+      operationId: "createTokenBatch",
+      summary: "Create up to 1,000 tokens at once, all or nothing",
+      description:
+        "JSON `{ \"tokens\": [ <create body>, … ] }` or CSV with the header `name,commonName,organization,organizationalUnit,recipientEmail,expiresAt,validDays` (RFC 4180 quoting, UTF-8). Any invalid row refuses the whole batch; `errors[].path` names each problem (`tokens[3].commonName`, or `row 4: commonName` where the header is row 1). Links are emailed to rows with a `recipientEmail` when SMTP is configured.",
+      security: management,
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": { schema: { type: "object", required: ["tokens"], properties: { tokens: { type: "array", minItems: 1, maxItems: 1000, items: ref("CreateTokenRequest") } } } },
+          "text/csv": { schema: { type: "string" }, example: csvExample },
+        },
+      },
+      responses: {
+        "201": {
+          description: "Every token with its secret, in input order (the only time the secrets are returned)",
+          content: { "application/json": { schema: { type: "object", properties: { tokens: { type: "array", items: ref("CreatedToken") } } } } },
+        },
+        ...problems(400, 401, 403, 404, 409, 413),
+      },
+      "x-codeSamples": [{ lang: "Shell", label: "curl (CSV)", source: curlBatch }],
     },
   },
 };
