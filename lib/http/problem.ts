@@ -32,6 +32,7 @@ export function problemResponse(code: ErrorCode, detail?: string, options: { err
   return new Response(JSON.stringify(body), { status: body.status, headers });
 }
 
-export function appErrorResponse(error: AppError, headers?: HeadersInit): Response {
-  return problemResponse(error.code, error.message, { errors: error.errors, headers });
-}
+/** How a door answers an expected failure: problem+json here, plain text for EST (lib/http/est.ts). */
+export type ErrorResponder = (error: AppError, headers?: HeadersInit) => Response;
+
+export const appErrorResponse: ErrorResponder = (error, headers) => problemResponse(error.code, error.message, { errors: error.errors, headers });

@@ -4,7 +4,7 @@ import { AppError, isAppError } from "@/lib/domain/errors";
 import { readJson } from "@/lib/http/body";
 import { requestContextFrom } from "@/lib/http/client-info";
 import { json } from "@/lib/http/handler";
-import { problemResponse } from "@/lib/http/problem";
+import { appErrorResponse, type ErrorResponder } from "@/lib/http/problem";
 import { tokenGuessLimiter } from "@/lib/http/rate-limit";
 
 // The doors where a token secret is the credential (both redemption paths and the page's
@@ -12,19 +12,19 @@ import { tokenGuessLimiter } from "@/lib/http/rate-limit";
 // unknown token is counted (in PostgreSQL, shared by every instance), and an address over
 // the limit is refused before any lookup once this process has seen it go over.
 
-const tooMany = (wait: number) =>
-  problemResponse("rate_limited", `Too many attempts with unknown tokens. Wait ${wait} seconds.`, { headers: { "Retry-After": String(wait) } });
+const tooMany = (wait: number, respond: ErrorResponder) =>
+  respond(new AppError("rate_limited", `Too many attempts with unknown tokens. Wait ${wait} seconds.`), { "Retry-After": String(wait) });
 
-export async function withTokenGuessLimit(request: Request, handle: () => Promise<Response>): Promise<Response> {
+export async function withTokenGuessLimit(request: Request, handle: () => Promise<Response>, respond: ErrorResponder = appErrorResponse): Promise<Response> {
   const key = requestContextFrom(request.headers).ip ?? "unknown";
   const blocked = tokenGuessLimiter.blockedHere(key);
-  if (blocked > 0) return tooMany(blocked);
+  if (blocked > 0) return tooMany(blocked, respond);
   try {
     return await handle();
   } catch (error) {
     if (isAppError(error) && error.code === "token_not_found") {
       const wait = await tokenGuessLimiter.hit(key);
-      if (wait > 0) return tooMany(wait);
+      if (wait > 0) return tooMany(wait, respond);
     }
     throw error;
   }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { certificatePaths } from "@/lib/openapi/certificate-paths";
+import { estPaths } from "@/lib/openapi/est-paths";
 import { revocationPaths } from "@/lib/openapi/revocation-paths";
 import { jsonContent, type Json } from "@/lib/openapi/helpers";
 import { responseSchemas } from "@/lib/openapi/schemas";
@@ -56,6 +57,7 @@ export function buildOpenApiDocument(): Json {
       securitySchemes: {
         apiKey: { type: "http", scheme: "bearer", bearerFormat: "cdk_…", description: "An API key from the console or `certdoor apikey create`" },
         token: { type: "http", scheme: "bearer", bearerFormat: "crt_…", description: "A certificate request token (single use)" },
+        tokenAsBasic: { type: "http", scheme: "basic", description: "EST: a certificate request token as the HTTP Basic password, any user name" },
       },
       schemas: componentSchemas(),
     },
@@ -63,6 +65,7 @@ export function buildOpenApiDocument(): Json {
       ...tokenPaths,
       ...certificatePaths,
       ...revocationPaths,
+      ...estPaths,
       "/api/health": {
         get: {
           tags: ["Service"],

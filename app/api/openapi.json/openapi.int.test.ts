@@ -24,6 +24,8 @@ describe("GET /api/openapi.json", () => {
         "/frontdoor/{frontdoorId}/client-certificates/{certId}",
         "/frontdoor/{frontdoorId}/ca.pem",
         "/frontdoor/{frontdoorId}/crl",
+        "/.well-known/est/{frontdoorId}/cacerts",
+        "/.well-known/est/{frontdoorId}/simpleenroll",
         "/api/health",
         "/api/openapi.json",
       ]),
@@ -33,6 +35,10 @@ describe("GET /api/openapi.json", () => {
     expect(Object.keys(document.paths["/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}"])).toEqual(
       expect.arrayContaining(["get", "patch", "delete"]),
     );
+    const enroll = document.paths["/.well-known/est/{frontdoorId}/simpleenroll"].post;
+    expect(Object.keys(enroll.requestBody.content)).toEqual(["application/pkcs10"]);
+    expect(enroll.security.map((s: Record<string, unknown>) => Object.keys(s)[0])).toEqual(["tokenAsBasic", "token"]);
+    expect(document.components.securitySchemes.tokenAsBasic).toMatchObject({ type: "http", scheme: "basic" });
     expect(document.components.schemas.Problem.properties.code.enum).toEqual(expect.arrayContaining(["token_not_found", "tcp_shares_disabled"]));
   });
 
