@@ -7,6 +7,9 @@ import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 const oidcPort = port + 89;
+const smtpPort = port + 87;
+/** Where the specs read the mail the server sent (e2e/support/mailbox.mjs). */
+export const mailboxUrl = `http://127.0.0.1:${port + 88}`;
 export const e2eDataDir = path.resolve(import.meta.dirname, "e2e", ".artifacts", "data");
 export const e2eAdmin = { email: "admin@localhost", password: "e2e-admin-password-1" };
 
@@ -46,6 +49,13 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
+      // A real SMTP server the production build sends links to, and a page listing them.
+      command: `node e2e/support/mailbox.mjs --smtp-port ${smtpPort} --http-port ${port + 88}`,
+      url: `${mailboxUrl}/health`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+    },
+    {
       command: `rm -rf "${e2eDataDir}" && node --conditions=react-server bin/start.mjs`,
       url: `http://localhost:${port}/api/health`,
       timeout: 240_000,
@@ -64,6 +74,8 @@ export default defineConfig({
         OIDC_CLIENT_ID: "certdoor-e2e",
         OIDC_CLIENT_SECRET: "e2e-client-secret",
         OIDC_NAME: "Test IdP",
+        SMTP_URL: `smtp://certdoor:e2e-mail@127.0.0.1:${smtpPort}`,
+        SMTP_FROM: "Certdoor <certdoor@example.com>",
       },
     },
   ],

@@ -198,7 +198,9 @@ test("accessibility: no serious or critical axe violation on the main pages, in 
       ["dashboard", "/"],
       ["tokens", `/tokens?frontdoor=${frontdoorId}`],
       ["create-token", `/tokens/new?frontdoor=${frontdoorId}`],
+      ["import-tokens", `/tokens/import?frontdoor=${frontdoorId}`],
       ["certificates", `/certificates?frontdoor=${frontdoorId}`],
+      ["frontdoor", `/frontdoors/${frontdoorId}`],
       ["audit", "/audit"],
     ] as const) {
       await page.goto(path);

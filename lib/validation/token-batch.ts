@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { AppError, type FieldError } from "@/lib/domain/errors";
 import { fieldErrors } from "@/lib/validation/parse";
+import { BATCH_CSV_COLUMNS } from "@/lib/validation/token-batch-columns";
 import { type CreateTokenInput, createTokenSchema } from "@/lib/validation/tokens";
 
 // A batch of tokens, from JSON ({ "tokens": [...] }) or CSV, checked whole: every row's
@@ -9,7 +10,7 @@ import { type CreateTokenInput, createTokenSchema } from "@/lib/validation/token
 // where the header is row 1), so one upload shows everything to fix.
 
 export const MAX_BATCH = 1000;
-export const BATCH_CSV_COLUMNS = ["name", "commonName", "organization", "organizationalUnit", "recipientEmail", "expiresAt", "validDays"] as const;
+export { BATCH_CSV_COLUMNS };
 
 export type TokenRequest = z.output<typeof createTokenSchema>;
 
@@ -19,9 +20,8 @@ function tooMany(count: number): AppError | null {
   return null;
 }
 
-function checkRows(rows: unknown[], pathOf: (index: number, field: string) => string): TokenRequest[] {
-  const limit = tooMany(rows.length);
-  if (limit) throw limit;
+/** Each row checked by the create schema; the errors carry paths made by `pathOf`. */
+function validateRows(rows: unknown[], pathOf: (index: number, field: string) => string): { parsed: (TokenRequest | null)[]; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const parsed = rows.map((row, i) => {
     const result = createTokenSchema.safeParse(row);
@@ -29,6 +29,13 @@ function checkRows(rows: unknown[], pathOf: (index: number, field: string) => st
     for (const e of fieldErrors(result.error)) errors.push({ path: pathOf(i, e.path), message: e.message });
     return null;
   });
+  return { parsed, errors };
+}
+
+function checkRows(rows: unknown[], pathOf: (index: number, field: string) => string): TokenRequest[] {
+  const limit = tooMany(rows.length);
+  if (limit) throw limit;
+  const { parsed, errors } = validateRows(rows, pathOf);
   if (errors.length > 0) {
     const rowsWithErrors = new Set(errors.map((e) => e.path.replace(/[.:].*$/, ""))).size;
     throw new AppError("validation_failed", `${rowsWithErrors} of ${rows.length} tokens are invalid; nothing was created.`, errors);
@@ -43,8 +50,8 @@ export function tokensFromJson(body: unknown): TokenRequest[] {
   return checkRows(shape.data.tokens, (i, field) => `tokens[${i}]${field === "(root)" ? "" : `.${field}`}`);
 }
 
-/** CSV with the header BATCH_CSV_COLUMNS (any order, the first four… may be empty cells); RFC 4180 quoting, UTF-8. */
-export function tokensFromCsv(text: string): TokenRequest[] {
+/** The rows of a CSV with a BATCH_CSV_COLUMNS header (any order; empty cells are absent fields), RFC 4180 quoting, UTF-8. */
+function readCsv(text: string): Record<string, unknown>[] {
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true });
@@ -59,7 +66,7 @@ export function tokensFromCsv(text: string): TokenRequest[] {
     const message = `The first row must be the header ${BATCH_CSV_COLUMNS.join(",")}${unknown.length > 0 ? ` (unknown: ${unknown.join(", ")})` : ""}`;
     throw new AppError("validation_failed", message, [{ path: "row 1", message }]);
   }
-  const rows = data.map((cells) => {
+  return data.map((cells) => {
     const row: Record<string, unknown> = {};
     columns.forEach((column, i) => {
       const value = cells[i] ?? "";
@@ -68,5 +75,22 @@ export function tokensFromCsv(text: string): TokenRequest[] {
     });
     return row satisfies Partial<Record<keyof CreateTokenInput, unknown>>;
   });
-  return checkRows(rows, (i, field) => `row ${i + 2}: ${field === "(root)" ? "(row)" : field}`);
+}
+
+const csvPath = (i: number, field: string) => `row ${i + 2}: ${field === "(root)" ? "(row)" : field}`;
+
+export function tokensFromCsv(text: string): TokenRequest[] {
+  return checkRows(readCsv(text), csvPath);
+}
+
+/** The console's preview: every row as read and every error, without creating anything. */
+export function previewCsv(text: string): { rows: Record<string, unknown>[]; errors: FieldError[] } {
+  try {
+    const rows = readCsv(text);
+    const limit = tooMany(rows.length);
+    return { rows, errors: limit ? (limit.errors ?? []) : validateRows(rows, csvPath).errors };
+  } catch (error) {
+    if (error instanceof AppError) return { rows: [], errors: error.errors ?? [{ path: "(body)", message: error.message }] };
+    throw error;
+  }
 }

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/action";
-import { countPurgeableTokens, createToken, purgeTokens, revokeToken, updateToken } from "@/lib/domain/tokens";
+import { countPurgeableTokens, createToken, createTokenBatch, previewTokenBatch, purgeTokens, revokeToken, rotateToken, updateToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";
 import type { CreateTokenInput } from "@/lib/validation/tokens";
 import { retentionSchema } from "@/lib/validation/tokens";
@@ -41,4 +41,21 @@ export async function previewPurgeAction(frontdoorId: string) {
 
 export async function purgeTokensAction(frontdoorId: string) {
   return runAction((p) => purgeTokens(p, { frontdoorId: String(frontdoorId), retentionMs: retention() }));
+}
+
+/** A new secret for an active token; the old link stops working. Shown once, like creation. */
+export async function rotateTokenAction(frontdoorId: string, tokenId: string) {
+  return runAction((p) => rotateToken(p, String(frontdoorId), String(tokenId)));
+}
+
+/** The console's CSV import: the same all-or-nothing batch as the API. */
+export async function createTokenBatchAction(frontdoorId: string, csv: string) {
+  const result = await runAction((p) => createTokenBatch(p, String(frontdoorId), { csv: String(csv) }));
+  if (result.ok) revalidatePath("/");
+  return result;
+}
+
+/** Every row of an uploaded CSV and every error in it; nothing is created. */
+export async function previewTokenBatchAction(frontdoorId: string, csv: string) {
+  return runAction(async (p) => previewTokenBatch(p, String(frontdoorId), String(csv)));
 }

@@ -31,9 +31,14 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
         actions={
           canOperate ? (
             current.tcpSharesEnabled ? (
-              <Link href={`/tokens/new?frontdoor=${current.id}`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
-                Create token
-              </Link>
+              <div className="flex gap-2">
+                <Link href={`/tokens/import?frontdoor=${current.id}`} className="inline-flex items-center rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
+                  Import CSV
+                </Link>
+                <Link href={`/tokens/new?frontdoor=${current.id}`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+                  Create token
+                </Link>
+              </div>
             ) : (
               <span className="text-sm text-amber-800 dark:text-amber-300">TCP shares are off on {current.name}: enable them to create tokens.</span>
             )

@@ -10,7 +10,7 @@ import { deliverLink } from "@/lib/domain/tokens/deliver";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { redemptionUrl, toTokenView } from "@/lib/domain/tokens/view";
 import { uuidSchema } from "@/lib/validation/common";
-import { tokensFromCsv, tokensFromJson } from "@/lib/validation/token-batch";
+import { previewCsv, tokensFromCsv, tokensFromJson } from "@/lib/validation/token-batch";
 import { DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
 
 // Onboarding many at once: up to 1,000 tokens, all or nothing, in one statement (the rows
@@ -78,6 +78,13 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
   }));
   await emailRecipients(principal, tokens, result.frontdoorName);
   return { tokens };
+}
+
+/** What a CSV batch would create, and every error in it, for the console's preview; creates nothing. */
+export function previewTokenBatch(principal: Principal, frontdoorId: string, csv: string) {
+  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
+  assertCanOperateFrontdoor(principal, frontdoorId);
+  return previewCsv(csv);
 }
 
 /** Emails each token that names a recipient, MAIL_CONCURRENCY at a time, recording the outcome on it. */

@@ -5,7 +5,7 @@ export { tokensCsv } from "@/lib/domain/tokens/export";
 export type { Page } from "@/lib/validation/paging";
 export { revokeToken, updateToken } from "@/lib/domain/tokens/change";
 export { rotateToken } from "@/lib/domain/tokens/rotate";
-export { createTokenBatch } from "@/lib/domain/tokens/batch";
+export { createTokenBatch, previewTokenBatch } from "@/lib/domain/tokens/batch";
 export type { Delivery } from "@/lib/domain/tokens/deliver";
 export { countPurgeableTokens, purgeTokens } from "@/lib/domain/tokens/purge";
 export { type TokenStatus, tokenStatus, TOKEN_STATUSES } from "@/lib/domain/tokens/status";

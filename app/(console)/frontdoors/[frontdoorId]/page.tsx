@@ -18,7 +18,7 @@ function Snippet({ title, text, testId }: { title: string; text: string; testId:
         <h2 className="font-semibold">{title}</h2>
         <CopyButton text={text} />
       </div>
-      <pre data-testid={testId} className="overflow-x-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-950">{text}</pre>
+      <pre data-testid={testId} tabIndex={0} aria-label={`${title} configuration`} className="overflow-x-auto rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-950">{text}</pre>
     </Card>
   );
 }

@@ -9,7 +9,10 @@ import { orNotFound } from "@/lib/console/or-not-found";
 import { timelineOf } from "@/lib/domain/audit-log";
 import { canOperateFrontdoor } from "@/lib/domain/permissions";
 import { findToken } from "@/lib/domain/tokens";
+import { isMailConfigured } from "@/lib/email/mailer";
+import { env } from "@/lib/env";
 import { TokenActions } from "../token-actions";
+import { RotateToken } from "./rotate-token";
 
 export const metadata: Metadata = { title: "Token" };
 
@@ -33,6 +36,9 @@ export default async function TokenPage({ params }: { params: Promise<{ tokenId:
             <DetailItem label="Organization">{token.organization}</DetailItem>
             <DetailItem label="Organizational unit">{token.organizationalUnit}</DetailItem>
             <DetailItem label="Token">{<span className="font-mono">{token.tokenHint}</span>}</DetailItem>
+            <DetailItem label="Link sent to">
+              {token.recipientEmail ? `${token.recipientEmail}${isMailConfigured() ? "" : " (email is not set up: pass the link on by hand)"}` : null}
+            </DetailItem>
             <DetailItem label="Certificate validity">{token.validDays} days</DetailItem>
             <DetailItem label="Created">{token.createdAt.toISOString()} by {token.createdBy ?? "the system"}</DetailItem>
             <DetailItem label="Expires">{token.expiresAt.toISOString()}</DetailItem>
@@ -45,8 +51,9 @@ export default async function TokenPage({ params }: { params: Promise<{ tokenId:
             </DetailItem>
           </dl>
           {token.status === "active" && canOperateFrontdoor(user, token.frontdoorId) ? (
-            <div className="mt-4">
+            <div className="mt-4 space-y-3">
               <TokenActions frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} />
+              <RotateToken frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} recipientEmail={token.recipientEmail} origin={env.PUBLIC_URL} />
             </div>
           ) : null}
         </Card>

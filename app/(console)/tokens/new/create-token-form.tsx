@@ -13,10 +13,10 @@ import { CreatedTokenPanel } from "./created-token-panel";
 const EXPIRY = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 - 60_000 } as const;
 type Expiry = keyof typeof EXPIRY | "custom";
 
-type Created = { token: string; redemptionUrl: string; commonName: string | null };
+type Created = { token: string; redemptionUrl: string; commonName: string | null; delivery?: { to: string; status: "sent" | "failed" | "not_configured"; error?: string } };
 
-export function CreateTokenForm({ frontdoorId, frontdoorName, origin }: { frontdoorId: string; frontdoorName: string; origin: string }) {
-  const [values, setValues] = useState({ name: "", commonName: "", organization: "", organizationalUnit: "", validDays: "365" });
+export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail }: { frontdoorId: string; frontdoorName: string; origin: string; canEmail: boolean }) {
+  const [values, setValues] = useState({ name: "", commonName: "", organization: "", organizationalUnit: "", recipientEmail: "", validDays: "365" });
   const [expiry, setExpiry] = useState<Expiry>("24h");
   const [customExpiry, setCustomExpiry] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -44,7 +44,7 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin }: { frontd
         return;
       }
       setErrors({});
-      setCreated({ token: result.data.token, redemptionUrl: result.data.redemptionUrl, commonName: result.data.commonName });
+      setCreated({ token: result.data.token, redemptionUrl: result.data.redemptionUrl, commonName: result.data.commonName, delivery: result.data.delivery });
       toast.success(`Token ${result.data.name} created`);
     });
   }
@@ -96,6 +96,14 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin }: { frontd
           </Field>
         ) : null}
       </div>
+      <Field
+        id="recipientEmail"
+        label="Send the link to (optional)"
+        error={errors.recipientEmail}
+        hint={canEmail ? "Certdoor emails the redemption link to this address when the token is created." : "Email is not set up on this server (SMTP_URL, SMTP_FROM): the address is kept, and you pass the link on by hand."}
+      >
+        <Input id="recipientEmail" type="email" value={values.recipientEmail} onChange={set("recipientEmail")} error={errors.recipientEmail} maxLength={254} autoComplete="off" />
+      </Field>
       <Field id="validDays" label="Certificate validity (days)" error={errors.validDays} hint="1 to 825; 365 by default.">
         <Input id="validDays" type="number" min={1} max={825} value={values.validDays} onChange={set("validDays")} error={errors.validDays} className="w-32" />
       </Field>

@@ -5,10 +5,26 @@ import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 
-type Props = { token: string; redemptionUrl: string; frontdoorId: string; commonName: string | null; origin: string; onClose: () => void };
+type Delivery = { to: string; status: "sent" | "failed" | "not_configured"; error?: string };
+type Props = { token: string; redemptionUrl: string; frontdoorId: string; commonName: string | null; origin: string; delivery?: Delivery; title?: string; onClose: () => void };
+
+/** What became of the email with the link, in words. */
+export function DeliveryNote({ delivery }: { delivery: Delivery }) {
+  const text =
+    delivery.status === "sent"
+      ? `The link was emailed to ${delivery.to}.`
+      : delivery.status === "failed"
+        ? `The link could not be emailed to ${delivery.to} (${delivery.error ?? "the mail server refused it"}). Pass it on by hand.`
+        : `Email is not set up (SMTP_URL and SMTP_FROM), so nothing was sent to ${delivery.to}. Pass the link on by hand.`;
+  return (
+    <p data-testid="delivery-status" className={delivery.status === "sent" ? "text-sm font-medium text-green-800 dark:text-green-300" : "text-sm font-medium text-amber-800 dark:text-amber-300"}>
+      {text}
+    </p>
+  );
+}
 
 /** The secret, shown this once: link, copy buttons, a QR code, and the commands for systems. */
-export function CreatedTokenPanel({ token, redemptionUrl, frontdoorId, commonName, origin, onClose }: Props) {
+export function CreatedTokenPanel({ token, redemptionUrl, frontdoorId, commonName, origin, delivery, title = "Token created", onClose }: Props) {
   const [qr, setQr] = useState<string>();
   useEffect(() => {
     // Made in the browser: the link (and its secret) is not sent anywhere to draw it.
@@ -25,11 +41,12 @@ curl -s -X POST "${origin}/frontdoor/${frontdoorId}/client-certificates/token" \
   return (
     <section aria-labelledby="created-heading" className="space-y-5 rounded-lg border border-green-300 bg-green-50 p-5 dark:border-green-800 dark:bg-green-950/40">
       <div>
-        <h2 id="created-heading" className="text-lg font-semibold">Token created</h2>
+        <h2 id="created-heading" className="text-lg font-semibold">{title}</h2>
         <p className="mt-1 text-sm">
           Copy the link or the token now. <strong>This is the only time it is shown</strong>: Certdoor keeps only a hash, and once you
           close this panel the secret is gone for good.
         </p>
+        {delivery ? <DeliveryNote delivery={delivery} /> : null}
       </div>
       <div className="grid gap-5 md:grid-cols-[1fr_auto]">
         <div className="min-w-0 space-y-4">
