@@ -38,10 +38,14 @@ const schema = z
     /** Where links are emailed from: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. */
     SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional()),
     SMTP_FROM: optionalString,
+    /** Webhooks may target http:// and private, loopback and link-local addresses (tests, labs); off: https:// to public addresses only. */
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"], "must be true or false").default("false").transform((v) => v === "true"),
   })
   .transform((e) => ({
     ...e,
     PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    /** False: links carry the address of the request that made them (lib/public-url.ts). */
+    isPublicUrlSet: Boolean(e.PUBLIC_URL),
     isOidcConfigured: Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET),
   }));
 

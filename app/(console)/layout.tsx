@@ -3,10 +3,12 @@ import { NavLinks } from "@/components/console/nav-links";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
+import { linkAddressNotice } from "@/lib/console/origin";
 import { signOutAction } from "./actions";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
+  const notice = user.role === "auditor" ? null : await linkAddressNotice();
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="border-b border-zinc-200 bg-white p-4 md:w-60 md:border-b-0 md:border-r dark:border-zinc-800 dark:bg-zinc-900">
@@ -33,6 +35,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         </div>
       </aside>
       <main className="min-w-0 flex-1 p-4 md:p-8">
+        {notice ? (
+          <p role="status" data-testid="public-url-notice" className="mb-6 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+            {notice}
+          </p>
+        ) : null}
         <QueryProvider>{children}</QueryProvider>
       </main>
     </div>

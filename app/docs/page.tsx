@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { env } from "@/lib/env";
+import { linkOrigin } from "@/lib/console/origin";
 import { ApiReference } from "./api-reference";
 
 export const metadata: Metadata = { title: "API guide" };
@@ -19,8 +19,8 @@ function Step({ n, title, code }: { n: number; title: string; code: string }) {
   );
 }
 
-export default function DocsPage() {
-  const origin = env.PUBLIC_URL;
+export default async function DocsPage() {
+  const origin = await linkOrigin();
   return (
     <main>
       <section className="mx-auto max-w-4xl space-y-6 px-4 py-10" aria-labelledby="quickstart">

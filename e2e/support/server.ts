@@ -10,7 +10,7 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 
 export type Instance = { url: string; process: ChildProcess; stop: () => Promise<void> };
 
-export async function startInstance(port: number, options: { workers?: number; trustProxy?: number } = {}): Promise<Instance> {
+export async function startInstance(port: number, options: { workers?: number; trustProxy?: number; env?: Record<string, string> } = {}): Promise<Instance> {
   // A server left over on the port (from a run that was cut short) would answer the health
   // check in this instance's place, from another database.
   if (await fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`);
@@ -26,6 +26,7 @@ export async function startInstance(port: number, options: { workers?: number; t
       AUTH_SECRET: readFileSync(path.join(e2eDataDir, "auth-secret"), "utf8").trim(),
       CERTDOOR_MASTER_KEY: readFileSync(path.join(e2eDataDir, "master-key"), "utf8").trim(),
       PURGE_INTERVAL_MINUTES: "0",
+      ...options.env,
     },
     // Its output goes to a file beside the test results, for reading after a failure.
     stdio: ["ignore", openSync(logFile, "w"), openSync(logFile, "a")],

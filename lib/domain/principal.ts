@@ -3,7 +3,12 @@ import type { Role } from "@/lib/generated/prisma/enums";
 // Who is acting, with what rights, from where. Built by a door (session, API key, CLI)
 // and passed to every domain function, which checks permission itself.
 
-export type RequestContext = { ip?: string | null; userAgent?: string | null };
+export type RequestContext = {
+  ip?: string | null;
+  userAgent?: string | null;
+  /** The scheme and host the request was addressed to (links made for it use this when PUBLIC_URL is unset). */
+  origin?: string | null;
+};
 
 export type UserPrincipal = {
   kind: "user";

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
+import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { env } from "@/lib/env";
 import { resolveRuntime } from "@/lib/runtime/runtime";
@@ -59,7 +60,9 @@ export async function main(): Promise<void> {
       DATABASE_URL: runtime.databaseUrl,
       AUTH_SECRET: runtime.authSecret,
       CERTDOOR_MASTER_KEY: runtime.masterKey,
-      AUTH_URL: env.PUBLIC_URL,
+      // Only a configured address is Auth.js's: without one it follows the request's host
+      // (trustHost), so sign-in works at 127.0.0.1, a LAN address or a DNS name alike.
+      ...(env.isPublicUrlSet ? { AUTH_URL: env.PUBLIC_URL } : {}),
     },
   });
 
@@ -88,11 +91,26 @@ export async function main(): Promise<void> {
   printBanner(boot);
 }
 
+/** PUBLIC_URL when set; otherwise every address this machine listens on (IPv6 bracketed). */
+function consoleAddresses(): string[] {
+  if (env.isPublicUrlSet) return [env.PUBLIC_URL];
+  const hosts = ["localhost"];
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const address of entries ?? []) {
+      if (address.internal && address.address !== "127.0.0.1") continue;
+      if (address.family === "IPv6" && address.address.startsWith("fe80")) continue;
+      hosts.push(address.family === "IPv6" ? `[${address.address}]` : address.address);
+    }
+  }
+  return [...new Set(hosts)].map((host) => `http://${host}:${env.PORT}`);
+}
+
 function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootstrap").bootstrap>>): void {
   const lines = [
     "",
     "  Certdoor is running",
-    `  Console:  ${env.PUBLIC_URL}/login`,
+    ...consoleAddresses().map((url, i) => `  ${i === 0 ? "Console: " : "         "} ${url}/login`),
+    env.isPublicUrlSet ? "" : "  Links carry the address they were made at; set PUBLIC_URL to fix one.",
     `  Sign in:  ${boot.admin.email}`,
     boot.admin.generatedPassword
       ? `  Password: ${boot.admin.generatedPassword}   (shown this once; change it after signing in)`

@@ -28,6 +28,8 @@ export type Authorization = {
   tokenId: string | null;
   /** Set by renewal: the certificate the new one renews (stored on the new row). */
   renewedFromId?: string;
+  /** Where the certificate's CRL/OCSP/CA pointers lead (publicUrl() of the request). */
+  publicUrl: string;
   /** A check of the CSR's key before anything is signed (renewal: the same key as before). */
   assertKey?: (spkiDer: Uint8Array) => void;
   /** Pre-approved subject: a field set here wins over the CSR's. */
@@ -44,11 +46,16 @@ export type Authorization = {
 
 const pointerCache = new Map<string, Buffer[]>();
 
-/** The CRL and OCSP pointer extensions of a Frontdoor's certificates (made once per process). */
-function pointersOf(frontdoorId: string): Buffer[] {
+/**
+ * The CRL and OCSP pointer extensions of a Frontdoor's certificates at `base`. Those at the
+ * configured address are made once per process; others (PUBLIC_URL unset, a request's own
+ * address) each time, so that no client can grow the cache by sending new Host headers.
+ */
+function pointersOf(frontdoorId: string, base: string): Buffer[] {
+  if (base !== env.PUBLIC_URL) return pointerExtensions(pointersFor(base, frontdoorId));
   let extensions = pointerCache.get(frontdoorId);
   if (!extensions) {
-    extensions = pointerExtensions(pointersFor(env.PUBLIC_URL, frontdoorId));
+    extensions = pointerExtensions(pointersFor(base, frontdoorId));
     pointerCache.set(frontdoorId, extensions);
   }
   return extensions;
@@ -60,7 +67,7 @@ export async function issueCertificate(auth: Authorization, csrPem: string): Pro
   auth.assertKey?.(csr.spkiDer);
   const subject = subjectFor(auth.subject, csr.subject);
   const issuer = await issuerFor(auth.frontdoorId);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId) });
+  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId, auth.publicUrl) });
   const id = `cert-${randomUUID()}`;
   const now = new Date();
   const facts: IssuedFacts = { id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notBefore: issued.notBefore, notAfter: issued.notAfter };

@@ -8,6 +8,7 @@ import type { RequestContext } from "@/lib/domain/principal";
 import { hashSecret, looksLikeTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { tokenStatus } from "@/lib/domain/tokens/status";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { publicUrl } from "@/lib/public-url";
 import { redeemRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
@@ -128,6 +129,7 @@ async function redeemFound(token: TokenRow, input: RedeemInput): Promise<Certifi
   return issueCertificate(
     {
       frontdoorId: token.frontdoorId,
+      publicUrl: publicUrl(input.context),
       name: token.name,
       tokenId: token.id,
       subject: token,

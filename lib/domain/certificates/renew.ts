@@ -10,6 +10,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { renewRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
+import { publicUrl } from "@/lib/public-url";
 
 // Renewal: the current certificate is the credential, a CSR signed by its key the proof of
 // possession. An authorizer in front of the one issuing pipeline: it checks the
@@ -86,6 +87,7 @@ export async function renewCertificate(input: RenewInput): Promise<CertificateVi
   return issueCertificate(
     {
       frontdoorId: input.frontdoorId,
+      publicUrl: publicUrl(input.context),
       name: current.name,
       tokenId: null,
       renewedFromId: current.id,

@@ -7,6 +7,7 @@ import type { Principal } from "@/lib/domain/principal";
 import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/scope";
 import type { CreatedToken } from "@/lib/domain/tokens/create";
 import { deliverLink } from "@/lib/domain/tokens/deliver";
+import { publicUrl } from "@/lib/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { redemptionUrl, toTokenView } from "@/lib/domain/tokens/view";
 import { uuidSchema } from "@/lib/validation/common";
@@ -66,6 +67,7 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
     assertTcpSharesEnabled(await frontdoorFor(principal, frontdoorId, "operate"));
     throw new AppError("conflict", "The Frontdoor changed while the tokens were being created; try again.");
   }
+  const base = publicUrl(principal.context);
   const createdBy = principal.kind === "user" ? principal.email : null;
   const tokens: CreatedToken[] = rows.map((r) => ({
     ...toTokenView({
@@ -74,7 +76,7 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
       redeemedAt: null, revokedAt: null, clientCertificateId: null, createdBy: createdBy ? { email: createdBy } : null, revokedBy: null,
     }, now),
     token: r.secret,
-    redemptionUrl: redemptionUrl(frontdoorId, r.secret),
+    redemptionUrl: redemptionUrl(base, frontdoorId, r.secret),
   }));
   await emailRecipients(principal, tokens, result.frontdoorName);
   return { tokens };

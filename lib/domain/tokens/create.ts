@@ -5,6 +5,7 @@ import { assertCanOperateFrontdoor } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
 import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/scope";
 import { type Delivery, deliverLink } from "@/lib/domain/tokens/deliver";
+import { publicUrl } from "@/lib/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { redemptionUrl, type TokenView, toTokenView } from "@/lib/domain/tokens/view";
 import { AppError } from "@/lib/domain/errors";
@@ -70,7 +71,7 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
     createdBy: creator,
     revokedBy: null,
   });
-  const created = { ...view, token: secret, redemptionUrl: redemptionUrl(frontdoorId, secret) };
+  const created = { ...view, token: secret, redemptionUrl: redemptionUrl(publicUrl(principal.context), frontdoorId, secret) };
   const delivery = await deliverLink(principal, created, rows[0]!.frontdoorName);
   return delivery ? { ...created, delivery } : created;
 }

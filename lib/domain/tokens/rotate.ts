@@ -5,6 +5,7 @@ import { frontdoorFor } from "@/lib/domain/scope";
 import { explainNoChange } from "@/lib/domain/tokens/change";
 import type { CreatedToken } from "@/lib/domain/tokens/create";
 import { deliverLink } from "@/lib/domain/tokens/deliver";
+import { publicUrl } from "@/lib/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { redemptionUrl, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
 
@@ -36,7 +37,7 @@ export async function rotateToken(principal: Principal, frontdoorId: string, tok
     const row = await tx.certificateRequestToken.findFirstOrThrow({ where: { id: tokenId, frontdoorId: frontdoor.id }, select: tokenViewSelect });
     return { view: toTokenView(row, now), frontdoorName: frontdoor.name };
   });
-  const rotated: CreatedToken = { ...view, token: secret, redemptionUrl: redemptionUrl(frontdoorId, secret) };
+  const rotated: CreatedToken = { ...view, token: secret, redemptionUrl: redemptionUrl(publicUrl(principal.context), frontdoorId, secret) };
   const delivery = await deliverLink(principal, rotated, frontdoorName, { isNewLink: true });
   return delivery ? { ...rotated, delivery } : rotated;
 }

@@ -1,4 +1,3 @@
-import { env } from "@/lib/env";
 import { type TokenStatus, tokenStatus } from "@/lib/domain/tokens/status";
 
 // The token as every door shows it. It never carries the secret or its hash; only the
@@ -60,7 +59,7 @@ export function toTokenView(row: TokenRow, now = new Date()): TokenView {
   };
 }
 
-/** The public redemption link; the secret rides in the fragment, which browsers never send. */
-export function redemptionUrl(frontdoorId: string, secret: string): string {
-  return `${env.PUBLIC_URL}/redeem#${frontdoorId}.${secret}`;
+/** The public redemption link at `base` (lib/public-url.ts); the secret rides in the fragment, which browsers never send. */
+export function redemptionUrl(base: string, frontdoorId: string, secret: string): string {
+  return `${base}/redeem#${frontdoorId}.${secret}`;
 }

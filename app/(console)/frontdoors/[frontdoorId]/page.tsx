@@ -7,7 +7,7 @@ import { requireUser } from "@/lib/auth/session";
 import { gatewayConfig } from "@/lib/console/gateway-config";
 import { orNotFound } from "@/lib/console/or-not-found";
 import { getFrontdoor } from "@/lib/domain/frontdoors";
-import { env } from "@/lib/env";
+import { linkOrigin } from "@/lib/console/origin";
 
 export const metadata: Metadata = { title: "Frontdoor" };
 
@@ -28,7 +28,7 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
   const user = await requireUser();
   const { frontdoorId } = await params;
   const f = await orNotFound(getFrontdoor(user, decodeURIComponent(frontdoorId)));
-  const config = gatewayConfig(env.PUBLIC_URL, f);
+  const config = gatewayConfig(await linkOrigin(), f);
   const address = (label: string, url: string, testId: string) => (
     <DetailItem label={label}>
       <span className="font-mono text-xs" data-testid={testId}>{url}</span>

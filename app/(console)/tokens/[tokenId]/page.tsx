@@ -10,7 +10,7 @@ import { timelineOf } from "@/lib/domain/audit-log";
 import { canOperateFrontdoor } from "@/lib/domain/permissions";
 import { findToken } from "@/lib/domain/tokens";
 import { isMailConfigured } from "@/lib/email/mailer";
-import { env } from "@/lib/env";
+import { linkOrigin } from "@/lib/console/origin";
 import { TokenActions } from "../token-actions";
 import { RotateToken } from "./rotate-token";
 
@@ -53,7 +53,7 @@ export default async function TokenPage({ params }: { params: Promise<{ tokenId:
           {token.status === "active" && canOperateFrontdoor(user, token.frontdoorId) ? (
             <div className="mt-4 space-y-3">
               <TokenActions frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} />
-              <RotateToken frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} recipientEmail={token.recipientEmail} origin={env.PUBLIC_URL} />
+              <RotateToken frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} recipientEmail={token.recipientEmail} origin={await linkOrigin()} />
             </div>
           ) : null}
         </Card>
