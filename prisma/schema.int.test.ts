@@ -26,6 +26,8 @@ describe("migrated database matches the Prisma schema", () => {
       AuditEvent: Prisma.AuditEventScalarFieldEnum,
       RedeemFailureWindow: Prisma.RedeemFailureWindowScalarFieldEnum,
       DashboardSnapshot: Prisma.DashboardSnapshotScalarFieldEnum,
+      Webhook: Prisma.WebhookScalarFieldEnum,
+      WebhookDelivery: Prisma.WebhookDeliveryScalarFieldEnum,
     };
     expect(Object.keys(fieldEnums).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     const missing = Object.entries(fieldEnums).flatMap(([model, fields]) =>
@@ -87,6 +89,8 @@ describe("migrated database matches the Prisma schema", () => {
     });
     const apiKey = await db.apiKey.create({ data: { name: "k", prefix: "cdk_abc", keyHash: "b".repeat(64), ownerId: user.id } });
     const event = await db.auditEvent.create({ data: { actorKind: "system", action: "test", hash: "c".repeat(64), details: { a: 1 } } });
+    const webhook = await db.webhook.create({ data: { frontdoorId: frontdoor.id, url: "https://hooks.example.com/", events: ["token.created"], encryptedSecret: "v1.x" } });
+    await db.webhookDelivery.create({ data: { webhookId: webhook.id, eventId: event.id, type: "token.created", attempt: 1, latencyMs: 3 } });
 
     expect(token.id).toMatch(/^token-[0-9a-f-]{36}$/);
     expect(cert.id).toMatch(/^cert-[0-9a-f-]{36}$/);
@@ -106,5 +110,10 @@ describe("migrated database matches the Prisma schema", () => {
     const eventBack = await db.auditEvent.findUniqueOrThrow({ where: { id: event.id } });
     expect(eventBack.details).toEqual({ a: 1 });
     expect(typeof eventBack.id).toBe("bigint");
+    expect(webhook.id).toMatch(/^wh-[0-9a-f-]{36}$/);
+    const webhookBack = await db.webhook.findUniqueOrThrow({ where: { id: webhook.id }, include: { deliveries: true, frontdoor: { include: { webhooks: true } } } });
+    expect(webhookBack.events).toEqual(["token.created"]);
+    expect(webhookBack.deliveries[0]?.eventId).toBe(event.id);
+    expect(webhookBack.frontdoor.webhooks).toHaveLength(1);
   });
 });

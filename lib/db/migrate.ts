@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { Logger, runMigrations } from "graphile-worker";
 import pg from "pg";
 
 // Applies prisma/migrations/*/migration.sql the way `prisma migrate deploy` does, without
@@ -119,6 +120,7 @@ export async function migrate(
         result.applied.push(migration.name);
         log(`applied migration ${migration.name}`);
       }
+      await installJobQueue(databaseUrl);
       return result;
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK_KEY]);
@@ -148,4 +150,18 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
     const reason = error instanceof Error ? error.message : String(error);
     throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${reason}`);
   }
+}
+
+/** graphile-worker says only what goes wrong while it installs its schema. */
+const quietLogger = new Logger(() => (level, message) => {
+  if (level === "error" || level === "warning") console.warn(`[job-queue] ${message}`);
+});
+
+/**
+ * graphile-worker's own schema (its versioned, idempotent migrations), installed under the
+ * same lock after ours: the webhook trigger on AuditEvent queues into it, so every database
+ * migrated here (the server's, the CLI's, the tests' template) has it before a webhook exists.
+ */
+async function installJobQueue(databaseUrl: string): Promise<void> {
+  await runMigrations({ connectionString: databaseUrl, maxPoolSize: 1, logger: quietLogger });
 }

@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   renewal_too_early: 409,
   renewal_key_mismatch: 400,
   renewal_disabled: 403,
+  webhook_not_found: 404,
+  webhook_target_refused: 400,
   rate_limited: 429,
   internal: 500,
 } as const;
@@ -59,6 +61,8 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   renewal_too_early: "Renewal too early",
   renewal_key_mismatch: "Renewal key mismatch",
   renewal_disabled: "Renewal disabled",
+  webhook_not_found: "Webhook not found",
+  webhook_target_refused: "Webhook target refused",
   rate_limited: "Too many requests",
   internal: "Internal error",
 };
