@@ -3,6 +3,8 @@ import { refreshDueCrls } from "@/lib/domain/certificates/crl-store";
 import { flushRedeemFailures } from "@/lib/domain/certificates/redeem-failures";
 import { refreshDashboardSnapshots } from "@/lib/domain/dashboard";
 import { startPurgeSchedule } from "@/lib/domain/tokens/schedule";
+import { pruneDeliveries, sendExpiryNotices } from "@/lib/domain/webhooks";
+import { startWebhookWorker, stopWebhookWorker } from "@/lib/domain/webhooks/worker";
 import { clearExpiredLimits } from "@/lib/http/rate-limit";
 
 // The server's background work. Every instance runs the timers; each job elects itself per
@@ -17,6 +19,9 @@ const JOBS: Job[] = [
   { name: "crl-refresh", everyMs: 10 * 60_000, run: refreshDueCrls },
   { name: "rate-limit-cleanup", everyMs: 10 * 60_000, run: clearExpiredLimits },
   { name: "dashboard-snapshots", everyMs: 60_000, run: refreshDashboardSnapshots },
+  // Certificates claimed FOR UPDATE SKIP LOCKED: instances share the round, none announces twice.
+  { name: "expiry-notices", everyMs: 10 * 60_000, run: () => sendExpiryNotices() },
+  { name: "webhook-log-prune", everyMs: 60 * 60_000, run: pruneDeliveries },
 ];
 
 const timers: NodeJS.Timeout[] = [];
@@ -40,10 +45,13 @@ export function startBackgroundJobs(): void {
   if (timers.length > 0) return;
   for (const job of JOBS) timers.push(every(job));
   startPurgeSchedule();
+  // Webhook deliveries: graphile-worker's pool, taking jobs as the trigger queues them.
+  startWebhookWorker().catch((error: unknown) => console.error("[webhooks] the delivery worker did not start", error));
 }
 
 /** Stops the timers and seals what is committed (graceful shutdown). */
 export async function stopBackgroundJobs(): Promise<void> {
   for (const timer of timers.splice(0)) clearInterval(timer);
+  await stopWebhookWorker().catch(() => undefined);
   await sealAuditEvents().catch(() => undefined);
 }
