@@ -6,6 +6,7 @@ import { revocationPaths } from "@/lib/openapi/revocation-paths";
 import { jsonContent, type Json } from "@/lib/openapi/helpers";
 import { responseSchemas } from "@/lib/openapi/schemas";
 import { tokenPaths } from "@/lib/openapi/token-paths";
+import { webhookPaths } from "@/lib/openapi/webhook-paths";
 import { previewRequestSchema, redeemRequestSchema, renewRequestSchema, revokeCertificateSchema } from "@/lib/validation/certificates";
 import { createTokenSchema, updateTokenSchema } from "@/lib/validation/tokens";
 
@@ -66,6 +67,7 @@ export function buildOpenApiDocument(): Json {
       ...certificatePaths,
       ...revocationPaths,
       ...estPaths,
+      ...webhookPaths,
       "/api/health": {
         get: {
           tags: ["Service"],
