@@ -16,7 +16,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           Cert<span className="text-indigo-600 dark:text-indigo-400">door</span>
         </p>
         <nav aria-label="Console">
-          <NavLinks />
+          <NavLinks role={user.role} />
         </nav>
         <div className="mt-3 flex items-center justify-between gap-3 border-t border-zinc-200 px-3 pt-3 text-sm md:mt-6 md:block md:pt-4 dark:border-zinc-800">
           <div className="min-w-0">

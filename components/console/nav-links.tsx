@@ -4,20 +4,22 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
 
-const links = [
+const links: { href: string; label: string; roles?: readonly string[] }[] = [
   { href: "/", label: "Dashboard" },
   { href: "/frontdoors", label: "Frontdoors" },
   { href: "/tokens", label: "Tokens" },
   { href: "/certificates", label: "Certificates" },
+  { href: "/webhooks", label: "Webhooks", roles: ["admin", "auditor"] },
   { href: "/audit", label: "Audit" },
   { href: "/settings", label: "Settings" },
 ];
 
-export function NavLinks() {
+/** The console's pages; a page only some roles may use is listed for those (its page checks again). */
+export function NavLinks({ role }: { role?: string }) {
   const pathname = usePathname();
   return (
     <ul className="flex gap-1 overflow-x-auto md:flex-col">
-      {links.map((link) => {
+      {links.filter((link) => !link.roles || (role !== undefined && link.roles.includes(role))).map((link) => {
         const isActive = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
         return (
           <li key={link.href}>

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit";
+import { AppError } from "@/lib/domain/errors";
 import type { Principal } from "@/lib/domain/principal";
 import {
   frontdoorToAdminister,
@@ -49,6 +50,13 @@ export async function listWebhooks(principal: Principal, frontdoorId: string): P
 export async function getWebhook(principal: Principal, frontdoorId: string, webhookId: string): Promise<WebhookView> {
   const frontdoor = await frontdoorToAudit(principal, frontdoorId);
   return webhookOn(getDb(), frontdoor.id, webhookId);
+}
+
+/** One endpoint by id alone (console pages), if the caller may read its Frontdoor's webhooks. */
+export async function findWebhook(principal: Principal, webhookId: string): Promise<WebhookView> {
+  const row = await getDb().webhook.findUnique({ where: { id: String(webhookId) }, select: { frontdoorId: true } });
+  if (!row) throw new AppError("webhook_not_found");
+  return getWebhook(principal, row.frontdoorId, webhookId);
 }
 
 /** Removes an endpoint and its delivery log; queued deliveries to it are dropped. */
