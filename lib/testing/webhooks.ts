@@ -13,6 +13,9 @@ import { startReceiver } from "@/lib/testing/webhook-receiver";
 // retries show up on time), private targets allowed (receivers listen on 127.0.0.1), and
 // a Frontdoor with an endpoint pointing at a fresh receiver.
 
+const receivers: { close: () => Promise<void> }[] = [];
+
+/** For a test file: the worker runs, and the receivers its tests started are closed after them. */
 export function withWebhookWorker(): void {
   beforeAll(async () => {
     Object.assign(env, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: true });
@@ -20,6 +23,7 @@ export function withWebhookWorker(): void {
   });
   afterAll(async () => {
     await stopWebhookWorker();
+    await Promise.all(receivers.splice(0).map((r) => r.close()));
     Object.assign(env, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: false });
   });
 }
@@ -28,6 +32,7 @@ export function withWebhookWorker(): void {
 export async function endpointWithReceiver(options: { answers?: number[]; events?: WebhookEventType[]; frontdoorId?: string; validDays?: number } = {}) {
   const frontdoorId = options.frontdoorId ?? (await makeFrontdoor()).id;
   const receiver = await startReceiver(options.answers);
+  receivers.push(receiver);
   const webhook = await createWebhook(system, frontdoorId, { url: receiver.url, events: options.events ?? [...WEBHOOK_EVENT_TYPES] });
   receiver.setSecret(webhook.secret);
   return { frontdoorId, receiver, webhook };

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { redeemToken } from "@/lib/domain/certificates";
 import { createToken, revokeToken, rotateToken } from "@/lib/domain/tokens";
@@ -13,20 +13,12 @@ import { endpointWithReceiver, redeemNew, withWebhookWorker } from "@/lib/testin
 // a change rolled back announces nothing.
 
 withWebhookWorker();
-const receivers: { close: () => Promise<void> }[] = [];
-afterAll(() => Promise.all(receivers.map((r) => r.close())));
-
-async function endpoint(options: Parameters<typeof endpointWithReceiver>[0] = {}) {
-  const made = await endpointWithReceiver(options);
-  receivers.push(made.receiver);
-  return made;
-}
 
 const types = (all: { event: { type: string } }[]) => all.map((r) => r.event.type);
 
 describe("a redemption announces itself", () => {
   it("token.redeemed and certificate.issued arrive signed within seconds, with ids, subject, serial and dates", async () => {
-    const { frontdoorId, receiver, webhook } = await endpoint({ events: ["token.redeemed", "certificate.issued"] });
+    const { frontdoorId, receiver, webhook } = await endpointWithReceiver({ events: ["token.redeemed", "certificate.issued"] });
     const { token, certificate } = await redeemNew(frontdoorId, { commonName: "announced.example.com" });
     const got = await receiver.waitFor((all) => all.length >= 2, 10_000);
     expect(types(got).sort()).toEqual(["certificate.issued", "token.redeemed"]);
@@ -61,7 +53,7 @@ describe("a redemption announces itself", () => {
   });
 
   it("no payload carries a token secret, its hint or hash, whatever the event", async () => {
-    const { frontdoorId, receiver } = await endpoint();
+    const { frontdoorId, receiver } = await endpointWithReceiver();
     const { token } = await redeemNew(frontdoorId);
     const other = await createToken(system, frontdoorId, { name: "to revoke", commonName: "x.example.com" });
     await rotateToken(system, frontdoorId, other.id);
@@ -79,9 +71,9 @@ describe("a redemption announces itself", () => {
   });
 
   it("queues one job per subscribed endpoint, with attempts spanning 24 hours; other Frontdoors' events reach no one", async () => {
-    const { frontdoorId, receiver, webhook } = await endpoint({ events: ["token.created"] });
-    const { webhook: second } = await endpoint({ frontdoorId, events: ["token.created", "token.revoked"] });
-    const { webhook: unsubscribed } = await endpoint({ frontdoorId, events: ["token.revoked"] });
+    const { frontdoorId, receiver, webhook } = await endpointWithReceiver({ events: ["token.created"] });
+    const { webhook: second } = await endpointWithReceiver({ frontdoorId, events: ["token.created", "token.revoked"] });
+    const { webhook: unsubscribed } = await endpointWithReceiver({ frontdoorId, events: ["token.revoked"] });
     const ids = [webhook.id, second.id, unsubscribed.id];
     // The jobs, read inside the transaction that queues them (no worker sees them yet), which then rolls back.
     const jobsOf = (db: Pick<ReturnType<typeof getDb>, "$queryRaw">) =>
@@ -111,7 +103,7 @@ describe("a redemption announces itself", () => {
 
 describe("retries", () => {
   it("a receiver answering 500 twice then 200 gets the event three times, further apart each time, and the log shows each attempt", async () => {
-    const { frontdoorId, receiver, webhook } = await endpoint({ answers: [500, 500], events: ["token.created"] });
+    const { frontdoorId, receiver, webhook } = await endpointWithReceiver({ answers: [500, 500], events: ["token.created"] });
     await createToken(system, frontdoorId, { name: "persistent" });
     const got = await receiver.waitFor((all) => all.length >= 3, 30_000);
     expect(new Set(got.map((r) => r.id)).size).toBe(1);
@@ -133,7 +125,7 @@ describe("retries", () => {
 
 describe("a change that rolls back announces nothing", () => {
   it("a redemption whose transaction fails at commit, after its deliveries were queued, sends nothing and keeps the token", async () => {
-    const { frontdoorId, receiver, webhook } = await endpoint();
+    const { frontdoorId, receiver, webhook } = await endpointWithReceiver();
     // A fault at COMMIT, after every statement of the redemption ran (and the webhook
     // trigger queued its jobs, which the message counts), so the whole transaction rolls back.
     await getDb().$executeRawUnsafe(`
@@ -163,8 +155,8 @@ describe("a change that rolls back announces nothing", () => {
 describe("the console's test event and redelivery", () => {
   it("a test event goes to that endpoint only; a redelivery sends the same event again with the same webhook-id", async () => {
     const admin = (await makeUser("admin")).principal;
-    const { frontdoorId, receiver, webhook } = await endpoint({ events: ["token.created"] });
-    const { receiver: neighbour } = await endpoint({ frontdoorId, events: ["token.created"] });
+    const { frontdoorId, receiver, webhook } = await endpointWithReceiver({ events: ["token.created"] });
+    const { receiver: neighbour } = await endpointWithReceiver({ frontdoorId, events: ["token.created"] });
     await sendTestEvent(admin, frontdoorId, webhook.id);
     const [test] = await receiver.waitFor((all) => all.length >= 1);
     expect(test!.event).toMatchObject({ type: "webhook.test", data: { frontdoorId, webhookId: webhook.id } });
