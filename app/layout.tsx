@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Toaster } from "sonner";
 import "./globals.css";
@@ -8,7 +9,10 @@ export const metadata: Metadata = {
   description: "Certificate request tokens for Frontdoor gateways.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Reading the request makes every page render per request, so each carries the nonce of
+  // its own Content-Security-Policy (proxy.ts); a prerendered page would have none.
+  await headers();
   return (
     <html lang="en">
       <body className="min-h-screen">

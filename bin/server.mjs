@@ -82,9 +82,13 @@ async function runServer() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  // Served under https (PUBLIC_URL says so, behind a TLS-terminating proxy): browsers must
+  // never come back over plain HTTP. Decided at run time, unlike next.config's headers.
+  const isHttps = /^https:\/\//i.test(process.env.PUBLIC_URL ?? "");
   const server = http.createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
     req.headers[CLIENT_IP_PROOF_HEADER] = proof;
+    if (isHttps) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -1,5 +1,5 @@
 import { networkInterfaces } from "node:os";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "./support/test";
 import { e2eAdmin } from "../playwright.config";
 import { startInstance } from "./support/server";
 import { defaultFrontdoorId } from "./support/tokens";
@@ -51,6 +51,8 @@ test("with PUBLIC_URL set, links carry it wherever the console is opened, and th
     await signInAt(page, instance.url);
     expect(await createTokenAt(page, instance.url)).toMatch(/^https:\/\/certs\.example\.com\/redeem#/);
     await expect(page.getByTestId("public-url-notice")).toContainText("Links made here carry PUBLIC_URL, https://certs.example.com, not the address you are using (http://127.0.0.1:3290)");
+    // Served for https: browsers are told never to come back over plain HTTP.
+    expect((await fetch(`${instance.url}/login`)).headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
   } finally {
     await instance.stop();
   }

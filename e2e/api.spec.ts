@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { createTestUser, db } from "./support/db";
 
 // The REST API as automation uses it: an API key, JSON in, JSON or problem+json out.

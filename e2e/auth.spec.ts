@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { e2eAdmin } from "../playwright.config";
 import { signIn } from "./support/auth";
 import { createTestUser, db } from "./support/db";

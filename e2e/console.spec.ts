@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "./support/test";
 import { e2eAdmin } from "../playwright.config";
 import { signIn } from "./support/auth";
 import { createTestUser, db } from "./support/db";
@@ -188,6 +188,7 @@ test("an auditor reads everything, finds no mutating control, and a forged serve
 });
 
 test("accessibility: no serious or critical axe violation on the main pages, in light and dark", async ({ page }, testInfo) => {
+  test.slow(); // nine pages, twice, each analysed by axe
   await page.goto("/login");
   await expectAccessible(page, "login");
   await signIn(page, e2eAdmin.email, e2eAdmin.password);

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "./support/test";
 import { parse } from "csv-parse/sync";
 import { e2eAdmin, mailboxUrl } from "../playwright.config";
 import { signIn } from "./support/auth";

@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "./support/test";
 import { createTestUser, db } from "./support/db";
 
 // Sign-in through an OpenID Connect provider (a stand-in IdP started with the suite):

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, expect, type Page, type Request, test } from "@playwright/test";
+import { chromium, expect, type Page, type Request, test } from "./support/test";
 import { db } from "./support/db";
 import { defaultFrontdoorId, linkPath, makeToken } from "./support/tokens";
 

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import tls from "node:tls";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { e2eAdmin } from "../playwright.config";
 import { gatewayConfig } from "@/lib/console/gateway-config";
 import { askOcsp } from "@/lib/testing/ocsp-client";
