@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { revokeCertificate } from "@/lib/domain/certificates";
 import { createToken } from "@/lib/domain/tokens";
 import { deliverWebhook, enableWebhook, listDeliveries, listWebhooks, pruneDeliveries, sendExpiryNotices } from "@/lib/domain/webhooks";
+import { env } from "@/lib/env";
 import { makeUser, system } from "@/lib/testing/fixtures";
 import { endpointWithReceiver, redeemNew, withWebhookWorker } from "@/lib/testing/webhooks";
 
@@ -43,6 +44,26 @@ describe("an endpoint failing for 24 hours", () => {
     const enabled = await enableWebhook(admin, frontdoorId, webhook.id);
     expect(enabled).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null, failingSince: null });
     expect(await getDb().auditEvent.count({ where: { action: "webhook.enabled", targetId: webhook.id } })).toBe(1);
+  });
+});
+
+describe("a target judged again at delivery", () => {
+  it("a name that now resolves to a loopback address is refused before connecting (DNS rebinding)", async () => {
+    const { frontdoorId, receiver, webhook } = await endpointWithReceiver({ events: ["token.revoked"] });
+    // Registered as a name; by delivery time it points at the server's own loopback, and
+    // private targets are not allowed. (An event it does not subscribe to, so only this call sends it.)
+    await getDb().webhook.update({ where: { id: webhook.id }, data: { url: receiver.url.replace("http://127.0.0.1", "https://localhost") } });
+    const event = await getDb().auditEvent.create({ data: { actorKind: "system", action: "token.rotated", frontdoorId, targetKind: "token", targetId: "token-x" } });
+    Object.assign(env, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: false });
+    try {
+      const result = await deliverWebhook({ webhookId: webhook.id, eventId: event.id });
+      expect(result).toMatchObject({ outcome: "failed", statusCode: null, error: expect.stringMatching(/^refused: localhost resolves to an address webhooks may not reach \((127\.0\.0\.1|::1) is /) });
+    } finally {
+      Object.assign(env, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: true });
+    }
+    expect(receiver.received).toEqual([]);
+    const [logged] = await listDeliveries(system, frontdoorId, webhook.id);
+    expect(logged).toMatchObject({ type: "token.rotated", statusCode: null, error: expect.stringMatching(/^refused: /) });
   });
 });
 

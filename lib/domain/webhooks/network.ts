@@ -37,7 +37,7 @@ export async function checkWebhookUrl(raw: string): Promise<URL> {
     throw refused(`${host} does not resolve to an address.`);
   }
   const why = addresses.map(refusalOf).find((r) => r !== null);
-  if (why) throw refused(`${host} resolves to ${why}; webhooks go to public addresses only.`);
+  if (why) throw refused(`${host} resolves to an address webhooks may not reach (${why}); webhooks go to public addresses only.`);
   return url;
 }
 
@@ -49,7 +49,7 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, "", 0);
     const why = addresses.map((a) => refusalOf(a.address)).find((r) => r !== null);
-    if (why) return callback(Object.assign(new Error(`refused: ${hostname} resolves to ${why}`), { code: "EREFUSEDTARGET" }), "", 0);
+    if (why) return callback(Object.assign(new Error(`refused: ${hostname} resolves to an address webhooks may not reach (${why})`), { code: "EREFUSEDTARGET" }), "", 0);
     if (options.all) return callback(null, addresses);
     const [first] = addresses;
     return callback(null, first?.address ?? "", first?.family ?? 4);

@@ -78,6 +78,8 @@ describe("POST /frontdoor/{id}/webhooks", () => {
     }
     const loopback = await register(a.id, world.keys.admin, { url: "https://127.0.0.1/hooks", events: ["token.created"] });
     expect(loopback.body.detail).toMatch(/127\.0\.0\.1 is a private, loopback, link-local or reserved address/);
+    const named = await register(a.id, world.keys.admin, { url: "https://localhost/hooks", events: ["token.created"] });
+    expect(named.body.detail).toMatch(/^localhost resolves to an address webhooks may not reach \((127\.0\.0\.1|::1) is /);
     expect(await getDb().webhook.count({ where: { url: { in: refusals } } })).toBe(0);
 
     allowPrivate();
