@@ -76,6 +76,7 @@ export default defineConfig({
         OIDC_NAME: "Test IdP",
         SMTP_URL: `smtp://certdoor:e2e-mail@127.0.0.1:${smtpPort}`,
         SMTP_FROM: "Certdoor <certdoor@example.com>",
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true", // webhooks.spec.ts's receiver listens on 127.0.0.1
       },
     },
   ],
