@@ -2,7 +2,9 @@ import "server-only";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { passwordSignIn } from "@/lib/auth/sign-in";
+import { headers } from "next/headers";
 import { boundOidcUserId, resolveOidcUser } from "@/lib/domain/oidc-accounts";
+import { startSession } from "@/lib/domain/sessions";
 import { env, requireEnv } from "@/lib/env";
 import { requestContextFrom } from "@/lib/http/client-info";
 import { signInSchema } from "@/lib/validation/users";
@@ -13,11 +15,19 @@ import { signInSchema } from "@/lib/validation/users";
 // The session carries only the user id: role, memberships and the disabled flag are read
 // from the database on every request (lib/auth/session.ts), so changes apply at once.
 
-const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 /** Too many failed sign-ins (for this email, from this address, or for this account); says nothing about the password or whether the account exists. */
 export class TooManySignIns extends CredentialsSignin {
   code = "rate_limited";
+}
+
+/** Where the sign-in came from, for the session list (sign-in runs inside a request). */
+async function signInContext() {
+  try {
+    return requestContextFrom(await headers());
+  } catch {
+    return {};
+  }
 }
 
 /** The configured issuer, as accounts are bound to it (without a trailing slash). */
@@ -55,7 +65,9 @@ function providers(): NextAuthConfig["providers"] {
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: requireEnv("AUTH_SECRET"),
   trustHost: true,
-  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // The cookie lives as long as a session may; the server-side row decides sooner (idle,
+  // signed out everywhere, password changed): lib/domain/sessions.ts.
+  session: { strategy: "jwt", maxAge: Math.ceil(env.SESSION_MAX_AGE / 1000) },
   pages: { signIn: "/login", error: "/login" },
   providers: providers(),
   logger: {
@@ -82,10 +94,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       } else if (user?.id) {
         token.sub = user.id;
       }
+      // Signing in (either way) starts a server-side session that the cookie names.
+      if (account && token.sub) token.sid = await startSession(token.sub, await signInContext());
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user = { ...session.user, id: token.sub };
+      if (typeof token.sid === "string") session.sessionId = token.sid;
       return session;
     },
   },

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { parseDurationMs } from "@/lib/validation/duration";
 
 // The one place that reads process.env. Everything else imports `env`.
 // The launcher (lib/runtime/launch.ts) fills DATABASE_URL, AUTH_SECRET and
@@ -9,6 +10,20 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/** A duration setting (P7D, PT8H, 7d, 8h), in milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDurationMs(value);
+      if (ms === null || ms <= 0) {
+        ctx.addIssue({ code: "custom", message: "must be a duration such as 8h, 7d or PT8H" });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 const schema = z
   .object({
@@ -35,6 +50,10 @@ const schema = z
     TOKEN_RETENTION: z.string().default("P7D"),
     /** Minutes between scheduled purges inside the server; 0 turns the schedule off. */
     PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+    /** A console session ends after this long without a request (ISO 8601 duration or 8h). */
+    SESSION_IDLE_TIMEOUT: duration("8h"),
+    /** …and this long after sign-in, however active (ISO 8601 duration or 7d). */
+    SESSION_MAX_AGE: duration("7d"),
     /** Where links are emailed from: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. */
     SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional()),
     SMTP_FROM: optionalString,

@@ -28,6 +28,7 @@ describe("migrated database matches the Prisma schema", () => {
       DashboardSnapshot: Prisma.DashboardSnapshotScalarFieldEnum,
       Webhook: Prisma.WebhookScalarFieldEnum,
       WebhookDelivery: Prisma.WebhookDeliveryScalarFieldEnum,
+      Session: Prisma.SessionScalarFieldEnum,
     };
     expect(Object.keys(fieldEnums).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     const missing = Object.entries(fieldEnums).flatMap(([model, fields]) =>

@@ -1,7 +1,28 @@
 "use server";
 
+import { redirect } from "next/navigation";
+import { runAction } from "@/lib/action";
 import { signOut } from "@/lib/auth";
+import { getSessionPrincipal } from "@/lib/auth/session";
+import { changeOwnPassword } from "@/lib/domain/account";
+import { endAllSessions, endSession } from "@/lib/domain/sessions";
+import type { ChangePasswordInput } from "@/lib/validation/users";
 
+/** Signing out ends this session on the server too, not only its cookie. */
 export async function signOutAction(): Promise<void> {
+  const principal = await getSessionPrincipal();
+  if (principal?.sessionId) await endSession(principal.sessionId);
   await signOut({ redirectTo: "/login" });
+}
+
+/** Every session of the caller, this one included, then the sign-in page. */
+export async function signOutEverywhereAction(): Promise<void> {
+  const principal = await getSessionPrincipal();
+  if (!principal) redirect("/login");
+  await endAllSessions(principal, principal.userId);
+  await signOut({ redirectTo: "/login" });
+}
+
+export async function changePasswordAction(input: ChangePasswordInput) {
+  return runAction((principal) => changeOwnPassword(principal, input));
 }

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
 import { AppError } from "@/lib/domain/errors";
 import type { RequestContext, UserPrincipal } from "@/lib/domain/principal";
+import { isSessionLive } from "@/lib/domain/sessions";
 import { loadUserPrincipal } from "@/lib/domain/users";
 import { requestContextFrom } from "@/lib/http/client-info";
 
@@ -14,8 +15,10 @@ import { requestContextFrom } from "@/lib/http/client-info";
 export async function principalFromSession(context: RequestContext): Promise<UserPrincipal | null> {
   const session = await auth();
   const userId = session?.user?.id;
-  if (!userId) return null;
-  return loadUserPrincipal({ id: userId }, { context });
+  const sessionId = session?.sessionId;
+  // A cookie without a live server-side session (ended, idle, too old) signs nobody in.
+  if (!userId || !sessionId || !(await isSessionLive(sessionId, userId))) return null;
+  return loadUserPrincipal({ id: userId }, { context, sessionId });
 }
 
 /** The signed-in, enabled user as a principal, or null. */

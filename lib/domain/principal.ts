@@ -21,6 +21,8 @@ export type UserPrincipal = {
   apiKeyId?: string;
   /** How the audit log names that key: "key cdk_a1b2c3…, made by alice@…". */
   apiKeyLabel?: string;
+  /** The console session the call came with (lib/domain/sessions.ts). */
+  sessionId?: string;
   context?: RequestContext;
 };
 

@@ -24,3 +24,9 @@ export const signInSchema = z.object({
   email: emailSchema,
   password: z.string().min(1, "Enter your password").max(256),
 });
+
+/** Changing one's own password: the current one proves it is the account's owner at the keyboard. */
+export const changePasswordSchema = z
+  .object({ currentPassword: z.string().min(1, "Enter your current password").max(256), newPassword: passwordSchema })
+  .refine((v) => v.currentPassword !== v.newPassword, { path: ["newPassword"], message: "Choose a password different from the current one" });
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;

@@ -22,6 +22,12 @@ export default async function SettingsPage() {
         ) : null}
         <Card>
           <h2 className="font-semibold">
+            <Link href="/settings/account" className="hover:underline">Your account</Link>
+          </h2>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Change your password, see where you are signed in, sign out everywhere.</p>
+        </Card>
+        <Card>
+          <h2 className="font-semibold">
             <Link href="/settings/api-keys" className="hover:underline">API keys</Link>
           </h2>
           <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Bearer keys for automation: create (shown once), see when each was last used, revoke.</p>

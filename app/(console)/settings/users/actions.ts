@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/action";
+import { endAllSessions } from "@/lib/domain/sessions";
 import { createUser, updateUser } from "@/lib/domain/users";
 import type { CreateUserInput, UpdateUserInput } from "@/lib/validation/users";
 
@@ -15,4 +16,9 @@ export async function updateUserAction(input: UpdateUserInput) {
   const result = await runAction((principal) => updateUser(principal, input));
   if (result.ok) revalidatePath("/settings/users");
   return result;
+}
+
+/** An administrator signs a user out of every browser. */
+export async function endUserSessionsAction(userId: string) {
+  return runAction((principal) => endAllSessions(principal, String(userId)));
 }

@@ -4,7 +4,7 @@ import { useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
-import { updateUserAction } from "./actions";
+import { endUserSessionsAction, updateUserAction } from "./actions";
 
 type Option = { id: string; name: string };
 type Role = "admin" | "operator" | "auditor";
@@ -57,6 +57,22 @@ export function UserRowControls({ userId, email, role, isDisabled, memberIds, fr
           </div>
         </details>
       ) : null}
+      {isSelf ? null : (
+        <Button
+          variant="secondary"
+          disabled={isPending}
+          aria-label={`Sign ${email} out everywhere`}
+          onClick={() =>
+            startTransition(async () => {
+              const result = await endUserSessionsAction(userId);
+              if (result.ok) toast.success(`${email} was signed out of ${result.data} ${result.data === 1 ? "session" : "sessions"}`);
+              else toast.error(result.message);
+            })
+          }
+        >
+          Sign out everywhere
+        </Button>
+      )}
       {isSelf ? null : (
         <Button
           variant={isDisabled ? "secondary" : "danger"}
