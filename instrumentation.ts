@@ -2,6 +2,8 @@
 // variable (set by the framework, not by configuration), so it is read here directly.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startBackgroundJobs } = await import("@/lib/domain/background");
+  const { startBackgroundJobs, stopBackgroundJobs } = await import("@/lib/domain/background");
   startBackgroundJobs();
+  // bin/server.mjs calls this on SIGTERM once in-flight requests have finished.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("certdoor.stopBackground")] = stopBackgroundJobs;
 }

@@ -67,7 +67,8 @@ async function runPrimary() {
         worker.once("exit", () => --left === 0 && process.exit(0));
         worker.process.kill("SIGTERM");
       }
-      setTimeout(() => process.exit(0), 15_000).unref();
+      // Each worker drains for up to SHUTDOWN_GRACE_SECONDS; this is the backstop.
+      setTimeout(() => process.exit(0), (Number(process.env.SHUTDOWN_GRACE_SECONDS ?? 10) + 10) * 1000).unref();
     });
   }
 }
@@ -85,10 +86,16 @@ async function runServer() {
   // Served under https (PUBLIC_URL says so, behind a TLS-terminating proxy): browsers must
   // never come back over plain HTTP. Decided at run time, unlike next.config's headers.
   const isHttps = /^https:\/\//i.test(process.env.PUBLIC_URL ?? "");
+  let inFlight = 0;
+  let isDraining = false;
   const server = http.createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
     req.headers[CLIENT_IP_PROOF_HEADER] = proof;
     if (isHttps) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    // While draining, every answer closes its connection, so clients reconnect elsewhere.
+    if (isDraining) res.setHeader("Connection", "close");
+    inFlight += 1;
+    res.once("close", () => (inFlight -= 1));
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
@@ -100,14 +107,28 @@ async function runServer() {
     if (!cluster.isWorker) console.log(`[certdoor] listening on port ${port}`);
   });
 
+  // Graceful stop (SIGTERM/SIGINT): readiness turns 503 at once and answers start closing
+  // their connections; after a short delay (for load balancers to see it) the listener
+  // closes; requests in flight finish, up to SHUTDOWN_GRACE_SECONDS in all; then the
+  // background jobs stop (the sealer seals what is committed) and the process exits.
+  const graceMs = Math.max(1, Number(process.env.SHUTDOWN_GRACE_SECONDS ?? 10)) * 1000;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   let closing = false;
   for (const signal of ["SIGINT", "SIGTERM"]) {
-    process.on(signal, () => {
+    process.on(signal, async () => {
       if (closing) return;
       closing = true;
-      server.close(() => process.exit(0));
-      server.closeIdleConnections?.();
-      setTimeout(() => process.exit(0), 10_000).unref();
+      isDraining = true;
+      globalThis[Symbol.for("certdoor.draining")] = true;
+      const deadline = Date.now() + graceMs;
+      setTimeout(() => process.exit(0), graceMs + 5_000).unref();
+      await sleep(Math.min(2_000, graceMs / 4));
+      server.close();
+      while (inFlight > 0 && Date.now() < deadline) await sleep(25);
+      server.closeAllConnections?.();
+      const stopJobs = globalThis[Symbol.for("certdoor.stopBackground")];
+      if (typeof stopJobs === "function") await Promise.race([stopJobs().catch(() => undefined), sleep(Math.max(0, deadline - Date.now()) + 2_000)]);
+      process.exit(0);
     });
   }
 }

@@ -1,0 +1,10 @@
+import { readiness } from "@/lib/domain/readiness";
+
+export const dynamic = "force-dynamic";
+
+/** Readiness: 200 when this process should get traffic; 503 with the reason otherwise (lib/domain/readiness.ts). */
+export async function GET(): Promise<Response> {
+  const state = await readiness();
+  const headers = { "Cache-Control": "no-store" };
+  return state.ready ? Response.json({ status: "ready" }, { headers }) : Response.json({ status: "unavailable", reason: state.reason }, { status: 503, headers });
+}
