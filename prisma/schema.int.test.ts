@@ -29,6 +29,11 @@ describe("migrated database matches the Prisma schema", () => {
       Webhook: Prisma.WebhookScalarFieldEnum,
       WebhookDelivery: Prisma.WebhookDeliveryScalarFieldEnum,
       Session: Prisma.SessionScalarFieldEnum,
+      TotpFactor: Prisma.TotpFactorScalarFieldEnum,
+      Passkey: Prisma.PasskeyScalarFieldEnum,
+      RecoveryCode: Prisma.RecoveryCodeScalarFieldEnum,
+      WebAuthnChallenge: Prisma.WebAuthnChallengeScalarFieldEnum,
+      Setting: Prisma.SettingScalarFieldEnum,
     };
     expect(Object.keys(fieldEnums).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     const missing = Object.entries(fieldEnums).flatMap(([model, fields]) =>
@@ -116,5 +121,19 @@ describe("migrated database matches the Prisma schema", () => {
     expect(webhookBack.events).toEqual(["token.created"]);
     expect(webhookBack.deliveries[0]?.eventId).toBe(event.id);
     expect(webhookBack.frontdoor.webhooks).toHaveLength(1);
+
+    await db.totpFactor.create({ data: { userId: user.id, encryptedSecret: "v1.x", lastUsedStep: 59_000_000n } });
+    await db.passkey.create({ data: { userId: user.id, credentialId: "cred", publicKey: new Uint8Array([1, 2]), transports: ["internal"], name: "k", rpId: "localhost" } });
+    await db.recoveryCode.create({ data: { userId: user.id, codeHash: "d".repeat(64) } });
+    await db.webAuthnChallenge.create({ data: { binding: "session:x", purpose: "register", challenge: "c", expiresAt: now } });
+    await db.setting.create({ data: { key: "secondFactorPolicy", value: "admins" } });
+    const session = await db.session.create({ data: { userId: user.id } });
+    expect(session).toMatchObject({ method: "password", secondFactorAt: null });
+    const factors = await db.user.findUniqueOrThrow({ where: { id: user.id }, include: { totp: true, passkeys: true, recoveryCodes: true } });
+    expect(factors.totp?.lastUsedStep).toBe(59_000_000n);
+    expect(factors.passkeys[0]).toMatchObject({ counter: 0n, transports: ["internal"], isBackedUp: false });
+    expect(Buffer.from(factors.passkeys[0]!.publicKey)).toEqual(Buffer.from([1, 2]));
+    expect(factors.recoveryCodes[0]?.usedAt).toBeNull();
+    expect((await db.setting.findUniqueOrThrow({ where: { key: "secondFactorPolicy" } })).value).toBe("admins");
   });
 });
