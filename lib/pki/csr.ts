@@ -4,6 +4,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import type { Name } from "@peculiar/asn1-x509";
 import { AppError } from "@/lib/domain/errors";
+import { parseClientAsn1 } from "@/lib/pki/asn1-parse";
 import { fromPem } from "@/lib/pki/pem";
 
 // Checking a PKCS#10 request: parse, accept only the contract's key types, verify the
@@ -16,7 +17,7 @@ export type SubjectFields = { commonName: string | null; organization: string | 
 
 export type CheckedCsr = {
   publicKey: KeyObject;
-  /** SubjectPublicKeyInfo, DER: goes into the certificate unchanged. */
+  /** SubjectPublicKeyInfo, DER as OpenSSL writes it: goes into the certificate unchanged. */
   spkiDer: Uint8Array;
   keyAlgorithm: KeyAlgorithm;
   isRsa: boolean;
@@ -81,17 +82,17 @@ export function checkCsr(pem: string): CheckedCsr {
   if (!der) throw new AppError("invalid_csr", "The value is not a PEM-encoded PKCS#10 certificate request (-----BEGIN CERTIFICATE REQUEST-----).");
 
   let csr: CertificationRequest;
-  let spkiDer: Uint8Array;
+  let requestedSpki: ArrayBuffer;
   try {
-    csr = AsnConvert.parse(der, CertificationRequest);
-    spkiDer = new Uint8Array(AsnConvert.serialize(csr.certificationRequestInfo.subjectPKInfo));
+    csr = parseClientAsn1(der, CertificationRequest);
+    requestedSpki = AsnConvert.serialize(csr.certificationRequestInfo.subjectPKInfo);
   } catch {
     throw new AppError("invalid_csr", "The certificate request could not be parsed as PKCS#10.");
   }
 
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" });
+    publicKey = createPublicKey({ key: Buffer.from(requestedSpki), format: "der", type: "spki" });
   } catch {
     throw new AppError("unsupported_key", "The request's public key is of a type this server cannot read; use EC P-256, EC P-384 or RSA 2048–4096.");
   }
@@ -110,7 +111,9 @@ export function checkCsr(pem: string): CheckedCsr {
   const subject = csr.certificationRequestInfo.subject;
   return {
     publicKey,
-    spkiDer,
+    // Re-encoded by OpenSSL: the request's own bytes may be BER (indefinite lengths), which
+    // OpenSSL reads and the issuing path's DER reader (and every TLS stack) would not.
+    spkiDer: new Uint8Array(publicKey.export({ format: "der", type: "spki" })),
     keyAlgorithm,
     isRsa,
     subject: {

@@ -18,6 +18,7 @@ import {
   SingleResponse,
 } from "@peculiar/asn1-ocsp";
 import { AlgorithmIdentifier, CRLReason, CRLReasons, Extension } from "@peculiar/asn1-x509";
+import { parseClientAsn1 } from "@/lib/pki/asn1-parse";
 import { parseCertificatePem, type Issuer } from "@/lib/pki/issuer";
 
 // An OCSP responder's wire format (RFC 6960), on the @peculiar/asn1-ocsp types: read a
@@ -34,7 +35,7 @@ export type OcspAnswer = { status: "good" } | { status: "unknown" } | { status: 
 export function readOcspRequest(der: Uint8Array, issuer: Issuer): { questions: OcspQuestion[]; nonce: Extension | null } | null {
   let request: OCSPRequest;
   try {
-    request = AsnConvert.parse(der, OCSPRequest);
+    request = parseClientAsn1(der, OCSPRequest);
   } catch {
     return null;
   }

@@ -1,0 +1,44 @@
+import "reflect-metadata";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { hasLongBoolean } from "@/lib/pki/asn1-parse";
+import { checkCsr } from "@/lib/pki/csr";
+import { readOcspRequest } from "@/lib/pki/ocsp";
+import { toPem } from "@/lib/pki/pem";
+import { parserSeeds } from "@/lib/testing/fuzz/parser-seeds";
+
+// Found by bench/fuzz-parsers.ts: a request holding a 54 KB BOOLEAN took asn1js 2.8 s to
+// parse (quadratic decoding). Such input must never reach asn1js; this is asserted by what
+// is called, not by time (speed is measured in bench/).
+
+const seeds = await parserSeeds();
+const sequence = (...parts: Uint8Array[]) => {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([0x30, 0x83, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff]), body]);
+};
+const longBoolean = Buffer.concat([Buffer.from([0x01, 0x82, 0xc3, 0x50]), Buffer.alloc(50_000, 0x41)]);
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("client ASN.1 with a BOOLEAN longer than one octet (X.690 §8.2.1)", () => {
+  it("is found at any depth, after definite and indefinite containers, and only there", () => {
+    expect(hasLongBoolean(sequence(longBoolean))).toBe(true);
+    expect(hasLongBoolean(Buffer.concat([Buffer.from([0x30, 0x80, 0xa0, 0x80]), Buffer.from([0x01, 0x02, 0xff, 0xff]), Buffer.from([0, 0, 0, 0])]))).toBe(true);
+    expect(hasLongBoolean(sequence(Buffer.from([0x05, 0x00]), Buffer.from([0x01, 0x00])))).toBe(true);
+    // Long-form tag number 1 is a BOOLEAN to asn1js too.
+    expect(hasLongBoolean(Buffer.from([0x1f, 0x01, 0x02, 0xff, 0xff]))).toBe(true);
+    expect(hasLongBoolean(Buffer.from([0x01, 0x01, 0xff]))).toBe(false);
+    // The same octets as a context tag or inside an OCTET STRING are not a BOOLEAN.
+    expect(hasLongBoolean(Buffer.from([0x81, 0x02, 0xff, 0xff]))).toBe(false);
+    expect(hasLongBoolean(Buffer.from([0x04, 0x04, 0x01, 0x02, 0xff, 0xff]))).toBe(false);
+    for (const seed of [...seeds.csrs.map((s) => s.der), seeds.leafDer, ...seeds.ocspRequests]) expect(hasLongBoolean(seed)).toBe(false);
+  });
+
+  it("never reaches asn1js from the CSR check or the OCSP reader, and is refused as they refuse garbage", () => {
+    const parse = vi.spyOn(AsnConvert, "parse");
+    const csr = sequence(seeds.csrs[0]!.tbs, longBoolean);
+    expect(() => checkCsr(toPem(csr, "CERTIFICATE REQUEST"))).toThrow(expect.objectContaining({ code: "invalid_csr" }));
+    expect(readOcspRequest(sequence(sequence(longBoolean)), seeds.issuer)).toBeNull();
+    expect(parse).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,72 @@
+import "reflect-metadata";
+import { AsnConvert } from "@peculiar/asn1-schema";
+
+// Parsing client-supplied ASN.1 (CSRs, OCSP requests) with the @peculiar types, minus one
+// trap. asn1js decodes a BOOLEAN in time quadratic in its length (pvutils' utilDecodeTC reads
+// `valueHex`, a fresh copy of the value, on every loop step), so one 50 KB BOOLEAN in a request
+// body holds a worker for seconds. X.690 §8.2.1 allows exactly one content octet, in BER as in
+// DER, so input with a longer BOOLEAN is refused before asn1js sees it.
+
+const INDEFINITE = -1;
+
+/**
+ * True when the BER holds a universal BOOLEAN whose length is not 1. Walks the TLVs in the
+ * order asn1js decodes them, without recursion (nesting can be thousands deep), and stops
+ * where asn1js would stop with an error (a length past its container, a truncated header).
+ */
+export function hasLongBoolean(ber: Uint8Array): boolean {
+  // The containers being read: where each ends (or INDEFINITE) and how far its content may reach.
+  const open: { end: number; limit: number }[] = [];
+  const limitHere = () => open.at(-1)?.limit ?? ber.length;
+  let at = 0;
+  while (at < ber.length) {
+    const top = open.at(-1);
+    if (top && top.end !== INDEFINITE && at >= top.end) {
+      open.pop();
+      continue;
+    }
+    if (top?.end === INDEFINITE && ber[at] === 0 && ber[at + 1] === 0) {
+      open.pop();
+      at += 2;
+      continue;
+    }
+    const first = ber[at++]!;
+    let tagNumber = first & 0x1f;
+    if (tagNumber === 0x1f) {
+      tagNumber = 0;
+      for (let byte = 0x80; byte & 0x80; ) {
+        byte = ber[at++] ?? -1;
+        if (byte < 0 || tagNumber > 0xffffff) return false;
+        tagNumber = tagNumber * 128 + (byte & 0x7f);
+      }
+    }
+    const lengthByte = ber[at++];
+    if (lengthByte === undefined) return false;
+    let length = lengthByte;
+    const isIndefinite = lengthByte === 0x80;
+    if (lengthByte > 0x80) {
+      length = 0;
+      for (let i = 0; i < (lengthByte & 0x7f); i++) {
+        const byte = ber[at++];
+        if (byte === undefined || length > 2 ** 40) return false;
+        length = length * 256 + byte;
+      }
+    }
+    const isConstructed = (first & 0x20) !== 0;
+    if (first >> 6 === 0 && !isConstructed && tagNumber === 1 && (isIndefinite || length !== 1)) return true;
+    if (!isIndefinite && at + length > limitHere()) return false;
+    if (isConstructed) {
+      open.push(isIndefinite ? { end: INDEFINITE, limit: limitHere() } : { end: at + length, limit: at + length });
+    } else {
+      if (isIndefinite) return false;
+      at += length;
+    }
+  }
+  return false;
+}
+
+/** AsnConvert.parse for input from clients; throws as it does, also for a BOOLEAN longer than one octet. */
+export function parseClientAsn1<T>(der: Uint8Array, type: new () => T): T {
+  if (hasLongBoolean(der)) throw new RangeError("a BOOLEAN longer than one octet (X.690 §8.2.1)");
+  return AsnConvert.parse(der, type);
+}
