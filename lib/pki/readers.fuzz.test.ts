@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { readOcspRequest } from "@/lib/pki/ocsp";
+import { parserSeeds } from "@/lib/testing/fuzz/parser-seeds";
+import { readerProperties } from "@/lib/testing/fuzz/reader-properties";
+import { FUZZ_SEED, TEST_RUNS } from "@/lib/testing/fuzz/settings";
+
+// PEM, OCSP request and DER readers under hostile input, at a small size (bench/fuzz-parsers.ts
+// runs the same properties at 100,000 runs each).
+
+const seeds = await parserSeeds();
+
+describe(`readers under hostile input (fast-check seed ${FUZZ_SEED})`, () => {
+  it("the OCSP seeds are read as questions about this issuer", () => {
+    for (const request of seeds.ocspRequests) expect(readOcspRequest(request, seeds.issuer)?.questions.every((q) => q.isThisIssuer)).toBe(true);
+  });
+
+  for (const { name, tally, check } of readerProperties(seeds)) {
+    it(name, () => {
+      check({ numRuns: TEST_RUNS, seed: FUZZ_SEED });
+      expect(tally.counts.size).toBeGreaterThan(0);
+    });
+  }
+});
