@@ -5,8 +5,10 @@ import { ocspResponse } from "@/lib/http/ocsp";
 /**
  * OCSP's GET form (RFC 5019 §5): the DER request, base64 and URL-encoded, as the path's last
  * part. Clients that do not encode "/" split it into several segments, so they are joined.
+ * Next.js hands the segments over URL-decoded already: decoding again would be wrong, and
+ * threw (a 500) on any "%" left in them.
  */
 export const GET = route<{ frontdoorId: string; request: string[] }>(async (_request, { frontdoorId, request }) => {
-  const base64 = request.map((part) => decodeURIComponent(part)).join("/");
+  const base64 = request.join("/");
   return ocspResponse(await answerOcsp(frontdoorId, Buffer.from(base64, "base64")));
 });
