@@ -30,16 +30,52 @@ export async function readText(request: Request, max = MAX_BODY_BYTES): Promise<
   return new TextDecoder("utf-8", { fatal: false }).decode(await readBytes(request, max));
 }
 
+/**
+ * The path of the first string (key or value) holding an unpaired surrogate ("\ud800"), or
+ * null. JSON allows them; I-JSON (RFC 7493 §2.1) does not, and neither does PostgreSQL's
+ * jsonb, where such a value met the audit log and failed the whole request as a 500.
+ */
+function unpairedSurrogateAt(body: unknown): string | null {
+  const isBroken = (text: string) => /\p{Cs}/u.test(text);
+  // Iterative, and paths built only for the one found: a 64 KiB body can nest 30,000 deep.
+  type Visit = { value: unknown; key: string; parent: Visit | null; isIndex: boolean };
+  const pathOf = (visit: Visit | null): string => {
+    const parts: string[] = [];
+    for (let v = visit; v?.parent; v = v.parent) parts.unshift(v.isIndex ? `[${v.key}]` : parts.length || v.parent.parent ? `.${v.key}` : v.key);
+    return parts.join("").replace(/^\./, "") || "(body)";
+  };
+  const stack: Visit[] = [{ value: body, key: "", parent: null, isIndex: false }];
+  while (stack.length > 0) {
+    const visit = stack.pop()!;
+    if (typeof visit.value === "string" && isBroken(visit.value)) return pathOf(visit);
+    if (visit.value === null || typeof visit.value !== "object") continue;
+    const isArray = Array.isArray(visit.value);
+    for (const [key, value] of Object.entries(visit.value)) {
+      const child = { value, key, parent: visit, isIndex: isArray };
+      if (isBroken(key)) return pathOf(child);
+      stack.push(child);
+    }
+  }
+  return null;
+}
+
 /** The parsed JSON body, or undefined when there is none (optional bodies such as a revocation reason). */
 export async function readOptionalJson(request: Request, max = MAX_BODY_BYTES): Promise<unknown> {
   const text = await readText(request, max);
   if (text.trim() === "") return undefined;
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     const message = error instanceof SyntaxError ? error.message : "Malformed JSON";
     throw new AppError("validation_failed", `The body is not valid JSON: ${message}`, [{ path: "(body)", message }]);
   }
+  const broken = unpairedSurrogateAt(body);
+  if (broken) {
+    const message = "Not valid Unicode: an unpaired surrogate (\\ud800–\\udfff)";
+    throw new AppError("validation_failed", `${broken}: ${message}`, [{ path: broken, message }]);
+  }
+  return body;
 }
 
 /** The parsed JSON body; a missing or malformed one is validation_failed at path "(body)". */

@@ -9,13 +9,24 @@ import { redactSecrets } from "@/lib/http/redact";
 
 type RouteContext<P> = { params: Promise<P> };
 
+/**
+ * Next.js hands path segments over URL-decoded, so "%00" arrives as a NUL, which PostgreSQL
+ * text cannot hold: every lookup with one failed as a 500. No id or secret contains one; as
+ * U+FFFD it still names nothing, and the domain answers in its usual order (unauthenticated,
+ * frontdoor_not_found, forbidden, token_not_found, …).
+ */
+function withoutNul<P>(params: P): P {
+  const clean = (value: unknown): unknown => (typeof value === "string" ? value.replaceAll("\0", "\ufffd") : Array.isArray(value) ? value.map(clean) : value);
+  return Object.fromEntries(Object.entries(params as Record<string, unknown>).map(([key, value]) => [key, clean(value)])) as P;
+}
+
 export function route<P = Record<string, never>>(
   fn: (request: Request, params: P) => Promise<Response>,
   respond: ErrorResponder = appErrorResponse,
 ): (request: Request, context: RouteContext<P>) => Promise<Response> {
   return async (request, context) => {
     try {
-      return await fn(request, await context.params);
+      return await fn(request, withoutNul(await context.params));
     } catch (error) {
       if (isAppError(error)) return respond(error);
       const reference = crypto.randomUUID();

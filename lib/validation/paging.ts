@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { printable } from "@/lib/validation/common";
 
 // The query every list endpoint takes: page (from 0), size (1–100), sort "field,direction"
 // over the fields that list allows, and a search string.
@@ -20,7 +21,8 @@ export function pageQuerySchema<const F extends readonly [string, ...string[]]>(
         }
         return { field: field as F[number], direction: direction.toLowerCase() as "asc" | "desc" };
       }),
-    q: z.string().trim().max(128).optional(),
+    // Names and subjects hold no control characters, so a search for one could find nothing.
+    q: printable(z.string().trim().max(128)).optional(),
   });
 }
 

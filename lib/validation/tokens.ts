@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
+import { printable } from "@/lib/validation/common";
 import { parseDurationMs } from "@/lib/validation/duration";
 import { pageQuerySchema, statusFilter } from "@/lib/validation/paging";
 
@@ -12,20 +13,11 @@ export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const LIFETIME_SLACK_MS = 5 * 60 * 1000;
 
 // Printable text only: these values become X.509 subject attributes.
-const subjectField = z
-  .string()
-  .trim()
-  .max(64, "Use at most 64 characters")
-  .regex(/^[^\p{Cc}]*$/u, "Control characters are not allowed")
+const subjectField = printable(z.string().trim().max(64, "Use at most 64 characters"))
   .nullish()
   .transform((v) => (v ? v : null));
 
-const tokenName = z
-  .string()
-  .trim()
-  .min(1, "Enter a name")
-  .max(128, "Use at most 128 characters")
-  .regex(/^[^\p{Cc}]*$/u, "Control characters are not allowed");
+const tokenName = printable(z.string().trim().min(1, "Enter a name").max(128, "Use at most 128 characters"));
 
 /** Who receives the link; an empty value means nobody. */
 const recipientEmail = z

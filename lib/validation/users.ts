@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { emailSchema, passwordSchema, roleSchema, uuidSchema } from "@/lib/validation/common";
+import { emailSchema, passwordSchema, printable, roleSchema, uuidSchema } from "@/lib/validation/common";
 
 export const createUserSchema = z.object({
   email: emailSchema,
-  name: z.string().trim().max(128).optional().transform((v) => v || undefined),
+  name: printable(z.string().trim().max(128)).optional().transform((v) => v || undefined),
   role: roleSchema,
   /** Omitted: one is generated and returned once. */
   password: passwordSchema.optional(),
@@ -14,7 +14,7 @@ export type CreateUserInput = z.input<typeof createUserSchema>;
 export const updateUserSchema = z.object({
   userId: uuidSchema,
   role: roleSchema.optional(),
-  name: z.string().trim().max(128).optional(),
+  name: printable(z.string().trim().max(128)).optional(),
   frontdoorIds: z.array(uuidSchema).optional(),
   isDisabled: z.boolean().optional(),
 });

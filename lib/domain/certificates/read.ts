@@ -21,9 +21,18 @@ function statusWhere(status: CertificateStatus, now: Date): Prisma.ClientCertifi
   }
 }
 
+/**
+ * Whether a string can be a certificate's id (`cert-<uuid>`). Anything else names none and
+ * is not looked up: a NUL in it failed the query (PostgreSQL text cannot hold one), a 500.
+ */
+export function isCertificateId(id: string): boolean {
+  return /^cert-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
+}
+
 /** One certificate of a Frontdoor, with its PEM and the CA chain. */
 export async function getCertificate(principal: Principal, frontdoorId: string, certificateId: string): Promise<CertificateView> {
   const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
+  if (!isCertificateId(certificateId)) throw new AppError("certificate_not_found", `No certificate ${certificateId} on this Frontdoor.`);
   const row = await getDb().clientCertificate.findFirst({ where: { id: certificateId, frontdoorId: frontdoor.id }, select: certificateViewSelect });
   if (!row) throw new AppError("certificate_not_found", `No certificate ${certificateId} on this Frontdoor.`);
   return toCertificateView(row, await caChainPem(frontdoor.id));
@@ -31,6 +40,7 @@ export async function getCertificate(principal: Principal, frontdoorId: string, 
 
 /** A certificate by id alone (console links); ones on Frontdoors the caller may not see are not found. */
 export async function findCertificate(principal: Principal, certificateId: string): Promise<CertificateView> {
+  if (!isCertificateId(certificateId)) throw new AppError("certificate_not_found", `No certificate ${certificateId}.`);
   const row = await getDb().clientCertificate.findUnique({ where: { id: certificateId }, select: { frontdoorId: true } });
   if (!row || !canReadFrontdoor(principal, row.frontdoorId)) throw new AppError("certificate_not_found", `No certificate ${certificateId}.`);
   return getCertificate(principal, row.frontdoorId, certificateId);

@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit";
 import { caChainPem, issuerFor } from "@/lib/domain/ca";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
+import { isCertificateId } from "@/lib/domain/certificates/read";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError } from "@/lib/domain/errors";
 import type { Principal } from "@/lib/domain/principal";
@@ -19,6 +20,7 @@ export async function revokeCertificate(
   const { reason } = parseInput(revokeCertificateSchema, raw);
   const row = await getDb().$transaction(async (tx) => {
     const frontdoor = await frontdoorFor(principal, frontdoorId, "operate", tx);
+    if (!isCertificateId(certificateId)) throw new AppError("certificate_not_found", `No certificate ${certificateId} on this Frontdoor.`);
     const { count } = await tx.clientCertificate.updateMany({
       where: { id: certificateId, frontdoorId: frontdoor.id, revokedAt: null },
       data: { revokedAt: new Date(), revokedById: actingUserId(principal), revocationReason: reason },
