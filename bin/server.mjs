@@ -108,8 +108,8 @@ async function runServer() {
   });
 
   // Graceful stop (SIGTERM/SIGINT): readiness turns 503 at once and answers start closing
-  // their connections; after a short delay (for load balancers to see it) the listener
-  // closes; requests in flight finish, up to SHUTDOWN_GRACE_SECONDS in all; then the
+  // their connections; after a short delay (for load balancers to see it) and once requests
+  // in flight are done, the listener closes, all within SHUTDOWN_GRACE_SECONDS; then the
   // background jobs stop (the sealer seals what is committed) and the process exits.
   const graceMs = Math.max(1, Number(process.env.SHUTDOWN_GRACE_SECONDS ?? 10)) * 1000;
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -123,6 +123,13 @@ async function runServer() {
       const deadline = Date.now() + graceMs;
       setTimeout(() => process.exit(0), graceMs + 5_000).unref();
       await sleep(Math.min(2_000, graceMs / 4));
+      // Node's close() also drops connections with no request parsed yet, which under load
+      // includes ones whose request is waiting unread: it comes only once nothing has been
+      // in flight for a moment (or the grace is over), and the rest finish after it.
+      for (let quietSince = Date.now(); Date.now() < deadline; await sleep(25)) {
+        if (inFlight > 0) quietSince = Date.now();
+        else if (Date.now() - quietSince >= 250) break;
+      }
       server.close();
       while (inFlight > 0 && Date.now() < deadline) await sleep(25);
       server.closeAllConnections?.();

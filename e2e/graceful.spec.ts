@@ -39,8 +39,9 @@ test("liveness and readiness answer; readiness follows the database", async ({ b
   };
   try {
     expect(await ready()).toEqual({ status: 200, body: { status: "ready" } });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of sockets) s.destroy();
+    await closed;
     await expect.poll(async () => (await ready()).status, { timeout: 20_000 }).toBe(503);
     expect((await ready()).body.reason).toMatch(/^database unreachable/);
     expect((await fetch(`${instance.url}/api/health/live`)).status).toBe(200);
