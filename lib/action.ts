@@ -12,9 +12,13 @@ export type ActionResult<T> =
   | { ok: true; data: T }
   | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string> };
 
-export async function runAction<T>(fn: (principal: UserPrincipal) => Promise<T>): Promise<ActionResult<T>> {
+/**
+ * `authenticate` is the signed-in console user unless the action belongs to a sign-in step
+ * (the second factor's own actions pass requirePendingPrincipal or requireEnrollingPrincipal).
+ */
+export async function runAction<T>(fn: (principal: UserPrincipal) => Promise<T>, authenticate: () => Promise<UserPrincipal> = requireActionPrincipal): Promise<ActionResult<T>> {
   try {
-    const principal = await requireActionPrincipal();
+    const principal = await authenticate();
     return { ok: true, data: await fn(principal) };
   } catch (error) {
     if (isAppError(error)) {

@@ -1,15 +1,16 @@
 import "server-only";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { authorizePasskey } from "@/lib/auth/passkey-sign-in";
 import { passwordSignIn } from "@/lib/auth/sign-in";
 import { headers } from "next/headers";
 import { boundOidcUserId, resolveOidcUser } from "@/lib/domain/oidc-accounts";
-import { startSession } from "@/lib/domain/sessions";
+import { type SignInMethod, startSession } from "@/lib/domain/sessions";
 import { env, requireEnv } from "@/lib/env";
 import { requestContextFrom } from "@/lib/http/client-info";
 import { signInSchema } from "@/lib/validation/users";
 
-// Auth.js with email + password (argon2id) and JWT sessions; an OIDC provider when
+// Auth.js with email + password (argon2id) or a passkey, and JWT sessions; an OIDC provider when
 // OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET are set, for users who already exist
 // (matched by verified email once, then bound to the provider's subject: oidc-accounts.ts).
 // The session carries only the user id: role, memberships and the disabled flag are read
@@ -33,6 +34,8 @@ async function signInContext() {
 /** The configured issuer, as accounts are bound to it (without a trailing slash). */
 const oidcIssuer = () => (env.OIDC_ISSUER ?? "").replace(/\/+$/, "");
 
+const methodOf = (provider: string): SignInMethod => (provider === "oidc" ? "oidc" : provider === "passkey" ? "passkey" : "password");
+
 function providers(): NextAuthConfig["providers"] {
   const list: NextAuthConfig["providers"] = [
     Credentials({
@@ -46,6 +49,18 @@ function providers(): NextAuthConfig["providers"] {
         if (outcome.kind === "rate_limited") throw new TooManySignIns();
         if (outcome.kind === "wrong") throw new CredentialsSignin();
         return { id: outcome.userId };
+      },
+    }),
+    // A passkey alone: discoverable credential with user verification, two factors in one
+    // (lib/domain/second-factor/passkey-assertion.ts); its session needs no second step.
+    Credentials({
+      id: "passkey",
+      name: "Passkey",
+      credentials: { response: { label: "Passkey response" } },
+      async authorize(raw, request) {
+        const user = await authorizePasskey(raw?.response, request);
+        if (!user) throw new CredentialsSignin();
+        return user;
       },
     }),
   ];
@@ -94,8 +109,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       } else if (user?.id) {
         token.sub = user.id;
       }
-      // Signing in (either way) starts a server-side session that the cookie names.
-      if (account && token.sub) token.sid = await startSession(token.sub, await signInContext());
+      // Signing in (any way) starts a server-side session that the cookie names; how it signed
+      // in decides whether it owes a second step (lib/domain/second-factor/policy.ts).
+      if (account && token.sub) token.sid = await startSession(token.sub, await signInContext(), methodOf(account.provider));
       return token;
     },
     session({ session, token }) {

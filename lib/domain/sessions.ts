@@ -1,9 +1,10 @@
-import { getDb } from "@/lib/db";
+import { type Db, getDb, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister } from "@/lib/domain/permissions";
 import type { Principal, RequestContext, UserPrincipal } from "@/lib/domain/principal";
 import { env } from "@/lib/env";
+import type { Role } from "@/lib/generated/prisma/enums";
 
 // Console sessions held on the server. The session cookie names a row; a session is live
 // while it has not ended, has seen a request within SESSION_IDLE_TIMEOUT and began within
@@ -15,33 +16,58 @@ const TOUCH_EVERY_MS = 60_000;
 
 export type SessionView = { id: string; createdAt: Date; lastSeenAt: Date; ip: string | null; userAgent: string | null; isCurrent: boolean };
 
-/** A new session for a user who just signed in; its id goes into the session cookie. */
-export async function startSession(userId: string, context: RequestContext = {}): Promise<string> {
-  const row = await getDb().session.create({ data: { userId, ip: context.ip ?? null, userAgent: context.userAgent?.slice(0, 200) ?? null }, select: { id: true } });
+/** How a session signed in. OIDC sessions are never asked for a second factor here: their provider does that. */
+export type SignInMethod = "password" | "passkey" | "oidc";
+
+/** A new session for a user who just signed in; its id goes into the session cookie. A passkey sign-in has passed its second factor already. */
+export async function startSession(userId: string, context: RequestContext = {}, method: SignInMethod = "password"): Promise<string> {
+  const row = await getDb().session.create({
+    data: { userId, ip: context.ip ?? null, userAgent: context.userAgent?.slice(0, 200) ?? null, method, secondFactorAt: method === "passkey" ? new Date() : null },
+    select: { id: true },
+  });
   return row.id;
 }
 
+/** What a request needs to know about a live session to decide where its user may go (lib/domain/second-factor/steps.ts). */
+export type LiveSession = { method: SignInMethod; secondFactorAt: Date | null; role: Role; hasFactor: boolean; policy: unknown };
+
 /**
- * Whether the session is live for this user; refreshes its last-seen time when it is more
- * than a minute old. One statement.
+ * The session, if live for this user, with what the second-factor rules need: how it signed
+ * in, whether it passed a second factor, the user's role, whether they have a factor, and the
+ * installation's policy. Refreshes its last-seen time when it is more than a minute old. One
+ * statement per request, as before the second factor.
  */
-export async function isSessionLive(sessionId: string, userId: string, now = new Date()): Promise<boolean> {
+export async function liveSession(sessionId: string, userId: string, now = new Date()): Promise<LiveSession | null> {
   const idleSince = new Date(now.getTime() - env.SESSION_IDLE_TIMEOUT);
   const bornAfter = new Date(now.getTime() - env.SESSION_MAX_AGE);
   // (A tenth of the idle timeout when that is shorter, so activity always keeps a session.)
   const staleBefore = new Date(now.getTime() - Math.min(TOUCH_EVERY_MS, env.SESSION_IDLE_TIMEOUT / 10));
-  const rows = await getDb().$queryRaw<{ id: string }[]>`
+  const rows = await getDb().$queryRaw<LiveSession[]>`
     WITH live AS (
-      SELECT "id", "lastSeenAt" FROM "Session"
-       WHERE "id" = ${sessionId}::uuid AND "userId" = ${userId}::uuid AND "endedAt" IS NULL
-         AND "lastSeenAt" > ${idleSince}::timestamptz AND "createdAt" > ${bornAfter}::timestamptz
+      SELECT s."id", s."lastSeenAt", s."method", s."secondFactorAt", u."role" FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+       WHERE s."id" = ${sessionId}::uuid AND s."userId" = ${userId}::uuid AND s."endedAt" IS NULL
+         AND s."lastSeenAt" > ${idleSince}::timestamptz AND s."createdAt" > ${bornAfter}::timestamptz
     ),
     touched AS (
       UPDATE "Session" s SET "lastSeenAt" = ${now}::timestamptz FROM live
        WHERE s."id" = live."id" AND live."lastSeenAt" < ${staleBefore}::timestamptz RETURNING s."id"
     )
-    SELECT "id"::text FROM live`;
-  return rows.length > 0;
+    SELECT "method", "secondFactorAt", "role"::text AS "role",
+           EXISTS (SELECT 1 FROM "TotpFactor" t WHERE t."userId" = ${userId}::uuid AND t."confirmedAt" IS NOT NULL)
+             OR EXISTS (SELECT 1 FROM "Passkey" p WHERE p."userId" = ${userId}::uuid) AS "hasFactor",
+           (SELECT "value" FROM "Setting" WHERE "key" = 'secondFactorPolicy') AS "policy"
+      FROM live`;
+  return rows[0] ?? null;
+}
+
+/** Whether the session is live for this user (see liveSession). */
+export async function isSessionLive(sessionId: string, userId: string, now = new Date()): Promise<boolean> {
+  return (await liveSession(sessionId, userId, now)) !== null;
+}
+
+/** The session passed a second factor just now (a code, a recovery code, a passkey, or a factor it enrolled). */
+export async function markSecondFactorPassed(db: Db | Tx, sessionId: string, userId: string): Promise<void> {
+  await db.session.updateMany({ where: { id: sessionId, userId, endedAt: null }, data: { secondFactorAt: new Date() } });
 }
 
 /** Signing out: this session only. */

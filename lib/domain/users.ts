@@ -16,6 +16,8 @@ export type UserView = {
   role: Role;
   isDisabled: boolean;
   frontdoors: { id: string; name: string }[];
+  /** Has an authenticator app or a passkey (an administrator may reset them). */
+  hasSecondFactor: boolean;
   createdAt: Date;
 };
 
@@ -27,6 +29,8 @@ const userViewSelect = {
   disabledAt: true,
   createdAt: true,
   memberships: { select: { frontdoor: { select: { id: true, name: true } } }, orderBy: { frontdoor: { name: "asc" } } },
+  totp: { select: { confirmedAt: true } },
+  _count: { select: { passkeys: true } },
 } as const;
 
 type UserRow = {
@@ -37,6 +41,8 @@ type UserRow = {
   disabledAt: Date | null;
   createdAt: Date;
   memberships: { frontdoor: { id: string; name: string } }[];
+  totp: { confirmedAt: Date | null } | null;
+  _count: { passkeys: number };
 };
 
 function toView(row: UserRow): UserView {
@@ -47,6 +53,7 @@ function toView(row: UserRow): UserView {
     role: row.role,
     isDisabled: row.disabledAt !== null,
     frontdoors: row.memberships.map((m) => m.frontdoor),
+    hasSecondFactor: Boolean(row.totp?.confirmedAt) || row._count.passkeys > 0,
     createdAt: row.createdAt,
   };
 }
