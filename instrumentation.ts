@@ -3,6 +3,8 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startBackgroundJobs, stopBackgroundJobs } = await import("@/lib/domain/background");
+  const { instrumentPool } = await import("@/lib/observability/metrics");
+  instrumentPool();
   startBackgroundJobs();
   // bin/server.mjs calls this on SIGTERM once in-flight requests have finished.
   (globalThis as Record<symbol, unknown>)[Symbol.for("certdoor.stopBackground")] = stopBackgroundJobs;

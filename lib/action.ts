@@ -3,6 +3,7 @@ import { requireActionPrincipal } from "@/lib/auth/session";
 import { type ErrorCode, isAppError } from "@/lib/domain/errors";
 import type { UserPrincipal } from "@/lib/domain/principal";
 import { firstMessages } from "@/lib/validation/parse";
+import { logger } from "@/lib/observability/log";
 
 // The one wrapper every server action goes through: it authenticates the caller itself
 // (a layout guard does not cover actions), runs the domain call, and turns expected
@@ -25,7 +26,7 @@ export async function runAction<T>(fn: (principal: UserPrincipal) => Promise<T>,
       const fieldErrors = error.errors?.length ? firstMessages(error.errors) : undefined;
       return { ok: false, code: error.code, message: error.message, fieldErrors };
     }
-    console.error("[action] unexpected error", error);
+    logger("action").error({ err: error }, "unexpected error in a server action");
     return { ok: false, code: "internal", message: "Something went wrong on our side. Try again." };
   }
 }

@@ -9,6 +9,7 @@ import { type SignInMethod, startSession } from "@/lib/domain/sessions";
 import { env, requireEnv } from "@/lib/env";
 import { requestContextFrom } from "@/lib/http/client-info";
 import { signInSchema } from "@/lib/validation/users";
+import { logger } from "@/lib/observability/log";
 
 // Auth.js with email + password (argon2id) or a passkey, and JWT sessions; an OIDC provider when
 // OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET are set, for users who already exist
@@ -92,14 +93,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       const type = (error as { type?: string }).type ?? error.name;
       if (type === "CredentialsSignin") return;
       const cause = (error as { cause?: { err?: unknown } }).cause?.err ?? (error as { cause?: unknown }).cause;
-      console.error(`[auth] ${type}: ${cause instanceof Error ? cause.message : error.message}`);
+      logger("auth").error({ type }, `${type}: ${cause instanceof Error ? cause.message : error.message}`);
     },
   },
   callbacks: {
     async signIn({ account, profile }) {
       if (account?.provider !== "oidc") return true;
       const outcome = await resolveOidcUser({ issuer: oidcIssuer(), subject: account.providerAccountId, email: profile?.email, emailVerified: profile?.email_verified });
-      if ("refused" in outcome) console.warn(`[auth] OIDC sign-in refused: ${outcome.refused}`);
+      if ("refused" in outcome) logger("auth").warn({ reason: outcome.refused }, "OIDC sign-in refused");
       return "userId" in outcome;
     },
     async jwt({ token, user, account }) {

@@ -55,6 +55,10 @@ const schema = z
     /** …and this long after sign-in, however active (ISO 8601 duration or 7d). */
     SESSION_MAX_AGE: duration("7d"),
     /** On SIGTERM, how long requests in flight may take to finish (read by bin/server.mjs too). */
+    /** pino's levels: fatal, error, warn, info, debug, trace, silent. */
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Bearer token for GET /metrics; unset: only loopback callers may scrape. */
+    METRICS_TOKEN: optionalString,
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
     /** Where links are emailed from: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. */
     SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional()),

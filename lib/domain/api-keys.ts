@@ -8,6 +8,7 @@ import { cacheApiKey, cachedApiKey, forgetApiKeys } from "@/lib/domain/api-key-c
 import { loadUserPrincipal } from "@/lib/domain/users";
 import { apiKeyIdSchema, type CreateApiKeyInput, createApiKeySchema } from "@/lib/validation/api-keys";
 import { parseInput } from "@/lib/validation/parse";
+import { logger } from "@/lib/observability/log";
 
 // API keys (`cdk_…`) act with their owner's role and memberships. Only the SHA-256 is
 // stored; the key is returned once, at creation.
@@ -124,7 +125,7 @@ export async function authenticateApiKey(key: string, context?: RequestContext):
   cacheApiKey(keyHash, { at: now, principal, id: row?.id ?? null });
   if (principal && row && (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
     // Off the request's path: a missed update only makes "last used" a minute staler.
-    db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch((error: unknown) => console.error("[api-keys] could not record last use", error));
+    db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch((error: unknown) => logger("api-keys").error({ err: error }, "could not record last use"));
   }
   return principal && { ...principal, context };
 }

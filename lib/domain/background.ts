@@ -6,6 +6,10 @@ import { startPurgeSchedule } from "@/lib/domain/tokens/schedule";
 import { pruneDeliveries, sendExpiryNotices } from "@/lib/domain/webhooks";
 import { startWebhookWorker, stopWebhookWorker } from "@/lib/domain/webhooks/worker";
 import { clearExpiredLimits } from "@/lib/http/rate-limit";
+import { logger } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
+
+const log = logger("background");
 
 // The server's background work. Every instance runs the timers; each job elects itself per
 // round in PostgreSQL (advisory locks, or DELETE … RETURNING that hands each row to one
@@ -33,7 +37,10 @@ function every(job: Job): NodeJS.Timeout {
     isRunning = true;
     job
       .run()
-      .catch((error: unknown) => console.error(`[${job.name}] failed`, error))
+      .catch((error: unknown) => {
+        log.error({ job: job.name, err: error }, `${job.name} failed`);
+        metrics().jobFailures.inc({ job: job.name });
+      })
       .finally(() => (isRunning = false));
   }, job.everyMs);
   timer.unref();
@@ -46,7 +53,7 @@ export function startBackgroundJobs(): void {
   for (const job of JOBS) timers.push(every(job));
   startPurgeSchedule();
   // Webhook deliveries: graphile-worker's pool, taking jobs as the trigger queues them.
-  startWebhookWorker().catch((error: unknown) => console.error("[webhooks] the delivery worker did not start", error));
+  startWebhookWorker().catch((error: unknown) => log.error({ job: "webhooks", err: error }, "the webhook delivery worker did not start"));
 }
 
 /** Stops the timers and seals what is committed (graceful shutdown). */

@@ -21,7 +21,17 @@ function hasSessionCookie(request: Request): boolean {
   return /(?:^|;\s*)(?:__Secure-)?authjs\.session-token(?:\.\d+)?=/.test(request.headers.get("cookie") ?? "");
 }
 
+/** Who each request acted as, for its log line (route() reads it; never a secret). */
+const actors = new WeakMap<Request, string>();
+export const actorOfRequest = (request: Request) => actors.get(request);
+
 export async function authenticateRequest(request: Request): Promise<UserPrincipal> {
+  const principal = await authenticate(request);
+  actors.set(request, principal.apiKeyLabel ? `${principal.email} (${principal.apiKeyLabel})` : principal.email);
+  return principal;
+}
+
+async function authenticate(request: Request): Promise<UserPrincipal> {
   const context = requestContextFrom(request.headers);
   const bearer = bearerOf(request);
   if (bearer) {

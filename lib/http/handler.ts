@@ -1,7 +1,9 @@
 import "server-only";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import { appErrorResponse, type ErrorResponder } from "@/lib/http/problem";
+import { actorOfRequest } from "@/lib/http/authenticate";
 import { redactSecrets } from "@/lib/http/redact";
+import { logger } from "@/lib/observability/log";
 
 // The one wrapper for route handlers: every expected failure becomes problem+json with the
 // contract's code; anything else is logged with a reference and answered as `internal`.
@@ -20,18 +22,33 @@ function withoutNul<P>(params: P): P {
   return Object.fromEntries(Object.entries(params as Record<string, unknown>).map(([key, value]) => [key, clean(value)])) as P;
 }
 
+const log = logger("api");
+
+/** Names the principal for bin/server.mjs's request log line (it removes the header before sending). */
+function withActor(request: Request, response: Response): Response {
+  const actor = actorOfRequest(request);
+  if (actor) {
+    try {
+      response.headers.set("x-certdoor-principal", actor);
+    } catch {
+      // an immutable response (a redirect): logged without its principal
+    }
+  }
+  return response;
+}
+
 export function route<P = Record<string, never>>(
   fn: (request: Request, params: P) => Promise<Response>,
   respond: ErrorResponder = appErrorResponse,
 ): (request: Request, context: RouteContext<P>) => Promise<Response> {
   return async (request, context) => {
     try {
-      return await fn(request, withoutNul(await context.params));
+      return withActor(request, await fn(request, withoutNul(await context.params)));
     } catch (error) {
-      if (isAppError(error)) return respond(error);
+      if (isAppError(error)) return withActor(request, respond(error));
       const reference = crypto.randomUUID();
       // The path can hold a token secret (redemption by URL); it never reaches the log.
-      console.error(`[api] ${request.method} ${redactSecrets(new URL(request.url).pathname)} failed (ref ${reference})`, error);
+      log.error({ requestId: request.headers.get("x-request-id"), reference, method: request.method, path: redactSecrets(new URL(request.url).pathname), err: error }, `request failed (ref ${reference})`);
       return respond(new AppError("internal", `Something went wrong on our side (reference ${reference}).`));
     }
   };

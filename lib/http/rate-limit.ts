@@ -1,6 +1,7 @@
 import "server-only";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getDb, getPool } from "@/lib/db";
+import { metrics } from "@/lib/observability/metrics";
 
 // Limits shared by every instance and worker: rate-limiter-flexible's PostgreSQL store
 // (the UNLOGGED "RateLimit" table, created by a migration). A key that went over its limit
@@ -27,20 +28,30 @@ export class SharedLimit {
     return this.limiter;
   }
 
-  /** Seconds the key must wait, known from this process's memory alone (no round trip). */
-  blockedHere(key: string): number {
+  private inMemoryWait(key: string): number {
     // Public in the library's JavaScript, missing from its type declarations.
     const store = this.store() as RateLimiterPostgres & { getInMemoryBlockMsBeforeExpire(rlKey: string): number };
     const ms = store.getInMemoryBlockMsBeforeExpire(store.getKey(key));
     return ms > 0 ? Math.ceil(ms / 1000) : 0;
   }
 
+  /** A wait handed to a caller is a refused request: counted for the metrics. */
+  private refusing(seconds: number): number {
+    if (seconds > 0) metrics().rateLimited.inc({ limit: this.options.prefix });
+    return seconds;
+  }
+
+  /** Seconds the key must wait, known from this process's memory alone (no round trip). */
+  blockedHere(key: string): number {
+    return this.refusing(this.inMemoryWait(key));
+  }
+
   /** Seconds the key must wait before its next attempt (it used up its limit), else 0. */
   async retryAfter(key: string): Promise<number> {
-    const here = this.blockedHere(key);
-    if (here > 0) return here;
+    const here = this.inMemoryWait(key);
+    if (here > 0) return this.refusing(here);
     const res = await this.store().get(key);
-    return res && res.consumedPoints >= this.options.points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+    return this.refusing(res && res.consumedPoints >= this.options.points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0);
   }
 
   /** Counts one failure; returns the seconds to wait when this one went over the limit, else 0. */
@@ -49,7 +60,7 @@ export class SharedLimit {
       await this.store().consume(key);
       return 0;
     } catch (outcome) {
-      if (outcome instanceof RateLimiterRes) return Math.max(1, Math.ceil(outcome.msBeforeNext / 1000));
+      if (outcome instanceof RateLimiterRes) return this.refusing(Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)));
       throw outcome;
     }
   }

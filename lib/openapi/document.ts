@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { certificatePaths } from "@/lib/openapi/certificate-paths";
 import { estPaths } from "@/lib/openapi/est-paths";
 import { revocationPaths } from "@/lib/openapi/revocation-paths";
+import { servicePaths } from "@/lib/openapi/service-paths";
 import { jsonContent, type Json } from "@/lib/openapi/helpers";
 import { responseSchemas } from "@/lib/openapi/schemas";
 import { tokenPaths } from "@/lib/openapi/token-paths";
@@ -58,6 +59,7 @@ export function buildOpenApiDocument(): Json {
       securitySchemes: {
         apiKey: { type: "http", scheme: "bearer", bearerFormat: "cdk_…", description: "An API key from the console or `certdoor apikey create`" },
         token: { type: "http", scheme: "bearer", bearerFormat: "crt_…", description: "A certificate request token (single use)" },
+        metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN, for /metrics" },
         tokenAsBasic: { type: "http", scheme: "basic", description: "EST: a certificate request token as the HTTP Basic password, any user name" },
       },
       schemas: componentSchemas(),
@@ -68,6 +70,7 @@ export function buildOpenApiDocument(): Json {
       ...revocationPaths,
       ...estPaths,
       ...webhookPaths,
+      ...servicePaths,
       "/api/health": {
         get: {
           tags: ["Service"],

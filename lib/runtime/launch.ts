@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 import path from "node:path";
+import pino from "pino";
 import { env } from "@/lib/env";
 import { resolveRuntime } from "@/lib/runtime/runtime";
 
@@ -10,7 +12,14 @@ import { resolveRuntime } from "@/lib/runtime/runtime";
 // sources), then the HTTP server (bin/server.mjs). SIGINT/SIGTERM stop Next.js first, then PostgreSQL.
 
 const root = process.cwd();
-const log = (line: string) => console.log(`[certdoor] ${line}`);
+// On a terminal, lines for a person; otherwise JSON lines (pino) like the server's.
+const isTerminal = Boolean(process.stdout.isTTY);
+const log = (line: string) => (isTerminal ? console.log(`[certdoor] ${line}`) : launcherLog().info(line));
+let jsonLog: pino.Logger | undefined;
+function launcherLog(): pino.Logger {
+  jsonLog ??= pino({ level: env.LOG_LEVEL, base: { pid: process.pid, component: "launcher" }, timestamp: pino.stdTimeFunctions.isoTime });
+  return jsonLog;
+}
 
 async function newestMtime(dir: string): Promise<number> {
   let newest = 0;
@@ -106,6 +115,7 @@ function consoleAddresses(): string[] {
 }
 
 function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootstrap").bootstrap>>): void {
+  if (!isTerminal) return logBanner(boot);
   const lines = [
     "",
     "  Certdoor is running",
@@ -121,4 +131,21 @@ function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootst
     "",
   ];
   console.log(lines.filter((l, i) => l !== "" || i === 0 || i === lines.length - 1).join("\n"));
+}
+
+/**
+ * The banner as log lines, for when output is collected rather than read: a generated
+ * admin password never goes into a log; it is written to a file only the owner can read.
+ */
+function logBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootstrap").bootstrap>>): void {
+  const line = launcherLog();
+  line.info({ addresses: consoleAddresses().map((url) => `${url}/login`), publicUrlSet: env.isPublicUrlSet }, "Certdoor is running");
+  if (boot.admin.generatedPassword) {
+    const file = path.resolve(env.CERTDOOR_DATA_DIR, "initial-admin-password");
+    writeFileSync(file, `${boot.admin.generatedPassword}\n`, { mode: 0o600 });
+    line.warn({ admin: boot.admin.email, passwordFile: file }, `the first admin's generated password is in ${file}; sign in, change it, delete the file`);
+  } else {
+    line.info({ admin: boot.admin.email }, "sign in as the admin");
+  }
+  if (boot.defaultFrontdoor) line.info({ frontdoor: boot.defaultFrontdoor }, "default Frontdoor");
 }

@@ -3,6 +3,7 @@ import { issuerFor } from "@/lib/domain/ca";
 import { AppError } from "@/lib/domain/errors";
 import { buildOcspResponse, ocspError, OCSPResponseStatus, type OcspAnswer, readOcspRequest } from "@/lib/pki/ocsp";
 import { uuidSchema } from "@/lib/validation/common";
+import { metrics } from "@/lib/observability/metrics";
 
 // The Frontdoor's OCSP responder: answers are read from the certificates table (one read
 // for every serial in the request) and signed by the Frontdoor's issuing CA at once, so a
@@ -37,7 +38,13 @@ export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array): P
     const answer: OcspAnswer = !row ? { status: "unknown" } : row.revokedAt ? { status: "revoked", revokedAt: row.revokedAt, reason: row.revocationReason } : { status: "good" };
     return { certId, answer };
   });
-  const der = buildOcspResponse({ issuer, answers, nonce: request.nonce, thisUpdate, nextUpdate });
+  let der: Uint8Array;
+  try {
+    der = buildOcspResponse({ issuer, answers, nonce: request.nonce, thisUpdate, nextUpdate });
+  } catch (error) {
+    metrics().signingErrors.inc({ kind: "ocsp" });
+    throw error;
+  }
   // A nonce makes the answer unique to its request: caches must not hand it to others.
   return { der, thisUpdate, nextUpdate, isCacheable: request.nonce === null };
 }

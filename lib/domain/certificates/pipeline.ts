@@ -9,6 +9,7 @@ import { checkCsr, type KeyAlgorithm, type SubjectFields, subjectFor } from "@/l
 import { issueClientCertificate } from "@/lib/pki/issue";
 import { pointerExtensions, pointersFor } from "@/lib/pki/pointers";
 import { env } from "@/lib/env";
+import { metrics } from "@/lib/observability/metrics";
 
 // One issuing pipeline behind every door. A door (redemption by token, later renewal and
 // EST) is an authorizer: it says who asks, which subject and lifetime they may have, and
@@ -89,6 +90,7 @@ export async function issueCertificate(auth: Authorization, csrPem: string): Pro
     )
     SELECT "createdAt" FROM cert`;
   if (stored.length === 0) throw await auth.explainLostClaim();
+  metrics().certificatesIssued.inc({ how: auth.renewedFromId ? "renewed" : "redeemed" });
 
   return {
     id,

@@ -12,6 +12,8 @@ import { publicUrl } from "@/lib/public-url";
 import { redeemRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
+import { logger } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
 
 // Redemption: the token is the credential, the CSR the proof of possession. Two round
 // trips: one read (the token and its Frontdoor by the secret's hash), then the issuing
@@ -106,13 +108,16 @@ export async function redeemToken(input: RedeemInput): Promise<CertificateView> 
   let token: TokenRow | null = null;
   try {
     token = await findTokenBySecret(input.frontdoorId, input.secret);
-    return await redeemFound(token, input);
+    const issued = await redeemFound(token, input);
+    metrics().redemptions.inc({ outcome: "issued" });
+    return issued;
   } catch (error) {
+    metrics().redemptions.inc({ outcome: isAppError(error) ? error.code : "internal" });
     if (isAppError(error) && error.code !== "frontdoor_not_found") {
       // Failed attempts are audited with their code and address, never with the secret,
       // at most about once a minute per token (or address) and code, each with its count.
       await auditRedeemFailure({ frontdoorId: token?.frontdoorId ?? input.frontdoorId, token, code: error.code, actor: tokenActor(token, input.secret, input.context) }).catch(
-        (auditError: unknown) => console.error("[redeem] could not audit a failed attempt", auditError),
+        (auditError: unknown) => logger("redeem").error({ err: auditError }, "could not audit a failed attempt"),
       );
     }
     throw error;

@@ -13,6 +13,7 @@ import { redemptionUrl, toTokenView } from "@/lib/domain/tokens/view";
 import { uuidSchema } from "@/lib/validation/common";
 import { previewCsv, tokensFromCsv, tokensFromJson } from "@/lib/validation/token-batch";
 import { DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
+import { metrics } from "@/lib/observability/metrics";
 
 // Onboarding many at once: up to 1,000 tokens, all or nothing, in one statement (the rows
 // as arrays through unnest, and one audit event per token sharing a batch id), so a batch
@@ -67,6 +68,7 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
     assertTcpSharesEnabled(await frontdoorFor(principal, frontdoorId, "operate"));
     throw new AppError("conflict", "The Frontdoor changed while the tokens were being created; try again.");
   }
+  metrics().tokensCreated.inc(rows.length);
   const base = publicUrl(principal.context);
   const createdBy = principal.kind === "user" ? principal.email : null;
   const tokens: CreatedToken[] = rows.map((r) => ({

@@ -12,6 +12,7 @@ import { AppError } from "@/lib/domain/errors";
 import { uuidSchema } from "@/lib/validation/common";
 import { type CreateTokenInput, createTokenSchema, DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
 import { parseInput } from "@/lib/validation/parse";
+import { metrics } from "@/lib/observability/metrics";
 
 export type CreatedToken = TokenView & { token: string; redemptionUrl: string; delivery?: Delivery };
 
@@ -71,6 +72,7 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
     createdBy: creator,
     revokedBy: null,
   });
+  metrics().tokensCreated.inc();
   const created = { ...view, token: secret, redemptionUrl: redemptionUrl(publicUrl(principal.context), frontdoorId, secret) };
   const delivery = await deliverLink(principal, created, rows[0]!.frontdoorName);
   return delivery ? { ...created, delivery } : created;

@@ -3,6 +3,7 @@ import { systemPrincipal } from "@/lib/domain/principal";
 import { purgeTokens } from "@/lib/domain/tokens/purge";
 import { env } from "@/lib/env";
 import { retentionSchema } from "@/lib/validation/tokens";
+import { logger } from "@/lib/observability/log";
 
 // The purge schedule inside the server. Every instance runs the timer; a transaction-scoped
 // advisory lock lets one of them do the work while the others skip that round.
@@ -33,9 +34,9 @@ export function startPurgeSchedule(): void {
   const tick = () =>
     runScheduledPurge()
       .then((run) => {
-        if (!run.skipped && run.deleted > 0) console.info(`[purge] deleted ${run.deleted} expired or revoked tokens`);
+        if (!run.skipped && run.deleted > 0) logger("purge").info({ deleted: run.deleted }, `deleted ${run.deleted} expired or revoked tokens`);
       })
-      .catch((error: unknown) => console.error("[purge] scheduled purge failed", error));
+      .catch((error: unknown) => logger("purge").error({ err: error }, "scheduled purge failed"));
   setTimeout(tick, 30_000).unref();
   timer = setInterval(tick, minutes * 60_000);
   timer.unref();

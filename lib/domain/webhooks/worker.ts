@@ -2,6 +2,7 @@ import { Logger, run, type Runner, type Task } from "graphile-worker";
 import { deliverWebhook } from "@/lib/domain/webhooks/deliver";
 import { DELIVER_TASK } from "@/lib/domain/webhooks/jobs";
 import { requireEnv } from "@/lib/env";
+import { logger as appLogger } from "@/lib/observability/log";
 
 // The worker pool of this process: takes delivery jobs (jobs.ts) from PostgreSQL, a few at a
 // time, and lets graphile-worker retry the failed ones. deliverWebhook does the work.
@@ -24,7 +25,7 @@ const deliverTask: Task = async (payload, helpers) => {
 /** Failed attempts are expected (an endpoint is down) and recorded in the delivery log: one line each, no stack. */
 const logger = new Logger(() => (level, message) => {
   const text = String(level);
-  if (text === "error" || text === "warning") console.warn(`[webhooks] ${message.split("\n")[0]}`);
+  if (text === "error" || text === "warning") appLogger("webhooks").warn(message.split("\n")[0]);
 });
 
 const globalForQueue = globalThis as unknown as { certdoorWebhookRunner?: Promise<Runner> };

@@ -1,0 +1,45 @@
+import type { Json } from "@/lib/openapi/helpers";
+
+// Health for orchestrators and the Prometheus scrape.
+
+const status = (values: string[], extra: Record<string, Json> = {}) => ({
+  "application/json": { schema: { type: "object", required: ["status"], properties: { status: { type: "string", enum: values }, ...extra } } },
+});
+
+export const servicePaths: Record<string, Json> = {
+  "/api/health/live": {
+    get: {
+      tags: ["Service"],
+      operationId: "live",
+      summary: "Liveness: the process answers",
+      description: "Checks nothing else, so a database outage never gets the process restarted.",
+      responses: { "200": { description: "Running", content: status(["ok"]) } },
+    },
+  },
+  "/api/health/ready": {
+    get: {
+      tags: ["Service"],
+      operationId: "ready",
+      summary: "Readiness: should this instance get traffic",
+      description: "Database reachable, every migration of this build applied, the root and every Frontdoor's issuing CA present, not shutting down.",
+      responses: {
+        "200": { description: "Ready", content: status(["ready"]) },
+        "503": { description: "Not ready, and why", content: status(["unavailable"], { reason: { type: "string", example: "database unreachable: connect ECONNREFUSED 127.0.0.1:5432" } }) },
+      },
+    },
+  },
+  "/metrics": {
+    get: {
+      tags: ["Service"],
+      operationId: "metrics",
+      summary: "Prometheus metrics",
+      description: "Prometheus text format, every worker of this instance. With `METRICS_TOKEN` set, send it as a bearer; without, only loopback callers are answered.",
+      security: [{ metricsToken: [] }],
+      responses: {
+        "200": { description: "Exposition text", content: { "text/plain": { schema: { type: "string" } } } },
+        "401": { description: "Wrong or missing METRICS_TOKEN" },
+        "403": { description: "Not loopback, and no METRICS_TOKEN is set" },
+      },
+    },
+  },
+};
