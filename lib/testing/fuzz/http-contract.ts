@@ -14,11 +14,13 @@ export type Answer = { status: number; headers: Headers; body: Uint8Array };
 const isCode = (code: unknown): code is ErrorCode => typeof code === "string" && Object.hasOwn(ERROR_STATUS, code);
 const text = (body: Uint8Array) => Buffer.from(body).toString("utf8");
 
-function failureProblems(door: DoorName, answer: Answer): string[] {
+function failureProblems(door: DoorName, method: string, answer: Answer): string[] {
   const { status, headers, body } = answer;
   const type = headers.get("content-type") ?? "";
   // Next.js answers a method the route does not export with a bare 405 (the framework's, not a door's).
   if (status === 405 && body.length === 0) return [];
+  // A HEAD answer has the GET answer's headers and no body to read.
+  if (method === "HEAD") return type.startsWith(DOORS[door].failure === "est" ? "text/plain" : "application/problem+json") ? [] : [`HEAD failure with Content-Type ${type}`];
   let code: unknown;
   if (DOORS[door].failure === "est" && !type.startsWith("application/problem+json")) {
     if (!type.startsWith("text/plain")) return [`EST failure with Content-Type ${type}`];
@@ -81,7 +83,7 @@ function successProblems(door: DoorName, method: string, answer: Answer): string
 /** Everything about this answer that breaks the contract (empty when it keeps it). */
 export function contractProblems(door: DoorName, method: string, answer: Answer): string[] {
   if (answer.status >= 500) return [`${answer.status}: ${text(answer.body).slice(0, 300)}`];
-  if (answer.status >= 400) return failureProblems(door, answer);
+  if (answer.status >= 400) return failureProblems(door, method, answer);
   if (answer.status >= 200 && answer.status < 300) return successProblems(door, method, answer);
   return answer.status === 304 ? [] : [`unexpected status ${answer.status}`];
 }
