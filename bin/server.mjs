@@ -18,6 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { clientIp } from "./client-ip.mjs";
+import { answerMalformedPath, hasMalformedPath } from "./malformed-path.mjs";
 import { routeOf } from "./request-route.mjs";
 
 const CLIENT_IP_HEADER = "x-certdoor-client-ip"; // read by lib/http/client-info.ts
@@ -181,6 +182,8 @@ async function runServer() {
     inFlight += 1;
     observe(req, res, requestId);
     res.once("close", () => (inFlight -= 1));
+    // A path Next.js cannot percent-decode would get its plain-text 500: answered as the doors would.
+    if (hasMalformedPath(req.url)) return answerMalformedPath(res);
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
