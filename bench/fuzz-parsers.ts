@@ -4,6 +4,7 @@
 // call, the wall time, and the failure (with fast-check's seed and path) if there is one.
 //
 // Run: node --import tsx bench/fuzz-parsers.ts [--runs 100000] [--seed 20261129] [--only csr]
+import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { csrProperties } from "@/lib/testing/fuzz/csr-properties";
 import { parserSeeds } from "@/lib/testing/fuzz/parser-seeds";
@@ -27,6 +28,11 @@ for (const { name, tally, check } of [...csrProperties(seeds), ...readerProperti
     failures++;
     failure = error instanceof Error ? error.message.slice(0, 4000) : String(error);
   }
-  console.log(JSON.stringify({ property: name, runs: numRuns, ...tally.toJSON(), wallSeconds: Math.round((performance.now() - started) / 100) / 10, failure }));
+  // The slowest input, to look at: PEM text as is, DER as bytes.
+  const slowest = tally.slowestInput;
+  const slowestFile = `data/fuzz-slowest/${name.replace(/\W+/g, "-").slice(0, 60)}.${typeof slowest === "string" ? "txt" : "bin"}`;
+  mkdirSync("data/fuzz-slowest", { recursive: true });
+  writeFileSync(slowestFile, slowest instanceof Uint8Array || typeof slowest === "string" ? slowest : JSON.stringify(slowest ?? null));
+  console.log(JSON.stringify({ property: name, runs: numRuns, ...tally.toJSON(), slowestFile, wallSeconds: Math.round((performance.now() - started) / 100) / 10, failure }));
 }
 process.exit(failures === 0 ? 0 : 1);

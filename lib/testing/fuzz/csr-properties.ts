@@ -31,7 +31,7 @@ function outcomeOf(pem: string, tally: Tally): CheckedCsr | ErrorCode {
       result = error.code;
       return error.code;
     }
-  });
+  }, pem);
   return result;
 }
 

@@ -62,7 +62,7 @@ export function readerProperties(seeds: ParserSeeds): NamedProperty[] {
               ok(der === null || der instanceof Uint8Array);
               for (const block of splitPemChain(text)) ok(block.startsWith("-----BEGIN CERTIFICATE-----"));
               return der === null ? "null" : "bytes";
-            });
+            }, text);
           }),
           options,
         ),
@@ -87,7 +87,7 @@ export function readerProperties(seeds: ParserSeeds): NamedProperty[] {
                   blocks.map((b) => bytes(b.der)),
                 );
                 return "found";
-              });
+              }, blocks);
             },
           ),
           options,
@@ -108,7 +108,7 @@ export function readerProperties(seeds: ParserSeeds): NamedProperty[] {
               const response = buildOcspResponse({ issuer: seeds.issuer, answers, nonce: read.nonce, thisUpdate: now, nextUpdate: now });
               ok(AsnConvert.parse(response, OCSPResponse).responseBytes, "the answer does not read back as an OCSP response");
               return read.questions.some((q) => q.isThisIssuer) ? "questions about this issuer" : "questions about others";
-            });
+            }, request);
           }),
           options,
         ),
@@ -125,7 +125,7 @@ export function readerProperties(seeds: ParserSeeds): NamedProperty[] {
               const isGuarded = hasLongBoolean(input);
               ok(isGuarded || !asn1jsDecodedLongBoolean(input), "asn1js decoded a long BOOLEAN that the guard let through");
               return isGuarded ? "refused" : "passed to asn1js";
-            });
+            }, input);
           }),
           options,
         ),
@@ -147,7 +147,7 @@ export function readerProperties(seeds: ParserSeeds): NamedProperty[] {
               }
               ok(tlv.start === offset && tlv.tag === input[offset] && offset + 2 <= tlv.contentStart && tlv.contentStart <= tlv.end && tlv.end <= input.length, `out of bounds: ${JSON.stringify(tlv)}`);
               return "tlv";
-            });
+            }, input);
           }),
           options,
         ),

@@ -4,18 +4,20 @@
 export class Tally {
   readonly counts = new Map<string, number>();
   slowestMs = 0;
+  /** The input of the slowest call, kept so a slow case can be looked at (bench/fuzz-parsers.ts saves it). */
+  slowestInput: unknown;
 
-  /** Runs `fn`, records the outcome it names and how long it took, and returns what it returned. */
-  time<T extends string>(fn: () => T): T {
+  /** Runs `fn` on `input`, records the outcome it names and how long it took, and returns the outcome. */
+  time<T extends string>(fn: () => T, input?: unknown): T {
     const started = performance.now();
     const outcome = fn();
-    this.add(outcome, performance.now() - started);
+    this.add(outcome, performance.now() - started, input);
     return outcome;
   }
 
-  add(outcome: string, ms = 0): void {
+  add(outcome: string, ms = 0, input?: unknown): void {
     this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
-    this.slowestMs = Math.max(this.slowestMs, ms);
+    if (ms > this.slowestMs) [this.slowestMs, this.slowestInput] = [ms, input];
   }
 
   toJSON() {
