@@ -70,9 +70,12 @@ type AppliedRow = {
  */
 export async function migrate(
   databaseUrl: string,
-  options: { dir?: string; log?: (line: string) => void } = {},
+  options: { dir?: string; log?: (line: string) => void; upTo?: string } = {},
 ): Promise<MigrateResult> {
   const migrations = await readMigrations(options.dir);
+  // A restore first brings an empty database to the backup's schema, not to the newest one.
+  const stopAt = options.upTo === undefined ? migrations.length - 1 : migrations.findIndex((m) => m.name === options.upTo);
+  if (options.upTo !== undefined && stopAt < 0) throw new MigrationError(`Migration ${options.upTo} is not in prisma/migrations.`);
   const log = options.log ?? (() => {});
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -114,7 +117,7 @@ export async function migrate(
 
       const appliedNames = new Set(live.map((r) => r.migration_name));
       const result: MigrateResult = { applied: [], alreadyApplied: [...appliedNames] };
-      for (const migration of migrations) {
+      for (const migration of migrations.slice(0, stopAt + 1)) {
         if (appliedNames.has(migration.name)) continue;
         await applyOne(client, migration);
         result.applied.push(migration.name);
