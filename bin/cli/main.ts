@@ -10,9 +10,31 @@ function help(): string {
   return ["Usage:", ...lines, "", "Add --json for machine-readable output."].join("\n");
 }
 
+/** The usage of the commands the longest start of `words` names (`audit` gives every audit command), if any. */
+function usageOf(words: string[]): string | undefined {
+  for (let n = words.length; n > 0; n--) {
+    const topic = words.slice(0, n).join(" ");
+    const lines = Object.entries(commands)
+      .filter(([name]) => name === topic || name.startsWith(`${topic} `))
+      .map(([, c]) => `  certdoor ${c.usage}`);
+    if (lines.length > 0) return ["Usage:", ...lines].join("\n");
+  }
+  return undefined;
+}
+
+const isHelpFlag = (arg: string) => arg === "--help" || arg === "-h";
+
 export async function run(argv: string[]): Promise<number> {
   const [group, action, ...rest] = argv;
-  if (!group || group === "help" || group === "--help" || group === "-h") {
+  // `certdoor help backup`, `certdoor backup --help`, `-h`: that command's usage, exit 0, no database.
+  const topic = group === "help" ? argv.slice(1) : argv.some(isHelpFlag) ? argv.slice(0, argv.findIndex((a) => a.startsWith("-"))) : [];
+  if (topic.length > 0) {
+    const usage = usageOf(topic);
+    if (!usage) return reportError(new UsageError(`unknown command: ${topic.join(" ")}`));
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (!group || group === "help" || isHelpFlag(group)) {
     process.stdout.write(`${help()}\n`);
     return group ? 0 : 2;
   }
@@ -35,6 +57,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const runtime = await resolveRuntime();
     stop = runtime.stop;
+    if (command.takesDatabaseAsIs) {
+      await command.run(args, { json }, cliPrincipal());
+      return 0;
+    }
     const { migrate } = await import("@/lib/db/migrate");
     await migrate(runtime.databaseUrl);
     await command.run(args, { json }, cliPrincipal());

@@ -1,5 +1,6 @@
 import { apiKeyCommands } from "./apikey";
 import { auditCommands } from "./audit";
+import { backupCommands } from "./backup";
 import { certificateCommands } from "./certificates";
 import { frontdoorCommands } from "./frontdoor";
 import { redeemCommands } from "./redeem";
@@ -19,4 +20,5 @@ export const commands: Record<string, Command> = {
   ...redeemCommands,
   ...renewCommands,
   ...auditCommands,
+  ...backupCommands,
 };

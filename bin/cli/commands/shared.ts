@@ -9,6 +9,8 @@ export type Command = {
   usage: string;
   /** false for commands that only talk HTTP (redeem): no database is started or joined. */
   needsDatabase?: boolean;
+  /** backup and restore: the database is neither migrated nor sealed first (backup reads it as it is; restore migrates in its own order). */
+  takesDatabaseAsIs?: boolean;
   run: (args: string[], out: Output, principal: Principal) => Promise<void>;
 };
 

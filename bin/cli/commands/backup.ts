@@ -1,0 +1,58 @@
+import { access } from "node:fs/promises";
+import path from "node:path";
+import { writeBackup } from "@/lib/db/backup/export";
+import { BackupError, type BackupHeader } from "@/lib/db/backup/format";
+import { restoreBackup } from "@/lib/db/backup/restore";
+import { requireEnv } from "@/lib/env";
+import { CliError, print, UsageError } from "../io";
+import { type Command, parse } from "./shared";
+
+// `certdoor backup --out FILE` and `certdoor restore FILE` (lib/db/backup/ does the work).
+// Refusals keep their code on the one stderr line (database_not_empty, backup_invalid, …).
+
+const coded = <T>(work: Promise<T>): Promise<T> =>
+  work.catch((error: unknown) => {
+    throw error instanceof BackupError ? new CliError(error.code, error.message) : error;
+  });
+
+function summary(header: BackupHeader) {
+  const rows = header.tables.reduce((sum, t) => sum + t.rows, 0);
+  return `${rows.toLocaleString("en")} rows in ${header.tables.length} tables and ${header.jobs} queued jobs, at migration ${header.migrations.at(-1)!.name}`;
+}
+
+export const backupCommands: Record<string, Command> = {
+  backup: {
+    usage: "backup --out FILE",
+    takesDatabaseAsIs: true,
+    async run(args, out) {
+      const { values, positionals } = parse(args, { out: { type: "string" } });
+      if (!values.out) throw new UsageError("backup needs --out FILE");
+      if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}; the file goes after --out`);
+      const file = path.resolve(values.out);
+      const header = await coded(writeBackup(requireEnv("DATABASE_URL"), file));
+      print(out, { file, ...header }, () =>
+        [
+          `Backed up ${summary(header)} to ${file} (SHA-256 of its content ${header.sha256.slice(0, 16)}…).`,
+          "The master key is not in it: keep CERTDOOR_MASTER_KEY (for the embedded default, the master-key file in the data folder) safe, and apart from the backup.",
+        ].join("\n"),
+      );
+    },
+  },
+  restore: {
+    usage: "restore FILE",
+    takesDatabaseAsIs: true,
+    async run(args, out) {
+      const { positionals } = parse(args, {});
+      if (positionals.length !== 1) throw new UsageError("restore takes one FILE, the backup");
+      const file = path.resolve(positionals[0]!);
+      await access(file).catch(() => {
+        throw new UsageError(`cannot read the backup file ${file}`);
+      });
+      const { header, appliedAfter } = await coded(restoreBackup(requireEnv("DATABASE_URL"), file, { masterKey: requireEnv("CERTDOOR_MASTER_KEY") }));
+      const newer = appliedAfter.length > 0 ? ` Then applied the newer migrations ${appliedAfter.join(", ")}.` : "";
+      print(out, { file, takenAt: header.createdAt, certdoorVersion: header.certdoorVersion, migration: header.migrations.at(-1)!.name, appliedAfter, tables: header.tables, jobs: header.jobs }, () =>
+        `Restored ${summary(header)} from ${file} (taken ${header.createdAt} by Certdoor ${header.certdoorVersion}).${newer}`,
+      );
+    },
+  },
+};
