@@ -19,6 +19,7 @@ import * as ocspPost from "@/app/frontdoor/[frontdoorId]/ocsp/route";
 import * as estCacerts from "@/app/.well-known/est/[frontdoorId]/cacerts/route";
 import * as estEnroll from "@/app/.well-known/est/[frontdoorId]/simpleenroll/route";
 import * as tokensExport from "@/app/(console)/tokens/export/route";
+import * as signIn from "@/app/api/auth/[...nextauth]/route";
 import * as preview from "@/app/api/redeem/preview/route";
 import { getDb } from "@/lib/db";
 import { redeemToken } from "@/lib/domain/certificates";
@@ -48,7 +49,7 @@ vi.mock("next/headers", () => import("@/lib/testing/next-headers"));
 
 type Handler = (request: Request, context: { params: Promise<unknown> }) => Promise<Response>;
 const ROUTES: Record<DoorName, Record<string, unknown>> = {
-  tokens, token, tokenRotate, tokenBatch, tokensExport, certificates, certificate, renew, redeemPath, redeemBearer, preview, caPem, caCrt, crl, ocspPost, ocspGet, estCacerts, estEnroll,
+  tokens, token, tokenRotate, tokenBatch, tokensExport, certificates, certificate, renew, redeemPath, redeemBearer, preview, caPem, caCrt, crl, ocspPost, ocspGet, estCacerts, estEnroll, signIn,
 };
 const REQUESTS = Number(process.env.FUZZ_HTTP_RUNS ?? 600);
 const ANSWER_WITHIN_MS = 20_000;
@@ -78,6 +79,8 @@ beforeAll(async () => {
   const elsewhere = await make(b.id, "elsewhere");
 
   const issuerPem = (await call(caPem.GET, { frontdoorId: a.id })).body as string;
+  const csrf = await (signIn.GET as unknown as (r: Request) => Promise<Response>)(new Request("http://localhost/api/auth/csrf", { headers: fromAddress("192.0.2.2") }));
+  const csrfToken = ((await csrf.json()) as { csrfToken: string }).csrfToken;
   const leafDer = fromPem(issued.certificate, ["CERTIFICATE"])!;
   fuzzWorld = {
     frontdoorIds: [a.id, b.id, world.frontdoors.c.id],
@@ -88,6 +91,7 @@ beforeAll(async () => {
     csrDers: [fromPem(csr.csrPem, ["CERTIFICATE REQUEST"])!, fromPem(renewalCsr, ["CERTIFICATE REQUEST"])!],
     certificateDers: [leafDer, fromPem(readFileSync(`${csr.dir}/req.csr`, "utf8"), ["CERTIFICATE REQUEST"])!],
     ocspRequests: [ocspRequest(issuerPem, leafDer, true, 1), ocspRequest(issuerPem, leafDer, false, 2)],
+    signIn: { email: world.users.operatorA.email, password: world.users.operatorA.password, csrfToken, cookie: csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") },
   };
 
   // Requests the fuzzing found answered with a 500 before their fix; they run first, every time.

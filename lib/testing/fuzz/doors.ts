@@ -20,12 +20,13 @@ export type DoorName =
   | "ocspPost"
   | "ocspGet"
   | "estCacerts"
-  | "estEnroll";
+  | "estEnroll"
+  | "signIn";
 
 export type DoorParams = { frontdoorId: string; tokenId: string; certId: string; token: string; request: string[] };
 
-/** How a door answers a failure: problem+json (most), EST's `code: detail` text. */
-export type FailureMedium = "problem" | "est";
+/** How a door answers a failure: problem+json (most), EST's `code: detail` text, Auth.js's redirects (sign-in). */
+export type FailureMedium = "problem" | "est" | "redirect";
 
 export type Door = { methods: string[]; path: (p: DoorParams) => string; failure: FailureMedium };
 
@@ -56,6 +57,8 @@ export const DOORS: Record<DoorName, Door> = {
   ocspGet: { methods: ["GET"], path: (p) => `${fd(p)}/ocsp/${p.request.map(seg).join("/")}`, failure: "problem" },
   estCacerts: { methods: ["GET"], path: (p) => `/.well-known/est/${seg(p.frontdoorId)}/cacerts`, failure: "est" },
   estEnroll: { methods: ["POST"], path: (p) => `/.well-known/est/${seg(p.frontdoorId)}/simpleenroll`, failure: "est" },
+  // Password sign-in: Auth.js's credentials callback (CSRF check, then our authorize and its limits).
+  signIn: { methods: ["POST"], path: () => "/api/auth/callback/credentials", failure: "redirect" },
 };
 
 export const DOOR_NAMES = Object.keys(DOORS) as DoorName[];

@@ -83,6 +83,8 @@ function successProblems(door: DoorName, method: string, answer: Answer): string
 /** Everything about this answer that breaks the contract (empty when it keeps it). */
 export function contractProblems(door: DoorName, method: string, answer: Answer): string[] {
   if (answer.status >= 500) return [`${answer.status}: ${text(answer.body).slice(0, 300)}`];
+  // Sign-in answers what a browser follows: a redirect (to the console, or back to /login with the reason).
+  if (DOORS[door].failure === "redirect") return answer.status >= 300 && answer.status < 400 && !answer.headers.get("location") ? [`${answer.status} without Location`] : [];
   if (answer.status >= 400) return failureProblems(door, method, answer);
   if (answer.status >= 200 && answer.status < 300) return successProblems(door, method, answer);
   return answer.status === 304 ? [] : [`unexpected status ${answer.status}`];

@@ -20,6 +20,8 @@ export type FuzzWorld = {
   csrDers: Uint8Array[];
   certificateDers: Uint8Array[];
   ocspRequests: Uint8Array[];
+  /** A user who may sign in, and a CSRF token with its cookie as Auth.js handed them out. */
+  signIn: { email: string; password: string; csrfToken: string; cookie: string };
 };
 
 export type FuzzRequest = {
@@ -151,6 +153,17 @@ export function fuzzRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
     ocspPost: hostileDer(world.ocspRequests),
     ocspGet: fc.constant(undefined),
     estCacerts: fc.constant(undefined),
+    signIn: fc
+      .record(
+        {
+          email: fc.oneof(fc.constant(world.signIn.email), fc.constant(world.signIn.email.toUpperCase()), fc.emailAddress(), hostileText),
+          password: fc.oneof(fc.constant(world.signIn.password), hostileText),
+          csrfToken: fc.oneof({ weight: 3, arbitrary: fc.constant(world.signIn.csrfToken) }, hostileText),
+          callbackUrl: fc.oneof(fc.constantFrom("/", "/tokens", "//evil.example", "https://evil.example/"), hostileText),
+        },
+        { requiredKeys: ["email", "password"] },
+      )
+      .map((form) => utf8(new URLSearchParams(Object.entries(form).map(([k, v]) => [k, wellFormed(v)])).toString())),
     estEnroll: fc.oneof(
       fc.tuple(hostileDer(world.csrDers), fc.constantFrom(64, 76, 100_000)).map(([der, width]) => utf8(base64Lines(der, width))),
       csrText.map(utf8),
@@ -172,12 +185,14 @@ export function fuzzRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
       fc.tuple(doorBody[r.door], authorization(TOKEN_DOORS.has(r.door))).map(([own, auth]): FuzzRequest => {
         const method = r.anyMethod ?? DOORS[r.door].methods[r.pick % DOORS[r.door].methods.length]!;
         const payload = r.body ?? own;
+        // Sign-in mostly comes as the login form posts it: form-encoded, with the CSRF cookie.
+        const form = r.door === "signIn" && r.pick % 4 !== 0 ? { "content-type": "application/x-www-form-urlencoded", cookie: world.signIn.cookie } : {};
         return {
           door: r.door,
           method,
           params: r.params,
           query: r.query,
-          headers: Object.entries({ ...r.headers, authorization: auth }).flatMap(([name, value]): [string, string][] => (value === undefined ? [] : [[name, headerSafe(value)]])),
+          headers: Object.entries({ ...r.headers, authorization: auth, ...form }).flatMap(([name, value]): [string, string][] => (value === undefined ? [] : [[name, headerSafe(value)]])),
           // Fetch refuses bodies on GET and HEAD, as browsers do.
           body: method === "GET" || method === "HEAD" ? undefined : payload,
           ip: r.ip,
