@@ -4,6 +4,7 @@ import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister } from "@/lib/domain/permissions";
 import type { Principal, UserPrincipal } from "@/lib/domain/principal";
 import { getSecondFactorPolicy, requiresSecondFactor } from "@/lib/domain/second-factor/policy";
+import { uuidSchema } from "@/lib/validation/common";
 
 // A user's second factors as a whole: whether they have one, what they see of theirs, the
 // rule that keeps a required factor from being removed, and an administrator's reset.
@@ -67,13 +68,15 @@ export async function afterOwnFactorRemoved(tx: Tx, principal: UserPrincipal): P
  * authenticator app, passkeys and recovery codes. Their next password sign-in needs no second
  * step, or leads to setting one up when the policy requires it. Audited with what was removed.
  */
-export async function resetSecondFactors(principal: Principal, userId: string): Promise<{ totp: boolean; passkeys: number; recoveryCodes: number }> {
+export async function resetSecondFactors(principal: Principal, userId: unknown): Promise<{ totp: boolean; passkeys: number; recoveryCodes: number }> {
   assertCanAdminister(principal);
+  const id = uuidSchema.safeParse(userId);
+  if (!id.success) throw new AppError("user_not_found");
   if (principal.kind === "user" && principal.userId === userId) {
     throw new AppError("forbidden", "Manage your own second factor on Your account.");
   }
   return getDb().$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: String(userId) }, select: { id: true, email: true } });
+    const user = await tx.user.findUnique({ where: { id: id.data }, select: { id: true, email: true } });
     if (!user) throw new AppError("user_not_found");
     const totp = await tx.totpFactor.deleteMany({ where: { userId: user.id } });
     const passkeys = await tx.passkey.deleteMany({ where: { userId: user.id } });

@@ -9,7 +9,8 @@ import { afterOwnFactorRemoved, assertOwnConsoleSession } from "@/lib/domain/sec
 import { credentialDescriptor, RP_NAME, type RegistrationOptionsJSON, type RegistrationResponse, relyingPartyFor } from "@/lib/domain/second-factor/relying-party";
 import { markSecondFactorPassed } from "@/lib/domain/sessions";
 import { parseInput } from "@/lib/validation/parse";
-import { passkeyNameSchema, webAuthnResponseSchema } from "@/lib/validation/second-factor";
+import { uuidSchema } from "@/lib/validation/common";
+import { registerPasskeySchema } from "@/lib/validation/second-factor";
 
 // Adding and removing passkeys. They are discoverable (resident) credentials with user
 // verification required, so one also signs in alone ("Sign in with a passkey"): possession of
@@ -45,10 +46,11 @@ export async function passkeyRegistrationOptions(principal: UserPrincipal): Prom
 }
 
 /** Verifies the browser's answer and keeps the passkey; counts as this session's second factor. Audited. */
-export async function registerPasskey(principal: UserPrincipal, input: { name: unknown; response: unknown }): Promise<PasskeyView> {
+export async function registerPasskey(principal: UserPrincipal, input: unknown): Promise<PasskeyView> {
   const sessionId = sessionOf(principal);
-  const name = parseInput(passkeyNameSchema, input.name);
-  const response = parseInput(webAuthnResponseSchema, input.response) as unknown as RegistrationResponse;
+  const parsed = parseInput(registerPasskeySchema, input);
+  const name = parsed.name;
+  const response = parsed.response as unknown as RegistrationResponse;
   const rp = relyingPartyFor(principal.context);
   const open = await takeChallenge(sessionBinding(sessionId), "register");
   if (!open || open.userId !== principal.userId) throw new AppError("validation_failed", "The passkey request expired. Try again.");
@@ -84,10 +86,11 @@ export async function registerPasskey(principal: UserPrincipal, input: { name: u
 }
 
 /** Removes one of the caller's passkeys (not the last required factor); audited. */
-export async function removePasskey(principal: UserPrincipal, passkeyId: string): Promise<void> {
+export async function removePasskey(principal: UserPrincipal, passkeyId: unknown): Promise<void> {
   assertOwnConsoleSession(principal);
   await getDb().$transaction(async (tx) => {
-    const passkey = await tx.passkey.findFirst({ where: { id: String(passkeyId), userId: principal.userId }, select: { id: true, name: true } });
+    const id = uuidSchema.safeParse(passkeyId);
+    const passkey = id.success ? await tx.passkey.findFirst({ where: { id: id.data, userId: principal.userId }, select: { id: true, name: true } }) : null;
     if (!passkey) throw new AppError("validation_failed", "No such passkey on your account.");
     await tx.passkey.delete({ where: { id: passkey.id } });
     await afterOwnFactorRemoved(tx, principal);

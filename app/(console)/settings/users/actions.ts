@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/action";
+import { resetSecondFactors } from "@/lib/domain/second-factor/factors";
 import { endAllSessions } from "@/lib/domain/sessions";
 import { createUser, updateUser } from "@/lib/domain/users";
 import type { CreateUserInput, UpdateUserInput } from "@/lib/validation/users";
@@ -21,4 +22,11 @@ export async function updateUserAction(input: UpdateUserInput) {
 /** An administrator signs a user out of every browser. */
 export async function endUserSessionsAction(userId: string) {
   return runAction((principal) => endAllSessions(principal, String(userId)));
+}
+
+/** An administrator removes a user's passkeys, authenticator app and recovery codes (a lost device). */
+export async function resetSecondFactorAction(userId: string) {
+  const result = await runAction((principal) => resetSecondFactors(principal, userId));
+  if (result.ok) revalidatePath("/settings/users");
+  return result;
 }
