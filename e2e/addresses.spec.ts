@@ -18,7 +18,7 @@ async function signInAt(page: Page, origin: string) {
   await expect(page).toHaveURL(`${origin}/login`); // the redirect kept the address
   await page.getByLabel("Email").fill(e2eAdmin.email);
   await page.getByLabel("Password").fill(e2eAdmin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(page).toHaveURL(`${origin}/`);
 }

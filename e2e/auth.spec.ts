@@ -34,7 +34,7 @@ test.describe("signing in", () => {
       await page.goto("/login");
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       const alert = page.locator("form").getByRole("alert");
       await expect(alert).toBeVisible();
       messages.push((await alert.textContent()) ?? "");
@@ -63,7 +63,7 @@ test.describe("signing in", () => {
     await expect(theirPage).toHaveURL(/\/login$/);
     await theirPage.getByLabel("Email").fill(target.email);
     await theirPage.getByLabel("Password").fill(target.password);
-    await theirPage.getByRole("button", { name: "Sign in" }).click();
+    await theirPage.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(theirPage.locator("form").getByRole("alert")).toHaveText("Wrong email or password, or the account is disabled.");
     await theirs.close();
   });
@@ -74,7 +74,7 @@ test.describe("signing in", () => {
       await page.goto("/login");
       await page.getByLabel("Email").fill(user.email);
       await page.getByLabel("Password").fill(password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       return page.locator("form").getByRole("alert").textContent();
     };
     for (let i = 0; i < 10; i++) expect(await attempt(`wrong password ${i}`)).toBe("Wrong email or password, or the account is disabled.");

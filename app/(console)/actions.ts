@@ -3,15 +3,15 @@
 import { redirect } from "next/navigation";
 import { runAction } from "@/lib/action";
 import { signOut } from "@/lib/auth";
-import { getSessionPrincipal } from "@/lib/auth/session";
+import { getSessionPrincipal, getSessionState } from "@/lib/auth/session";
 import { changeOwnPassword } from "@/lib/domain/account";
 import { endAllSessions, endSession } from "@/lib/domain/sessions";
 import type { ChangePasswordInput } from "@/lib/validation/users";
 
-/** Signing out ends this session on the server too, not only its cookie. */
+/** Signing out ends this session on the server too, not only its cookie (also one halfway through signing in). */
 export async function signOutAction(): Promise<void> {
-  const principal = await getSessionPrincipal();
-  if (principal?.sessionId) await endSession(principal.sessionId);
+  const state = await getSessionState();
+  if (state?.principal.sessionId) await endSession(state.principal.sessionId);
   await signOut({ redirectTo: "/login" });
 }
 

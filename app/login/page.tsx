@@ -1,15 +1,18 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Button } from "@/components/ui/button";
-import { getSessionPrincipal } from "@/lib/auth/session";
+import { getSessionState, STEP_PAGES } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { signInWithOidc } from "./actions";
 import { LoginForm } from "./login-form";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  if (await getSessionPrincipal()) redirect("/");
+  // Signed in already, or halfway (a second step or a set-up owed): carry on from there.
+  const state = await getSessionState();
+  if (state) redirect(state.step === "console" ? "/" : STEP_PAGES[state.step]);
   const params = await searchParams;
   const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : "/";
   const hasProviderError = typeof params.error === "string";
@@ -26,6 +29,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           </p>
         ) : null}
         <LoginForm callbackUrl={callbackUrl} />
+        <PasskeySignIn callbackUrl={callbackUrl} />
         {env.isOidcConfigured ? (
           <form action={signInWithOidc}>
             <Button type="submit" variant="secondary" className="w-full">

@@ -7,12 +7,13 @@ import { listOwnSessions } from "@/lib/domain/sessions";
 import { env } from "@/lib/env";
 import { signOutEverywhereAction } from "../../actions";
 import { ChangePasswordForm } from "./change-password-form";
+import { SecondFactorCard } from "./second-factor-card";
 
 export const metadata: Metadata = { title: "Your account" };
 
 const hours = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : `${Math.round(ms / 3_600_000)} hours`);
 
-/** The signed-in user's own account: password, and where they are signed in. */
+/** The signed-in user's own account: password, second factor, and where they are signed in. */
 export default async function AccountPage() {
   const user = await requireUser();
   const sessions = await listOwnSessions(user);
@@ -24,6 +25,7 @@ export default async function AccountPage() {
           <h2 className="mb-3 font-semibold">Password</h2>
           <ChangePasswordForm />
         </Card>
+        <SecondFactorCard user={user} />
         <Card>
           <h2 className="mb-1 font-semibold">Where you are signed in</h2>
           <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">

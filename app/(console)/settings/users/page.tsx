@@ -46,7 +46,10 @@ export default async function UsersPage() {
                 {u.name ? <div className="text-xs text-zinc-500 dark:text-zinc-400">{u.name}</div> : null}
               </Td>
               <Td>
-                <Badge tone={u.isDisabled ? "red" : "green"}>{u.isDisabled ? "disabled" : "active"}</Badge>
+                <div className="flex flex-wrap gap-1">
+                  <Badge tone={u.isDisabled ? "red" : "green"}>{u.isDisabled ? "disabled" : "active"}</Badge>
+                  {u.hasSecondFactor ? <Badge tone="blue">second factor</Badge> : null}
+                </div>
               </Td>
               <Td className="text-xs">{u.role === "operator" ? u.frontdoors.map((f) => f.name).join(", ") || "none" : "all"}</Td>
               <Td>
@@ -55,6 +58,7 @@ export default async function UsersPage() {
                   email={u.email}
                   role={u.role}
                   isDisabled={u.isDisabled}
+                  hasSecondFactor={u.hasSecondFactor}
                   memberIds={u.frontdoors.map((f) => f.id)}
                   frontdoors={options}
                   isSelf={u.id === user.userId}

@@ -4,13 +4,13 @@ import { useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
-import { endUserSessionsAction, updateUserAction } from "./actions";
+import { endUserSessionsAction, resetSecondFactorAction, updateUserAction } from "./actions";
 
 type Option = { id: string; name: string };
 type Role = "admin" | "operator" | "auditor";
-type Props = { userId: string; email: string; role: Role; isDisabled: boolean; memberIds: string[]; frontdoors: Option[]; isSelf: boolean };
+type Props = { userId: string; email: string; role: Role; isDisabled: boolean; hasSecondFactor: boolean; memberIds: string[]; frontdoors: Option[]; isSelf: boolean };
 
-export function UserRowControls({ userId, email, role, isDisabled, memberIds, frontdoors, isSelf }: Props) {
+export function UserRowControls({ userId, email, role, isDisabled, hasSecondFactor, memberIds, frontdoors, isSelf }: Props) {
   const [isPending, startTransition] = useTransition();
   const update = (change: { role?: Role; isDisabled?: boolean; frontdoorIds?: string[] }, message: string) =>
     startTransition(async () => {
@@ -71,6 +71,23 @@ export function UserRowControls({ userId, email, role, isDisabled, memberIds, fr
           }
         >
           Sign out everywhere
+        </Button>
+      )}
+      {isSelf || !hasSecondFactor ? null : (
+        <Button
+          variant="secondary"
+          disabled={isPending}
+          aria-label={`Reset the second factor of ${email}`}
+          onClick={() => {
+            if (!window.confirm(`Remove every passkey, authenticator app and recovery code of ${email}? Their next sign-in needs only their password (or leads them to set up a new factor, if required).`)) return;
+            startTransition(async () => {
+              const result = await resetSecondFactorAction(userId);
+              if (result.ok) toast.success(`The second factor of ${email} was reset`);
+              else toast.error(result.message);
+            });
+          }}
+        >
+          Reset second factor
         </Button>
       )}
       {isSelf ? null : (
