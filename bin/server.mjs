@@ -91,10 +91,10 @@ async function runPrimary() {
 }
 
 /** JSON lines like the app's (lib/observability/log.ts); readable when stdout is a terminal. */
-async function makeLog() {
+async function makeLog(component = "server") {
   const { default: pino } = await import("pino");
   const destination = process.stdout.isTTY ? (await import("pino-pretty")).default({ colorize: true, sync: true }) : pino.destination({ sync: true });
-  return pino({ level: process.env.LOG_LEVEL ?? "info", base: { pid: process.pid, component: "server" }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  return pino({ level: process.env.LOG_LEVEL ?? "info", base: { pid: process.pid, component }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
 /**
@@ -103,8 +103,11 @@ async function makeLog() {
  * HTTP metrics, recorded in the same prom-client registry the app's /metrics reads.
  */
 async function requestObservers() {
-  const log = await makeLog();
+  const log = await makeLog("http");
   const { default: client } = await import("prom-client");
+  // prom-client answers the primary's aggregation requests only once a worker has made an
+  // AggregatorRegistry of its own (that is what installs its IPC listener).
+  if (cluster.isWorker) new client.AggregatorRegistry();
   const requests = new client.Counter({ name: "certdoor_http_requests_total", help: "HTTP requests by route template, method and status", labelNames: ["route", "method", "status"] });
   const duration = new client.Histogram({
     name: "certdoor_http_request_duration_seconds",
@@ -119,6 +122,18 @@ async function requestObservers() {
     res.writeHead = function (...args) {
       principal = res.getHeader(PRINCIPAL_HEADER);
       res.removeHeader(PRINCIPAL_HEADER);
+      // Next.js may pass the headers to writeHead itself: an object, or a flat [name, value, …] list.
+      const headers = args.find((a, i) => i > 0 && a && typeof a === "object");
+      if (Array.isArray(headers)) {
+        const at = headers.findIndex((h, i) => i % 2 === 0 && String(h).toLowerCase() === PRINCIPAL_HEADER);
+        if (at >= 0) principal = headers.splice(at, 2)[1];
+      } else if (headers) {
+        for (const name of Object.keys(headers)) {
+          if (name.toLowerCase() !== PRINCIPAL_HEADER) continue;
+          principal = headers[name];
+          delete headers[name];
+        }
+      }
       return writeHead.apply(this, args);
     };
     res.once("finish", () => {
@@ -127,7 +142,8 @@ async function requestObservers() {
       requests.inc({ route, method: req.method, status: String(res.statusCode) });
       duration.observe({ route, method: req.method }, seconds);
       if (route === "/_next/*") return; // static assets: counted, not logged
-      log.info({ component: "http", requestId, method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 10_000) / 10, ip: req.headers[CLIENT_IP_HEADER] ?? null, principal: principal ?? null });
+      const fields = { requestId, method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 10_000) / 10, ip: req.headers[CLIENT_IP_HEADER] ?? null, principal: principal ? decodeURIComponent(String(principal)) : null };
+      log.info(fields, `${req.method} ${route} ${res.statusCode}`);
     });
   };
   return { log, observe };
@@ -167,7 +183,8 @@ async function runServer() {
   const isHttps = /^https:\/\//i.test(process.env.PUBLIC_URL ?? "");
   let inFlight = 0;
   let isDraining = false;
-  const { log, observe } = await requestObservers();
+  const { observe } = await requestObservers();
+  const log = await makeLog();
   const server = http.createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
     req.headers[CLIENT_IP_PROOF_HEADER] = proof;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, openSync, readFileSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { e2eDataDir } from "../../playwright.config";
 
@@ -17,6 +17,8 @@ export async function startInstance(port: number, options: { workers?: number; t
   const config = JSON.parse(readFileSync(path.join(e2eDataDir, "postgres.json"), "utf8"));
   const logFile = path.join(root, "test-results", `instance-${port}.log`);
   mkdirSync(path.dirname(logFile), { recursive: true });
+  writeFileSync(logFile, "");
+  const log = openSync(logFile, "a");
   const child = spawn(process.execPath, [path.join(root, "bin", "server.mjs"), "--port", String(port), "--workers", String(options.workers ?? 1), "--trust-proxy", String(options.trustProxy ?? 0)], {
     cwd: root,
     env: {
@@ -29,7 +31,8 @@ export async function startInstance(port: number, options: { workers?: number; t
       ...options.env,
     },
     // Its output goes to a file beside the test results, for reading after a failure.
-    stdio: ["ignore", openSync(logFile, "w"), openSync(logFile, "a")],
+    // One descriptor for both, in append mode: two would overwrite each other's lines.
+    stdio: ["ignore", log, log],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

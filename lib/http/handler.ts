@@ -29,7 +29,8 @@ function withActor(request: Request, response: Response): Response {
   const actor = actorOfRequest(request);
   if (actor) {
     try {
-      response.headers.set("x-certdoor-principal", actor);
+      // Percent-encoded: header values are bytes, and labels carry "…" and any email.
+      response.headers.set("x-certdoor-principal", encodeURIComponent(actor));
     } catch {
       // an immutable response (a redirect): logged without its principal
     }
@@ -43,7 +44,7 @@ export function route<P = Record<string, never>>(
 ): (request: Request, context: RouteContext<P>) => Promise<Response> {
   return async (request, context) => {
     try {
-      return withActor(request, await fn(request, withoutNul(await context.params)));
+      return withActor(request, await fn(request, withoutNul((await context.params) ?? ({} as P))));
     } catch (error) {
       if (isAppError(error)) return withActor(request, respond(error));
       const reference = crypto.randomUUID();

@@ -33,23 +33,23 @@ function define() {
   });
   // Token and expiry numbers from the dashboard's own counting (snapshots for large
   // Frontdoors, so a scrape never counts a million rows); the same in every worker.
-  const tokens = new client.Gauge({ name: "certdoor_tokens", help: "Tokens by Frontdoor and status", labelNames: ["frontdoor", "status"], aggregator: "first" });
-  const expiring = new client.Gauge({
-    name: "certdoor_certificates_expiring_30d",
-    help: "Valid certificates ending within 30 days, by Frontdoor",
-    labelNames: ["frontdoor"],
+  const expiring = new client.Gauge({ name: "certdoor_certificates_expiring_30d", help: "Valid certificates ending within 30 days, by Frontdoor", labelNames: ["frontdoor"], aggregator: "first" });
+  new client.Gauge({
+    name: "certdoor_tokens",
+    help: "Tokens by Frontdoor and status",
+    labelNames: ["frontdoor", "status"],
     aggregator: "first",
+    // Registered after the expiring gauge but read first: it fills both from one reading.
     async collect() {
       this.reset();
-      tokens.reset();
+      expiring.reset();
       for (const f of await getDb().frontdoor.findMany({ select: { id: true, name: true } })) {
         const stats = await dashboardStats(system, f.id);
-        this.set({ frontdoor: f.name }, stats.certificatesExpiringSoon);
-        for (const [status, n] of Object.entries(stats.tokens)) if (status !== "expiringSoon") tokens.set({ frontdoor: f.name, status }, n);
+        expiring.set({ frontdoor: f.name }, stats.certificatesExpiringSoon);
+        for (const [status, n] of Object.entries(stats.tokens)) if (status !== "expiringSoon") this.set({ frontdoor: f.name, status }, n);
       }
     },
   });
-  void expiring;
   return { redemptions, tokensCreated, certificatesIssued, rateLimited, jobFailures, signingErrors, queryDuration };
 }
 
@@ -67,7 +67,8 @@ export function instrumentPool(): void {
     (connection as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       const done = queryDuration.startTimer();
       const result = query(...args);
-      if (result instanceof Promise) result.then(done, done);
+      // (The timer's end takes labels: it must not be handed the query's result.)
+      if (result instanceof Promise) result.then(() => done(), () => done());
       else done();
       return result;
     };
