@@ -52,6 +52,7 @@ test("a passkey added on Your account signs in alone, and answers the second ste
 
   // Usernameless: no email typed, the authenticator offers the passkey.
   await signOut(page);
+  await page.reload(); // (without the toast the last page left)
   await expectAccessible(page, "sign-in page");
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
@@ -177,9 +178,9 @@ test("an OIDC user with a second factor is not asked for it: their identity prov
   expect((await latestSession(user.id)).method).toBe("oidc");
 });
 
-test("an administrator requires a second factor for admins: one without a factor is led to set it up right after signing in, and can do nothing else first", async ({ page, baseURL }) => {
+test("an administrator requires a second factor for admins: one without a factor is led to set it up right after signing in, and can do nothing else first", async ({ page }) => {
   // The policy is installation-wide: this runs on an instance with a database of its own.
-  const instance = await startIsolatedInstance(Number(new URL(baseURL!).port) + 91);
+  const instance = await startIsolatedInstance();
   try {
     const { origin, admin } = instance;
     await submitPassword(page, admin.email, admin.password, origin);

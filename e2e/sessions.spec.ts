@@ -1,12 +1,14 @@
 import type { Browser } from "@playwright/test";
 import { e2eAdmin } from "../playwright.config";
 import { signIn } from "./support/auth";
+import { db } from "./support/db";
 import { expect, test } from "./support/test";
 
 // Sessions that end on the server: sign out everywhere (oneself, or an administrator for
 // a user), and a password change, reach every other browser at its next request.
 
 async function makeOperator(password: string) {
+  await db(); // connects the domain layer to the server's database, also in a fresh worker
   const { createUser } = await import("@/lib/domain/users");
   const { systemPrincipal } = await import("@/lib/domain/principal");
   const email = `sessions-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.test`;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { e2eDataDir } from "../../playwright.config";
@@ -12,7 +13,17 @@ import { type Instance, startInstance } from "./server";
 
 export type IsolatedInstance = Instance & { origin: string; admin: { email: string; password: string }; query: <T extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<T[]> };
 
-export async function startIsolatedInstance(port: number): Promise<IsolatedInstance> {
+/** A port nothing listens on now (other runs on this machine may hold fixed ones). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function startIsolatedInstance(): Promise<IsolatedInstance> {
+  const port = await freePort();
   const config = JSON.parse(readFileSync(path.join(e2eDataDir, "postgres.json"), "utf8")) as { port: number; user: string; password: string };
   const server = `postgresql://${config.user}:${encodeURIComponent(config.password)}@127.0.0.1:${config.port}`;
   const name = `e2e_${randomBytes(5).toString("hex")}`;
