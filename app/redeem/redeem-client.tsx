@@ -1,19 +1,24 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
-import { Downloads } from "@/components/redeem/downloads";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { RequestForm } from "@/components/redeem/request-form";
 import { TokenEntry } from "@/components/redeem/token-entry";
 import { TokenPreview } from "@/components/redeem/token-preview";
 import { UsageHelp } from "@/components/redeem/usage-help";
 import { fetchPreview, type IssuedCertificate, redeem, RedemptionFailure } from "@/lib/pki/browser/api";
-import type { KeyChoice } from "@/lib/pki/request";
+import { type KeyChoice, makeKeyAndRequest } from "@/lib/pki/request";
 import { parseRedemptionTarget, type RedemptionTarget } from "@/lib/redeem-link";
 import { redemptionMessage } from "@/lib/redemption-messages";
 
 type Step = "key" | "request" | "done";
 type Outcome = { certificate: IssuedCertificate; pkcs8Der?: Uint8Array };
+
+// The files panel (PEM and PKCS#12 building, password strength) is needed only once a
+// certificate is back, so it is not part of the page's first load; its fetch starts with
+// the redemption, alongside the key generation and the request.
+const loadDownloads = () => import("@/components/redeem/downloads");
+const Downloads = lazy(() => loadDownloads().then((m) => ({ default: m.Downloads })));
 
 function Problem({ failure }: { failure: unknown }) {
   const code = failure instanceof RedemptionFailure ? failure.code : "internal";
@@ -69,12 +74,12 @@ export function RedeemClient() {
 
   const redemption = useMutation<Outcome, unknown, { choice: KeyChoice } | { csrPem: string }>({
     mutationFn: async (input) => {
+      void loadDownloads();
       if ("csrPem" in input) {
         setStep("request");
         return { certificate: await redeem(target!.frontdoorId, target!.token, input.csrPem) };
       }
       setStep("key");
-      const { makeKeyAndRequest } = await import("@/lib/pki/request");
       // Marks for bench/redeem-page.mjs: key and CSR generation alone.
       performance.mark("certdoor:key-start");
       const { csrPem, pkcs8Der } = await makeKeyAndRequest(input.choice, preview.data?.token.commonName ?? "certdoor-client");
@@ -98,12 +103,6 @@ export function RedeemClient() {
     },
     [redemption],
   );
-
-  // Fetch the key/CSR code while the user reads the preview, not after the click.
-  const isRedeemable = preview.isSuccess;
-  useEffect(() => {
-    if (isRedeemable) void import("@/lib/pki/request");
-  }, [isRedeemable]);
 
   const outcome = redemption.data;
   const mustWarn = Boolean(outcome?.pkcs8Der) && !isKeySaved;
@@ -141,7 +140,9 @@ export function RedeemClient() {
             <code>{outcome.certificate.serialNumber}</code>, valid until {new Date(outcome.certificate.notAfter).toLocaleDateString()}).
             {outcome.pkcs8Der && !isKeySaved ? " Save your private key now: it exists only in this page and cannot be downloaded later." : ""}
           </div>
-          <Downloads certificate={outcome.certificate} pkcs8Der={outcome.pkcs8Der} onKeySaved={() => setKeySaved(true)} />
+          <Suspense fallback={<p className="text-sm">Preparing your files…</p>}>
+            <Downloads certificate={outcome.certificate} pkcs8Der={outcome.pkcs8Der} onKeySaved={() => setKeySaved(true)} />
+          </Suspense>
           <UsageHelp hasKey={Boolean(outcome.pkcs8Der)} />
         </>
       ) : (
