@@ -62,6 +62,12 @@ test("the API guide renders the OpenAPI document", async ({ page }) => {
   await page.goto("/docs");
   await expect(page.getByRole("heading", { name: "Certificate request tokens over HTTP" })).toBeVisible();
   await expect(page.getByText("Create a certificate request token").first()).toBeVisible({ timeout: 20_000 });
+  // An operation opens on its curl sample (x-codeSamples), then its parameters and example body.
+  await page.getByText("Create a certificate request token").first().click();
+  const operation = page.locator("#operations-Tokens-createToken");
+  await expect(operation.getByRole("heading", { name: "Code samples" })).toBeVisible();
+  await expect(operation.getByText('curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/certificate-request-tokens"')).toBeVisible();
+  await expect(operation.getByText('"organizationalUnit": "CI"')).toBeVisible();
   const doc = await (await page.request.get("/api/openapi.json")).json();
   expect(doc.openapi).toBe("3.1.0");
 });

@@ -5,7 +5,8 @@ import { z } from "zod";
 export type Json = Record<string, unknown>;
 
 export const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-export const jsonContent = (id: string) => ({ "application/json": { schema: ref(id) } });
+/** A JSON body of a component schema; an example shows instead of one generated from the schema. */
+export const jsonContent = (id: string, example?: Json) => ({ "application/json": { schema: ref(id), ...(example ? { example } : {}) } });
 
 export function problems(...statuses: number[]): Record<string, Json> {
   const text: Record<number, string> = {

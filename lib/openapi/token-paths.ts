@@ -3,10 +3,15 @@ import { listTokensQuerySchema } from "@/lib/validation/tokens";
 
 // The token management paths of the OpenAPI document.
 
+// Request examples: renderers show these rather than values generated from the schemas'
+// patterns (a pattern such as ^\P{Cs}*$ comes out as "P{Cs}}}}…" in Swagger UI).
+const createExample = { name: "Build agent 7", commonName: "build-agent-7.ci.example.com", organization: "Example Corp", organizationalUnit: "CI" };
+const updateExample = { name: "Build agent 7 (release)", organizationalUnit: "Release" };
+
 const curlCreate = `curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/certificate-request-tokens" \\
   -H "Authorization: Bearer $CERTDOOR_API_KEY" \\
   -H "Content-Type: application/json" \\
-  -d '{"name": "Build agent 7", "commonName": "build-agent-7.ci.example.com", "organization": "Example Corp", "organizationalUnit": "CI"}'`;
+  -d '${JSON.stringify(createExample)}'`;
 
 const csvExample = `name,commonName,organization,organizationalUnit,recipientEmail,expiresAt,validDays
 "Dana Smith, laptop",dana.example.com,"Example Corp",IT,dana@example.com,,365
@@ -26,7 +31,7 @@ export const tokenPaths: Record<string, Json> = {
       summary: "Create a certificate request token",
       description: "Admins, and operators who are members of the Frontdoor. The secret (`token`) is returned only in this response.",
       security: management,
-      requestBody: { required: true, content: jsonContent("CreateTokenRequest") },
+      requestBody: { required: true, content: jsonContent("CreateTokenRequest", createExample) },
       responses: { "201": { description: "Created", content: jsonContent("CreatedToken") }, ...problems(400, 401, 403, 404, 409, 413) },
       "x-codeSamples": [{ lang: "Shell", label: "curl", source: curlCreate }],
     },
@@ -73,7 +78,7 @@ export const tokenPaths: Record<string, Json> = {
       summary: "Change metadata or expiry of an active token",
       description: "An `expiresAt` at or before now expires the token at once.",
       security: management,
-      requestBody: { required: true, content: jsonContent("UpdateTokenRequest") },
+      requestBody: { required: true, content: jsonContent("UpdateTokenRequest", updateExample) },
       responses: { "200": { description: "The changed token", content: jsonContent("Token") }, ...problems(400, 401, 403, 404, 409, 413) },
     },
     delete: {
