@@ -20,7 +20,9 @@ export function getPool(): pg.Pool {
 }
 
 export function getDb(): PrismaClient {
-  globalForDb.certdoorDb ??= new PrismaClient({ adapter: new PrismaPg(getPool()) });
+  // An interactive transaction may wait up to 10 s for a pooled connection (Prisma's default
+  // is 2 s): under a burst, a short queue is better than a failed request.
+  globalForDb.certdoorDb ??= new PrismaClient({ adapter: new PrismaPg(getPool()), transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
   return globalForDb.certdoorDb;
 }
 
