@@ -58,7 +58,8 @@ export default defineConfig({
     {
       command: `rm -rf "${e2eDataDir}" && node --conditions=react-server bin/start.mjs`,
       url: `http://localhost:${port}/api/health`,
-      timeout: 240_000,
+      // The first start builds the app (next build): minutes on a busy 2-core machine.
+      timeout: 600_000,
       reuseExistingServer: false,
       stdout: "pipe",
       env: {
