@@ -22,7 +22,7 @@ const TEMPLATES = [
   ["^/_next/.*$", "/_next/*"],
 ].map(([pattern, template]) => [new RegExp(pattern), template]);
 
-const PAGES = new Set(["/", "/login", "/redeem", "/docs", "/metrics", "/tokens", "/tokens/new", "/tokens/import", "/tokens/export", "/certificates", "/frontdoors", "/audit", "/settings", "/settings/users", "/settings/api-keys", "/settings/account", "/webhooks", "/api/health", "/api/health/live", "/api/health/ready", "/api/openapi.json", "/api/redeem/preview"]);
+const PAGES = new Set(["/", "/login", "/login/second-factor", "/setup-second-factor", "/redeem", "/docs", "/metrics", "/tokens", "/tokens/new", "/tokens/import", "/tokens/export", "/certificates", "/frontdoors", "/audit", "/settings", "/settings/users", "/settings/api-keys", "/settings/account", "/webhooks", "/api/health", "/api/health/live", "/api/health/ready", "/api/openapi.json", "/api/redeem/preview"]);
 
 /** @param {string} url the request's URL (path and query) */
 export function routeOf(url) {

@@ -75,7 +75,7 @@ test("every log line is JSON with the request's fields, and no secret, password 
     await page.goto("/login");
     await page.getByLabel("Email").fill(e2eAdmin.email);
     await page.getByLabel("Password").fill(e2eAdmin.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
     await page.goto("/settings/api-keys");
     await page.getByLabel("Name").fill("log test");
