@@ -6,6 +6,7 @@ import { checkCsr } from "@/lib/pki/csr";
 import { readOcspRequest } from "@/lib/pki/ocsp";
 import { toPem } from "@/lib/pki/pem";
 import { parserSeeds } from "@/lib/testing/fuzz/parser-seeds";
+import { asn1jsDecodedLongBoolean } from "@/lib/testing/fuzz/reader-properties";
 
 // Found by bench/fuzz-parsers.ts: a request holding a 54 KB BOOLEAN took asn1js 2.8 s to
 // parse (quadratic decoding). Such input must never reach asn1js; this is asserted by what
@@ -32,6 +33,15 @@ describe("client ASN.1 with a BOOLEAN longer than one octet (X.690 §8.2.1)", ()
     expect(hasLongBoolean(Buffer.from([0x81, 0x02, 0xff, 0xff]))).toBe(false);
     expect(hasLongBoolean(Buffer.from([0x04, 0x04, 0x01, 0x02, 0xff, 0xff]))).toBe(false);
     for (const seed of [...seeds.csrs.map((s) => s.der), seeds.leafDer, ...seeds.ocspRequests]) expect(hasLongBoolean(seed)).toBe(false);
+  });
+
+  // Found by the guard's property (bench, run 334): asn1js also decoded the bytes of a BIT
+  // STRING as ASN.1, a BOOLEAN inside them included, where the guard does not look.
+  it("inside the bytes of a BIT STRING or an OCTET STRING is not decoded by asn1js at all", () => {
+    for (const bytes of [[0x03, 0x05, 0x00, 0x01, 0x02, 0xff, 0xff], [0x04, 0x04, 0x01, 0x02, 0xff, 0xff], [0x30, 0x06, 0x04, 0x04, 0x01, 0x02, 0xff, 0xff]]) {
+      expect(hasLongBoolean(Uint8Array.from(bytes))).toBe(false);
+      expect(asn1jsDecodedLongBoolean(Uint8Array.from(bytes))).toBe(false);
+    }
   });
 
   it("never reaches asn1js from the CSR check or the OCSP reader, and is refused as they refuse garbage", () => {

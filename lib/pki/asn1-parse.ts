@@ -1,11 +1,17 @@
 import "reflect-metadata";
 import { AsnConvert } from "@peculiar/asn1-schema";
 
-// Parsing client-supplied ASN.1 (CSRs, OCSP requests) with the @peculiar types, minus one
-// trap. asn1js decodes a BOOLEAN in time quadratic in its length (pvutils' utilDecodeTC reads
+// Parsing client-supplied ASN.1 (CSRs, OCSP requests) with the @peculiar types, minus two
+// traps. asn1js decodes a BOOLEAN in time quadratic in its length (pvutils' utilDecodeTC reads
 // `valueHex`, a fresh copy of the value, on every loop step), so one 50 KB BOOLEAN in a request
 // body holds a worker for seconds. X.690 §8.2.1 allows exactly one content octet, in BER as in
-// DER, so input with a longer BOOLEAN is refused before asn1js sees it.
+// DER, so input with a longer BOOLEAN is refused before asn1js sees it. And asn1js by default
+// also tries to decode the content of every primitive OCTET and BIT STRING as ASN.1, which
+// the types never use (they read those as bytes) and which would put BOOLEANs out of the
+// guard's sight: it is turned off.
+
+/** How client input is handed to asn1js (the guard below walks exactly what it then decodes). */
+export const CLIENT_BER_OPTIONS = { parseEmbedded: false } as const;
 
 const INDEFINITE = -1;
 
@@ -68,5 +74,5 @@ export function hasLongBoolean(ber: Uint8Array): boolean {
 /** AsnConvert.parse for input from clients; throws as it does, also for a BOOLEAN longer than one octet. */
 export function parseClientAsn1<T>(der: Uint8Array, type: new () => T): T {
   if (hasLongBoolean(der)) throw new RangeError("a BOOLEAN longer than one octet (X.690 §8.2.1)");
-  return AsnConvert.parse(der, type);
+  return AsnConvert.parse(der, type, { berOptions: CLIENT_BER_OPTIONS });
 }

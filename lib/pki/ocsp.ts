@@ -34,8 +34,14 @@ export type OcspAnswer = { status: "good" } | { status: "unknown" } | { status: 
 /** The request's questions and nonce, or null when it is not an OCSP request. */
 export function readOcspRequest(der: Uint8Array, issuer: Issuer): { questions: OcspQuestion[]; nonce: Extension | null } | null {
   let request: OCSPRequest;
+  let nonce: Extension | null;
   try {
     request = parseClientAsn1(der, OCSPRequest);
+    nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce) ?? null;
+    // The answer echoes each CertID and the nonce, so they must serialize again: some parse
+    // but cannot be written (an empty UTCTime as hash parameters), and answering threw, a 500.
+    for (const { reqCert } of request.tbsRequest.requestList) AsnConvert.serialize(reqCert);
+    if (nonce) AsnConvert.serialize(nonce);
   } catch {
     return null;
   }
@@ -48,7 +54,6 @@ export function readOcspRequest(der: Uint8Array, issuer: Issuer): { questions: O
       Buffer.from(reqCert.issuerKeyHash.buffer).equals(keyHash(hash));
     return { certId: reqCert, serialNumber: Buffer.from(reqCert.serialNumber).toString("hex").replace(/^(00)+(?=[0-9a-f])/, ""), isThisIssuer };
   });
-  const nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce) ?? null;
   return questions.length > 0 ? { questions, nonce } : null;
 }
 

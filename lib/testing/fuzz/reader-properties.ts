@@ -4,7 +4,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { OCSPResponse } from "@peculiar/asn1-ocsp";
 import * as asn1js from "asn1js";
 import fc from "fast-check";
-import { hasLongBoolean } from "@/lib/pki/asn1-parse";
+import { CLIENT_BER_OPTIONS, hasLongBoolean } from "@/lib/pki/asn1-parse";
 import { readTlv } from "@/lib/pki/der";
 import { buildOcspResponse, readOcspRequest } from "@/lib/pki/ocsp";
 import { fromPem, splitPemChain } from "@/lib/pki/pem";
@@ -22,11 +22,11 @@ const bytes = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /**
  * The oracle for the guard in lib/pki/asn1-parse.ts: did asn1js itself (what @peculiar parses
- * with; imported directly because it is the library being guarded) decode a BOOLEAN longer
- * than one octet, even in a tree it then refused?
+ * with, given the options client input is parsed with; imported directly because it is the
+ * library being guarded) decode a BOOLEAN longer than one octet, even in a tree it then refused?
  */
-function asn1jsDecodedLongBoolean(ber: Uint8Array): boolean {
-  const stack: asn1js.AsnType[] = [asn1js.fromBER(ber).result];
+export function asn1jsDecodedLongBoolean(ber: Uint8Array): boolean {
+  const stack: asn1js.AsnType[] = [asn1js.fromBER(ber, CLIENT_BER_OPTIONS).result];
   while (stack.length > 0) {
     const block = stack.pop();
     if (block instanceof asn1js.Boolean && block.valueBlock.valueHexView.length !== 1) return true;
