@@ -2,29 +2,33 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { getDb, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
-import { AppError } from "@/lib/domain/errors";
-import { systemPrincipal } from "@/lib/domain/principal";
+import { type Principal, systemPrincipal } from "@/lib/domain/principal";
 import { requireEnv } from "@/lib/env";
 import { createIntermediateCa, createRootCa, type NewCa } from "@/lib/pki/ca";
 import { makeIssuer, type Issuer } from "@/lib/pki/issuer";
 import { decryptPrivateKey, encryptPrivateKey, parseMasterKey } from "@/lib/pki/key-encryption";
-import { uuidSchema } from "@/lib/validation/common";
 
-// The installation's root CA and one issuing CA per Frontdoor, stored with their private
-// keys encrypted under CERTDOOR_MASTER_KEY. Keys are decrypted only here, kept in memory
-// as KeyObjects for signing, and never returned to a caller.
+// The installation's root CA and each Frontdoor's issuing CAs (one current, and those that
+// rotation retired), stored with their private keys encrypted under CERTDOOR_MASTER_KEY.
+// Keys are decrypted only here, kept in memory as KeyObjects for signing, and never
+// returned to a caller.
 
 const ROOT_LOCK_KEY = 7_734_223;
 
 const masterKey = () => parseMasterKey(requireEnv("CERTDOOR_MASTER_KEY"));
 
-async function storeCa(tx: Tx, ca: NewCa, kind: "root" | "intermediate", frontdoorId: string | null) {
+type CaEvent = { principal: Principal; action: string; details?: Record<string, unknown> };
+
+/** Stores a new CA with its first (empty) CRL, so its CRL address has something to serve from the start; audited. */
+export async function storeCa(tx: Tx, ca: NewCa, placement: { kind: "root" | "intermediate"; frontdoorId: string | null; generation?: number }, event?: CaEvent): Promise<string> {
   const id = randomUUID();
+  const { kind, frontdoorId, generation = 1 } = placement;
   await tx.certificateAuthority.create({
     data: {
       id,
       kind,
       frontdoorId,
+      generation,
       subject: ca.subject,
       serialNumber: ca.serialNumber,
       certificatePem: ca.certificatePem,
@@ -34,14 +38,14 @@ async function storeCa(tx: Tx, ca: NewCa, kind: "root" | "intermediate", frontdo
       notAfter: ca.notAfter,
     },
   });
-  // Its first (empty) CRL, so GET /crl has something to serve from the start.
   await signCrl(tx, makeIssuer({ id, certificatePem: ca.certificatePem, pkcs8Der: ca.pkcs8Der, chainPem: ca.certificatePem }));
-  await recordAudit(tx, systemPrincipal("ca"), {
-    action: kind === "root" ? "ca.root_created" : "ca.intermediate_created",
+  const facts = { subject: ca.subject, serialNumber: ca.serialNumber, notAfter: ca.notAfter.toISOString() };
+  await recordAudit(tx, event?.principal ?? systemPrincipal("ca"), {
+    action: event?.action ?? (kind === "root" ? "ca.root_created" : "ca.intermediate_created"),
     frontdoorId,
     targetKind: "ca",
     targetId: id,
-    details: { subject: ca.subject, serialNumber: ca.serialNumber, notAfter: ca.notAfter.toISOString() },
+    details: { ...facts, ...event?.details },
   });
   return id;
 }
@@ -52,18 +56,18 @@ export async function ensureRootCa(tx: Tx): Promise<{ id: string; certificatePem
   let root = await tx.certificateAuthority.findFirst({ where: { kind: "root" }, orderBy: { createdAt: "asc" } });
   if (!root) {
     const created = await createRootCa(randomBytes(4).toString("hex"));
-    const id = await storeCa(tx, created, "root", null);
+    const id = await storeCa(tx, created, { kind: "root", frontdoorId: null });
     root = await tx.certificateAuthority.findUniqueOrThrow({ where: { id } });
   }
   return { id: root.id, certificatePem: root.certificatePem, pkcs8Der: decryptPrivateKey(root.encryptedPrivateKey, masterKey(), root.id) };
 }
 
-/** A Frontdoor's issuing CA, created with the Frontdoor (inside its transaction). */
+/** A Frontdoor's first issuing CA, created with the Frontdoor (inside its transaction). */
 export async function ensureFrontdoorCa(tx: Tx, frontdoor: { id: string; name: string }): Promise<void> {
-  const existing = await tx.certificateAuthority.findUnique({ where: { frontdoorId: frontdoor.id }, select: { id: true } });
+  const existing = await tx.certificateAuthority.findFirst({ where: { frontdoorId: frontdoor.id }, select: { id: true } });
   if (existing) return;
   const root = await ensureRootCa(tx);
-  await storeCa(tx, await createIntermediateCa(root, frontdoor), "intermediate", frontdoor.id);
+  await storeCa(tx, await createIntermediateCa(root, frontdoor), { kind: "intermediate", frontdoorId: frontdoor.id });
 }
 
 /**
@@ -74,65 +78,50 @@ export async function ensureAllCas(): Promise<void> {
   const db = getDb();
   await db.$transaction(async (tx) => {
     await ensureRootCa(tx);
-    const missing = await tx.frontdoor.findMany({ where: { ca: null }, select: { id: true, name: true } });
+    const missing = await tx.frontdoor.findMany({ where: { cas: { none: {} } }, select: { id: true, name: true } });
     for (const frontdoor of missing) await ensureFrontdoorCa(tx, frontdoor);
   }, { timeout: 120_000 });
   const all = await db.certificateAuthority.findMany({ select: { id: true, encryptedPrivateKey: true } });
   for (const ca of all) decryptPrivateKey(ca.encryptedPrivateKey, masterKey(), ca.id);
 }
 
-const issuers = new Map<string, Promise<Issuer>>();
+/** A CA ready to sign, with where it belongs: its Frontdoor (null for the root) and generation (1 = the Frontdoor's first). */
+export type CaIssuer = Issuer & { frontdoorId: string | null; generation: number };
 
-async function loadIssuer(frontdoorId: string): Promise<Issuer> {
+// Keyed by CA id. A CA's certificate and key never change once stored, so an entry never
+// goes stale and each process decrypts each CA once (entries: one per CA ever made, a few
+// per Frontdoor). Which CA is a Frontdoor's *current* one is never cached: every caller
+// reads that with a statement it makes anyway (redemption's token read, renewal's and
+// OCSP's CA read), so all workers switch at the rotation's commit without any message.
+const issuers = new Map<string, Promise<CaIssuer>>();
+
+async function loadIssuer(caId: string): Promise<CaIssuer> {
   const db = getDb();
-  const ca = await db.certificateAuthority.findUnique({ where: { frontdoorId } });
-  if (!ca) throw new Error(`Frontdoor ${frontdoorId} has no issuing CA; restart Certdoor to create it.`);
-  return makeIssuer({
+  const ca = await db.certificateAuthority.findUnique({ where: { id: caId } });
+  if (!ca) throw new Error(`There is no CA ${caId}.`);
+  const root =
+    ca.kind === "root" ? ca : await db.certificateAuthority.findFirstOrThrow({ where: { kind: "root" }, orderBy: { createdAt: "asc" }, select: { certificatePem: true } });
+  const issuer = makeIssuer({
     id: ca.id,
     certificatePem: ca.certificatePem,
     pkcs8Der: decryptPrivateKey(ca.encryptedPrivateKey, masterKey(), ca.id),
-    chainPem: await caChainPem(frontdoorId),
+    chainPem: ca.kind === "root" ? ca.certificatePem : ca.certificatePem + root.certificatePem,
   });
+  return { ...issuer, frontdoorId: ca.frontdoorId, generation: ca.generation };
 }
 
-/** The signing CA of a Frontdoor, decrypted once per process. */
-export function issuerFor(frontdoorId: string): Promise<Issuer> {
-  let issuer = issuers.get(frontdoorId);
+/** A CA as a signer, by id (its chain: itself, then the root), decrypted once per process. */
+export function issuerById(caId: string): Promise<CaIssuer> {
+  let issuer = issuers.get(caId);
   if (!issuer) {
-    issuer = loadIssuer(frontdoorId);
-    issuers.set(frontdoorId, issuer);
-    issuer.catch(() => issuers.delete(frontdoorId));
+    issuer = loadIssuer(caId);
+    issuers.set(caId, issuer);
+    issuer.catch(() => issuers.delete(caId));
   }
   return issuer;
 }
 
-let root: Promise<Issuer> | undefined;
-
-/** The root CA as a signer (for its own CRL). */
-export function rootIssuer(): Promise<Issuer> {
-  root ??= (async () => {
-    const row = await getDb().certificateAuthority.findFirst({ where: { kind: "root" }, orderBy: { createdAt: "asc" } });
-    if (!row) throw new Error("There is no root CA yet; start Certdoor once to create it.");
-    return makeIssuer({ id: row.id, certificatePem: row.certificatePem, pkcs8Der: decryptPrivateKey(row.encryptedPrivateKey, masterKey(), row.id), chainPem: row.certificatePem });
-  })();
-  root.catch(() => (root = undefined));
-  return root;
-}
-
-// A Frontdoor's chain never changes once its CA exists (there is no CA rotation yet), so
-// each process reads it once; redemption and the certificate reads return it every time.
-const chains = new Map<string, string>();
-
-/** The public CA chain of a Frontdoor (intermediate, then root), PEM. */
-export async function caChainPem(frontdoorId: string): Promise<string> {
-  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
-  const cached = chains.get(frontdoorId);
-  if (cached) return cached;
-  const db = getDb();
-  const ca = await db.certificateAuthority.findUnique({ where: { frontdoorId }, select: { certificatePem: true } });
-  if (!ca) throw new AppError("frontdoor_not_found");
-  const root = await db.certificateAuthority.findFirstOrThrow({ where: { kind: "root" }, orderBy: { createdAt: "asc" }, select: { certificatePem: true } });
-  const chain = ca.certificatePem + root.certificatePem;
-  chains.set(frontdoorId, chain);
-  return chain;
+/** The PEM chain of the CA that issued a certificate (that CA, then the root): a certificate's `caCertificates`. */
+export async function issuerChainPem(caId: string): Promise<string> {
+  return (await issuerById(caId)).chainPem;
 }

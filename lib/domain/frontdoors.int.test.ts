@@ -31,7 +31,7 @@ describe("frontdoors", () => {
   it("a new Frontdoor gets its own issuing CA, signed by the root, with its key encrypted", async () => {
     const admin = await makeUser("admin");
     const created = await createFrontdoor(admin.principal, { name: uniqueName("ca") });
-    const ca = await getDb().certificateAuthority.findUniqueOrThrow({ where: { frontdoorId: created.id } });
+    const ca = await getDb().certificateAuthority.findFirstOrThrow({ where: { frontdoorId: created.id } });
     const root = await getDb().certificateAuthority.findFirstOrThrow({ where: { kind: "root" } });
     expect(ca).toMatchObject({ kind: "intermediate", keyAlgorithm: "EC-P256" });
     expect(ca.encryptedPrivateKey).toMatch(/^v1\./);

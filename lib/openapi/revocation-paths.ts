@@ -1,7 +1,12 @@
-import { frontdoorId, jsonContent, problems } from "@/lib/openapi/helpers";
+import { certificatePaths } from "@/lib/openapi/certificate-paths";
+import { frontdoorId, type Json, jsonContent, problems } from "@/lib/openapi/helpers";
 
 // Life after issuing in the OpenAPI document: renewal, and the addresses every issued
-// certificate points to (the issuing CA and the OCSP responder in its AIA).
+// certificate points to (the issuing CA and the OCSP responder in its AIA, the CRL). A
+// Frontdoor's first CA has the short addresses; a CA made by rotation has its own.
+
+const caId = { name: "caId", in: "path", required: true, description: "An issuing CA's id, as the certificate's CRL Distribution Point names it", schema: { type: "string", format: "uuid" } };
+const der = { "application/pkix-cert": { schema: { type: "string", contentEncoding: "binary" } } };
 
 const ocspResponse = {
   "200": {
@@ -29,8 +34,29 @@ export const revocationPaths = {
     get: {
       tags: ["Certificates"],
       operationId: "issuingCaCertificate",
-      summary: "The Frontdoor's issuing CA certificate, DER",
-      responses: { "200": { description: "DER", content: { "application/pkix-cert": { schema: { type: "string", contentEncoding: "binary" } } } }, ...problems(404) },
+      summary: "The Frontdoor's first issuing CA certificate, DER",
+      description: "What the CA Issuers pointer of every certificate from before a CA rotation names. Until a rotation, the Frontdoor's only issuing CA.",
+      responses: { "200": { description: "DER", content: der }, ...problems(404) },
+    },
+  },
+  "/frontdoor/{frontdoorId}/ca/{caFile}": {
+    parameters: [frontdoorId, { name: "caFile", in: "path", required: true, description: "`<caId>.crt`", schema: { type: "string", pattern: "^[0-9a-f-]{36}\\.crt$" } }],
+    get: {
+      tags: ["Certificates"],
+      operationId: "caCertificate",
+      summary: "One issuing CA certificate, DER",
+      description: "What the CA Issuers pointer of certificates signed by a CA made by rotation names (`ca_not_found` for an id that is not one of this Frontdoor's CAs).",
+      responses: { "200": { description: "DER", content: der }, ...problems(404) },
+    },
+  },
+  "/frontdoor/{frontdoorId}/crl/{caId}": {
+    parameters: [frontdoorId, caId],
+    get: {
+      ...(certificatePaths["/frontdoor/{frontdoorId}/crl"]!.get as Json),
+      operationId: "caCrl",
+      summary: "One issuing CA's CRL",
+      description:
+        "What the CRL Distribution Point of certificates signed by a CA made by rotation names. DER by default; with `format=pem`, this CRL followed by the root's. A CA retired by rotation keeps signing it until the last certificate it issued expires.",
     },
   },
   "/frontdoor/{frontdoorId}/ocsp": {

@@ -48,7 +48,7 @@ describe("client ASN.1 with a BOOLEAN longer than one octet (X.690 §8.2.1)", ()
     const parse = vi.spyOn(AsnConvert, "parse");
     const csr = sequence(seeds.csrs[0]!.tbs, longBoolean);
     expect(() => checkCsr(toPem(csr, "CERTIFICATE REQUEST"))).toThrow(expect.objectContaining({ code: "invalid_csr" }));
-    expect(readOcspRequest(sequence(sequence(longBoolean)), seeds.issuer)).toBeNull();
+    expect(readOcspRequest(sequence(sequence(longBoolean)), [seeds.issuer])).toBeNull();
     expect(parse).not.toHaveBeenCalled();
   });
 });

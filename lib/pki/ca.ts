@@ -56,11 +56,17 @@ export async function createRootCa(installation: string, now = new Date()): Prom
   return { certificatePem: cert.toString("pem") + "\n", pkcs8Der: await exportPkcs8(keys.privateKey), subject: cert.subject, serialNumber, notBefore, notAfter, keyAlgorithm: "EC-P256" };
 }
 
-/** A Frontdoor's issuing CA: signed by the root, pathLen 0, 5 years (never past the root). */
+/**
+ * A Frontdoor's issuing CA: signed by the root, pathLen 0, 5 years (never past the root).
+ * A CA made by rotation (generation 2, 3, …) carries its generation in its common name: two
+ * CAs of one Frontdoor never share a subject, so CRLs, OCSP CertIDs and chain building
+ * never have to tell them apart by key alone.
+ */
 export async function createIntermediateCa(
   root: { certificatePem: string; pkcs8Der: Uint8Array },
   frontdoor: { id: string; name: string },
   now = new Date(),
+  generation = 1,
 ): Promise<NewCa> {
   const rootCert = new x509.X509Certificate(root.certificatePem);
   const rootKey = await webcrypto.subtle.importKey("pkcs8", root.pkcs8Der, ALGORITHM, false, ["sign"]);
@@ -70,7 +76,7 @@ export async function createIntermediateCa(
   const serialNumber = randomSerialHex();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber,
-    subject: [{ O: ["Certdoor"] }, { OU: [`Frontdoor ${frontdoor.id}`] }, { CN: [`${frontdoor.name} issuing CA`] }],
+    subject: [{ O: ["Certdoor"] }, { OU: [`Frontdoor ${frontdoor.id}`] }, { CN: [`${frontdoor.name} issuing CA${generation > 1 ? ` ${generation}` : ""}`] }],
     issuer: rootCert.subject,
     notBefore,
     notAfter,

@@ -28,11 +28,16 @@ import { parseCertificatePem, type Issuer } from "@/lib/pki/issuer";
 const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 const HASHES: Record<string, string> = { "1.3.14.3.2.26": "sha1", "2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384", "2.16.840.1.101.3.4.2.3": "sha512" };
 
-export type OcspQuestion = { certId: CertID; serialNumber: string; isThisIssuer: boolean };
+/** One certificate asked about, and which of the responder's CAs its CertID names (null: none of them). */
+export type OcspQuestion<I extends Issuer = Issuer> = { certId: CertID; serialNumber: string; issuer: I | null };
 export type OcspAnswer = { status: "good" } | { status: "unknown" } | { status: "revoked"; revokedAt: Date; reason: string | null };
 
-/** The request's questions and nonce, or null when it is not an OCSP request. */
-export function readOcspRequest(der: Uint8Array, issuer: Issuer): { questions: OcspQuestion[]; nonce: Extension | null } | null {
+/**
+ * The request's questions and nonce, or null when it is not an OCSP request. Each question
+ * is matched to the CA among `issuers` whose name and key hashes its CertID carries (after
+ * a CA rotation a Frontdoor answers for several).
+ */
+export function readOcspRequest<I extends Issuer>(der: Uint8Array, issuers: readonly I[]): { questions: OcspQuestion<I>[]; nonce: Extension | null } | null {
   let request: OCSPRequest;
   let nonce: Extension | null;
   try {
@@ -45,14 +50,16 @@ export function readOcspRequest(der: Uint8Array, issuer: Issuer): { questions: O
   } catch {
     return null;
   }
-  const { nameHash, keyHash } = issuerHashes(issuer);
   const questions = request.tbsRequest.requestList.map(({ reqCert }) => {
     const hash = HASHES[reqCert.hashAlgorithm.algorithm];
-    const isThisIssuer =
-      hash !== undefined &&
-      Buffer.from(reqCert.issuerNameHash.buffer).equals(nameHash(hash)) &&
-      Buffer.from(reqCert.issuerKeyHash.buffer).equals(keyHash(hash));
-    return { certId: reqCert, serialNumber: Buffer.from(reqCert.serialNumber).toString("hex").replace(/^(00)+(?=[0-9a-f])/, ""), isThisIssuer };
+    const issuer =
+      hash === undefined
+        ? undefined
+        : issuers.find((candidate) => {
+            const { nameHash, keyHash } = issuerHashes(candidate);
+            return Buffer.from(reqCert.issuerNameHash.buffer).equals(nameHash(hash)) && Buffer.from(reqCert.issuerKeyHash.buffer).equals(keyHash(hash));
+          });
+    return { certId: reqCert, serialNumber: Buffer.from(reqCert.serialNumber).toString("hex").replace(/^(00)+(?=[0-9a-f])/, ""), issuer: issuer ?? null };
   });
   return questions.length > 0 ? { questions, nonce } : null;
 }

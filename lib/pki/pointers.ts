@@ -20,9 +20,15 @@ import {
 
 export type Pointers = { crl: string; ocsp: string; caIssuers: string };
 
-/** The addresses of a Frontdoor's CRL, OCSP responder and issuing CA certificate. */
-export function pointersFor(publicUrl: string, frontdoorId: string): Pointers {
+/**
+ * The addresses of an issuing CA's CRL, OCSP responder and certificate. A Frontdoor's first
+ * CA (generation 1, or none given) has the short ones; a CA made by rotation has its own,
+ * since an address in a certificate must name the same CA for the certificate's whole
+ * life. OCSP is one address for all: each request names its issuer (CertID).
+ */
+export function pointersFor(publicUrl: string, frontdoorId: string, ca?: { id: string; generation: number }): Pointers {
   const base = `${publicUrl}/frontdoor/${frontdoorId}`;
+  if (ca && ca.generation > 1) return { crl: `${base}/crl/${ca.id}`, ocsp: `${base}/ocsp`, caIssuers: `${base}/ca/${ca.id}.crt` };
   return { crl: `${base}/crl`, ocsp: `${base}/ocsp`, caIssuers: `${base}/ca.crt` };
 }
 

@@ -11,7 +11,7 @@ const seeds = await parserSeeds();
 
 describe(`readers under hostile input (fast-check seed ${FUZZ_SEED})`, () => {
   it("the OCSP seeds are read as questions about this issuer", () => {
-    for (const request of seeds.ocspRequests) expect(readOcspRequest(request, seeds.issuer)?.questions.every((q) => q.isThisIssuer)).toBe(true);
+    for (const request of seeds.ocspRequests) expect(readOcspRequest(request, [seeds.issuer])?.questions.every((q) => q.issuer === seeds.issuer)).toBe(true);
   });
 
   // Found by the OCSP property (bench, run 33,146): hash parameters that parse but cannot be
@@ -21,7 +21,7 @@ describe(`readers under hostile input (fast-check seed ${FUZZ_SEED})`, () => {
     const request = Buffer.from(seeds.ocspRequests[1]!);
     const sha1WithNull = Buffer.from([0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00]);
     request[request.lastIndexOf(sha1WithNull) + 7] = 0x17;
-    expect(readOcspRequest(request, seeds.issuer)).toBeNull();
+    expect(readOcspRequest(request, [seeds.issuer])).toBeNull();
   });
 
   for (const { name, tally, check } of readerProperties(seeds)) {

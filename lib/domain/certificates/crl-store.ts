@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
-import { issuerFor, rootIssuer } from "@/lib/domain/ca";
+import { issuerById } from "@/lib/domain/ca";
+import { CA_IN_USE } from "@/lib/domain/ca-trust";
 import { AppError } from "@/lib/domain/errors";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
 import { toPem } from "@/lib/pki/pem";
@@ -8,20 +9,22 @@ import { uuidSchema } from "@/lib/validation/common";
 // Serving and refreshing the stored CRLs (signing is crl-sign.ts). A GET never signs or
 // writes, so the public endpoint costs one read, and the CRL number only moves when a
 // new CRL is signed: on revocation, at CA creation, and here before nextUpdate nears.
+// A CA retired by rotation is refreshed while a certificate it issued is unexpired; after
+// that its key signs nothing more, and its last CRL stays as it was.
 
 /** The schedule re-signs a CRL with less than this left before its nextUpdate. */
 export const CRL_REFRESH_BEFORE_MS = 12 * 3600_000;
 
-/** Re-signs every CRL that is missing or nears its nextUpdate (the schedule, and start-up). */
+/** Re-signs every CRL in use that is missing or nears its nextUpdate (the schedule, and start-up). */
 export async function refreshDueCrls(): Promise<number> {
   const dueBefore = new Date(Date.now() + CRL_REFRESH_BEFORE_MS);
-  const due = await getDb().certificateAuthority.findMany({
-    where: { OR: [{ crlNextUpdate: null }, { crlNextUpdate: { lt: dueBefore } }] },
-    select: { kind: true, frontdoorId: true },
-  });
+  const due = await getDb().$queryRaw<{ id: string }[]>`
+    SELECT c."id"::text AS "id" FROM "CertificateAuthority" c
+     WHERE (c."crlNextUpdate" IS NULL OR c."crlNextUpdate" < ${dueBefore}::timestamptz)
+       AND (c."kind" = 'root' OR ${CA_IN_USE})`;
   let signed = 0;
   for (const ca of due) {
-    const issuer = ca.kind === "root" || !ca.frontdoorId ? await rootIssuer() : await issuerFor(ca.frontdoorId);
+    const issuer = await issuerById(ca.id);
     if (await getDb().$transaction((tx) => signCrl(tx, issuer, { onlyIfDueBefore: dueBefore }))) signed += 1;
   }
   return signed;
@@ -29,30 +32,42 @@ export async function refreshDueCrls(): Promise<number> {
 
 export type StoredCrl = { der: Uint8Array; pem: string; etag: string; thisUpdate: Date; nextUpdate: Date };
 
+type CrlRow = { id: string; kind: string; generation: number; isInUse: boolean; crlDer: Uint8Array | null; crlNumber: bigint; crlThisUpdate: Date | null; crlNextUpdate: Date | null };
+
 /**
- * The Frontdoor's current CRL as stored, and the root's beside it: servers that check the
- * whole chain (Node's `crl` option, nginx's ssl_crl) need both, so the PEM form carries
- * the Frontdoor's CRL first, then the root's. One read; nothing is signed here.
+ * A Frontdoor's CRLs as stored, one read, nothing signed. DER: one CA's CRL, the one `caId`
+ * names, or without it the Frontdoor's first CA's (the address `/crl` in every certificate
+ * from before a rotation names it). PEM: what a gateway loads beside ca.pem, the root's CRL
+ * last: with `caId`, that CA's; without, every CA's in use (after a rotation the old one's
+ * too, until its certificates have all expired). Servers that check the whole chain
+ * (Node's `crl` option, nginx's ssl_crl) need the root's as well.
  */
-export async function currentCrl(frontdoorId: string): Promise<StoredCrl> {
+export async function currentCrl(frontdoorId: string, caId?: string): Promise<StoredCrl> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
-  const rows = await getDb().certificateAuthority.findMany({
-    where: { OR: [{ frontdoorId }, { kind: "root" }] },
-    select: { kind: true, crlDer: true, crlNumber: true, crlThisUpdate: true, crlNextUpdate: true },
-    orderBy: { createdAt: "asc" },
-  });
-  const own = rows.find((r) => r.kind === "intermediate");
+  const rows = await getDb().$queryRaw<CrlRow[]>`
+    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."generation", ${CA_IN_USE} AS "isInUse",
+           c."crlDer", c."crlNumber", c."crlThisUpdate", c."crlNextUpdate"
+      FROM "CertificateAuthority" c
+     WHERE c."frontdoorId" = ${frontdoorId}::uuid
+        OR c."id" = (SELECT r."id" FROM "CertificateAuthority" r WHERE r."kind" = 'root' ORDER BY r."createdAt" LIMIT 1)
+     ORDER BY c."generation" DESC`;
+  const cas = rows.filter((r) => r.kind === "intermediate");
   const root = rows.find((r) => r.kind === "root");
-  if (!own) throw new AppError("frontdoor_not_found");
-  if (!own.crlDer || !root?.crlDer || !own.crlThisUpdate || !own.crlNextUpdate) {
+  if (cas.length === 0) throw new AppError("frontdoor_not_found");
+  const own = caId === undefined ? cas.find((r) => r.generation === 1) : cas.find((r) => r.id === caId);
+  if (!own) throw new AppError("ca_not_found", `No CA ${caId} on this Frontdoor.`);
+  const bundle = caId === undefined ? cas.filter((r) => r.isInUse) : [own];
+  const signed = [...new Set([own, ...bundle, root])];
+  if (signed.some((r) => !r?.crlDer || !r.crlThisUpdate || !r.crlNextUpdate)) {
     throw new Error(`Frontdoor ${frontdoorId} has no signed CRL yet; restart Certdoor to sign it.`);
   }
-  const der = new Uint8Array(own.crlDer);
+  const stored = signed as (CrlRow & { crlDer: Uint8Array; crlThisUpdate: Date; crlNextUpdate: Date })[];
   return {
-    der,
-    pem: toPem(der, "X509 CRL") + toPem(new Uint8Array(root.crlDer), "X509 CRL"),
-    etag: `"${own.crlNumber.toString(16)}.${root.crlNumber.toString(16)}"`,
-    thisUpdate: own.crlThisUpdate,
-    nextUpdate: own.crlNextUpdate,
+    der: new Uint8Array(own.crlDer!),
+    pem: [...bundle, root!].map((r) => toPem(new Uint8Array(r.crlDer!), "X509 CRL")).join(""),
+    // Any CRL served here changing changes the tag; before a rotation it is "<own>.<root>" as always.
+    etag: `"${stored.map((r) => r.crlNumber.toString(16)).join(".")}"`,
+    thisUpdate: new Date(Math.max(...stored.map((r) => r.crlThisUpdate.getTime()))),
+    nextUpdate: new Date(Math.min(...stored.map((r) => r.crlNextUpdate.getTime()))),
   };
 }

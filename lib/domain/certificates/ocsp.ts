@@ -1,13 +1,16 @@
 import { getDb } from "@/lib/db";
-import { issuerFor } from "@/lib/domain/ca";
-import { AppError } from "@/lib/domain/errors";
+import { issuerById } from "@/lib/domain/ca";
+import { frontdoorCas } from "@/lib/domain/ca-trust";
 import { buildOcspResponse, ocspError, OCSPResponseStatus, type OcspAnswer, readOcspRequest } from "@/lib/pki/ocsp";
-import { uuidSchema } from "@/lib/validation/common";
 import { metrics } from "@/lib/observability/metrics";
 
 // The Frontdoor's OCSP responder: answers are read from the certificates table (one read
-// for every serial in the request) and signed by the Frontdoor's issuing CA at once, so a
-// revocation is visible from its commit on. A serial this CA never issued is "unknown".
+// for every serial in the request) and signed at once, so a revocation is visible from its
+// commit on. Each answer is signed by the CA that issued the certificate: the request's
+// CertID (issuer name and key hashes) picks it among the Frontdoor's CAs in use (after a
+// CA rotation, the old one answers for its certificates until the last of them expires).
+// A response has one signer: the CA the first question names; questions about other CAs,
+// and serials a CA never issued, are "unknown".
 
 /** How long a relying party may reuse an answer (nextUpdate − thisUpdate). */
 export const OCSP_VALIDITY_MS = 60 * 60_000;
@@ -16,16 +19,16 @@ export type OcspReply = { der: Uint8Array; thisUpdate: Date; nextUpdate: Date; i
 
 /** Answers a DER OCSP request for a Frontdoor. */
 export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array): Promise<OcspReply> {
-  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
-  const frontdoor = await getDb().frontdoor.findUnique({ where: { id: frontdoorId }, select: { id: true } });
-  if (!frontdoor) throw new AppError("frontdoor_not_found");
-  const issuer = await issuerFor(frontdoorId);
+  // One read: the Frontdoor exists and which of its CAs are in use (newest, the current one, first).
+  const inUse = (await frontdoorCas(frontdoorId)).cas.filter((ca) => ca.isInUse);
+  const issuers = await Promise.all(inUse.map((ca) => issuerById(ca.id)));
   const thisUpdate = new Date();
   const nextUpdate = new Date(thisUpdate.getTime() + OCSP_VALIDITY_MS);
-  const request = readOcspRequest(requestDer, issuer);
+  const request = readOcspRequest(requestDer, issuers);
   if (!request) return { der: ocspError(OCSPResponseStatus.malformedRequest), thisUpdate, nextUpdate, isCacheable: false };
 
-  const serials = request.questions.filter((q) => q.isThisIssuer).map((q) => q.serialNumber);
+  const issuer = request.questions[0]?.issuer ?? issuers[0]!;
+  const serials = request.questions.filter((q) => q.issuer === issuer).map((q) => q.serialNumber);
   const rows = serials.length
     ? await getDb().clientCertificate.findMany({
         where: { frontdoorId, issuerId: issuer.id, serialNumber: { in: serials } },
@@ -33,8 +36,8 @@ export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array): P
       })
     : [];
   const bySerial = new Map(rows.map((r) => [r.serialNumber, r]));
-  const answers = request.questions.map(({ certId, serialNumber, isThisIssuer }) => {
-    const row = isThisIssuer ? bySerial.get(serialNumber) : undefined;
+  const answers = request.questions.map(({ certId, serialNumber, issuer: named }) => {
+    const row = named === issuer ? bySerial.get(serialNumber) : undefined;
     const answer: OcspAnswer = !row ? { status: "unknown" } : row.revokedAt ? { status: "revoked", revokedAt: row.revokedAt, reason: row.revocationReason } : { status: "good" };
     return { certId, answer };
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/lib/db";
 import { type AuditActor, AUDIT_COLUMNS, type AuditInput, auditValuesSql } from "@/lib/domain/audit";
-import { issuerFor } from "@/lib/domain/ca";
+import { type CaIssuer, issuerById } from "@/lib/domain/ca";
 import { type CertificateView, certificateStatus } from "@/lib/domain/certificates/view";
 import type { AppError } from "@/lib/domain/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -24,6 +24,8 @@ export type IssuedFacts = { id: string; serialNumber: string; commonName: string
 
 export type Authorization = {
   frontdoorId: string;
+  /** The Frontdoor's current issuing CA, as the authorizer read it with its own statement (never from a cache). */
+  caId: string;
   /** The certificate's name (the token's). */
   name: string;
   tokenId: string | null;
@@ -48,16 +50,16 @@ export type Authorization = {
 const pointerCache = new Map<string, Buffer[]>();
 
 /**
- * The CRL and OCSP pointer extensions of a Frontdoor's certificates at `base`. Those at the
- * configured address are made once per process; others (PUBLIC_URL unset, a request's own
- * address) each time, so that no client can grow the cache by sending new Host headers.
+ * The CRL and OCSP pointer extensions of an issuing CA's certificates at `base`. Those at the
+ * configured address are made once per process and CA; others (PUBLIC_URL unset, a
+ * request's own address) each time, so that no client can grow the cache by sending new Host headers.
  */
-function pointersOf(frontdoorId: string, base: string): Buffer[] {
-  if (base !== env.PUBLIC_URL) return pointerExtensions(pointersFor(base, frontdoorId));
-  let extensions = pointerCache.get(frontdoorId);
+function pointersOf(frontdoorId: string, issuer: CaIssuer, base: string): Buffer[] {
+  if (base !== env.PUBLIC_URL) return pointerExtensions(pointersFor(base, frontdoorId, issuer));
+  let extensions = pointerCache.get(issuer.id);
   if (!extensions) {
-    extensions = pointerExtensions(pointersFor(base, frontdoorId));
-    pointerCache.set(frontdoorId, extensions);
+    extensions = pointerExtensions(pointersFor(base, frontdoorId, issuer));
+    pointerCache.set(issuer.id, extensions);
   }
   return extensions;
 }
@@ -67,8 +69,9 @@ export async function issueCertificate(auth: Authorization, csrPem: string): Pro
   const csr = checkCsr(csrPem);
   auth.assertKey?.(csr.spkiDer);
   const subject = subjectFor(auth.subject, csr.subject);
-  const issuer = await issuerFor(auth.frontdoorId);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId, auth.publicUrl) });
+  const issuer = await issuerById(auth.caId);
+  if (issuer.frontdoorId !== auth.frontdoorId) throw new Error(`CA ${auth.caId} is not an issuing CA of Frontdoor ${auth.frontdoorId}.`);
+  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId, issuer, auth.publicUrl) });
   const id = `cert-${randomUUID()}`;
   const now = new Date();
   const facts: IssuedFacts = { id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notBefore: issued.notBefore, notAfter: issued.notAfter };

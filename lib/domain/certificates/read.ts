@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db";
-import { caChainPem } from "@/lib/domain/ca";
+import { issuerChainPem } from "@/lib/domain/ca";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError } from "@/lib/domain/errors";
 import { canReadFrontdoor } from "@/lib/domain/permissions";
@@ -35,7 +35,7 @@ export async function getCertificate(principal: Principal, frontdoorId: string, 
   if (!isCertificateId(certificateId)) throw new AppError("certificate_not_found", `No certificate ${certificateId} on this Frontdoor.`);
   const row = await getDb().clientCertificate.findFirst({ where: { id: certificateId, frontdoorId: frontdoor.id }, select: certificateViewSelect });
   if (!row) throw new AppError("certificate_not_found", `No certificate ${certificateId} on this Frontdoor.`);
-  return toCertificateView(row, await caChainPem(frontdoor.id));
+  return toCertificateView(row, await issuerChainPem(row.issuerId));
 }
 
 /** A certificate by id alone (console links); ones on Frontdoors the caller may not see are not found. */
@@ -70,7 +70,7 @@ export async function listCertificates(principal: Principal, frontdoorId: string
       : {}),
   };
   const db = getDb();
-  const [totalElements, rows, chain] = await Promise.all([
+  const [totalElements, rows] = await Promise.all([
     db.clientCertificate.count({ where }),
     db.clientCertificate.findMany({
       where,
@@ -79,9 +79,10 @@ export async function listCertificates(principal: Principal, frontdoorId: string
       take: query.size,
       select: certificateViewSelect,
     }),
-    caChainPem(frontdoor.id),
   ]);
-  return pageOf(rows.map((row) => toCertificateView(row, chain, now)), totalElements, query);
+  // A page holds at most a few issuers (the CAs a rotation left behind); each chain is cached by CA id.
+  const chains = new Map(await Promise.all([...new Set(rows.map((r) => r.issuerId))].map(async (id) => [id, await issuerChainPem(id)] as const)));
+  return pageOf(rows.map((row) => toCertificateView(row, chains.get(row.issuerId)!, now)), totalElements, query);
 }
 
 export type ExpiringCertificate = Omit<CertificateView, "certificate" | "caCertificates">;

@@ -72,17 +72,23 @@ export function redemptionBlocker(token: TokenRow, now = new Date()): AppError |
   return null;
 }
 
+/** A token found by its secret, with the Frontdoor's current issuing CA read in the same statement. */
+export type FoundToken = TokenRow & { currentCaId: string | null };
+
 /**
  * Finds the token a secret belongs to on this Frontdoor, with the contract's not-found
- * errors: one statement (the token and its Frontdoor by the secret's hash); a second one
- * only to tell an unknown Frontdoor from an unknown token.
+ * errors: one statement (the token, its Frontdoor and that Frontdoor's current CA, by the
+ * secret's hash); a second one only to tell an unknown Frontdoor from an unknown token.
+ * Reading the current CA here is how every worker learns of a CA rotation at its commit,
+ * at no extra round trip (the partial unique index "CertificateAuthority_current_key").
  */
-export async function findTokenBySecret(frontdoorId: string, secret: string): Promise<TokenRow> {
+export async function findTokenBySecret(frontdoorId: string, secret: string): Promise<FoundToken> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   const [row] = looksLikeTokenSecret(secret)
-    ? await getDb().$queryRaw<(Omit<TokenRow, "frontdoor"> & { frontdoorName: string; tcpSharesEnabled: boolean })[]>`
+    ? await getDb().$queryRaw<(Omit<FoundToken, "frontdoor"> & { frontdoorName: string; tcpSharesEnabled: boolean })[]>`
         SELECT t."id", t."frontdoorId"::text AS "frontdoorId", t."name", t."commonName", t."organization", t."organizationalUnit",
-               t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled"
+               t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",
+               (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = t."frontdoorId" AND c."retiredAt" IS NULL) AS "currentCaId"
           FROM "CertificateRequestToken" t JOIN "Frontdoor" f ON f."id" = t."frontdoorId"
          WHERE t."secretHash" = ${hashSecret(secret)}`
     : [];
@@ -105,7 +111,7 @@ const tokenActor = (token: { id: string } | null, secret: string, context: Reque
 
 /** Exchanges a token and a CSR for a client certificate. */
 export async function redeemToken(input: RedeemInput): Promise<CertificateView> {
-  let token: TokenRow | null = null;
+  let token: FoundToken | null = null;
   try {
     token = await findTokenBySecret(input.frontdoorId, input.secret);
     const issued = await redeemFound(token, input);
@@ -124,16 +130,18 @@ export async function redeemToken(input: RedeemInput): Promise<CertificateView> 
   }
 }
 
-async function redeemFound(token: TokenRow, input: RedeemInput): Promise<CertificateView> {
+async function redeemFound(token: FoundToken, input: RedeemInput): Promise<CertificateView> {
   const body = parseInput(redeemRequestSchema, input.body);
   if (body.type !== "CSR") throw new AppError("unsupported_request_type", `Request type "${body.type}" is not supported; send {"type": "CSR", "value": "<PEM>"}.`);
   const blocker = redemptionBlocker(token);
   if (blocker) throw blocker;
+  if (!token.currentCaId) throw new Error(`Frontdoor ${token.frontdoorId} has no issuing CA; restart Certdoor to create it.`);
   const secretHash = hashSecret(input.secret);
 
   return issueCertificate(
     {
       frontdoorId: token.frontdoorId,
+      caId: token.currentCaId,
       publicUrl: publicUrl(input.context),
       name: token.name,
       tokenId: token.id,

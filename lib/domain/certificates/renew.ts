@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { getDb } from "@/lib/db";
 import { type AuditActor, auditUserAgent } from "@/lib/domain/audit";
-import { issuerFor } from "@/lib/domain/ca";
+import { currentCa, frontdoorCas } from "@/lib/domain/ca-trust";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError } from "@/lib/domain/errors";
@@ -14,7 +14,9 @@ import { publicUrl } from "@/lib/public-url";
 
 // Renewal: the current certificate is the credential, a CSR signed by its key the proof of
 // possession. An authorizer in front of the one issuing pipeline: it checks the
-// certificate cryptographically against this Frontdoor's CA, then the window; the claim
+// certificate cryptographically against this Frontdoor's CAs (any of them: one issued
+// before a CA rotation renews too, and its successor is signed by the current CA), then
+// the window; the claim
 // (a conditional update that marks the old certificate renewed) makes "renewed once" hold
 // under any number of concurrent renewals. The old certificate stays valid until it ends.
 
@@ -49,8 +51,8 @@ const currentSelect = {
   frontdoor: { select: { name: true, tcpSharesEnabled: true, renewalWindowDays: true } },
 } as const;
 
-/** The stored certificate a PEM is, if this Frontdoor's issuing CA signed it; else certificate_not_found. */
-async function currentCertificate(frontdoorId: string, pem: string): Promise<{ current: Current; certificate: X509Certificate }> {
+/** The stored certificate a PEM is, if one of this Frontdoor's issuing CAs signed it; else certificate_not_found. */
+async function currentCertificate(cas: { id: string; certificatePem: string }[], frontdoorId: string, pem: string): Promise<{ current: Current; certificate: X509Certificate }> {
   const notOurs = () => new AppError("certificate_not_found", "This Frontdoor's CA did not issue that certificate.");
   let certificate: X509Certificate;
   try {
@@ -58,10 +60,10 @@ async function currentCertificate(frontdoorId: string, pem: string): Promise<{ c
   } catch {
     throw new AppError("certificate_not_found", "The certificate is not a PEM X.509 certificate.");
   }
-  const issuer = await issuerFor(frontdoorId);
   // The signature decides, not a lookup: a self-made certificate with a copied subject, or
   // one from another Frontdoor's CA, is not this Frontdoor's.
-  if (!certificate.verify(new X509Certificate(issuer.certificatePem).publicKey)) throw notOurs();
+  const issuer = cas.find((ca) => certificate.verify(new X509Certificate(ca.certificatePem).publicKey));
+  if (!issuer) throw notOurs();
   const current = await getDb().clientCertificate.findFirst({
     where: { frontdoorId, issuerId: issuer.id, fingerprintSha256: certificate.fingerprint256.replace(/:/g, "").toLowerCase() },
     select: currentSelect,
@@ -77,8 +79,9 @@ export async function renewCertificate(input: RenewInput): Promise<CertificateVi
   if (!uuidSchema.safeParse(input.frontdoorId).success) throw new AppError("frontdoor_not_found");
   const body = parseInput(renewRequestSchema, input.body);
   if (body.type !== "CSR") throw new AppError("unsupported_request_type", `Request type "${body.type}" is not supported; send {"type": "CSR", "value": "<PEM>", "certificate": "<PEM>"}.`);
-  if (!(await getDb().frontdoor.findUnique({ where: { id: input.frontdoorId }, select: { id: true } }))) throw new AppError("frontdoor_not_found");
-  const { current, certificate } = await currentCertificate(input.frontdoorId, body.certificate);
+  // One read for the Frontdoor's existence, every CA that may have signed the certificate and the current one.
+  const cas = await frontdoorCas(input.frontdoorId);
+  const { current, certificate } = await currentCertificate(cas.cas, input.frontdoorId, body.certificate);
   const blocker = renewalBlocker(current);
   if (blocker) throw blocker;
 
@@ -87,6 +90,7 @@ export async function renewCertificate(input: RenewInput): Promise<CertificateVi
   return issueCertificate(
     {
       frontdoorId: input.frontdoorId,
+      caId: currentCa(cas).id,
       publicUrl: publicUrl(input.context),
       name: current.name,
       tokenId: null,

@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit";
-import { caChainPem, issuerFor } from "@/lib/domain/ca";
+import { issuerById, issuerChainPem } from "@/lib/domain/ca";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
 import { isCertificateId } from "@/lib/domain/certificates/read";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
@@ -10,7 +10,7 @@ import { actingUserId, frontdoorFor } from "@/lib/domain/scope";
 import { type RevokeCertificateInput, revokeCertificateSchema } from "@/lib/validation/certificates";
 import { parseInput } from "@/lib/validation/parse";
 
-/** Revokes a certificate with a reason (idempotent); it is on the Frontdoor's CRL from the commit on. */
+/** Revokes a certificate with a reason (idempotent); it is on its own issuing CA's CRL from the commit on (after a CA rotation, maybe not the current CA's). */
 export async function revokeCertificate(
   principal: Principal,
   frontdoorId: string,
@@ -29,12 +29,14 @@ export async function revokeCertificate(
       const exists = await tx.clientCertificate.findFirst({ where: { id: certificateId, frontdoorId: frontdoor.id }, select: { id: true } });
       if (!exists) throw new AppError("certificate_not_found", `No certificate ${certificateId} on this Frontdoor.`);
       // Revoked already: revocation is idempotent and the first reason stands.
-    } else {
-      await recordAudit(tx, principal, { action: "certificate.revoked", frontdoorId: frontdoor.id, targetKind: "certificate", targetId: certificateId, details: { reason } });
-      // The new CRL is signed in the same transaction: it is public when the revocation is.
-      await signCrl(tx, await issuerFor(frontdoor.id));
     }
-    return tx.clientCertificate.findUniqueOrThrow({ where: { id: certificateId }, select: certificateViewSelect });
+    const row = await tx.clientCertificate.findUniqueOrThrow({ where: { id: certificateId }, select: certificateViewSelect });
+    if (count > 0) {
+      await recordAudit(tx, principal, { action: "certificate.revoked", frontdoorId: frontdoor.id, targetKind: "certificate", targetId: certificateId, details: { reason } });
+      // The issuer's new CRL is signed in the same transaction: it is public when the revocation is.
+      await signCrl(tx, await issuerById(row.issuerId));
+    }
+    return row;
   });
-  return toCertificateView(row, await caChainPem(frontdoorId));
+  return toCertificateView(row, await issuerChainPem(row.issuerId));
 }

@@ -47,6 +47,8 @@ export const certificateViewSelect = {
   revokedBy: { select: { email: true } },
   renewedFromId: true,
   renewedBy: { select: { id: true } },
+  /** Which CA's chain is `caCertificates` (after a CA rotation, not every certificate's is the current CA's). */
+  issuerId: true,
 } as const;
 
 type CertificateRow = Omit<CertificateView, "status" | "tokenId" | "revokedBy" | "renewedById" | "certificate" | "caCertificates"> & {
@@ -54,6 +56,7 @@ type CertificateRow = Omit<CertificateView, "status" | "tokenId" | "revokedBy" |
   token: { id: string } | null;
   revokedBy: { email: string } | null;
   renewedBy: { id: string } | null;
+  issuerId: string;
 };
 
 export function certificateStatus(row: { revokedAt: Date | null; notAfter: Date }, now = new Date()): CertificateStatus {
@@ -63,7 +66,7 @@ export function certificateStatus(row: { revokedAt: Date | null; notAfter: Date 
 }
 
 export function toCertificateView(row: CertificateRow, caCertificates: string, now = new Date()): CertificateView {
-  const { certificatePem, token, revokedBy, renewedBy, ...rest } = row;
+  const { certificatePem, token, revokedBy, renewedBy, issuerId: _issuerId, ...rest } = row;
   return {
     ...rest,
     tokenId: token?.id ?? null,

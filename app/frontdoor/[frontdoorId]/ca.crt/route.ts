@@ -1,14 +1,9 @@
-import { caChainPem } from "@/lib/domain/ca";
+import { caCertificateDer } from "@/lib/domain/ca-trust";
 import { route } from "@/lib/http/handler";
-import { fromPem, splitPemChain } from "@/lib/pki/pem";
+import { caCertificateResponse } from "@/lib/http/ca-certificate-response";
 
 /**
- * The Frontdoor's issuing CA certificate alone, DER: what the CA Issuers pointer in every
- * certificate names (RFC 5280 §4.2.2.1 asks for DER at an HTTP address).
+ * The Frontdoor's first issuing CA certificate, DER: what the CA Issuers pointer in every
+ * certificate from before a CA rotation names (RFC 5280 §4.2.2.1 asks for DER at an HTTP address).
  */
-export const GET = route<{ frontdoorId: string }>(async (_request, { frontdoorId }) => {
-  const [issuing] = splitPemChain(await caChainPem(frontdoorId));
-  return new Response(Buffer.from(fromPem(issuing!, ["CERTIFICATE"])!), {
-    headers: { "Content-Type": "application/pkix-cert", "Cache-Control": "public, max-age=300" },
-  });
-});
+export const GET = route<{ frontdoorId: string }>(async (_request, { frontdoorId }) => caCertificateResponse(await caCertificateDer(frontdoorId)));

@@ -1,19 +1,9 @@
-import { currentCrl } from "@/lib/domain/certificates";
 import { route } from "@/lib/http/handler";
-import { revocationCacheHeaders } from "@/lib/http/revocation-cache";
+import { crlResponse } from "@/lib/http/crl-response";
 
 /**
- * The Frontdoor's current CRL: DER, or PEM with ?format=pem. Public, read as stored (signed
- * on revocation and by the schedule, never here), with validators and a max-age that
- * never reaches past nextUpdate.
+ * The Frontdoor's CRL. DER: its first issuing CA's (what `/crl` in certificates from before
+ * any CA rotation names). PEM (?format=pem): every CRL a gateway trusting ca.pem needs, each
+ * issuing CA in use, then the root's.
  */
-export const GET = route<{ frontdoorId: string }>(async (request, { frontdoorId }) => {
-  const crl = await currentCrl(frontdoorId);
-  const isPem = new URL(request.url).searchParams.get("format") === "pem";
-  const etag = isPem ? crl.etag.replace(/"$/, '.pem"') : crl.etag;
-  const headers = revocationCacheHeaders(crl, etag);
-  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  return new Response(isPem ? crl.pem : Buffer.from(crl.der), {
-    headers: { ...headers, "Content-Type": isPem ? "application/x-pem-file" : "application/pkix-crl" },
-  });
-});
+export const GET = route<{ frontdoorId: string }>(async (request, { frontdoorId }) => crlResponse(request, frontdoorId));
