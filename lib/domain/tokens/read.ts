@@ -53,8 +53,8 @@ async function searchWhere(frontdoorId: string, q: string, status: Prisma.Sql | 
   return { OR: SEARCH_FIELDS.map((field) => ({ [field]: { contains: q, mode: "insensitive" as const } })) };
 }
 
-/** A page of a Frontdoor's tokens: status filter, search over name/CN/O/OU, sorting. */
-export async function listTokens(principal: Principal, frontdoorId: string, raw: ListTokensQuery = {}): Promise<Page<TokenView>> {
+/** The filter and order of a token list (validated, the caller's access checked): one page of it, or the export's all. */
+export async function tokenSelection(principal: Principal, frontdoorId: string, raw: ListTokensQuery = {}) {
   const query = parseInput(listTokensQuerySchema, raw);
   const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
   const now = new Date();
@@ -69,6 +69,12 @@ export async function listTokens(principal: Principal, frontdoorId: string, raw:
     field === "redeemedAt" || field === "commonName" ? { [field]: { sort: direction, nulls: "last" } } : { [field]: direction },
     { id: direction },
   ];
+  return { query, frontdoor, now, where, orderBy };
+}
+
+/** A page of a Frontdoor's tokens: status filter, search over name/CN/O/OU, sorting. */
+export async function listTokens(principal: Principal, frontdoorId: string, raw: ListTokensQuery = {}): Promise<Page<TokenView>> {
+  const { query, frontdoor, now, where, orderBy } = await tokenSelection(principal, frontdoorId, raw);
   const db = getDb();
   const page = () => db.certificateRequestToken.findMany({ where, orderBy, skip: query.page * query.size, take: query.size, select: tokenViewSelect });
   // A large Frontdoor's unsearched total comes from the schedule's recount instead of
