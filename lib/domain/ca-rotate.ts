@@ -1,0 +1,54 @@
+import { getDb } from "@/lib/db";
+import { ensureRootCa, storeCa } from "@/lib/domain/ca";
+import { AppError } from "@/lib/domain/errors";
+import { assertCanAdminister } from "@/lib/domain/permissions";
+import type { Principal } from "@/lib/domain/principal";
+import { createIntermediateCa } from "@/lib/pki/ca";
+import { uuidSchema } from "@/lib/validation/common";
+
+export type CaRotation = {
+  frontdoorId: string;
+  /** The new issuing CA: it signs every certificate from the commit on. */
+  current: { id: string; generation: number; subject: string; notAfter: Date };
+  /** The CA it replaces: it keeps signing its CRL and OCSP answers until its last certificate expires. */
+  retired: { id: string; generation: number; subject: string; inUseUntil: Date | null };
+};
+
+/**
+ * Rotates a Frontdoor's issuing CA (admins): a new intermediate under the root becomes the
+ * current one, the old one is retired. One transaction, the Frontdoor's row locked so that
+ * concurrent rotations queue; every instance signs with the new CA from the commit on,
+ * since each reads the current CA with the statement that authorizes the issuance.
+ */
+export async function rotateFrontdoorCa(principal: Principal, frontdoorId: string): Promise<CaRotation> {
+  assertCanAdminister(principal);
+  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found", `No Frontdoor ${frontdoorId}.`);
+  return getDb().$transaction(
+    async (tx) => {
+      const [frontdoor] = await tx.$queryRaw<{ id: string; name: string }[]>`SELECT "id"::text AS "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid FOR UPDATE`;
+      if (!frontdoor) throw new AppError("frontdoor_not_found", `No Frontdoor ${frontdoorId}.`);
+      const old = await tx.certificateAuthority.findFirst({ where: { frontdoorId, retiredAt: null }, select: { id: true, generation: true, subject: true } });
+      if (!old) throw new Error(`Frontdoor ${frontdoorId} has no issuing CA; restart Certdoor to create it.`);
+      const newest = await tx.certificateAuthority.aggregate({ where: { frontdoorId }, _max: { generation: true } });
+      const generation = (newest._max.generation ?? old.generation) + 1;
+      // Retired before the new one is stored: the partial unique index allows one current CA.
+      const retiredAt = new Date();
+      await tx.certificateAuthority.update({ where: { id: old.id }, data: { retiredAt } });
+      const last = await tx.clientCertificate.aggregate({ where: { issuerId: old.id }, _max: { notAfter: true } });
+      const inUseUntil = last._max.notAfter && last._max.notAfter > retiredAt ? last._max.notAfter : null;
+      const root = await ensureRootCa(tx);
+      const created = await createIntermediateCa(root, frontdoor, new Date(), generation);
+      const id = await storeCa(tx, created, { kind: "intermediate", frontdoorId, generation }, {
+        principal,
+        action: "ca.rotated",
+        details: { generation, previousCaId: old.id, previousSubject: old.subject, previousInUseUntil: inUseUntil?.toISOString() ?? null },
+      });
+      return {
+        frontdoorId,
+        current: { id, generation, subject: created.subject, notAfter: created.notAfter },
+        retired: { id: old.id, generation: old.generation, subject: old.subject, inUseUntil },
+      };
+    },
+    { timeout: 30_000 },
+  );
+}
