@@ -89,13 +89,14 @@ describe("certdoor backup and restore", () => {
 
   it("says how it is used, with exit 2 for a wrong invocation and 1 for a damaged file", () => {
     const help = certdoor({}, "backup", "--help");
-    expect(help).toMatchObject({ code: 0, stdout: "Usage:\n  certdoor backup --out FILE\n" });
-    expect(certdoor({}, "help", "restore")).toMatchObject({ code: 0, stdout: "Usage:\n  certdoor restore FILE\n" });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: certdoor backup --out FILE\n/);
+    expect(certdoor({}, "help", "restore")).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: certdoor restore FILE\n[\s\S]*  FILE +the backup file/) });
     expect(certdoor({}, "restore", "-h").code).toBe(0);
 
     const noOut = certdoor(onDatabase(env.DATABASE_URL!), "backup");
     expect(noOut.code).toBe(2);
-    expect(noOut.stderr).toContain("backup needs --out FILE");
+    expect(noOut.stderr).toContain("backup: --out is required");
     expect(certdoor(onDatabase(env.DATABASE_URL!), "restore").code).toBe(2);
     expect(certdoor(onDatabase(env.DATABASE_URL!), "restore", path.join(dir, "missing.gz")).stderr).toContain("cannot read the backup file");
 

@@ -1,10 +1,20 @@
-import { isAppError } from "@/lib/domain/errors";
+import { type AppError, isAppError } from "@/lib/domain/errors";
 
 // Output conventions of the CLI: JSON on stdout with --json, a readable line otherwise;
-// errors on stderr with a non-zero exit (2 for usage, 3 for a renewal not due yet, 1 for
-// everything else).
+// errors on stderr with a non-zero exit: 2 for anything wrong with the invocation, 3 for a
+// renewal not due yet, 1 for every refusal or failure.
 
-export class UsageError extends Error {}
+export const EXIT = { ok: 0, failed: 1, usage: 2, notDue: 3 } as const;
+
+/** Something wrong with the invocation itself; `command` names the command whose usage helps. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** A failure with a code, from a command that talks to a server (the server's contract code). */
 export class CliError extends Error {
@@ -22,18 +32,28 @@ export function print(out: Output, value: unknown, human: () => string): void {
   process.stdout.write(out.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
-export function reportError(error: unknown): number {
+/**
+ * A value the domain's schema refused (the error names the fields): a wrong invocation too,
+ * since nothing ran. Other validation_failed answers (no sealed event yet, …) are refusals.
+ */
+export function isSchemaRefusal(error: unknown): error is AppError {
+  return isAppError(error) && error.code === "validation_failed" && (error.errors?.length ?? 0) > 0;
+}
+
+/** Writes the error to stderr and returns the exit code; `usageOf` gives a command's usage to show after a usage error. */
+export function reportError(error: unknown, usageOf: (command: string) => string | undefined = () => undefined): number {
   if (error instanceof UsageError) {
-    process.stderr.write(`certdoor: ${error.message}\nRun \`certdoor help\` for usage.\n`);
-    return 2;
+    const usage = error.command ? usageOf(error.command) : undefined;
+    process.stderr.write(`certdoor: ${error.message}\n${usage ? `\n${usage}\n` : "Run `certdoor help` for usage.\n"}`);
+    return EXIT.usage;
   }
   if (isAppError(error) || error instanceof CliError) {
     process.stderr.write(`certdoor: ${error.code}: ${error.message}\n`);
     // "Not due yet" is its own exit code, so a daily timer can call `renew` blindly.
-    return error.code === "renewal_too_early" ? 3 : 1;
+    return error.code === "renewal_too_early" ? EXIT.notDue : EXIT.failed;
   }
   process.stderr.write(`certdoor: ${error instanceof Error ? error.message : String(error)}\n`);
-  return 1;
+  return EXIT.failed;
 }
 
 /** Table-ish lines for humans. */

@@ -1,55 +1,92 @@
 import { cliPrincipal, commands } from "./commands/index";
-import { reportError, UsageError } from "./io";
+import { EXIT, isSchemaRefusal, reportError, UsageError } from "./io";
+import { helpText, parseInput, usageLine } from "./options";
 
 // Entry point of `certdoor`. Commands that touch the database resolve the runtime first:
 // DATABASE_URL, or the embedded PostgreSQL in ./data (joined when the server runs,
 // started and stopped again when it does not).
 
-function help(): string {
-  const lines = Object.values(commands).map((c) => `  certdoor ${c.usage}`);
-  return ["Usage:", ...lines, "", "Add --json for machine-readable output."].join("\n");
+const EXIT_CODES = "Exit codes: 0 done; 1 refused or failed; 2 wrong invocation (unknown command or option, a missing or invalid value); 3 not due yet (renew).";
+
+function overview(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${usageLine(`certdoor ${name}`, c)}`);
+  return [
+    "Usage: certdoor <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "`certdoor help <command>` (or `certdoor <command> --help`) explains a command and each of its options.",
+    "Every command takes --json (JSON on stdout) and -h/--help.",
+    EXIT_CODES,
+  ].join("\n");
 }
 
-/** The usage of the commands the longest start of `words` names (`audit` gives every audit command), if any. */
-function usageOf(words: string[]): string | undefined {
+/** The help of the commands the longest start of `words` names (`audit` gives every audit command), if any. */
+export function helpFor(words: string[]): string | undefined {
   for (let n = words.length; n > 0; n--) {
     const topic = words.slice(0, n).join(" ");
-    const lines = Object.entries(commands)
-      .filter(([name]) => name === topic || name.startsWith(`${topic} `))
-      .map(([, c]) => `  certdoor ${c.usage}`);
-    if (lines.length > 0) return ["Usage:", ...lines].join("\n");
+    const matching = Object.entries(commands).filter(([name]) => name === topic || name.startsWith(`${topic} `));
+    if (matching.length > 0) return matching.map(([name, c]) => helpText(`certdoor ${name}`, c)).join("\n\n");
   }
   return undefined;
+}
+
+/** After a usage error: the usage lines of the command (or group) it concerns, and where the rest is. */
+function showHelp(topic: string): string | undefined {
+  const lines = Object.entries(commands)
+    .filter(([name]) => name === topic || name.startsWith(`${topic} `))
+    .map(([name, c]) => `  ${usageLine(`certdoor ${name}`, c)}`);
+  return lines.length > 0 ? ["Usage:", ...lines, `Run \`certdoor help ${topic}\` for what each option means.`].join("\n") : undefined;
 }
 
 const isHelpFlag = (arg: string) => arg === "--help" || arg === "-h";
 
 export async function run(argv: string[]): Promise<number> {
   const [group, action, ...rest] = argv;
-  // `certdoor help backup`, `certdoor backup --help`, `-h`: that command's usage, exit 0, no database.
-  const topic = group === "help" ? argv.slice(1) : argv.some(isHelpFlag) ? argv.slice(0, argv.findIndex((a) => a.startsWith("-"))) : [];
-  if (topic.length > 0) {
-    const usage = usageOf(topic);
-    if (!usage) return reportError(new UsageError(`unknown command: ${topic.join(" ")}`));
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
   if (!group || group === "help" || isHelpFlag(group)) {
-    process.stdout.write(`${help()}\n`);
-    return group ? 0 : 2;
+    // `certdoor help backup`: that command's help, exit 0, no database.
+    const topic = argv.slice(1);
+    if (topic.length === 0) {
+      process.stdout.write(`${overview()}\n`);
+      return group ? EXIT.ok : EXIT.usage;
+    }
+    const text = helpFor(topic);
+    if (!text) return reportError(new UsageError(`unknown command: ${topic.join(" ")}`));
+    process.stdout.write(`${text}\n`);
+    return EXIT.ok;
   }
-  const twoWords = commands[`${group} ${action ?? ""}`];
-  const command = twoWords ?? commands[group];
-  if (!command) return reportError(new UsageError(`unknown command: ${[group, action].filter(Boolean).join(" ")}`));
+  const twoWords = commands[`${group} ${action ?? ""}`] ? `${group} ${action}` : undefined;
+  const name = twoWords ?? (commands[group] ? group : undefined);
+  // `certdoor frontdoor --help`, `certdoor redeem -h`: help of what the words before the first option name.
+  if (argv.some(isHelpFlag)) {
+    const words = argv.slice(0, argv.findIndex((a) => a.startsWith("-")));
+    const text = helpFor(name ? name.split(" ") : words);
+    if (!text) return reportError(new UsageError(`unknown command: ${words.join(" ")}`));
+    process.stdout.write(`${text}\n`);
+    return EXIT.ok;
+  }
+  if (!name) {
+    const isGroup = Object.keys(commands).some((c) => c.startsWith(`${group} `));
+    return reportError(new UsageError(`unknown command: ${[group, action].filter(Boolean).join(" ")}`, isGroup ? group : undefined), showHelp);
+  }
+  const command = commands[name]!;
   const args = twoWords ? rest : [action, ...rest].filter((a): a is string => a !== undefined);
 
-  const json = args.includes("--json");
+  let input: ReturnType<typeof parseInput>;
+  try {
+    input = parseInput(name, command, args);
+  } catch (error) {
+    return reportError(error, showHelp);
+  }
+  const { json } = input;
+  const fail = (error: unknown) => reportError(isSchemaRefusal(error) ? new UsageError(`${name}: ${error.code}: ${error.message}`, name) : error, showHelp);
   if (command.needsDatabase === false) {
     try {
-      await command.run(args, { json }, cliPrincipal());
-      return 0;
+      await command.run(input, { json }, cliPrincipal());
+      return EXIT.ok;
     } catch (error) {
-      return reportError(error);
+      return fail(error);
     }
   }
   const { resolveRuntime } = await import("@/lib/runtime/runtime");
@@ -58,19 +95,19 @@ export async function run(argv: string[]): Promise<number> {
     const runtime = await resolveRuntime();
     stop = runtime.stop;
     if (command.takesDatabaseAsIs) {
-      await command.run(args, { json }, cliPrincipal());
-      return 0;
+      await command.run(input, { json }, cliPrincipal());
+      return EXIT.ok;
     }
     const { migrate } = await import("@/lib/db/migrate");
     await migrate(runtime.databaseUrl);
-    await command.run(args, { json }, cliPrincipal());
+    await command.run(input, { json }, cliPrincipal());
     // The CLI holds the master key too: it seals the events its command wrote, so the
     // chain is complete even when no server runs.
     const { sealAuditEvents } = await import("@/lib/domain/audit-seal");
     await sealAuditEvents().catch((error: unknown) => process.stderr.write(`certdoor: warning: ${error instanceof Error ? error.message : String(error)}\n`));
-    return 0;
+    return EXIT.ok;
   } catch (error) {
-    return reportError(error);
+    return fail(error);
   } finally {
     const { closeDb } = await import("@/lib/db");
     await closeDb();

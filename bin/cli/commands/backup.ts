@@ -5,7 +5,7 @@ import { BackupError, type BackupHeader } from "@/lib/db/backup/format";
 import { restoreBackup } from "@/lib/db/backup/restore";
 import { requireEnv } from "@/lib/env";
 import { CliError, print, UsageError } from "../io";
-import { type Command, parse } from "./shared";
+import { type Command, defineCommand } from "./shared";
 
 // `certdoor backup --out FILE` and `certdoor restore FILE` (lib/db/backup/ does the work).
 // Refusals keep their code on the one stderr line (database_not_empty, backup_invalid, …).
@@ -21,13 +21,11 @@ function summary(header: BackupHeader) {
 }
 
 export const backupCommands: Record<string, Command> = {
-  backup: {
-    usage: "backup --out FILE",
+  backup: defineCommand({
+    summary: "Writes the whole database to FILE (gzipped JSON lines) while Certdoor runs. The master key is not in it: keep it apart.",
+    options: { out: { type: "string", value: "FILE", help: "where to write the backup", required: true } },
     takesDatabaseAsIs: true,
-    async run(args, out) {
-      const { values, positionals } = parse(args, { out: { type: "string" } });
-      if (!values.out) throw new UsageError("backup needs --out FILE");
-      if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}; the file goes after --out`);
+    async run({ values }, out) {
       const file = path.resolve(values.out);
       const header = await coded(writeBackup(requireEnv("DATABASE_URL"), file));
       print(out, { file, ...header }, () =>
@@ -37,13 +35,13 @@ export const backupCommands: Record<string, Command> = {
         ].join("\n"),
       );
     },
-  },
-  restore: {
-    usage: "restore FILE",
+  }),
+  restore: defineCommand({
+    summary: "Loads a backup into an empty database (refuses one with rows), with the master key it was taken under.",
+    positionals: [{ name: "FILE", help: "the backup file `certdoor backup` wrote" }],
+    options: {},
     takesDatabaseAsIs: true,
-    async run(args, out) {
-      const { positionals } = parse(args, {});
-      if (positionals.length !== 1) throw new UsageError("restore takes one FILE, the backup");
+    async run({ positionals }, out) {
       const file = path.resolve(positionals[0]!);
       await access(file).catch(() => {
         throw new UsageError(`cannot read the backup file ${file}`);
@@ -54,5 +52,5 @@ export const backupCommands: Record<string, Command> = {
         `Restored ${summary(header)} from ${file} (taken ${header.createdAt} by Certdoor ${header.certdoorVersion}).${newer}`,
       );
     },
-  },
+  }),
 };

@@ -3,7 +3,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type KeyChoice, requestForKey } from "@/lib/pki/request";
 import { CliError, print, UsageError } from "../io";
-import { type Command, parse } from "./shared";
+import { type Command, defineCommand } from "../options";
 
 // A system's renewal, for a daily timer: a CSR from the key it already has, the current
 // certificate, one POST; cert.pem is replaced atomically (written beside it, then renamed),
@@ -19,13 +19,17 @@ function keyChoiceOf(keyPem: string): KeyChoice {
 }
 
 export const renewCommands: Record<string, Command> = {
-  renew: {
-    usage: "renew --server URL --frontdoor ID --cert cert.pem --key key.pem",
+  renew: defineCommand({
+    summary: "Renews a certificate with its own key, no token: replaces cert.pem atomically; key.pem is never touched. For a daily timer.",
+    options: {
+      server: { type: "string", value: "URL", help: "Certdoor's address, e.g. https://certdoor.example.com", required: true },
+      frontdoor: { type: "string", value: "ID", help: "the Frontdoor's id", required: true },
+      cert: { type: "string", value: "FILE", help: "the current certificate, PEM; replaced by the new one", default: "cert.pem" },
+      key: { type: "string", value: "FILE", help: "its private key, PEM", default: "key.pem" },
+    },
+    notes: ["Exit codes: 0 renewed, 3 not due yet (before the renewal window), 2 wrong invocation, 1 any other refusal or failure."],
     needsDatabase: false,
-    async run(args, out) {
-      const { values } = parse(args, { server: { type: "string" }, frontdoor: { type: "string" }, cert: { type: "string", default: "cert.pem" }, key: { type: "string", default: "key.pem" } });
-      if (!values.server) throw new UsageError("--server is required (for example https://certdoor.example.com)");
-      if (!values.frontdoor) throw new UsageError("--frontdoor is required");
+    async run({ values }, out) {
       const read = (file: string) => readFile(file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${file}`)));
       const [certificatePem, keyPem] = [await read(values.cert), await read(values.key)];
       let current: X509Certificate;
@@ -58,5 +62,5 @@ export const renewCommands: Record<string, Command> = {
       await rename(temporary, target);
       print(out, { id: body.id, serialNumber: body.serialNumber, notAfter: body.notAfter, renewedFromId: body.renewedFromId, file: target }, () => `Renewed: ${target} is valid until ${String(body.notAfter)} (serial ${String(body.serialNumber)}).`);
     },
-  },
+  }),
 };

@@ -1,30 +1,23 @@
 import { findFrontdoorByIdOrName } from "@/lib/domain/frontdoors";
 import { createUser } from "@/lib/domain/users";
-import { print, UsageError } from "../io";
-import { type Command, parse } from "./shared";
+import { roleSchema } from "@/lib/validation/common";
+import { print } from "../io";
+import { type Command, defineCommand } from "./shared";
 
 export const userCommands: Record<string, Command> = {
-  "user create": {
-    usage: "user create --email EMAIL --role admin|operator|auditor [--password P] [--frontdoor ID…]",
-    async run(args, out, principal) {
-      const { values } = parse(args, {
-        email: { type: "string" },
-        role: { type: "string" },
-        password: { type: "string" },
-        name: { type: "string" },
-        frontdoor: { type: "string", multiple: true },
-      });
-      if (!values.email) throw new UsageError("--email is required");
-      if (!values.role) throw new UsageError("--role is required (admin, operator or auditor)");
+  "user create": defineCommand({
+    summary: "Creates a console user. Without --password one is generated and printed once.",
+    options: {
+      email: { type: "string", value: "EMAIL", help: "the user's sign-in email", required: true },
+      role: { type: "string", value: "ROLE", help: "what the user may do", required: true, choices: roleSchema.options },
+      password: { type: "string", value: "P", help: "the password (at least 12 characters); generated when left out" },
+      name: { type: "string", value: "NAME", help: "display name" },
+      frontdoor: { type: "string", value: "ID", help: "a Frontdoor (id or name) the operator or auditor is a member of; repeat for more", multiple: true },
+    },
+    async run({ values }, out, principal) {
       const frontdoorIds: string[] = [];
-      for (const ref of values.frontdoor ?? []) frontdoorIds.push((await findFrontdoorByIdOrName(principal, ref)).id);
-      const { user, generatedPassword } = await createUser(principal, {
-        email: values.email,
-        role: values.role as "admin",
-        name: values.name,
-        password: values.password,
-        frontdoorIds,
-      });
+      for (const ref of values.frontdoor) frontdoorIds.push((await findFrontdoorByIdOrName(principal, ref)).id);
+      const { user, generatedPassword } = await createUser(principal, { email: values.email, role: values.role, name: values.name, password: values.password, frontdoorIds });
       print(out, { ...user, ...(generatedPassword ? { password: generatedPassword } : {}) }, () =>
         [
           `Created ${user.role} ${user.email} (${user.id})`,
@@ -35,5 +28,5 @@ export const userCommands: Record<string, Command> = {
           .join("\n"),
       );
     },
-  },
+  }),
 };
