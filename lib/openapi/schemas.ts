@@ -5,12 +5,30 @@ import type { CertificateView, RedemptionPreview } from "@/lib/domain/certificat
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
 import type { Serialized } from "@/lib/serialized";
 import { CERTIFICATE_STATUSES } from "@/lib/validation/certificates";
+import { MAX_PAGE_SIZE } from "@/lib/validation/paging";
+import { validDaysSchema } from "@/lib/validation/tokens";
 
 // Response shapes as zod schemas, for the OpenAPI document. The type assertions at the
 // bottom fail the build if a view object and its documented schema drift apart.
 
 /** Every documented response shape, by its component name. */
 export const responseSchemas = z.registry<{ id: string; description?: string }>();
+
+// Every integer carries its real bounds (openapi-bounds.int.test.ts): zod's default range of
+// ±2^53 made the rendered examples show "validDays": -9007199254740991.
+/** A count of rows: never negative; a JSON number stays exact up to 2^53 − 1. */
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const validDays = validDaysSchema.meta({ example: 365 });
+
+/** A page of `item`s as every list endpoint answers. */
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    content: z.array(item),
+    totalElements: count,
+    totalPages: count,
+    page: count.meta({ description: "From 0" }),
+    size: z.number().int().min(1).max(MAX_PAGE_SIZE),
+  });
 
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601, UTC", example: "2026-12-01T12:00:00.000Z" });
 
@@ -23,7 +41,7 @@ export const tokenSchema = z
     organization: z.string().nullable(),
     organizationalUnit: z.string().nullable(),
     expiresAt: timestamp,
-    validDays: z.number().int(),
+    validDays,
     recipientEmail: z.string().nullable().meta({ description: "Who the link is for (emailed when SMTP is configured)" }),
     createdAt: timestamp,
     createdBy: z.string().nullable().meta({ description: "Email of the user who created the token" }),
@@ -53,15 +71,7 @@ export const createdTokenSchema = tokenSchema
   })
   .register(responseSchemas, { id: "CreatedToken" });
 
-export const tokenPageSchema = z
-  .object({
-    content: z.array(tokenSchema),
-    totalElements: z.number().int(),
-    totalPages: z.number().int(),
-    page: z.number().int(),
-    size: z.number().int(),
-  })
-  .register(responseSchemas, { id: "TokenPage" });
+export const tokenPageSchema = pageOf(tokenSchema).register(responseSchemas, { id: "TokenPage" });
 
 export const certificateSchema = z
   .object({
@@ -89,15 +99,7 @@ export const certificateSchema = z
   })
   .register(responseSchemas, { id: "ClientCertificate" });
 
-export const certificatePageSchema = z
-  .object({
-    content: z.array(certificateSchema),
-    totalElements: z.number().int(),
-    totalPages: z.number().int(),
-    page: z.number().int(),
-    size: z.number().int(),
-  })
-  .register(responseSchemas, { id: "ClientCertificatePage" });
+export const certificatePageSchema = pageOf(certificateSchema).register(responseSchemas, { id: "ClientCertificatePage" });
 
 export const previewSchema = z
   .object({
@@ -108,19 +110,19 @@ export const previewSchema = z
       organization: z.string().nullable(),
       organizationalUnit: z.string().nullable(),
       expiresAt: timestamp,
-      validDays: z.number().int(),
+      validDays,
     }),
   })
   .register(responseSchemas, { id: "RedemptionPreview" });
 
-export const purgeResultSchema = z.object({ deleted: z.number().int() }).register(responseSchemas, { id: "PurgeResult" });
-export const purgePreviewSchema = z.object({ wouldDelete: z.number().int() }).register(responseSchemas, { id: "PurgePreview" });
+export const purgeResultSchema = z.object({ deleted: count }).register(responseSchemas, { id: "PurgeResult" });
+export const purgePreviewSchema = z.object({ wouldDelete: count }).register(responseSchemas, { id: "PurgePreview" });
 
 export const problemSchema = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().int().min(400).max(599),
     detail: z.string(),
     code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),

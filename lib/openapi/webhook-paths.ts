@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { frontdoorId, type Json, management, problems } from "@/lib/openapi/helpers";
+import { WEBHOOK_MAX_ATTEMPTS } from "@/lib/domain/webhooks/jobs";
+import { DELIVERY_TIMEOUT_MS } from "@/lib/domain/webhooks/network";
 import { createWebhookSchema, WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT } from "@/lib/validation/webhooks";
 
 // Webhooks in the OpenAPI document: the management paths, and in the descriptions what a
@@ -32,9 +34,9 @@ const delivery: Json = {
     id: { type: "string" },
     eventId: { type: "string", example: "msg_4211", description: "The `webhook-id` header the receiver got; the same on every attempt and redelivery" },
     type: { type: "string", example: "certificate.issued" },
-    attempt: { type: "integer", minimum: 1 },
-    statusCode: nullable({ type: "integer", description: "null when there was no answer (refused target, timeout, connection error)" }),
-    latencyMs: { type: "integer" },
+    attempt: { type: "integer", minimum: 1, maximum: WEBHOOK_MAX_ATTEMPTS, description: `1 to ${WEBHOOK_MAX_ATTEMPTS} over 24 hours; a redelivery starts again at 1` },
+    statusCode: nullable({ type: "integer", minimum: 100, maximum: 599, description: "null when there was no answer (refused target, timeout, connection error)" }),
+    latencyMs: { type: "integer", minimum: 0, maximum: DELIVERY_TIMEOUT_MS, description: "Until the answer, or the 10 s timeout" },
     responseSnippet: nullable({ type: "string", maxLength: 500 }),
     error: nullable({ type: "string" }),
     createdAt: dateTime,

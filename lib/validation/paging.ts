@@ -6,10 +6,12 @@ import { printable } from "@/lib/validation/common";
 
 export type Sort<F extends string> = { field: F; direction: "asc" | "desc" };
 
+export const MAX_PAGE_SIZE = 100;
+
 export function pageQuerySchema<const F extends readonly [string, ...string[]]>(sortFields: F) {
   return z.object({
     page: z.coerce.number().int().min(0).default(0),
-    size: z.coerce.number().int().min(1).max(100).default(20),
+    size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
     sort: z
       .string()
       .default("createdAt,desc")

@@ -31,7 +31,9 @@ const recipientEmail = z
 
 const isoDateTime = z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, e.g. 2026-12-01T12:00:00Z" });
 
-const validDays = z.number().int("Use a whole number of days").min(1).max(825);
+/** A certificate's lifetime in days (the CA/Browser Forum's old 825-day ceiling). */
+export const validDaysSchema = z.number().int("Use a whole number of days").min(1).max(825);
+const validDays = validDaysSchema;
 
 const notTooFar = (value: string) => new Date(value).getTime() <= Date.now() + MAX_TOKEN_LIFETIME_MS + LIFETIME_SLACK_MS;
 
