@@ -1,6 +1,7 @@
 import { apiKeyCommands } from "./apikey";
 import { auditCommands } from "./audit";
 import { backupCommands } from "./backup";
+import { caCommands } from "./ca";
 import { certificateCommands } from "./certificates";
 import { frontdoorCommands } from "./frontdoor";
 import { redeemCommands } from "./redeem";
@@ -21,4 +22,5 @@ export const commands: Record<string, Command> = {
   ...renewCommands,
   ...auditCommands,
   ...backupCommands,
+  ...caCommands,
 };
