@@ -1,6 +1,7 @@
 import "server-only";
 import { requireActionPrincipal } from "@/lib/auth/session";
-import { type ErrorCode, isAppError } from "@/lib/domain/errors";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { databaseUnavailable, type ErrorCode, isAppError } from "@/lib/domain/errors";
 import type { UserPrincipal } from "@/lib/domain/principal";
 import { firstMessages } from "@/lib/validation/parse";
 import { logger } from "@/lib/observability/log";
@@ -25,6 +26,11 @@ export async function runAction<T>(fn: (principal: UserPrincipal) => Promise<T>,
     if (isAppError(error)) {
       const fieldErrors = error.errors?.length ? firstMessages(error.errors) : undefined;
       return { ok: false, code: error.code, message: error.message, fieldErrors };
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger("action").warn({ err: { message: String((error as Error)?.message ?? error) } }, "database unavailable in a server action");
+      const { code, message } = databaseUnavailable();
+      return { ok: false, code, message };
     }
     logger("action").error({ err: error }, "unexpected error in a server action");
     return { ok: false, code: "internal", message: "Something went wrong on our side. Try again." };

@@ -2,6 +2,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { requireEnv } from "@/lib/env";
+import { logger } from "@/lib/observability/log";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 // One connection pool and one Prisma client per process, sharing it (the rate limiter's
@@ -15,7 +16,15 @@ const globalForDb = globalThis as unknown as { certdoorDb?: PrismaClient; certdo
 
 /** The process's pg pool. */
 export function getPool(): pg.Pool {
-  globalForDb.certdoorPool ??= new pg.Pool({ connectionString: requireEnv("DATABASE_URL"), max: 10 });
+  if (!globalForDb.certdoorPool) {
+    // A connection that cannot be made in 5 s fails (503 `unavailable`) instead of queueing
+    // the request until the database is back; pg's default waits forever.
+    const pool = new pg.Pool({ connectionString: requireEnv("DATABASE_URL"), max: 10, connectionTimeoutMillis: 5_000 });
+    // An idle connection whose server went away (PostgreSQL restarted) emits an error on the
+    // pool, which pg then drops from it. Without a listener Node would end the process.
+    pool.on("error", (error) => logger("db").warn({ err: { message: error.message, code: (error as { code?: string }).code } }, "an idle database connection failed; the pool replaces it"));
+    globalForDb.certdoorPool = pool;
+  }
   return globalForDb.certdoorPool;
 }
 

@@ -17,6 +17,7 @@ export const REDEMPTION_MESSAGES: Partial<Record<ErrorCode, string>> = {
   unsupported_request_type: "Only certificate signing requests (type CSR) can be redeemed.",
   payload_too_large: "The request is too large (the limit is 64 KiB).",
   unauthenticated: "No token was sent.",
+  unavailable: "The server's database is restarting. Try again in a few seconds with the same token.",
 };
 
 export function redemptionMessage(code: string, fallback?: string): string {

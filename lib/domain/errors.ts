@@ -32,6 +32,7 @@ export const ERROR_STATUS = {
   webhook_target_refused: 400,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -67,6 +68,7 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   webhook_target_refused: "Webhook target refused",
   rate_limited: "Too many requests",
   internal: "Internal error",
+  unavailable: "Service unavailable",
 };
 
 export type FieldError = { path: string; message: string };
@@ -87,4 +89,9 @@ export class AppError extends Error {
 
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
+}
+
+/** The database cannot be reached right now (lib/db/unavailable.ts decides): try again shortly. */
+export function databaseUnavailable(): AppError {
+  return new AppError("unavailable", "The database is unavailable right now (it may be restarting); try again in a few seconds.");
 }

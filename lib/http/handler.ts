@@ -1,5 +1,6 @@
 import "server-only";
-import { AppError, isAppError } from "@/lib/domain/errors";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { AppError, databaseUnavailable, isAppError } from "@/lib/domain/errors";
 import { appErrorResponse, type ErrorResponder } from "@/lib/http/problem";
 import { actorOfRequest } from "@/lib/http/authenticate";
 import { redactSecrets } from "@/lib/http/redact";
@@ -47,6 +48,10 @@ export function route<P = Record<string, never>>(
       return withActor(request, await fn(request, withoutNul((await context.params) ?? ({} as P))));
     } catch (error) {
       if (isAppError(error)) return withActor(request, respond(error));
+      if (isDatabaseUnavailable(error)) {
+        log.warn({ requestId: request.headers.get("x-request-id"), method: request.method, err: { message: String((error as Error)?.message ?? error) } }, "database unavailable: answered 503");
+        return withActor(request, respond(databaseUnavailable()));
+      }
       const reference = crypto.randomUUID();
       // The path can hold a token secret (redemption by URL); it never reaches the log.
       log.error({ requestId: request.headers.get("x-request-id"), reference, method: request.method, path: redactSecrets(new URL(request.url).pathname), err: error }, `request failed (ref ${reference})`);

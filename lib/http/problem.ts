@@ -1,3 +1,4 @@
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/db/unavailable";
 import { AppError, ERROR_STATUS, ERROR_TITLE, type ErrorCode, type FieldError } from "@/lib/domain/errors";
 
 // RFC 9457 problem details with the contract's `code`. Nothing from an unexpected error
@@ -29,6 +30,7 @@ export function problemResponse(code: ErrorCode, detail?: string, options: { err
   headers.set("Content-Type", "application/problem+json");
   headers.set("Cache-Control", "no-store");
   if (code === "unauthenticated" && !headers.has("WWW-Authenticate")) headers.set("WWW-Authenticate", 'Bearer realm="certdoor"');
+  if (code === "unavailable" && !headers.has("Retry-After")) headers.set("Retry-After", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   return new Response(JSON.stringify(body), { status: body.status, headers });
 }
 

@@ -18,9 +18,11 @@ export function problems(...statuses: number[]): Record<string, Json> {
     410: "The token expired (`token_expired`) or was revoked (`token_revoked`)",
     429: "Too many unknown tokens from this address (`rate_limited`); see Retry-After",
     413: "Body over 64 KiB (`payload_too_large`)",
+    503: "The database cannot be reached for a moment (`unavailable`); see Retry-After",
   };
+  // Every door that reads or writes the database may answer 503 while it restarts.
   return Object.fromEntries(
-    statuses.map((s) => [String(s), { description: text[s] ?? "Error", content: { "application/problem+json": { schema: ref("Problem") } } }]),
+    [...new Set([...statuses, 503])].map((s) => [String(s), { description: text[s] ?? "Error", content: { "application/problem+json": { schema: ref("Problem") } } }]),
   );
 }
 

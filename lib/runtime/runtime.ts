@@ -1,5 +1,5 @@
 import { applyRuntime, env } from "@/lib/env";
-import { dataPaths, ensureDataDir, readOrCreateSecret } from "@/lib/runtime/data-dir";
+import { dataPaths, ensureDataDir, readOrCreateSecret, withDataDirErrors } from "@/lib/runtime/data-dir";
 import { startEmbeddedPostgres } from "@/lib/runtime/embedded-postgres";
 
 // Resolves what the server and the CLI need before any database code loads: the database
@@ -17,7 +17,8 @@ export type Runtime = {
 
 export class ConfigurationError extends Error {}
 
-export async function resolveRuntime(options: { log?: (line: string) => void } = {}): Promise<Runtime> {
+/** onGiveUp: the launcher supervises the embedded PostgreSQL (lib/runtime/postgres-supervisor.ts). */
+export async function resolveRuntime(options: { log?: (line: string) => void; warn?: (line: string) => void; onGiveUp?: (message: string) => void } = {}): Promise<Runtime> {
   const paths = dataPaths(env.CERTDOOR_DATA_DIR);
   const isEmbedded = !env.DATABASE_URL;
   if (!isEmbedded && env.NODE_ENV === "production") {
@@ -31,13 +32,13 @@ export async function resolveRuntime(options: { log?: (line: string) => void } =
   }
 
   await ensureDataDir(paths);
-  const authSecret = env.AUTH_SECRET ?? (await readOrCreateSecret(paths.authSecret)).value;
-  const masterKey = env.CERTDOOR_MASTER_KEY ?? (await readOrCreateSecret(paths.masterKey)).value;
+  const authSecret = env.AUTH_SECRET ?? (await withDataDirErrors(paths.root, () => readOrCreateSecret(paths.authSecret))).value;
+  const masterKey = env.CERTDOOR_MASTER_KEY ?? (await withDataDirErrors(paths.root, () => readOrCreateSecret(paths.masterKey))).value;
 
   let databaseUrl = env.DATABASE_URL;
   let stop = async () => {};
   if (!databaseUrl) {
-    const database = await startEmbeddedPostgres(paths, options);
+    const database = await withDataDirErrors(paths.root, () => startEmbeddedPostgres(paths, options));
     databaseUrl = database.url;
     stop = database.stop;
   }
