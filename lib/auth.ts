@@ -11,6 +11,9 @@ import { requestContextFrom } from "@/lib/http/client-info";
 import { signInSchema } from "@/lib/validation/users";
 import { logger } from "@/lib/observability/log";
 
+/** Auth.js error types caused by what a client sent, never by the server. */
+const CLIENT_FAULTS = new Set(["MissingCSRF", "JWTSessionError", "InvalidCheck", "UnknownAction", "InvalidCallbackUrl", "UntrustedHost", "MissingCSRFToken"]);
+
 // Auth.js with email + password (argon2id) or a passkey, and JWT sessions; an OIDC provider when
 // OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET are set, for users who already exist
 // (matched by verified email once, then bound to the provider's subject: oidc-accounts.ts).
@@ -93,7 +96,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       const type = (error as { type?: string }).type ?? error.name;
       if (type === "CredentialsSignin") return;
       const cause = (error as { cause?: { err?: unknown } }).cause?.err ?? (error as { cause?: unknown }).cause;
-      logger("auth").error({ type }, `${type}: ${cause instanceof Error ? cause.message : error.message}`);
+      const message = `${type}: ${cause instanceof Error ? cause.message : error.message}`;
+      // What a client sent wrong (a forged or stale cookie, no CSRF token, a URL that is not
+      // one) is the client's fault: a warning, so hostile input cannot fill the error log.
+      const isClientFault = CLIENT_FAULTS.has(type) || /Invalid URL|is not valid JSON/.test(message);
+      logger("auth")[isClientFault ? "warn" : "error"]({ type }, message);
     },
   },
   callbacks: {
