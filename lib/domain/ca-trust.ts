@@ -1,5 +1,7 @@
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/domain/errors";
+import { assertCanReadFrontdoor } from "@/lib/domain/permissions";
+import type { Principal } from "@/lib/domain/principal";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { fromPem } from "@/lib/pki/pem";
 import { uuidSchema } from "@/lib/validation/common";
@@ -13,7 +15,7 @@ import { uuidSchema } from "@/lib/validation/common";
 /** SQL: whether the CA aliased `c` is in use (current, or a certificate it issued is unexpired); an index read. */
 export const CA_IN_USE = Prisma.sql`(c."retiredAt" IS NULL OR EXISTS (SELECT 1 FROM "ClientCertificate" cc WHERE cc."issuerId" = c."id" AND cc."notAfter" > now()))`;
 
-export type FrontdoorCa = { id: string; generation: number; retiredAt: Date | null; createdAt: Date; notAfter: Date; certificatePem: string; isInUse: boolean; lastCertificateNotAfter: Date | null };
+export type FrontdoorCa = { id: string; generation: number; subject: string; retiredAt: Date | null; createdAt: Date; notAfter: Date; certificatePem: string; isInUse: boolean; lastCertificateNotAfter: Date | null };
 export type FrontdoorCas = { cas: FrontdoorCa[]; rootPem: string };
 
 /** A Frontdoor's issuing CAs, newest first, and the root: one statement; frontdoor_not_found when it has none. */
@@ -21,7 +23,7 @@ export async function frontdoorCas(frontdoorId: string): Promise<FrontdoorCas> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   // The EXISTS and the latest notAfter are index reads on ClientCertificate(issuerId, notAfter).
   const rows = await getDb().$queryRaw<(Omit<FrontdoorCa, "isInUse"> & { kind: string; isInUse: boolean | null })[]>`
-    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."generation", c."retiredAt", c."createdAt", c."notAfter", c."certificatePem",
+    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."generation", c."subject", c."retiredAt", c."createdAt", c."notAfter", c."certificatePem",
            ${CA_IN_USE} AS "isInUse",
            (SELECT max(cc."notAfter") FROM "ClientCertificate" cc WHERE cc."issuerId" = c."id") AS "lastCertificateNotAfter"
       FROM "CertificateAuthority" c
@@ -62,4 +64,14 @@ export async function caCertificateDer(frontdoorId: string, caId?: string): Prom
   const ca = caId === undefined ? cas.find((c) => c.generation === 1) : cas.find((c) => c.id === caId);
   if (!ca) throw new AppError("ca_not_found", `No CA ${caId} on this Frontdoor.`);
   return Buffer.from(fromPem(ca.certificatePem, ["CERTIFICATE"])!);
+}
+
+export type CaView = Omit<FrontdoorCa, "certificatePem"> & { isCurrent: boolean };
+
+/** A Frontdoor's issuing CAs for the console, newest first: which one is current, and until when each retired one is in use. */
+export async function listFrontdoorCas(principal: Principal, frontdoorId: string): Promise<CaView[]> {
+  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
+  assertCanReadFrontdoor(principal, frontdoorId);
+  const { cas } = await frontdoorCas(frontdoorId);
+  return cas.map(({ certificatePem: _pem, ...ca }) => ({ ...ca, isCurrent: ca.retiredAt === null }));
 }

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/action";
+import { rotateFrontdoorCa } from "@/lib/domain/ca-rotate";
 import { createFrontdoor, setTcpShares } from "@/lib/domain/frontdoors";
 import type { CreateFrontdoorInput, SetTcpSharesInput } from "@/lib/validation/frontdoors";
 
@@ -14,5 +15,11 @@ export async function createFrontdoorAction(input: CreateFrontdoorInput) {
 export async function setTcpSharesAction(input: SetTcpSharesInput) {
   const result = await runAction((principal) => setTcpShares(principal, input));
   if (result.ok) revalidatePath("/frontdoors");
+  return result;
+}
+
+export async function rotateCaAction(frontdoorId: string) {
+  const result = await runAction((principal) => rotateFrontdoorCa(principal, frontdoorId));
+  if (result.ok) revalidatePath(`/frontdoors/${frontdoorId}`);
   return result;
 }

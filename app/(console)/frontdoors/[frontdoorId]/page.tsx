@@ -6,8 +6,11 @@ import { DetailItem } from "@/components/ui/detail-item";
 import { requireUser } from "@/lib/auth/session";
 import { gatewayConfig } from "@/lib/console/gateway-config";
 import { orNotFound } from "@/lib/console/or-not-found";
+import { listFrontdoorCas } from "@/lib/domain/ca-trust";
 import { getFrontdoor } from "@/lib/domain/frontdoors";
+import { canAdminister } from "@/lib/domain/permissions";
 import { linkOrigin } from "@/lib/console/origin";
+import { IssuingCas } from "./issuing-cas";
 
 export const metadata: Metadata = { title: "Frontdoor" };
 
@@ -28,7 +31,9 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
   const user = await requireUser();
   const { frontdoorId } = await params;
   const f = await orNotFound(getFrontdoor(user, decodeURIComponent(frontdoorId)));
-  const config = gatewayConfig(await linkOrigin(), f);
+  const origin = await linkOrigin();
+  const config = gatewayConfig(origin, f);
+  const cas = await listFrontdoorCas(user, f.id);
   const address = (label: string, url: string, testId: string) => (
     <DetailItem label={label}>
       <span className="font-mono text-xs" data-testid={testId}>{url}</span>
@@ -47,7 +52,7 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
         </Card>
         <Card>
           <h2 className="mb-2 font-semibold">Revocation and issuer addresses</h2>
-          <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">Every certificate issued here names these (CRL Distribution Points and Authority Information Access).</p>
+          <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">Certificates of the Frontdoor&apos;s first issuing CA name these (CRL Distribution Points and Authority Information Access); a CA made by rotation has its own CRL and CA addresses, under Issuing CAs. The PEM CRLs and the CA chain cover every CA in use.</p>
           <dl className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {address("CRL (DER)", config.crl, "address-crl")}
             {address("CRLs (PEM, with the root's)", config.crlPem, "address-crl-pem")}
@@ -56,6 +61,7 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
             {address("CA chain (PEM)", config.caChainPem, "address-ca-chain")}
           </dl>
         </Card>
+        <IssuingCas frontdoor={f} cas={cas} origin={origin} canRotate={canAdminister(user)} />
         <Snippet title="Fetch and refresh" text={config.crlRefresh} testId="snippet-refresh" />
         <Snippet title="nginx" text={config.nginx} testId="snippet-nginx" />
         <Snippet title="Envoy" text={config.envoy} testId="snippet-envoy" />

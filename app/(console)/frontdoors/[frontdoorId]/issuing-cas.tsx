@@ -1,0 +1,43 @@
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import type { CaView } from "@/lib/domain/ca-trust";
+import { pointersFor } from "@/lib/pki/pointers";
+import { RotateCa } from "./rotate-ca";
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+function status(ca: CaView) {
+  if (ca.isCurrent) return <Badge tone="green">current: signs new certificates</Badge>;
+  if (ca.isInUse) return <Badge tone="amber">retired: answers for its certificates until {ca.lastCertificateNotAfter ? day(ca.lastCertificateNotAfter) : "—"}</Badge>;
+  return <Badge>retired: no certificate left</Badge>;
+}
+
+/** The Frontdoor's issuing CAs (after rotations, more than one) with each one's own addresses; administrators may rotate. */
+export function IssuingCas({ frontdoor, cas, origin, canRotate }: { frontdoor: { id: string; name: string }; cas: CaView[]; origin: string; canRotate: boolean }) {
+  return (
+    <Card>
+      <div className="mb-2 flex items-center justify-between gap-2">
+        <h2 className="font-semibold">Issuing CAs</h2>
+        {canRotate ? <RotateCa frontdoorId={frontdoor.id} name={frontdoor.name} caPemUrl={`${origin}/frontdoor/${frontdoor.id}/ca.pem`} /> : null}
+      </div>
+      <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">ca.pem holds every CA that is current or still answers for its certificates, then the root.</p>
+      <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="issuing-cas">
+        {cas.map((ca) => {
+          const pointers = pointersFor(origin, frontdoor.id, ca);
+          return (
+            <li key={ca.id} className="py-2 text-sm" data-testid={`ca-${ca.generation}`}>
+              <div className="flex flex-wrap items-center gap-2">
+                <span className="font-medium">Generation {ca.generation}</span>
+                {status(ca)}
+              </div>
+              <div className="mt-1 break-words">{ca.subject}</div>
+              <div className="text-zinc-600 dark:text-zinc-400">valid until {day(ca.notAfter)}{ca.retiredAt ? `, retired ${ca.retiredAt.toISOString()}` : ""}</div>
+              <div className="font-mono text-xs break-all">{pointers.caIssuers}</div>
+              <div className="font-mono text-xs break-all">{pointers.crl}</div>
+            </li>
+          );
+        })}
+      </ul>
+    </Card>
+  );
+}
