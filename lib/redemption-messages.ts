@@ -1,10 +1,10 @@
 import type { ErrorCode } from "@/lib/domain/errors";
 
 // What a person redeeming a token should read for each failure: the same words in the
-// CLI and on the redemption page. Plain language, and what to do next.
+// CLI and on the redemption page. Plain language, and what to do next. token_not_found has
+// none: the server's detail tells a typing mistake, a replaced link and a purged token apart.
 
 export const REDEMPTION_MESSAGES: Partial<Record<ErrorCode, string>> = {
-  token_not_found: "This token does not exist on this Frontdoor. Check the link or token for typing mistakes.",
   token_expired: "This token has expired. Ask the administrator who sent it for a new one.",
   token_already_used: "This token was used already; each token gives exactly one certificate. Ask for a new token if you need another.",
   token_revoked: "This token was withdrawn by an administrator. Ask them for a new one.",

@@ -34,6 +34,7 @@ describe("migrated database matches the Prisma schema", () => {
       RecoveryCode: Prisma.RecoveryCodeScalarFieldEnum,
       WebAuthnChallenge: Prisma.WebAuthnChallengeScalarFieldEnum,
       Setting: Prisma.SettingScalarFieldEnum,
+      PurgedToken: Prisma.PurgedTokenScalarFieldEnum,
     };
     expect(Object.keys(fieldEnums).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     const missing = Object.entries(fieldEnums).flatMap(([model, fields]) =>
@@ -135,5 +136,7 @@ describe("migrated database matches the Prisma schema", () => {
     expect(Buffer.from(factors.passkeys[0]!.publicKey)).toEqual(Buffer.from([1, 2]));
     expect(factors.recoveryCodes[0]?.usedAt).toBeNull();
     expect((await db.setting.findUniqueOrThrow({ where: { key: "secondFactorPolicy" } })).value).toBe("admins");
+    await db.purgedToken.create({ data: { secretHash: "e".repeat(64), frontdoorId: frontdoor.id, wasRevoked: true } });
+    expect(await db.purgedToken.findUniqueOrThrow({ where: { secretHash: "e".repeat(64) } })).toMatchObject({ frontdoorId: frontdoor.id, wasRevoked: true, purgedAt: expect.any(Date) });
   });
 });

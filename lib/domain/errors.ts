@@ -71,6 +71,15 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   unavailable: "Service unavailable",
 };
 
+/**
+ * The detail of an error thrown without one, where the title alone would leave the reader
+ * stuck. A Frontdoor is looked up by id in a dozen places; each of them says this.
+ */
+const DEFAULT_DETAIL: Partial<Record<ErrorCode, string>> = {
+  frontdoor_not_found:
+    "No Frontdoor with this id, or none you may see. Paths take the Frontdoor's id (a UUID), not its name: `certdoor frontdoor list` or the console's Frontdoors page shows the ids.",
+};
+
 export type FieldError = { path: string; message: string };
 
 export class AppError extends Error {
@@ -79,7 +88,7 @@ export class AppError extends Error {
   readonly errors?: FieldError[];
 
   constructor(code: ErrorCode, detail?: string, errors?: FieldError[]) {
-    super(detail ?? ERROR_TITLE[code]);
+    super(detail ?? DEFAULT_DETAIL[code] ?? ERROR_TITLE[code]);
     this.name = "AppError";
     this.code = code;
     this.status = ERROR_STATUS[code];

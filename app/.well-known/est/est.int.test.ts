@@ -150,7 +150,7 @@ describe("EST cacerts", () => {
       expect({ status: res.status, type: res.headers.get("content-type"), body: res.body }).toEqual({
         status: 404,
         type: "text/plain; charset=utf-8",
-        body: "frontdoor_not_found: Frontdoor not found\n",
+        body: expect.stringMatching(/^frontdoor_not_found: No Frontdoor with this id.*not its name: `certdoor frontdoor list`.* shows the ids\.\n$/),
       });
     }
   });

@@ -57,7 +57,7 @@ export function redemptionBlocker(token: TokenRow, now = new Date()): AppError |
     case "redeemed":
       return new AppError("token_already_used", "This token was redeemed already; tokens are single-use. Ask for a new one.");
     case "revoked":
-      return new AppError("token_revoked", "This token was revoked by an administrator.");
+      return new AppError("token_revoked", "This token was revoked by an administrator. Ask the administrator for a new token.");
     case "expired":
       return new AppError("token_expired", `This token expired at ${token.expiresAt.toISOString()}. Ask the administrator for a new one.`);
     case "active":
@@ -84,21 +84,36 @@ export type FoundToken = TokenRow & { currentCaId: string | null };
  */
 export async function findTokenBySecret(frontdoorId: string, secret: string): Promise<FoundToken> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
+  const secretHash = hashSecret(secret);
   const [row] = looksLikeTokenSecret(secret)
     ? await getDb().$queryRaw<(Omit<FoundToken, "frontdoor"> & { frontdoorName: string; tcpSharesEnabled: boolean })[]>`
         SELECT t."id", t."frontdoorId"::text AS "frontdoorId", t."name", t."commonName", t."organization", t."organizationalUnit",
                t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",
                (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = t."frontdoorId" AND c."retiredAt" IS NULL) AS "currentCaId"
           FROM "CertificateRequestToken" t JOIN "Frontdoor" f ON f."id" = t."frontdoorId"
-         WHERE t."secretHash" = ${hashSecret(secret)}`
+         WHERE t."secretHash" = ${secretHash}`
     : [];
   if (row && row.frontdoorId === frontdoorId) {
     const { frontdoorName, tcpSharesEnabled, ...token } = row;
     return { ...token, frontdoor: { name: frontdoorName, tcpSharesEnabled } };
   }
-  const frontdoor = await getDb().frontdoor.findUnique({ where: { id: frontdoorId }, select: { id: true } });
-  if (!frontdoor) throw new AppError("frontdoor_not_found");
-  throw new AppError("token_not_found", "No such token on this Frontdoor. Check the token for typing mistakes.");
+  const [known] = await getDb().$queryRaw<{ isFrontdoor: boolean; wasRevoked: boolean | null }[]>`
+    SELECT EXISTS (SELECT 1 FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid) AS "isFrontdoor",
+           (SELECT p."wasRevoked" FROM "PurgedToken" p WHERE p."secretHash" = ${secretHash} AND p."frontdoorId" = ${frontdoorId}::uuid) AS "wasRevoked"`;
+  if (!known?.isFrontdoor) throw new AppError("frontdoor_not_found");
+  throw unknownToken(known.wasRevoked);
+}
+
+/** token_not_found, honest about a token that was purged (its hash is kept one more retention period). */
+function unknownToken(wasRevoked: boolean | null): AppError {
+  if (wasRevoked === null) {
+    return new AppError(
+      "token_not_found",
+      "This token does not exist on this Frontdoor. Check the link or token for typing mistakes; if it is old, it may have expired and been removed since: then ask whoever sent it for a new one.",
+    );
+  }
+  const what = wasRevoked ? "was revoked by an administrator" : "expired";
+  return new AppError("token_not_found", `This token ${what} and was removed from this Frontdoor since. Ask the administrator who sent it for a new one.`);
 }
 
 const tokenActor = (token: { id: string } | null, secret: string, context: RequestContext): AuditActor => ({
@@ -170,7 +185,7 @@ async function redeemFound(token: FoundToken, input: RedeemInput): Promise<Certi
       // Someone else claimed it (or it changed) between our read and our claim: say why.
       explainLostClaim: async () => {
         const current = await getDb().certificateRequestToken.findUnique({ where: { id: token.id }, select: { ...tokenSelect, secretHash: true } });
-        if (!current || current.secretHash !== secretHash) return new AppError("token_not_found", "No such token on this Frontdoor: this link was replaced by a new one.");
+        if (!current || current.secretHash !== secretHash) return new AppError("token_not_found", "This link was replaced by a new one. Use the newest link you were sent, or ask for a new one.");
         return redemptionBlocker(current) ?? new AppError("token_already_used");
       },
     },

@@ -8,7 +8,8 @@ import { Prisma } from "@/lib/generated/prisma/client";
 // Expired and revoked tokens (never redeemed ones only: a redeemed token is the history of
 // a certificate) are deleted once they are older than the retention. Batches keep each
 // transaction short; SKIP LOCKED lets two instances purge at once without waiting for or
-// double-counting each other. Audit events stay: the log has no foreign keys.
+// double-counting each other. Audit events stay: the log has no foreign keys. The secrets'
+// hashes stay one more retention period (PurgedToken), so the answer to a purged token is honest.
 
 const BATCH_SIZE = 500;
 
@@ -44,14 +45,22 @@ export async function purgeTokens(principal: Principal, options: PurgeOptions): 
   while (true) {
     // Each batch and its audit events commit together.
     const batch = await getDb().$transaction(async (tx) => {
+      // The hashes go to PurgedToken in the same statement, so a later redemption of one can
+      // say it expired and was removed (lib/domain/certificates/redeem.ts).
       const rows = await tx.$queryRaw<{ frontdoorId: string }[]>`
-        DELETE FROM "CertificateRequestToken"
-         WHERE id IN (
-           SELECT id FROM "CertificateRequestToken"
-            WHERE ${purgeableSql(cutoff, frontdoorId)}
-            LIMIT ${BATCH_SIZE}
-            FOR UPDATE SKIP LOCKED)
-        RETURNING "frontdoorId"::text AS "frontdoorId"`;
+        WITH gone AS (
+          DELETE FROM "CertificateRequestToken"
+           WHERE id IN (
+             SELECT id FROM "CertificateRequestToken"
+              WHERE ${purgeableSql(cutoff, frontdoorId)}
+              LIMIT ${BATCH_SIZE}
+              FOR UPDATE SKIP LOCKED)
+          RETURNING "frontdoorId", "secretHash", "revokedAt"),
+        kept AS (
+          INSERT INTO "PurgedToken" ("secretHash", "frontdoorId", "wasRevoked")
+          SELECT "secretHash", "frontdoorId", "revokedAt" IS NOT NULL FROM gone
+          ON CONFLICT ("secretHash") DO NOTHING)
+        SELECT "frontdoorId"::text AS "frontdoorId" FROM gone`;
       const byFrontdoor = new Map<string, number>();
       for (const row of rows) byFrontdoor.set(row.frontdoorId, (byFrontdoor.get(row.frontdoorId) ?? 0) + 1);
       await recordAudits(
@@ -64,5 +73,8 @@ export async function purgeTokens(principal: Principal, options: PurgeOptions): 
     deleted += batch;
     if (batch < BATCH_SIZE) break;
   }
+  // Purged tokens' hashes are kept one more retention period, then forgotten too.
+  await getDb().$executeRaw`
+    DELETE FROM "PurgedToken" WHERE "purgedAt" < ${cutoff} ${frontdoorId ? Prisma.sql`AND "frontdoorId" = ${frontdoorId}::uuid` : Prisma.empty}`;
   return { deleted };
 }
