@@ -15,7 +15,7 @@ import { uuidSchema } from "@/lib/validation/common";
 /** SQL: whether the CA aliased `c` is in use (current, or a certificate it issued is unexpired); an index read. */
 export const CA_IN_USE = Prisma.sql`(c."retiredAt" IS NULL OR EXISTS (SELECT 1 FROM "ClientCertificate" cc WHERE cc."issuerId" = c."id" AND cc."notAfter" > now()))`;
 
-export type FrontdoorCa = { id: string; generation: number; subject: string; retiredAt: Date | null; createdAt: Date; notAfter: Date; certificatePem: string; isInUse: boolean; lastCertificateNotAfter: Date | null };
+export type FrontdoorCa = { id: string; generation: number; subject: string; retiredAt: Date | null; notAfter: Date; certificatePem: string; isInUse: boolean; lastCertificateNotAfter: Date | null };
 export type FrontdoorCas = { cas: FrontdoorCa[]; rootPem: string };
 
 /** A Frontdoor's issuing CAs, newest first, and the root: one statement; frontdoor_not_found when it has none. */
@@ -23,7 +23,7 @@ export async function frontdoorCas(frontdoorId: string): Promise<FrontdoorCas> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   // The EXISTS and the latest notAfter are index reads on ClientCertificate(issuerId, notAfter).
   const rows = await getDb().$queryRaw<(Omit<FrontdoorCa, "isInUse"> & { kind: string; isInUse: boolean | null })[]>`
-    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."generation", c."subject", c."retiredAt", c."createdAt", c."notAfter", c."certificatePem",
+    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."generation", c."subject", c."retiredAt", c."notAfter", c."certificatePem",
            ${CA_IN_USE} AS "isInUse",
            (SELECT max(cc."notAfter") FROM "ClientCertificate" cc WHERE cc."issuerId" = c."id") AS "lastCertificateNotAfter"
       FROM "CertificateAuthority" c
