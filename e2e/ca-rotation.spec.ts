@@ -1,0 +1,123 @@
+import { execFileSync } from "node:child_process";
+import { randomUUID, X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import tls from "node:tls";
+import { expect, test } from "./support/test";
+import { e2eAdmin } from "../playwright.config";
+import { signIn } from "./support/auth";
+import { certdoor } from "./support/certdoor";
+import { createTestUser, db } from "./support/db";
+
+// CA key rotation as an administrator does it in the console, judged by a TLS server that
+// demands a client certificate and trusts the Frontdoor's ca.pem as downloaded after the
+// rotation: a certificate from before and one from after both get in. The spec rotates a
+// Frontdoor of its own: specs running beside it use "default".
+
+const certs = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
+
+async function newFrontdoor() {
+  await db();
+  const { createFrontdoor } = await import("@/lib/domain/frontdoors");
+  const { systemPrincipal } = await import("@/lib/domain/principal");
+  return createFrontdoor(systemPrincipal("e2e"), { name: `rotation-${randomUUID().slice(0, 8)}`, tcpSharesEnabled: true });
+}
+
+/** A certificate as a system gets one: a token made through the domain, `certdoor redeem` against the server. */
+async function redeemOn(baseURL: string, frontdoorId: string, commonName: string) {
+  const { createToken } = await import("@/lib/domain/tokens");
+  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const token = await createToken(systemPrincipal("e2e"), frontdoorId, { name: commonName, commonName });
+  const dir = mkdtempSync(path.join(os.tmpdir(), "certdoor-rotation-e2e-"));
+  const run = certdoor(["redeem", "--server", baseURL, "--frontdoor", frontdoorId, "--token", token.token, "--out", dir]);
+  expect(run.status, run.stderr).toBe(0);
+  return { dir, cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+}
+
+/** A TLS server that demands a client certificate chaining to `caPem`, and greets it by its CN. */
+async function gateway(caPem: string, dir: string) {
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(dir, "gw.key"), "-out", path.join(dir, "gw.pem"), "-subj", "/CN=gateway", "-days", "1"], { stdio: "ignore" });
+  const server = tls.createServer({ key: readFileSync(path.join(dir, "gw.key")), cert: readFileSync(path.join(dir, "gw.pem")), ca: caPem, requestCert: true, rejectUnauthorized: true }, (socket) => {
+    const cn = socket.getPeerX509Certificate()!.subject.split("\n").find((l) => l.startsWith("CN="));
+    socket.end(`hello ${cn}\n`);
+  });
+  server.on("tlsClientError", () => {});
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const connect = (files: { cert: string; key: string }) =>
+    new Promise<string>((resolve) => {
+      let data = "";
+      const socket = tls.connect({ host: "127.0.0.1", port, cert: readFileSync(files.cert), key: readFileSync(files.key), rejectUnauthorized: false });
+      socket.on("data", (chunk) => (data += chunk));
+      socket.on("close", () => resolve(data));
+      socket.on("error", () => resolve(data));
+    });
+  return { connect, close: () => server.close() };
+}
+
+test("an administrator rotates the issuing CA in the console; a TLS server trusting the new ca.pem admits certificates from before and after", async ({ baseURL, page }) => {
+  const frontdoor = await newFrontdoor();
+  const caPemUrl = `${baseURL}/frontdoor/${frontdoor.id}/ca.pem`;
+  const before = await redeemOn(baseURL!, frontdoor.id, "before-rotation.example.com");
+  const oldBundle = await (await fetch(caPemUrl)).text();
+  expect(certs(oldBundle)).toHaveLength(2);
+
+  await signIn(page, e2eAdmin.email, e2eAdmin.password);
+  await page.goto(`/frontdoors/${frontdoor.id}`);
+  await expect(page.getByTestId("issuing-cas").getByRole("listitem")).toHaveCount(1);
+  await expect(page.getByTestId("ca-1")).toContainText("current: signs new certificates");
+
+  // The confirmation says what happens; cancelling changes nothing.
+  const rotate = page.getByRole("button", { name: "Rotate issuing CA" });
+  await rotate.click();
+  const dialog = page.getByRole("dialog", { name: `Rotate the issuing CA of ${frontdoor.name}?` });
+  await expect(dialog).toContainText("signs every certificate from now on");
+  await expect(dialog).toContainText("keeps signing the CRL and OCSP answers for the certificates it issued until the last of them expires");
+  await expect(dialog).toContainText(`/frontdoor/${frontdoor.id}/ca.pem again`);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  expect(await (await db()).certificateAuthority.count({ where: { frontdoorId: frontdoor.id } })).toBe(1);
+
+  await rotate.click();
+  await dialog.getByRole("button", { name: "Rotate CA" }).click();
+  await expect(page.getByTestId("ca-2")).toContainText("current: signs new certificates");
+  await expect(page.getByTestId("ca-1")).toContainText("retired: answers for its certificates until");
+  const cas = await (await db()).certificateAuthority.findMany({ where: { frontdoorId: frontdoor.id }, orderBy: { generation: "asc" } });
+  expect(cas.map((c) => c.retiredAt === null)).toEqual([false, true]);
+  const event = await (await db()).auditEvent.findFirstOrThrow({ where: { action: "ca.rotated", frontdoorId: frontdoor.id } });
+  expect(event).toMatchObject({ actorKind: "user", actorLabel: e2eAdmin.email, targetId: cas[1]!.id });
+
+  const after = await redeemOn(baseURL!, frontdoor.id, "after-rotation.example.com");
+  expect(new X509Certificate(readFileSync(after.cert)).verify(new X509Certificate(cas[1]!.certificatePem).publicKey)).toBe(true);
+  expect(new X509Certificate(readFileSync(before.cert)).verify(new X509Certificate(cas[0]!.certificatePem).publicKey)).toBe(true);
+
+  const newBundle = await (await fetch(caPemUrl)).text();
+  expect(certs(newBundle)).toHaveLength(3);
+  const fresh = await gateway(newBundle, before.dir);
+  // A gateway still holding the ca.pem from before the rotation refuses the new CA's certificates: why gateways refetch it.
+  const stale = await gateway(oldBundle, after.dir);
+  try {
+    expect(await fresh.connect(before)).toBe("hello CN=before-rotation.example.com\n");
+    expect(await fresh.connect(after)).toBe("hello CN=after-rotation.example.com\n");
+    expect(await stale.connect(before)).toBe("hello CN=before-rotation.example.com\n");
+    expect(await stale.connect(after)).toBe("");
+  } finally {
+    fresh.close();
+    stale.close();
+  }
+});
+
+test("operators and auditors see the Frontdoor's issuing CAs but no rotate button", async ({ page }) => {
+  const frontdoor = await newFrontdoor();
+  for (const role of ["operator", "auditor"] as const) {
+    const user = await createTestUser(role, role === "operator" ? [frontdoor.id] : []);
+    await page.context().clearCookies();
+    await signIn(page, user.email, user.password);
+    await page.goto(`/frontdoors/${frontdoor.id}`);
+    await expect(page.getByTestId("ca-1")).toContainText("current: signs new certificates");
+    await expect(page.getByRole("button", { name: "Rotate issuing CA" })).toHaveCount(0);
+  }
+  expect(await (await db()).certificateAuthority.count({ where: { frontdoorId: frontdoor.id } })).toBe(1);
+});
