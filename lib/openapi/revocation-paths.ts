@@ -24,7 +24,7 @@ export const revocationPaths = {
       operationId: "renewCertificate",
       summary: "Renew a certificate with its own key",
       description:
-        "No bearer: the current certificate (signed by this Frontdoor's CA, checked cryptographically) and a CSR signed by its key are the credential. The new certificate has the same subject, key and lifetime length, a new serial and `renewedFromId`. Allowed once per certificate, in its last `renewalWindowDays` days (Frontdoor setting, default 30; a certificate whose whole life is shorter is inside the window from the start; 0 turns renewal off).",
+        "No bearer: the current certificate (signed by one of this Frontdoor's issuing CAs, also one retired by a CA rotation; checked cryptographically) and a CSR signed by its key are the credential. The new certificate is signed by the current CA. The new certificate has the same subject, key and lifetime length, a new serial and `renewedFromId`. Allowed once per certificate, in its last `renewalWindowDays` days (Frontdoor setting, default 30; a certificate whose whole life is shorter is inside the window from the start; 0 turns renewal off).",
       requestBody: { required: true, content: jsonContent("RenewRequest") },
       responses: { "201": { description: "The new certificate", content: jsonContent("ClientCertificate") }, ...problems(400, 403, 404, 409, 410) },
     },
