@@ -162,6 +162,10 @@ describe("CA rotation", () => {
     expect(new X509Certificate(bundle[0]!).subject).toMatch(/issuing CA 3/);
     const first = await derToPemFile(await caCrt.GET(new Request("http://localhost/"), params({})), "first-again");
     expect(readFileSync(first, "utf8")).toBe(readFileSync(oldCaFile, "utf8"));
+    // The gateway's CRL file follows ca.pem: the current CA's CRL and the root's.
+    const pem = await crl.GET(new Request("http://localhost/?format=pem"), params({}));
+    expect((await pem.text()).match(/BEGIN X509 CRL/g)).toHaveLength(2);
+    expect(pem.headers.get("cache-control")).toMatch(/max-age=[1-9]/);
   });
 
   it("refuses an unknown Frontdoor, a non-administrator, and an unknown CA address", async () => {

@@ -10,8 +10,9 @@ import { revocationCacheHeaders } from "@/lib/http/revocation-cache";
 export async function crlResponse(request: Request, frontdoorId: string, caId?: string): Promise<Response> {
   const crl = await currentCrl(frontdoorId, caId);
   const isPem = new URL(request.url).searchParams.get("format") === "pem";
-  const etag = isPem ? crl.etag.replace(/"$/, '.pem"') : crl.etag;
-  const headers = revocationCacheHeaders(crl, etag);
+  const validity = isPem ? crl.pemValidity : crl;
+  const etag = isPem ? validity.etag.replace(/"$/, '.pem"') : validity.etag;
+  const headers = revocationCacheHeaders(validity, etag);
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
   return new Response(isPem ? crl.pem : Buffer.from(crl.der), {
     headers: { ...headers, "Content-Type": isPem ? "application/x-pem-file" : "application/pkix-crl" },

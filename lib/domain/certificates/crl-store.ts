@@ -30,7 +30,9 @@ export async function refreshDueCrls(): Promise<number> {
   return signed;
 }
 
-export type StoredCrl = { der: Uint8Array; pem: string; etag: string; thisUpdate: Date; nextUpdate: Date };
+export type CrlValidity = { etag: string; thisUpdate: Date; nextUpdate: Date };
+/** The DER CRL with its validity, and the PEM bundle with its own (it may hold other CAs' CRLs). */
+export type StoredCrl = CrlValidity & { der: Uint8Array; pem: string; pemValidity: CrlValidity };
 
 type CrlRow = { id: string; kind: string; generation: number; isInUse: boolean; crlDer: Uint8Array | null; crlNumber: bigint; crlThisUpdate: Date | null; crlNextUpdate: Date | null };
 
@@ -61,13 +63,22 @@ export async function currentCrl(frontdoorId: string, caId?: string): Promise<St
   if (signed.some((r) => !r?.crlDer || !r.crlThisUpdate || !r.crlNextUpdate)) {
     throw new Error(`Frontdoor ${frontdoorId} has no signed CRL yet; restart Certdoor to sign it.`);
   }
-  const stored = signed as (CrlRow & { crlDer: Uint8Array; crlThisUpdate: Date; crlNextUpdate: Date })[];
+  const [ownCrl, rootCrl, ...bundleCrls] = [own, root, ...bundle] as SignedRow[];
   return {
-    der: new Uint8Array(own.crlDer!),
-    pem: [...bundle, root!].map((r) => toPem(new Uint8Array(r.crlDer!), "X509 CRL")).join(""),
-    // Any CRL served here changing changes the tag; before a rotation it is "<own>.<root>" as always.
-    etag: `"${stored.map((r) => r.crlNumber.toString(16)).join(".")}"`,
-    thisUpdate: new Date(Math.max(...stored.map((r) => r.crlThisUpdate.getTime()))),
-    nextUpdate: new Date(Math.min(...stored.map((r) => r.crlNextUpdate.getTime()))),
+    der: new Uint8Array(ownCrl!.crlDer),
+    ...validityOf([ownCrl!, rootCrl!]),
+    pem: [...bundleCrls, rootCrl!].map((r) => toPem(new Uint8Array(r.crlDer), "X509 CRL")).join(""),
+    pemValidity: validityOf([...bundleCrls, rootCrl!]),
+  };
+}
+
+type SignedRow = CrlRow & { crlDer: Uint8Array; crlThisUpdate: Date; crlNextUpdate: Date };
+
+/** Any CRL served changing changes the tag (before a rotation "<CA's>.<root's>", as always); fresh while all of them are. */
+function validityOf(rows: SignedRow[]): CrlValidity {
+  return {
+    etag: `"${rows.map((r) => r.crlNumber.toString(16)).join(".")}"`,
+    thisUpdate: new Date(Math.max(...rows.map((r) => r.crlThisUpdate.getTime()))),
+    nextUpdate: new Date(Math.min(...rows.map((r) => r.crlNextUpdate.getTime()))),
   };
 }
