@@ -1,4 +1,6 @@
 // @ts-check
+import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_BUILD } from "next/constants.js";
+import { writeRedeemTool } from "./lib/tools/bundle-redeem-tool.mjs";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -29,4 +31,9 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+/** @param {string} phase */
+export default async function config(phase) {
+  // GET /tools/certdoor-redeem.mjs serves a bundle of `certdoor redeem`, made with the app's build.
+  if (phase === PHASE_PRODUCTION_BUILD || phase === PHASE_DEVELOPMENT_SERVER) await writeRedeemTool();
+  return nextConfig;
+}

@@ -1,6 +1,6 @@
 import type { Json } from "@/lib/openapi/helpers";
 
-// Health for orchestrators and the Prometheus scrape.
+// Health for orchestrators, the Prometheus scrape, and the redeem client systems fetch.
 
 const status = (values: string[], extra: Record<string, Json> = {}) => ({
   "application/json": { schema: { type: "object", required: ["status"], properties: { status: { type: "string", enum: values }, ...extra } } },
@@ -25,6 +25,25 @@ export const servicePaths: Record<string, Json> = {
       responses: {
         "200": { description: "Ready", content: status(["ready"]) },
         "503": { description: "Not ready, and why", content: status(["unavailable"], { reason: { type: "string", example: "database unreachable: connect ECONNREFUSED 127.0.0.1:5432" } }) },
+      },
+    },
+  },
+  "/tools/certdoor-redeem.mjs": {
+    get: {
+      tags: ["Redemption"],
+      operationId: "redeemTool",
+      summary: "The standalone redeem client",
+      description:
+        "One self-contained ES module (Node.js ≥ 20, no npm install): `certdoor redeem` with the same flags, writing the same files (`key.pem`, `cert.pem`, `ca.pem`, `client.p12`). " +
+        "For machines that have a token but no Certdoor: `curl -fsSO \"$CERTDOOR/tools/certdoor-redeem.mjs\" && node certdoor-redeem.mjs --server \"$CERTDOOR\" --frontdoor … --token crt_…`. " +
+        "The ETag (and `X-Content-SHA256`) is the file's SHA-256, which the console shows beside the token.",
+      responses: {
+        "200": {
+          description: "The script",
+          headers: { ETag: { schema: { type: "string" }, description: "The quoted SHA-256 of the file" }, "Cache-Control": { schema: { type: "string", example: "public, no-cache" } } },
+          content: { "text/javascript": { schema: { type: "string" } } },
+        },
+        "304": { description: "If-None-Match named the current file" },
       },
     },
   },

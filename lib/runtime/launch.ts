@@ -36,7 +36,8 @@ async function newestMtime(dir: string): Promise<number> {
 async function needsBuild(): Promise<boolean> {
   const buildId = await stat(path.join(root, ".next", "BUILD_ID")).catch(() => null);
   if (!buildId) return true;
-  const sources = await Promise.all(["app", "components", "lib"].map((d) => newestMtime(path.join(root, d))));
+  // bin/cli: the build bundles `certdoor redeem` into /tools/certdoor-redeem.mjs (next.config.js).
+  const sources = await Promise.all(["app", "components", "lib", "bin/cli"].map((d) => newestMtime(path.join(root, d))));
   return Math.max(...sources) > buildId.mtimeMs;
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusBadge } from "@/components/console/status-badge";
+import { RedeemToolBlock } from "@/components/console/redeem-tool-block";
 import { Timeline } from "@/components/console/timeline";
 import { Card, PageHeader } from "@/components/ui/card";
 import { DetailItem } from "@/components/ui/detail-item";
@@ -11,6 +12,7 @@ import { canOperateFrontdoor } from "@/lib/domain/permissions";
 import { findToken } from "@/lib/domain/tokens";
 import { isMailConfigured } from "@/lib/email/mailer";
 import { linkOrigin } from "@/lib/console/origin";
+import { redeemTool } from "@/lib/tools/redeem-tool";
 import { TokenActions } from "../token-actions";
 import { RotateToken } from "./rotate-token";
 
@@ -21,6 +23,7 @@ export default async function TokenPage({ params }: { params: Promise<{ tokenId:
   const { tokenId } = await params;
   const token = await orNotFound(findToken(user, decodeURIComponent(tokenId)));
   const events = await timelineOf(user, token.frontdoorId, [token.id, ...(token.clientCertificateId ? [token.clientCertificateId] : [])]);
+  const [origin, tool] = [await linkOrigin(), await redeemTool()];
   return (
     <>
       <PageHeader
@@ -53,10 +56,16 @@ export default async function TokenPage({ params }: { params: Promise<{ tokenId:
           {token.status === "active" && canOperateFrontdoor(user, token.frontdoorId) ? (
             <div className="mt-4 space-y-3">
               <TokenActions frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} />
-              <RotateToken frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} recipientEmail={token.recipientEmail} origin={await linkOrigin()} />
+              <RotateToken frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} recipientEmail={token.recipientEmail} origin={origin} toolSha256={tool?.sha256} />
             </div>
           ) : null}
         </Card>
+        {token.status === "active" && tool ? (
+          <Card>
+            <h2 className="mb-3 font-semibold">Redeeming on a system</h2>
+            <RedeemToolBlock origin={origin} frontdoorId={token.frontdoorId} sha256={tool.sha256} />
+          </Card>
+        ) : null}
         <Card>
           <h2 className="mb-3 font-semibold">Timeline</h2>
           <Timeline events={events} />

@@ -11,7 +11,9 @@ import { CreatedTokenPanel } from "../new/created-token-panel";
 type Rotated = Extract<Awaited<ReturnType<typeof rotateTokenAction>>, { ok: true }>["data"];
 
 /** "New link": the token gets a new secret, shown once; the old link stops working at once. */
-export function RotateToken({ frontdoorId, tokenId, name, recipientEmail, origin }: { frontdoorId: string; tokenId: string; name: string; recipientEmail: string | null; origin: string }) {
+type Props = { frontdoorId: string; tokenId: string; name: string; recipientEmail: string | null; origin: string; toolSha256?: string };
+
+export function RotateToken({ frontdoorId, tokenId, name, recipientEmail, origin, toolSha256 }: Props) {
   const [isConfirming, setConfirming] = useState(false);
   const [rotated, setRotated] = useState<Rotated | null>(null);
   const [isPending, startTransition] = useTransition();
@@ -27,6 +29,7 @@ export function RotateToken({ frontdoorId, tokenId, name, recipientEmail, origin
         commonName={rotated.commonName}
         delivery={rotated.delivery}
         origin={origin}
+        toolSha256={toolSha256}
         onClose={() => {
           setRotated(null);
           router.refresh();

@@ -15,7 +15,9 @@ type Expiry = keyof typeof EXPIRY | "custom";
 
 type Created = { token: string; redemptionUrl: string; commonName: string | null; delivery?: { to: string; status: "sent" | "failed" | "not_configured"; error?: string } };
 
-export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail }: { frontdoorId: string; frontdoorName: string; origin: string; canEmail: boolean }) {
+type FormProps = { frontdoorId: string; frontdoorName: string; origin: string; canEmail: boolean; toolSha256?: string };
+
+export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, toolSha256 }: FormProps) {
   const [values, setValues] = useState({ name: "", commonName: "", organization: "", organizationalUnit: "", recipientEmail: "", validDays: "365" });
   const [expiry, setExpiry] = useState<Expiry>("24h");
   const [customExpiry, setCustomExpiry] = useState("");
@@ -55,6 +57,7 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail }
         {...created}
         frontdoorId={frontdoorId}
         origin={origin}
+        toolSha256={toolSha256}
         onClose={() => {
           setCreated(null);
           router.push(`/tokens?frontdoor=${frontdoorId}`);

@@ -2,11 +2,23 @@
 
 import QRCode from "qrcode";
 import { useEffect, useState } from "react";
+import { RedeemToolBlock } from "@/components/console/redeem-tool-block";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 
 type Delivery = { to: string; status: "sent" | "failed" | "not_configured"; error?: string };
-type Props = { token: string; redemptionUrl: string; frontdoorId: string; commonName: string | null; origin: string; delivery?: Delivery; title?: string; onClose: () => void };
+type Props = {
+  token: string;
+  redemptionUrl: string;
+  frontdoorId: string;
+  commonName: string | null;
+  origin: string;
+  /** SHA-256 of /tools/certdoor-redeem.mjs, when this installation built it. */
+  toolSha256?: string;
+  delivery?: Delivery;
+  title?: string;
+  onClose: () => void;
+};
 
 /** What became of the email with the link, in words. */
 export function DeliveryNote({ delivery }: { delivery: Delivery }) {
@@ -24,7 +36,7 @@ export function DeliveryNote({ delivery }: { delivery: Delivery }) {
 }
 
 /** The secret, shown this once: link, copy buttons, a QR code, and the commands for systems. */
-export function CreatedTokenPanel({ token, redemptionUrl, frontdoorId, commonName, origin, delivery, title = "Token created", onClose }: Props) {
+export function CreatedTokenPanel({ token, redemptionUrl, frontdoorId, commonName, origin, toolSha256, delivery, title = "Token created", onClose }: Props) {
   const [qr, setQr] = useState<string>();
   useEffect(() => {
     // Made in the browser: the link (and its secret) is not sent anywhere to draw it.
@@ -65,6 +77,7 @@ curl -s -X POST "${origin}/frontdoor/${frontdoorId}/client-certificates/token" \
           <div className="w-44 rounded bg-white p-2" aria-label="QR code of the redemption link" role="img" dangerouslySetInnerHTML={{ __html: qr }} />
         ) : null}
       </div>
+      {toolSha256 ? <RedeemToolBlock origin={origin} frontdoorId={frontdoorId} sha256={toolSha256} token={token} /> : null}
       <div className="space-y-1">
         <p className="text-sm font-medium">With openssl and curl</p>
         <pre className="overflow-x-auto rounded bg-zinc-900 p-3 text-xs text-zinc-100"><code>{commands}</code></pre>
