@@ -5,7 +5,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { rotateFrontdoorCa } from "@/lib/domain/ca-rotate";
-import { redeemToken, revokeCertificate } from "@/lib/domain/certificates";
+import { redeemToken, refreshDueCrls, revokeCertificate } from "@/lib/domain/certificates";
 import { renewCertificate } from "@/lib/domain/certificates/renew";
 import { createToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";
@@ -180,6 +180,28 @@ describe("CA rotation", () => {
     expect(missing.status).toBe(404);
     expect((await missing.json()).code).toBe("ca_not_found");
     expect((await crlOfCa.GET(new Request("http://localhost/"), params({ caId: "nope" }))).status).toBe(404);
+  });
+
+  it("the schedule re-signs a retired CA's CRL while a certificate it issued is valid, and stops once none is", async () => {
+    const other = (await makeFrontdoor()).id;
+    const token = await createToken(system, other, { name: "short", commonName: "short.example.com", validDays: 1 });
+    const issued = await redeemToken({ frontdoorId: other, secret: token.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} });
+    await rotateFrontdoorCa(system, other);
+    const numbers = () => getDb().certificateAuthority.findMany({ where: { frontdoorId: other }, orderBy: { generation: "asc" }, select: { crlNumber: true } }).then((rows) => rows.map((r) => r.crlNumber));
+    const dueSoon = () => getDb().certificateAuthority.updateMany({ where: { frontdoorId: other }, data: { crlNextUpdate: new Date(Date.now() + 60_000) } });
+
+    await dueSoon();
+    const [old0, new0] = await numbers();
+    await refreshDueCrls();
+    const [old1, new1] = await numbers();
+    expect(old1! > old0! && new1! > new0!).toBe(true);
+
+    await getDb().clientCertificate.update({ where: { id: issued.id }, data: { notAfter: new Date(Date.now() - 1000) } });
+    await dueSoon();
+    await refreshDueCrls();
+    const [old2, new2] = await numbers();
+    expect(old2).toBe(old1);
+    expect(new2! > new1!).toBe(true);
   });
 
   it("two rotations at once both happen, one after the other: one current CA, consecutive generations", async () => {
