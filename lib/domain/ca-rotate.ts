@@ -22,7 +22,8 @@ export type CaRotation = {
  */
 export async function rotateFrontdoorCa(principal: Principal, frontdoorId: string): Promise<CaRotation> {
   assertCanAdminister(principal);
-  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found", `No Frontdoor ${frontdoorId}.`);
+  // Not interpolated: a hostile caller of the console action can send any value at all.
+  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found", "No such Frontdoor.");
   return getDb().$transaction(
     async (tx) => {
       const [frontdoor] = await tx.$queryRaw<{ id: string; name: string }[]>`SELECT "id"::text AS "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid FOR UPDATE`;
