@@ -62,3 +62,20 @@ test("the console works under the policy: dashboard, tokens and the charts", asy
   }
   // (The fixture fails the test on any violation these pages caused.)
 });
+
+test("a form POST with a body that is not a form is the client's 400, not Next.js's bare 500 (found by the HTTP fuzz run)", async ({ baseURL }) => {
+  for (const path of ["/login", "/tokens", "/no-such-page"]) {
+    for (const type of ["multipart/form-data; boundary=x", "multipart/form-data"]) {
+      const res = await fetch(`${baseURL}${path}`, { method: "POST", headers: { "Content-Type": type }, body: "garbage", redirect: "manual" });
+      expect(res.status, `${path} ${type}`).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(await res.json()).toMatchObject({ code: "validation_failed", detail: expect.stringContaining("form body could not be read") });
+    }
+  }
+  // A well-formed form still reaches Next.js (which finds no server action in it: its own 400).
+  const form = new FormData();
+  form.set("email", "someone@example.com");
+  const res = await fetch(`${baseURL}/login`, { method: "POST", body: form, redirect: "manual" });
+  expect(res.status).toBeLessThan(500);
+  expect(res.headers.get("content-type")).not.toBe("application/problem+json");
+});

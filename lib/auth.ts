@@ -12,7 +12,7 @@ import { signInSchema } from "@/lib/validation/users";
 import { logger } from "@/lib/observability/log";
 
 /** Auth.js error types caused by what a client sent, never by the server. */
-const CLIENT_FAULTS = new Set(["MissingCSRF", "JWTSessionError", "InvalidCheck", "UnknownAction", "InvalidCallbackUrl", "UntrustedHost", "MissingCSRFToken"]);
+const CLIENT_FAULTS = new Set(["MissingCSRF", "JWTSessionError", "InvalidCheck", "UnknownAction", "InvalidCallbackUrl", "InvalidProvider", "UntrustedHost"]);
 
 // Auth.js with email + password (argon2id) or a passkey, and JWT sessions; an OIDC provider when
 // OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET are set, for users who already exist
@@ -99,7 +99,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       const message = `${type}: ${cause instanceof Error ? cause.message : error.message}`;
       // What a client sent wrong (a forged or stale cookie, no CSRF token, a URL that is not
       // one) is the client's fault: a warning, so hostile input cannot fill the error log.
-      const isClientFault = CLIENT_FAULTS.has(type) || /Invalid URL|is not valid JSON/.test(message);
+      const isClientFault = CLIENT_FAULTS.has(type) || /Invalid URL|JSON/.test(message);
       logger("auth")[isClientFault ? "warn" : "error"]({ type }, message);
     },
   },
