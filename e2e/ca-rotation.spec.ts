@@ -10,6 +10,7 @@ import { e2eAdmin } from "../playwright.config";
 import { signIn } from "./support/auth";
 import { certdoor } from "./support/certdoor";
 import { createTestUser, db } from "./support/db";
+import { startNginx } from "./support/nginx";
 
 // CA key rotation as an administrator does it in the console, judged by a TLS server that
 // demands a client certificate and trusts the Frontdoor's ca.pem as downloaded after the
@@ -122,3 +123,39 @@ test("operators and auditors see the Frontdoor's issuing CAs but no rotate butto
   }
   expect(await (await db()).certificateAuthority.count({ where: { frontdoorId: frontdoor.id } })).toBe(1);
 });
+
+for (const mode of ["crl", "ocsp"] as const) {
+  test(`nginx with the console's configuration (${mode}) admits certificates from before and after a rotation, and refuses the old one once revoked`, async ({ baseURL }) => {
+    const { gatewayConfig } = await import("@/lib/console/gateway-config");
+    const { rotateFrontdoorCa } = await import("@/lib/domain/ca-rotate");
+    const { revokeCertificate } = await import("@/lib/domain/certificates");
+    const { systemPrincipal } = await import("@/lib/domain/principal");
+    const frontdoor = await newFrontdoor();
+    const before = await redeemOn(baseURL!, frontdoor.id, `nginx-before-${mode}.example.com`);
+    await rotateFrontdoorCa(systemPrincipal("e2e"), frontdoor.id);
+    const after = await redeemOn(baseURL!, frontdoor.id, `nginx-after-${mode}.example.com`);
+
+    // The files as the console's refresh lines fetch them, after the rotation.
+    const config = gatewayConfig(baseURL!, frontdoor);
+    const dir = before.dir;
+    const file = `${dir}/${frontdoor.name}`;
+    execFileSync("curl", ["-fsS", config.caChainPem, "-o", `${file}-ca.pem`]);
+    execFileSync("curl", ["-fsS", config.crlPem, "-o", `${file}-crl.pem`]);
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(dir, "server.key"), "-out", path.join(dir, "server.pem"), "-subj", "/CN=nginx", "-days", "1"], { stdio: "ignore" });
+    const nginx = await startNginx(config.nginx, dir, { ocsp: mode === "ocsp" });
+    try {
+      expect(nginx.request(before)).toEqual({ status: 200, body: `hello CN=nginx-before-${mode}.example.com` });
+      expect(nginx.request(after)).toEqual({ status: 200, body: `hello CN=nginx-after-${mode}.example.com` });
+      const row = await (await db()).clientCertificate.findFirstOrThrow({ where: { frontdoorId: frontdoor.id, commonName: `nginx-before-${mode}.example.com` } });
+      await revokeCertificate(systemPrincipal("e2e"), frontdoor.id, row.id, { reason: "keyCompromise" });
+      if (mode === "crl") {
+        execFileSync("curl", ["-fsS", config.crlPem, "-o", `${file}-crl.pem`]);
+        await nginx.reload();
+      }
+      await expect.poll(() => nginx.request(before).status, { timeout: 10_000 }).toBe(400);
+      expect(nginx.request(after).status).toBe(200);
+    } finally {
+      nginx.stop();
+    }
+  });
+}
