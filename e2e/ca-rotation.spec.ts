@@ -1,16 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID, X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import tls from "node:tls";
 import { expect, test } from "./support/test";
 import { e2eAdmin } from "../playwright.config";
 import { signIn } from "./support/auth";
 import { certdoor } from "./support/certdoor";
 import { createTestUser, db } from "./support/db";
 import { startNginx } from "./support/nginx";
+import { mtlsServer, peerCn } from "./support/tls";
 
 // CA key rotation as an administrator does it in the console, judged by a TLS server that
 // demands a client certificate and trusts the Frontdoor's ca.pem as downloaded after the
@@ -38,25 +37,7 @@ async function redeemOn(baseURL: string, frontdoorId: string, commonName: string
 }
 
 /** A TLS server that demands a client certificate chaining to `caPem`, and greets it by its CN. */
-async function gateway(caPem: string, dir: string) {
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(dir, "gw.key"), "-out", path.join(dir, "gw.pem"), "-subj", "/CN=gateway", "-days", "1"], { stdio: "ignore" });
-  const server = tls.createServer({ key: readFileSync(path.join(dir, "gw.key")), cert: readFileSync(path.join(dir, "gw.pem")), ca: caPem, requestCert: true, rejectUnauthorized: true }, (socket) => {
-    const cn = socket.getPeerX509Certificate()!.subject.split("\n").find((l) => l.startsWith("CN="));
-    socket.end(`hello ${cn}\n`);
-  });
-  server.on("tlsClientError", () => {});
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  const connect = (files: { cert: string; key: string }) =>
-    new Promise<string>((resolve) => {
-      let data = "";
-      const socket = tls.connect({ host: "127.0.0.1", port, cert: readFileSync(files.cert), key: readFileSync(files.key), rejectUnauthorized: false });
-      socket.on("data", (chunk) => (data += chunk));
-      socket.on("close", () => resolve(data));
-      socket.on("error", () => resolve(data));
-    });
-  return { connect, close: () => server.close() };
-}
+const gateway = (caPem: string, dir: string) => mtlsServer(caPem, dir, (socket) => socket.end(`hello ${peerCn(socket)}\n`));
 
 test("an administrator rotates the issuing CA in the console; a TLS server trusting the new ca.pem admits certificates from before and after", async ({ baseURL, page }) => {
   const frontdoor = await newFrontdoor();

@@ -1,9 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import tls from "node:tls";
 import { expect, test } from "./support/test";
 import { e2eAdmin } from "../playwright.config";
 import { gatewayConfig } from "@/lib/console/gateway-config";
@@ -12,6 +10,7 @@ import { signIn } from "./support/auth";
 import { redeemed } from "./support/certdoor";
 import { db } from "./support/db";
 import { startNginx } from "./support/nginx";
+import { mtlsServer, peerCn } from "./support/tls";
 
 // A gateway that trusts Certdoor's CA and asks OCSP at every handshake, finding both the
 // issuer (AIA CA Issuers) and the responder (AIA OCSP) in the client's certificate alone,
@@ -22,9 +21,8 @@ import { startNginx } from "./support/nginx";
 const aia = (cert: X509Certificate, kind: string) => new RegExp(`^${kind} - URI:(.+)$`, "m").exec(cert.infoAccess ?? "")?.[1];
 
 async function gateway(caChainPem: string, dir: string) {
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(dir, "gw.key"), "-out", path.join(dir, "gw.pem"), "-subj", "/CN=gateway", "-days", "1"], { stdio: "ignore" });
   const verdicts: string[] = [];
-  const server = tls.createServer({ key: readFileSync(path.join(dir, "gw.key")), cert: readFileSync(path.join(dir, "gw.pem")), ca: caChainPem, requestCert: true, rejectUnauthorized: true }, async (socket) => {
+  const server = await mtlsServer(caChainPem, dir, async (socket) => {
     try {
       const leaf = socket.getPeerX509Certificate()!;
       const issuer = new X509Certificate(Buffer.from(await (await fetch(aia(leaf, "CA Issuers")!)).arrayBuffer()));
@@ -32,23 +30,13 @@ async function gateway(caChainPem: string, dir: string) {
       const verdict = await askOcsp(aia(leaf, "OCSP")!, leaf, issuer);
       verdicts.push(verdict.status);
       if (verdict.status !== "good") return socket.destroy();
-      socket.end(`hello ${leaf.subject.split("\n").find((l) => l.startsWith("CN="))}\n`);
+      socket.end(`hello ${peerCn(socket)}\n`);
     } catch (error) {
       verdicts.push(`error: ${(error as Error).message}`);
       socket.destroy();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  const connect = (files: { cert: string; key: string }) =>
-    new Promise<string>((resolve) => {
-      let data = "";
-      const socket = tls.connect({ host: "127.0.0.1", port, cert: readFileSync(files.cert), key: readFileSync(files.key), rejectUnauthorized: false });
-      socket.on("data", (chunk) => (data += chunk));
-      socket.on("close", () => resolve(data));
-      socket.on("error", () => resolve(data));
-    });
-  return { connect, verdicts, close: () => server.close() };
+  return { ...server, verdicts };
 }
 
 test("a gateway asking OCSP through the certificate's own pointers lets a valid certificate in and refuses it once revoked", async ({ baseURL }) => {
