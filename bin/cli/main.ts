@@ -22,11 +22,13 @@ function overview(): string {
   ].join("\n");
 }
 
-/** The help of the commands the longest start of `words` names (`audit` gives every audit command), if any. */
+/** The command `topic` names, or every command of the group it names (`audit`). */
+const commandsUnder = (topic: string) => Object.entries(commands).filter(([name]) => name === topic || name.startsWith(`${topic} `));
+
+/** The help of the commands the longest start of `words` names, if any. */
 export function helpFor(words: string[]): string | undefined {
   for (let n = words.length; n > 0; n--) {
-    const topic = words.slice(0, n).join(" ");
-    const matching = Object.entries(commands).filter(([name]) => name === topic || name.startsWith(`${topic} `));
+    const matching = commandsUnder(words.slice(0, n).join(" "));
     if (matching.length > 0) return matching.map(([name, c]) => helpText(`certdoor ${name}`, c)).join("\n\n");
   }
   return undefined;
@@ -34,9 +36,7 @@ export function helpFor(words: string[]): string | undefined {
 
 /** After a usage error: the usage lines of the command (or group) it concerns, and where the rest is. */
 function showHelp(topic: string): string | undefined {
-  const lines = Object.entries(commands)
-    .filter(([name]) => name === topic || name.startsWith(`${topic} `))
-    .map(([name, c]) => `  ${usageLine(`certdoor ${name}`, c)}`);
+  const lines = commandsUnder(topic).map(([name, c]) => `  ${usageLine(`certdoor ${name}`, c)}`);
   return lines.length > 0 ? ["Usage:", ...lines, `Run \`certdoor help ${topic}\` for what each option means.`].join("\n") : undefined;
 }
 
