@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 // The README stands alone: every file it links or names in backticks is in the repository
-// (nothing under ../, nothing only on the author's machine).
+// (nothing under ../, nothing only on the author's machine), and its shell blocks say bash.
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const readme = readFileSync(path.join(root, "README.md"), "utf8");
@@ -34,6 +34,11 @@ describe("README paths", () => {
     const named = namedPaths(readme, tracked);
     expect(named).toContain("lib/db/migrate.ts");
     expect(named.filter((target) => target.startsWith("../") || !existsSync(path.join(root, target)))).toEqual([]);
+  });
+
+  it("fences shell blocks as bash, which is what they are written for (one uses <(…))", () => {
+    expect(readme).toContain("<(");
+    expect([...readme.matchAll(/^```(sh|shell|console)$/gm)].map((m) => m[0])).toEqual([]);
   });
 
   it("would catch a link or a name outside the repository", () => {
