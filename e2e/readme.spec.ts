@@ -6,7 +6,7 @@ import path from "node:path";
 import { e2eAdmin, e2eDataDir } from "../playwright.config";
 import { signIn } from "./support/auth";
 import { expect, test } from "./support/test";
-import { defaultFrontdoorId } from "./support/tokens";
+import { defaultFrontdoorId, makeToken } from "./support/tokens";
 
 // The README followed block by block (issue 15, "Done when"): every ```bash block marked
 // <!-- runnable: … --> runs, in order, in one bash session, in an empty folder outside the
@@ -40,7 +40,7 @@ test("the README's runnable bash blocks work as written against a started server
   expect(run.stdout).toContain(`${createHash("sha256").update(served).digest("hex")}  certdoor-redeem.mjs`);
 });
 
-test("the once-shown panel gives the redeem tool's commands with the SHA-256 of the file served", async ({ page, request }) => {
+test("the once-shown panel and the token page give the redeem tool's commands with the SHA-256 of the file served", async ({ page, request }) => {
   const served = await request.get("/tools/certdoor-redeem.mjs");
   expect(served.status()).toBe(200);
   const sha256 = createHash("sha256").update(await served.body()).digest("hex");
@@ -55,4 +55,10 @@ test("the once-shown panel gives the redeem tool's commands with the SHA-256 of 
   const secret = (await page.getByTestId("token-secret").textContent())!.trim();
   await expect(page.getByTestId("redeem-tool")).toContainText(`--token ${secret}`);
   await expect(page.getByTestId("redeem-tool")).toContainText(`echo "${sha256}  certdoor-redeem.mjs" | sha256sum -c -`);
+
+  // The token's own page shows the same, with the secret left out (it is not stored).
+  const token = await makeToken({ name: `Tool page ${Date.now()}` });
+  await page.goto(`/tokens/${token.id}`);
+  await expect(page.getByTestId("redeem-tool-sha256")).toHaveText(sha256);
+  await expect(page.getByTestId("redeem-tool")).toContainText("--token crt_…");
 });
