@@ -36,3 +36,15 @@ export async function runAction<T>(fn: (principal: UserPrincipal) => Promise<T>,
     return { ok: false, code: "internal", message: "Something went wrong on our side. Try again." };
   }
 }
+
+/**
+ * A server action's text argument as the domain takes it. Actions are endpoints anyone can
+ * call with any serializable value: a string passes (a NUL as U+FFFD, as the HTTP doors do,
+ * since PostgreSQL text cannot hold one), numbers and booleans as their text, and anything
+ * else (an object, even one without a prototype that String() cannot convert) names nothing.
+ */
+export function textArg(value: unknown): string {
+  if (typeof value === "string") return value.replaceAll("\0", "\ufffd");
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return "";
+}

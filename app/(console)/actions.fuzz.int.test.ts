@@ -84,25 +84,19 @@ function actions(): [string, Action, fc.Arbitrary<unknown[]>][] {
     ["purgeTokensAction", tokens.purgeTokensAction as Action, fc.tuple(fd)],
     ["rotateTokenAction", tokens.rotateTokenAction as Action, fc.tuple(fd, tokenId)],
     ["createTokenBatchAction", tokens.createTokenBatchAction as Action, fc.tuple(fd, csv)],
+    ["rotateCaAction", frontdoors.rotateCaAction as Action, fc.tuple(fd)],
     ["previewTokenBatchAction", tokens.previewTokenBatchAction as Action, fc.tuple(fd, csv)],
   ];
 }
 
 /**
- * Faults this test found in code it may not change (app/(console)/tokens/actions.ts belongs
- * to the tokens work): reported, tolerated here only for exactly these arguments, so any
- * other `internal` or refusal that changed state still fails.
+ * A fault this test found and that stays by design: a bulk revoke goes token by token, so a
+ * later refusal is reported after earlier tokens were revoked. Tolerated only for exactly
+ * these arguments. (The `internal` answers it found, a NUL in an id and hours that are not a
+ * number, are fixed: lib/action.ts's textArg and extendTokenAction's check.)
  */
 const KNOWN: { action: string; fault: "internal" | "partial"; why: string; matches: (args: unknown[]) => boolean }[] = [
-  { action: "extendTokenAction", fault: "internal", why: "hours that are not a number: new Date(NaN).toISOString() throws a RangeError", matches: (args) => Number.isNaN(Number(args[2])) },
   { action: "revokeTokensAction", fault: "partial", why: "revokes one by one: a later refusal is reported after earlier tokens were revoked", matches: (args) => Array.isArray(args[1]) && args[1].length > 1 },
-  // lib/domain/tokens looks a token id up as given; PostgreSQL text cannot hold a NUL (22021).
-  ...["expireTokenAction", "extendTokenAction", "rotateTokenAction", "revokeTokensAction"].map((action) => ({
-    action,
-    fault: "internal" as const,
-    why: "a NUL in a token id reaches PostgreSQL",
-    matches: (args: unknown[]) => [args[1]].flat().some((id) => String(id).includes("\u0000")),
-  })),
 ];
 const isKnown = (fault: "internal" | "partial", name: string, args: unknown[]) => KNOWN.some((k) => k.fault === fault && k.action === name && k.matches(args));
 
@@ -132,6 +126,10 @@ describe(`server actions called directly (fast-check seed ${FUZZ_SEED})`, () => 
       [{ name: "createTokenAction", fn: tokens.createTokenAction as Action, args: [fd, { name: "\ud800" }] }, sessions[0]!],
       [{ name: "updateUserAction", fn: users.updateUserAction as Action, args: [{ userId: world.users.auditor.user.id, name: "a\u0000b" }] }, sessions[0]!],
       [{ name: "createApiKeyAction", fn: apiKeys.createApiKeyAction as Action, args: [{ name: "\u0000" }] }, sessions[0]!],
+      [{ name: "extendTokenAction", fn: tokens.extendTokenAction as Action, args: [fd, ids.tokenIds[0], "soon"] }, sessions[0]!],
+      [{ name: "rotateTokenAction", fn: tokens.rotateTokenAction as Action, args: [fd, "token-\u0000"] }, sessions[0]!],
+      [{ name: "expireTokenAction", fn: tokens.expireTokenAction as Action, args: [fd, Object.create(null)] }, sessions[0]!],
+      [{ name: "revokeTokensAction", fn: tokens.revokeTokensAction as Action, args: [fd, "not a list"] }, sessions[0]!],
     ];
     await fc.assert(
       fc.asyncProperty(pick(), fc.constantFrom(...sessions), async ({ name, fn, args }, cookie) => {

@@ -1,12 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction } from "@/lib/action";
+import { runAction, textArg } from "@/lib/action";
 import { revokeCertificate } from "@/lib/domain/certificates";
 import type { RevokeCertificateInput } from "@/lib/validation/certificates";
 
 export async function revokeCertificateAction(frontdoorId: string, certificateId: string, input: RevokeCertificateInput) {
-  const result = await runAction((p) => revokeCertificate(p, String(frontdoorId), String(certificateId), input));
+  const result = await runAction((p) => revokeCertificate(p, textArg(frontdoorId), textArg(certificateId), input));
   if (result.ok) revalidatePath(`/certificates/${certificateId}`);
   return result;
 }
