@@ -7,16 +7,19 @@ import { contentSecurityPolicy, PERMISSIONS_POLICY } from "@/lib/http/security-h
 // response makes the browser enforce it). The REST doors, EST, OCSP and static files answer
 // JSON, DER or immutable assets and are left out of the matcher, so the hot paths pay nothing.
 
-/** A form body Next.js would try to read as a no-JavaScript server action submission. */
-const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
+/** Paths that are not pages: the first matcher below leaves them out (keep the two alike). */
+const NOT_PAGES = /^\/(frontdoor\/|\.well-known\/|api\/|metrics|_next\/static|_next\/image|favicon\.ico|icon\.svg|screenshots\/)/;
 
 export async function proxy(request: NextRequest) {
-  // Next.js answers a form POST whose body it cannot parse with a bare 500 (found by the
-  // HTTP fuzz run): read it here first, from a copy, and refuse it as the client's mistake.
-  if (request.method === "POST" && FORM_TYPES.test(request.headers.get("content-type") ?? "")) {
+  // A multipart POST is read by Next.js as a possible server action on any path a route
+  // handler does not serve, and a body it cannot parse is a bare 500 (found by the HTTP fuzz
+  // run). The second matcher brings every such POST here: read a copy first, and refuse a
+  // broken one as the client's mistake. Next.js's own test is this case-sensitive prefix.
+  if (request.method === "POST" && request.headers.get("content-type")?.startsWith("multipart/form-data")) {
     const isReadable = await request.clone().formData().then(() => true, () => false);
-    if (!isReadable) return problemResponse("validation_failed", "The form body could not be read: it is not valid multipart/form-data or URL-encoded form data.");
+    if (!isReadable) return problemResponse("validation_failed", "The form body could not be read: it is not valid multipart/form-data.");
   }
+  if (NOT_PAGES.test(request.nextUrl.pathname)) return NextResponse.next();
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const requestHeaders = new Headers(request.headers);
@@ -39,5 +42,7 @@ export const config = {
         { type: "header", key: "purpose", value: "prefetch" },
       ],
     },
+    // Multipart POSTs anywhere (see above); the policy headers stay on pages only.
+    { source: "/((?!_next/static|_next/image).*)", has: [{ type: "header", key: "content-type", value: "multipart/form-data.*" }] },
   ],
 };

@@ -64,7 +64,8 @@ test("the console works under the policy: dashboard, tokens and the charts", asy
 });
 
 test("a form POST with a body that is not a form is the client's 400, not Next.js's bare 500 (found by the HTTP fuzz run)", async ({ baseURL }) => {
-  for (const path of ["/login", "/tokens", "/no-such-page"]) {
+  // Pages, a path no route serves, and paths under the doors' prefixes that no route serves.
+  for (const path of ["/login", "/tokens", "/no-such-page", "/.well-known/simpleenroll", "/api/no-such-door", "/frontdoor/x"]) {
     for (const type of ["multipart/form-data; boundary=x", "multipart/form-data"]) {
       const res = await fetch(`${baseURL}${path}`, { method: "POST", headers: { "Content-Type": type }, body: "garbage", redirect: "manual" });
       expect(res.status, `${path} ${type}`).toBe(400);
