@@ -110,6 +110,8 @@ const world = {
   apiKeys: [...apiKeys, "cdk_0000000000000000000000000000000000"],
   tokenIds: [...spendable.map((t) => t.id), used.id, revoked.id, expired.id],
   certIds: [issued.id as string],
+  // The server does not list CA ids; made-up ones reach the per-CA doors' refusals.
+  caIds: [],
   secrets: [...spendable.map((t) => t.token), used.token, revoked.token, expired.token],
   csrDers: [fromPem(csr.csrPem, ["CERTIFICATE REQUEST"])!, fromPem(openssl(["req", "-new", "-key", csr.keyFile, "-subj", "/CN=renewal"]), ["CERTIFICATE REQUEST"])!],
   certificateDers: [leafDer],

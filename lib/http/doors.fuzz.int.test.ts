@@ -14,6 +14,8 @@ import * as certificates from "@/app/frontdoor/[frontdoorId]/client-certificates
 import * as redeemPath from "@/app/frontdoor/[frontdoorId]/client-certificates/token/[token]/route";
 import * as redeemBearer from "@/app/frontdoor/[frontdoorId]/client-certificates/token/route";
 import * as crl from "@/app/frontdoor/[frontdoorId]/crl/route";
+import * as crlById from "@/app/frontdoor/[frontdoorId]/crl/[caId]/route";
+import * as caByIdCrt from "@/app/frontdoor/[frontdoorId]/ca/[caFile]/route";
 import * as ocspGet from "@/app/frontdoor/[frontdoorId]/ocsp/[...request]/route";
 import * as ocspPost from "@/app/frontdoor/[frontdoorId]/ocsp/route";
 import * as estCacerts from "@/app/.well-known/est/[frontdoorId]/cacerts/route";
@@ -49,7 +51,7 @@ vi.mock("next/headers", () => import("@/lib/testing/next-headers"));
 
 type Handler = (request: Request, context: { params: Promise<unknown> }) => Promise<Response>;
 const ROUTES: Record<DoorName, Record<string, unknown>> = {
-  tokens, token, tokenRotate, tokenBatch, tokensExport, certificates, certificate, renew, redeemPath, redeemBearer, preview, caPem, caCrt, crl, ocspPost, ocspGet, estCacerts, estEnroll, signIn,
+  tokens, token, tokenRotate, tokenBatch, tokensExport, certificates, certificate, renew, redeemPath, redeemBearer, preview, caPem, caCrt, crl, caByIdCrt, crlById, ocspPost, ocspGet, estCacerts, estEnroll, signIn,
 };
 const REQUESTS = Number(process.env.FUZZ_HTTP_RUNS ?? 600);
 const ANSWER_WITHIN_MS = 20_000;
@@ -87,6 +89,7 @@ beforeAll(async () => {
     apiKeys: Object.values(world.keys),
     tokenIds: [...spendable.map((t) => t.id), used.id, revoked.id, expired.id, elsewhere.id],
     certIds: [issued.id],
+    caIds: (await getDb().certificateAuthority.findMany({ where: { frontdoorId: { not: null } }, select: { id: true } })).map((ca) => ca.id),
     secrets: [...spendable.map((t) => t.token), used.token, revoked.token, expired.token, elsewhere.token],
     csrDers: [fromPem(csr.csrPem, ["CERTIFICATE REQUEST"])!, fromPem(renewalCsr, ["CERTIFICATE REQUEST"])!],
     certificateDers: [leafDer, fromPem(readFileSync(`${csr.dir}/req.csr`, "utf8"), ["CERTIFICATE REQUEST"])!],
@@ -95,7 +98,7 @@ beforeAll(async () => {
   };
 
   // Requests the fuzzing found answered with a 500 before their fix; they run first, every time.
-  const params: DoorParams = { frontdoorId: a.id, tokenId: used.id, certId: issued.id, token: spendable[0]!.token, request: ["AA=="] };
+  const params: DoorParams = { frontdoorId: a.id, tokenId: used.id, certId: issued.id, caId: fuzzWorld.caIds[0] ?? "", token: spendable[0]!.token, request: ["AA=="] };
   const admin: [string, string][] = [["authorization", `Bearer ${world.keys.admin}`]];
   const example = (door: DoorName, method: string, over: Partial<Omit<FuzzRequest, "params">> & { params?: Partial<DoorParams> } = {}): [FuzzRequest, null] => [
     { door, method, query: [], headers: admin, body: undefined, ip: "192.0.2.1", ...over, params: { ...params, ...over.params } },

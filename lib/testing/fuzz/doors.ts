@@ -17,13 +17,15 @@ export type DoorName =
   | "caPem"
   | "caCrt"
   | "crl"
+  | "caByIdCrt"
+  | "crlById"
   | "ocspPost"
   | "ocspGet"
   | "estCacerts"
   | "estEnroll"
   | "signIn";
 
-export type DoorParams = { frontdoorId: string; tokenId: string; certId: string; token: string; request: string[] };
+export type DoorParams = { frontdoorId: string; tokenId: string; certId: string; caId: string; token: string; request: string[] };
 
 /** How a door answers a failure: problem+json (most), EST's `code: detail` text, Auth.js's redirects (sign-in). */
 export type FailureMedium = "problem" | "est" | "redirect";
@@ -52,6 +54,9 @@ export const DOORS: Record<DoorName, Door> = {
   caPem: { methods: ["GET"], path: (p) => `${fd(p)}/ca.pem`, failure: "problem" },
   caCrt: { methods: ["GET"], path: (p) => `${fd(p)}/ca.crt`, failure: "problem" },
   crl: { methods: ["GET"], path: (p) => `${fd(p)}/crl`, failure: "problem" },
+  // A rotated-in CA's own addresses (CA rotation): its certificate and its CRL.
+  caByIdCrt: { methods: ["GET"], path: (p) => `${fd(p)}/ca/${seg(p.caId)}.crt`, failure: "problem" },
+  crlById: { methods: ["GET"], path: (p) => `${fd(p)}/crl/${seg(p.caId)}`, failure: "problem" },
   ocspPost: { methods: ["POST"], path: (p) => `${fd(p)}/ocsp`, failure: "problem" },
   // RFC 5019 clients leave "/" of the base64 unencoded: each part is its own segment.
   ocspGet: { methods: ["GET"], path: (p) => `${fd(p)}/ocsp/${p.request.map(seg).join("/")}`, failure: "problem" },

@@ -53,8 +53,10 @@ function successProblems(door: DoorName, method: string, answer: Answer): string
     case "caPem":
       return type === "application/x-pem-file" && text(body).startsWith("-----BEGIN CERTIFICATE-----") ? [] : [`CA chain as ${type}`];
     case "caCrt":
+    case "caByIdCrt":
       return type === "application/pkix-cert" && body[0] === 0x30 ? [] : [`CA certificate as ${type}`];
     case "crl":
+    case "crlById":
       return type === "application/pkix-crl" || type === "application/x-pem-file" ? [] : [`CRL as ${type}`];
     case "tokensExport":
       return type.startsWith("text/csv") ? [] : [`export as ${type}`];

@@ -13,6 +13,8 @@ export type FuzzWorld = {
   frontdoorIds: string[];
   tokenIds: string[];
   certIds: string[];
+  /** Issuing CA ids of the Frontdoors (may be empty: then only made-up ones are asked for). */
+  caIds: string[];
   /** API keys, those that work first. */
   apiKeys: string[];
   /** Token secrets the generator may spend, active ones first; a "keeper" token must not be among them. */
@@ -91,9 +93,10 @@ export function fuzzRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
     frontdoorId,
     tokenId: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...world.tokenIds) }, fc.uuid().map((u) => `token-${u}`), hostileText),
     certId: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...world.certIds) }, fc.uuid().map((u) => `cert-${u}`), hostileText),
+    caId: fc.oneof(...(world.caIds.length > 0 ? [{ weight: 4, arbitrary: fc.constantFrom(...world.caIds) }] : []), { weight: 1, arbitrary: fc.uuid() }, { weight: 1, arbitrary: hostileText }),
     token: secret,
     request: fc.oneof(hostileDer(world.ocspRequests).map((der) => Buffer.from(der).toString("base64").split("/")), fc.array(hostileText, { minLength: 1, maxLength: 3 })),
-  }).map((p) => ({ frontdoorId: wellFormed(p.frontdoorId), tokenId: wellFormed(p.tokenId), certId: wellFormed(p.certId), token: wellFormed(p.token), request: p.request.map(wellFormed) }));
+  }).map((p) => ({ frontdoorId: wellFormed(p.frontdoorId), tokenId: wellFormed(p.tokenId), certId: wellFormed(p.certId), caId: wellFormed(p.caId), token: wellFormed(p.token), request: p.request.map(wellFormed) }));
 
   const queryValue = fc.oneof(
     fc.constantFrom("0", "1", "-1", "100", "101", "1e3", "1.5", "NaN", "Infinity", "99999999999999999999", "true", "false", "pem", "expired", "active", "redeemed", "revoked", "valid", "P7D", "7d", "PT0S", "P99999D", "createdAt,desc", "name,asc", "notAfter,DESC", "x,y", ","),
@@ -150,6 +153,8 @@ export function fuzzRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
     caPem: fc.constant(undefined),
     caCrt: fc.constant(undefined),
     crl: fc.constant(undefined),
+    caByIdCrt: fc.constant(undefined),
+    crlById: fc.constant(undefined),
     ocspPost: hostileDer(world.ocspRequests),
     ocspGet: fc.constant(undefined),
     estCacerts: fc.constant(undefined),
