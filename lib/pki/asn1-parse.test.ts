@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { hasLongBoolean } from "@/lib/pki/asn1-parse";
+import { hasLongBoolean, hasLongOid, MAX_OID_OCTETS } from "@/lib/pki/asn1-parse";
 import { checkCsr } from "@/lib/pki/csr";
 import { readOcspRequest } from "@/lib/pki/ocsp";
 import { toPem } from "@/lib/pki/pem";
@@ -49,6 +49,30 @@ describe("client ASN.1 with a BOOLEAN longer than one octet (X.690 §8.2.1)", ()
     const csr = sequence(seeds.csrs[0]!.tbs, longBoolean);
     expect(() => checkCsr(toPem(csr, "CERTIFICATE REQUEST"))).toThrow(expect.objectContaining({ code: "invalid_csr" }));
     expect(readOcspRequest(sequence(sequence(longBoolean)), [seeds.issuer])).toBeNull();
+    expect(parse).not.toHaveBeenCalled();
+  });
+});
+
+// Found by bench/fuzz-parsers.ts at full size: a CSR whose key algorithm was a 60 KB OBJECT
+// IDENTIFIER (60,000 one-octet arcs) took asn1js ~0.4 s on every check, linear but heavy,
+// so one 64 KiB body per request could hold a worker. No real OID is longer than a few dozen octets.
+describe("client ASN.1 with an over-long OBJECT IDENTIFIER", () => {
+  const oid = (octets: number, tag = 0x06) => Buffer.concat([Buffer.from(octets < 128 ? [tag, octets] : [tag, 0x82, octets >> 8, octets & 0xff]), Buffer.alloc(octets, 0x41)]);
+
+  it("is found at any depth, as OID or RELATIVE-OID, and real ones pass", () => {
+    expect(hasLongOid(sequence(oid(60_000)))).toBe(true);
+    expect(hasLongOid(sequence(oid(MAX_OID_OCTETS + 1, 0x0d)))).toBe(true);
+    expect(hasLongOid(sequence(oid(MAX_OID_OCTETS)))).toBe(false);
+    // The same octets under a context tag are not an OID.
+    expect(hasLongOid(sequence(oid(60_000, 0x86)))).toBe(false);
+    for (const seed of [...seeds.csrs.map((s) => s.der), seeds.leafDer, ...seeds.ocspRequests]) expect(hasLongOid(seed)).toBe(false);
+  });
+
+  it("never reaches asn1js from the CSR check or the OCSP reader, and is refused as they refuse garbage", () => {
+    const parse = vi.spyOn(AsnConvert, "parse");
+    const csr = sequence(seeds.csrs[0]!.tbs, sequence(oid(60_000)));
+    expect(() => checkCsr(toPem(csr, "CERTIFICATE REQUEST"))).toThrow(expect.objectContaining({ code: "invalid_csr" }));
+    expect(readOcspRequest(sequence(sequence(oid(60_000))), [seeds.issuer])).toBeNull();
     expect(parse).not.toHaveBeenCalled();
   });
 });

@@ -15,12 +15,32 @@ export const CLIENT_BER_OPTIONS = { parseEmbedded: false } as const;
 
 const INDEFINITE = -1;
 
+/** A universal primitive asn1js would decode: its tag number, and its length (-1: indefinite). */
+type PrimitiveTest = (tagNumber: number, length: number) => boolean;
+
+/** A BOOLEAN of other than one octet (X.690 §8.2.1). */
+const isLongBoolean: PrimitiveTest = (tag, length) => tag === 1 && length !== 1;
+
 /**
- * True when the BER holds a universal BOOLEAN whose length is not 1. Walks the TLVs in the
- * order asn1js decodes them, without recursion (nesting can be thousands deep), and stops
- * where asn1js would stop with an error (a length past its container, a truncated header).
+ * The longest OBJECT IDENTIFIER (or RELATIVE-OID) a client may send, in content octets. Real
+ * ones are a few dozen; asn1js spends ~4 µs per arc, so a 60 KB one (60,000 one-octet arcs,
+ * found by bench/fuzz-parsers.ts) held a worker for ~0.4 s per request body.
  */
-export function hasLongBoolean(ber: Uint8Array): boolean {
+export const MAX_OID_OCTETS = 128;
+const isLongOid: PrimitiveTest = (tag, length) => (tag === 6 || tag === 13) && (length === INDEFINITE || length > MAX_OID_OCTETS);
+
+/** True when the BER holds a universal BOOLEAN whose length is not 1. */
+export const hasLongBoolean = (ber: Uint8Array) => hasPrimitive(ber, isLongBoolean);
+
+/** True when the BER holds an OBJECT IDENTIFIER or RELATIVE-OID longer than MAX_OID_OCTETS. */
+export const hasLongOid = (ber: Uint8Array) => hasPrimitive(ber, isLongOid);
+
+/**
+ * True when the BER holds a universal primitive the test picks. Walks the TLVs in the order
+ * asn1js decodes them, without recursion (nesting can be thousands deep), and stops where
+ * asn1js would stop with an error (a length past its container, a truncated header).
+ */
+function hasPrimitive(ber: Uint8Array, test: PrimitiveTest): boolean {
   // The containers being read: where each ends (or INDEFINITE) and how far its content may reach.
   const open: { end: number; limit: number }[] = [];
   const limitHere = () => open.at(-1)?.limit ?? ber.length;
@@ -59,7 +79,7 @@ export function hasLongBoolean(ber: Uint8Array): boolean {
       }
     }
     const isConstructed = (first & 0x20) !== 0;
-    if (first >> 6 === 0 && !isConstructed && tagNumber === 1 && (isIndefinite || length !== 1)) return true;
+    if (first >> 6 === 0 && !isConstructed && test(tagNumber, isIndefinite ? INDEFINITE : length)) return true;
     if (!isIndefinite && at + length > limitHere()) return false;
     if (isConstructed) {
       open.push(isIndefinite ? { end: INDEFINITE, limit: limitHere() } : { end: at + length, limit: at + length });
@@ -71,8 +91,9 @@ export function hasLongBoolean(ber: Uint8Array): boolean {
   return false;
 }
 
-/** AsnConvert.parse for input from clients; throws as it does, also for a BOOLEAN longer than one octet. */
+/** AsnConvert.parse for input from clients; throws as it does, also for a BOOLEAN longer than one octet or an over-long OID. */
 export function parseClientAsn1<T>(der: Uint8Array, type: new () => T): T {
   if (hasLongBoolean(der)) throw new RangeError("a BOOLEAN longer than one octet (X.690 §8.2.1)");
+  if (hasLongOid(der)) throw new RangeError(`an OBJECT IDENTIFIER longer than ${MAX_OID_OCTETS} octets`);
   return AsnConvert.parse(der, type, { berOptions: CLIENT_BER_OPTIONS });
 }

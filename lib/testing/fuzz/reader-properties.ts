@@ -26,7 +26,15 @@ const bytes = (b: Uint8Array) => Buffer.from(b).toString("hex");
  * library being guarded) decode a BOOLEAN longer than one octet, even in a tree it then refused?
  */
 export function asn1jsDecodedLongBoolean(ber: Uint8Array): boolean {
-  const stack: asn1js.AsnType[] = [asn1js.fromBER(ber, CLIENT_BER_OPTIONS).result];
+  let root: asn1js.AsnType;
+  try {
+    root = asn1js.fromBER(ber, CLIENT_BER_OPTIONS).result;
+  } catch {
+    // asn1js throws on some input instead of answering an error (a UniversalString whose length
+    // is not a multiple of 4): then the parse fails as a whole and nothing it decoded is used.
+    return false;
+  }
+  const stack: asn1js.AsnType[] = [root];
   while (stack.length > 0) {
     const block = stack.pop();
     if (block instanceof asn1js.Boolean && block.valueBlock.valueHexView.length !== 1) return true;
