@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { opensslCsr } from "@/lib/testing/openssl";
+import { freePort } from "./support/server";
 import { expect, test } from "./support/test";
 
 // kill -9 of the embedded PostgreSQL in the middle of a burst of redemptions (issue 12.5),
@@ -17,14 +17,6 @@ const root = path.resolve(import.meta.dirname, "..");
 const TOKENS = 60;
 const CONCURRENCY = 8;
 const KILL_AFTER = 12;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function launch(dataDir: string, port: number, logFile: string): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), CERTDOOR_DATA_DIR: dataDir, ADMIN_PASSWORD: "faults admin password 1", PURGE_INTERVAL_MINUTES: "0", WORKERS: "2", LOG_LEVEL: "info" };

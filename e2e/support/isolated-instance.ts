@@ -1,26 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { e2eDataDir } from "../../playwright.config";
 import "./db"; // resolves "server-only" for the lib modules imported below
-import { type Instance, startInstance } from "./server";
+import { freePort, type Instance, startInstance } from "./server";
 
 // An app instance on a database of its own (in the suite's PostgreSQL): for a spec that
 // changes an installation-wide setting, such as the second-factor policy, which would reach
 // every spec running in parallel against the shared server.
 
 export type IsolatedInstance = Instance & { origin: string; admin: { email: string; password: string }; query: <T extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<T[]> };
-
-/** A port nothing listens on now (other runs on this machine may hold fixed ones). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function startIsolatedInstance(): Promise<IsolatedInstance> {
   const port = await freePort();

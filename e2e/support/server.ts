@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { e2eDataDir } from "../../playwright.config";
 
@@ -53,4 +54,13 @@ export async function startInstance(port: number, options: { workers?: number; t
         setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
       }),
   };
+}
+
+/** A port nothing listens on now (other runs on this machine may hold fixed ones). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
