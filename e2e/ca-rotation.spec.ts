@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { randomUUID, X509Certificate } from "node:crypto";
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "./support/test";
 import { e2eAdmin } from "../playwright.config";
 import { signIn } from "./support/auth";
-import { certdoor } from "./support/certdoor";
+import { certdoor, ownFrontdoor } from "./support/certdoor";
 import { createTestUser, db } from "./support/db";
 import { startNginx } from "./support/nginx";
 import { mtlsServer, peerCn } from "./support/tls";
@@ -18,12 +18,7 @@ import { mtlsServer, peerCn } from "./support/tls";
 
 const certs = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
 
-async function newFrontdoor() {
-  await db();
-  const { createFrontdoor } = await import("@/lib/domain/frontdoors");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
-  return createFrontdoor(systemPrincipal("e2e"), { name: `rotation-${randomUUID().slice(0, 8)}`, tcpSharesEnabled: true });
-}
+const newFrontdoor = () => ownFrontdoor("rotation");
 
 /** A certificate as a system gets one: a token made through the domain, `certdoor redeem` against the server. */
 async function redeemOn(baseURL: string, frontdoorId: string, commonName: string) {

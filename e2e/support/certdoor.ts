@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -13,10 +14,18 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 export const certdoor = (args: string[]) =>
   spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "certdoor.mjs"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
 
-export async function redeemed(baseURL: string, validDays: number, commonName = "timer.example.com") {
+/** A Frontdoor for one spec alone (TCP shares on): what happens on it is not mixed with what specs running beside it do on "default". */
+export async function ownFrontdoor(prefix: string) {
+  await db();
+  const { createFrontdoor } = await import("@/lib/domain/frontdoors");
+  const { systemPrincipal } = await import("@/lib/domain/principal");
+  return createFrontdoor(systemPrincipal("e2e"), { name: `${prefix}-${randomUUID().slice(0, 8)}`, tcpSharesEnabled: true });
+}
+
+export async function redeemed(baseURL: string, validDays: number, commonName = "timer.example.com", frontdoorName = "default") {
   const { createToken } = await import("@/lib/domain/tokens");
   const { systemPrincipal } = await import("@/lib/domain/principal");
-  const frontdoor = await (await db()).frontdoor.findUniqueOrThrow({ where: { name: "default" } });
+  const frontdoor = await (await db()).frontdoor.findUniqueOrThrow({ where: { name: frontdoorName } });
   const token = await createToken(systemPrincipal("e2e"), frontdoor.id, { name: `${commonName} ${validDays}d`, commonName, validDays });
   const dir = mkdtempSync(path.join(os.tmpdir(), "certdoor-e2e-"));
   const run = certdoor(["redeem", "--server", baseURL, "--frontdoor", frontdoor.id, "--token", token.token, "--out", dir]);
