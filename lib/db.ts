@@ -17,9 +17,12 @@ const globalForDb = globalThis as unknown as { certdoorDb?: PrismaClient; certdo
 /** The process's pg pool. */
 export function getPool(): pg.Pool {
   if (!globalForDb.certdoorPool) {
-    // A connection that cannot be made in 5 s fails (503 `unavailable`) instead of queueing
-    // the request until the database is back; pg's default waits forever.
-    const pool = new pg.Pool({ connectionString: requireEnv("DATABASE_URL"), max: 10, connectionTimeoutMillis: 5_000 });
+    // A connection that cannot be made in 15 s fails (503 `unavailable`) instead of queueing
+    // the request until the database is back; pg's default waits forever. A database that is
+    // down refuses at once; the limit is for one that accepts and then stalls. 5 s was too
+    // short: a PostgreSQL sharing two cores with a burst of 10,000 requests (e2e/scale.spec.ts)
+    // took longer than that to accept a connection now and then.
+    const pool = new pg.Pool({ connectionString: requireEnv("DATABASE_URL"), max: 10, connectionTimeoutMillis: 15_000 });
     // An idle connection whose server went away (PostgreSQL restarted) emits an error on the
     // pool, which pg then drops from it. Without a listener Node would end the process.
     pool.on("error", (error) => logger("db").warn({ err: { message: error.message, code: (error as { code?: string }).code } }, "an idle database connection failed; the pool replaces it"));
