@@ -1,6 +1,6 @@
 import "server-only";
 import { requireActionPrincipal } from "@/lib/auth/session";
-import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { isDatabaseUnavailable, unavailableLogFields } from "@/lib/db/unavailable";
 import { databaseUnavailable, type ErrorCode, isAppError } from "@/lib/domain/errors";
 import type { UserPrincipal } from "@/lib/domain/principal";
 import { firstMessages } from "@/lib/validation/parse";
@@ -28,7 +28,7 @@ export async function runAction<T>(fn: (principal: UserPrincipal) => Promise<T>,
       return { ok: false, code: error.code, message: error.message, fieldErrors };
     }
     if (isDatabaseUnavailable(error)) {
-      logger("action").warn({ err: { message: String((error as Error)?.message ?? error) } }, "database unavailable in a server action");
+      logger("action").warn({ err: unavailableLogFields(error) }, "database unavailable in a server action");
       const { code, message } = databaseUnavailable();
       return { ok: false, code, message };
     }

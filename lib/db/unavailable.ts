@@ -56,3 +56,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** Seconds a client should wait before trying again: about one restart of PostgreSQL. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** What the log keeps of an unavailable-database error: its message, no stack (the request was not at fault). */
+export function unavailableLogFields(error: unknown): { message: string } {
+  return { message: String((error as Error | undefined)?.message ?? error) };
+}

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { isDatabaseUnavailable, unavailableLogFields } from "@/lib/db/unavailable";
 import { sealAuditEvents } from "@/lib/domain/audit-seal";
 import { refreshDueCrls } from "@/lib/domain/certificates/crl-store";
 import { flushRedeemFailures } from "@/lib/domain/certificates/redeem-failures";
@@ -41,7 +41,7 @@ function every(job: Job): NodeJS.Timeout {
       .catch((error: unknown) => {
         // The database restarting fails every job for a moment: a warning without a stack;
         // the next round catches up (the failure still counts in the metric).
-        if (isDatabaseUnavailable(error)) log.warn({ job: job.name, err: { message: String((error as Error)?.message ?? error) } }, `${job.name} skipped: the database is unavailable`);
+        if (isDatabaseUnavailable(error)) log.warn({ job: job.name, err: unavailableLogFields(error) }, `${job.name} skipped: the database is unavailable`);
         else log.error({ job: job.name, err: error }, `${job.name} failed`);
         metrics().jobFailures.inc({ job: job.name });
       })

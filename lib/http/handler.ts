@@ -1,5 +1,5 @@
 import "server-only";
-import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { isDatabaseUnavailable, unavailableLogFields } from "@/lib/db/unavailable";
 import { AppError, databaseUnavailable, isAppError } from "@/lib/domain/errors";
 import { appErrorResponse, type ErrorResponder } from "@/lib/http/problem";
 import { actorOfRequest } from "@/lib/http/authenticate";
@@ -49,7 +49,7 @@ export function route<P = Record<string, never>>(
     } catch (error) {
       if (isAppError(error)) return withActor(request, respond(error));
       if (isDatabaseUnavailable(error)) {
-        log.warn({ requestId: request.headers.get("x-request-id"), method: request.method, err: { message: String((error as Error)?.message ?? error) } }, "database unavailable: answered 503");
+        log.warn({ requestId: request.headers.get("x-request-id"), method: request.method, err: unavailableLogFields(error) }, "database unavailable: answered 503");
         return withActor(request, respond(databaseUnavailable()));
       }
       const reference = crypto.randomUUID();
