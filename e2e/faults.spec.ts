@@ -25,14 +25,6 @@ function launch(dataDir: string, port: number, logFile: string): ChildProcess {
   return spawn(process.execPath, ["--conditions=react-server", path.join(root, "bin", "start.mjs")], { cwd: root, env, stdio: ["ignore", log, log] });
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 test("kill -9 of the embedded PostgreSQL during a redemption burst: 503s, not hangs; restarted; recovered; no token claimed without its certificate", async () => {
   test.setTimeout(300_000);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "certdoor-faults-"));
@@ -44,7 +36,8 @@ test("kill -9 of the embedded PostgreSQL during a redemption burst: 503s, not ha
   delete env.DATABASE_URL;
   let db: pg.Client | undefined;
   try {
-    await waitUntil("the server is ready", async () => (await fetch(`${url}/api/health/ready`)).ok, 180_000);
+    const isReady = () => fetch(`${url}/api/health/ready`).then((r) => r.ok, () => false);
+    await expect.poll(isReady, { message: "the server is ready", timeout: 180_000 }).toBe(true);
     const cli = (args: string[]) => {
       const run = spawnSync(process.execPath, ["--conditions=react-server", path.join(root, "bin", "certdoor.mjs"), ...args], { cwd: root, env, encoding: "utf8", timeout: 60_000 });
       expect(run.status, run.stderr).toBe(0);
@@ -102,7 +95,7 @@ test("kill -9 of the embedded PostgreSQL during a redemption burst: 503s, not ha
     }
 
     // The launcher said what happened and started PostgreSQL again; the app serves by itself.
-    await waitUntil("ready again", async () => (await fetch(`${url}/api/health/ready`)).ok, 60_000);
+    await expect.poll(isReady, { message: "ready again", timeout: 60_000 }).toBe(true);
     const log = readFileSync(logFile, "utf8");
     expect(log).toContain("PostgreSQL stopped unexpectedly (killed by SIGKILL); restarting it.");
     expect(log).toMatch(/PostgreSQL is back after \d+ starts?/);
