@@ -44,6 +44,26 @@ describe("client ASN.1 with a BOOLEAN longer than one octet (X.690 §8.2.1)", ()
     }
   });
 
+  // Found by the guard's property in `npm test` (the CI run of 2026-11-29 failed on one of
+  // them): a plain TLV walk and asn1js disagree on where blocks are, so the guard missed
+  // BOOLEANs asn1js then decoded, or refused input asn1js reads without one.
+  it("walks BER where asn1js does: each case the same for the guard and for asn1js", () => {
+    const cases: [string, number[], boolean][] = [
+      ["a SEQUENCE whose constructed bit is clear is still read as one", [0x10, 0x04, 0x01, 0x02, 0xff, 0xff], true],
+      ["a child running past its container's end: the parent's next sibling is read after it", [0x30, 0x0a, 0x30, 0x02, 0x04, 0x04, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0xff, 0xff], true],
+      ["an end-of-contents with a length consumes its header only", [0x30, 0x06, 0x00, 0x04, 0x01, 0x02, 0xff, 0xff], true],
+      ["a constructed UTF8String is read as octets", [0x2c, 0x04, 0x01, 0x02, 0xff, 0xff], false],
+      ["a constructed context tag is read as children", [0xa3, 0x04, 0x01, 0x02, 0xff, 0xff], true],
+      ["bytes after the first block are not read", [0x30, 0x00, 0x01, 0x02, 0xff, 0xff], false],
+      ["a long tag number of ten octets is an unknown tag, and the walk goes on", [0x30, 0x12, 0x1f, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x01, 0x00, 0x01, 0x02, 0xff, 0xff, 0x05, 0x00], true],
+    ];
+    for (const [what, bytes, decoded] of cases) {
+      const ber = Uint8Array.from(bytes);
+      expect(asn1jsDecodedLongBoolean(ber), `asn1js: ${what}`).toBe(decoded);
+      expect(hasLongBoolean(ber), `guard: ${what}`).toBe(decoded);
+    }
+  });
+
   it("never reaches asn1js from the CSR check or the OCSP reader, and is refused as they refuse garbage", () => {
     const parse = vi.spyOn(AsnConvert, "parse");
     const csr = sequence(seeds.csrs[0]!.tbs, longBoolean);

@@ -13,9 +13,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 /** How client input is handed to asn1js (the guard below walks exactly what it then decodes). */
 export const CLIENT_BER_OPTIONS = { parseEmbedded: false } as const;
 
-const INDEFINITE = -1;
-
-/** A universal primitive asn1js would decode: its tag number, and its length (-1: indefinite). */
+/** A universal primitive asn1js would decode: its tag number and its content length. */
 type PrimitiveTest = (tagNumber: number, length: number) => boolean;
 
 /** A BOOLEAN of other than one octet (X.690 §8.2.1). */
@@ -27,7 +25,7 @@ const isLongBoolean: PrimitiveTest = (tag, length) => tag === 1 && length !== 1;
  * found by bench/fuzz-parsers.ts) held a worker for ~0.4 s per request body.
  */
 export const MAX_OID_OCTETS = 128;
-const isLongOid: PrimitiveTest = (tag, length) => (tag === 6 || tag === 13) && (length === INDEFINITE || length > MAX_OID_OCTETS);
+const isLongOid: PrimitiveTest = (tag, length) => (tag === 6 || tag === 13) && length > MAX_OID_OCTETS;
 
 /** True when the BER holds a universal BOOLEAN whose length is not 1. */
 export const hasLongBoolean = (ber: Uint8Array) => hasPrimitive(ber, isLongBoolean);
@@ -35,60 +33,105 @@ export const hasLongBoolean = (ber: Uint8Array) => hasPrimitive(ber, isLongBoole
 /** True when the BER holds an OBJECT IDENTIFIER or RELATIVE-OID longer than MAX_OID_OCTETS. */
 export const hasLongOid = (ber: Uint8Array) => hasPrimitive(ber, isLongOid);
 
-/**
- * True when the BER holds a universal primitive the test picks. Walks the TLVs in the order
- * asn1js decodes them, without recursion (nesting can be thousands deep), and stops where
- * asn1js would stop with an error (a length past its container, a truncated header).
- */
+/** True when the BER holds a universal primitive the test picks, among the blocks asn1js would decode. */
 function hasPrimitive(ber: Uint8Array, test: PrimitiveTest): boolean {
-  // The containers being read: where each ends (or INDEFINITE) and how far its content may reach.
-  const open: { end: number; limit: number }[] = [];
-  const limitHere = () => open.at(-1)?.limit ?? ber.length;
-  let at = 0;
-  while (at < ber.length) {
-    const top = open.at(-1);
-    if (top && top.end !== INDEFINITE && at >= top.end) {
-      open.pop();
-      continue;
-    }
-    if (top?.end === INDEFINITE && ber[at] === 0 && ber[at + 1] === 0) {
-      open.pop();
-      at += 2;
-      continue;
-    }
-    const first = ber[at++]!;
-    let tagNumber = first & 0x1f;
-    if (tagNumber === 0x1f) {
-      tagNumber = 0;
-      for (let byte = 0x80; byte & 0x80; ) {
-        byte = ber[at++] ?? -1;
-        if (byte < 0 || tagNumber > 0xffffff) return false;
-        tagNumber = tagNumber * 128 + (byte & 0x7f);
-      }
-    }
-    const lengthByte = ber[at++];
-    if (lengthByte === undefined) return false;
-    let length = lengthByte;
-    const isIndefinite = lengthByte === 0x80;
-    if (lengthByte > 0x80) {
-      length = 0;
-      for (let i = 0; i < (lengthByte & 0x7f); i++) {
-        const byte = ber[at++];
-        if (byte === undefined || length > 2 ** 40) return false;
-        length = length * 256 + byte;
-      }
-    }
-    const isConstructed = (first & 0x20) !== 0;
-    if (first >> 6 === 0 && !isConstructed && test(tagNumber, isIndefinite ? INDEFINITE : length)) return true;
-    if (!isIndefinite && at + length > limitHere()) return false;
-    if (isConstructed) {
-      open.push(isIndefinite ? { end: INDEFINITE, limit: limitHere() } : { end: at + length, limit: at + length });
-    } else {
-      if (isIndefinite) return false;
-      at += length;
-    }
+  try {
+    if (ber.length > 0) walkBlock(ber, 0, ber.length, 0, test);
+    return false;
+  } catch (found) {
+    if (found === FOUND) return true;
+    throw found;
   }
-  return false;
+}
+
+const FOUND = Symbol("found");
+/** Where asn1js gives up with an error: nothing after it is decoded. */
+const STOP = -1;
+/** asn1js's defaults, which @peculiar's parse leaves as they are. */
+const MAX_DEPTH = 100;
+const MAX_CONTENT_LENGTH = 16 * 1024 * 1024;
+/** Universal tags asn1js refuses in constructed form. */
+const PRIMITIVE_ONLY = new Set([1, 2, 5, 6, 9, 13, 14, 23, 24, 31, 32, 33, 34]);
+/** Universal tags asn1js reads as plain octets even in constructed form (ENUMERATED and the strings). */
+const OCTETS_EVEN_CONSTRUCTED = new Set([10, 12, 18, 19, 20, 21, 22, 25, 26, 27, 28, 29, 30]);
+
+/**
+ * One block as asn1js 3 decodes it (localFromBER), mirrored step by step, because the guard
+ * must see every block asn1js will, in the same places. Its ways that a plain TLV walk misses,
+ * each found by the guard's property (lib/testing/fuzz/reader-properties.ts):
+ * - a block's content is bounded by the end of the input, not by its container's length; the
+ *   container then stops, and its parent goes on from where the overrunning child ended;
+ * - SEQUENCE and SET are read as constructed whatever their constructed bit says, and
+ *   ENUMERATED and the strings as octets whatever it says;
+ * - an end-of-contents block (tag 0) consumes its header only, whatever its length says;
+ * - a long tag number of more than 8 octets is not an error but an unknown tag.
+ * Returns the block's length in octets (header and content), or STOP; throws FOUND.
+ */
+function walkBlock(ber: Uint8Array, at: number, inputLength: number, depth: number, test: PrimitiveTest, isEoc?: { value: boolean }): number {
+  if (depth > MAX_DEPTH || inputLength <= 0 || at + inputLength > ber.length) return STOP;
+  const first = ber[at]!;
+  const isConstructed = (first & 0x20) !== 0;
+  const isUniversal = first >> 6 === 0;
+  let tag = first & 0x1f;
+  let idLength = 1;
+  if (tag === 0x1f) {
+    tag = 0;
+    do {
+      if (idLength >= inputLength) return STOP;
+      tag = tag * 128 + (ber[at + idLength]! & 0x7f);
+    } while (ber[at + idLength++]! & 0x80);
+    if (idLength > 9) tag = -1; // asn1js keeps such a tag as hex: an unknown tag
+  }
+  if (isUniversal && isConstructed && PRIMITIVE_ONLY.has(tag)) return STOP;
+
+  let rest = inputLength - idLength;
+  const lengthByte = ber[at + idLength];
+  if (rest <= 0 || lengthByte === undefined || lengthByte === 0xff) return STOP;
+  const isIndefinite = lengthByte === 0x80;
+  let length = lengthByte;
+  let lengthOctets = 1;
+  if (lengthByte > 0x80) {
+    const count = lengthByte & 0x7f;
+    if (count > 8 || count + 1 > rest) return STOP;
+    length = 0;
+    for (let i = 1; i <= count; i++) length = length * 256 + ber[at + idLength + i]!;
+    lengthOctets += count;
+  }
+  rest -= lengthOctets;
+  const header = idLength + lengthOctets;
+  const contentLength = isIndefinite ? rest : length;
+  if (contentLength > MAX_CONTENT_LENGTH || (!isConstructed && isIndefinite)) return STOP;
+  if (isUniversal && (tag === 15 || tag >= 37)) return STOP;
+  if (isUniversal && tag === 0) {
+    if (isConstructed && length > 0) return STOP;
+    if (isEoc) isEoc.value = true;
+    return header;
+  }
+
+  const content = at + header;
+  const isContainer = isUniversal ? tag === 16 || tag === 17 || (isConstructed && !OCTETS_EVEN_CONSTRUCTED.has(tag)) : isConstructed;
+  if (isContainer) {
+    const used = walkContent(ber, content, contentLength, isIndefinite, depth, test);
+    return used === STOP ? STOP : header + used;
+  }
+  if (isUniversal && test(tag, contentLength)) throw FOUND;
+  return content + contentLength > ber.length ? STOP : header + contentLength;
+}
+
+/** The children of a constructed block (asn1js's LocalConstructedValueBlock): octets used, or STOP. */
+function walkContent(ber: Uint8Array, at: number, length: number, isIndefinite: boolean, depth: number, test: PrimitiveTest): number {
+  if (at + length > ber.length) return STOP;
+  if (length === 0) return 0;
+  let used = 0;
+  for (let rest = length; isIndefinite || rest > 0; ) {
+    const isEoc = { value: false };
+    const child = walkBlock(ber, at + used, rest, depth + 1, test, isEoc);
+    if (child === STOP) return STOP;
+    used += child;
+    rest -= child;
+    if (isIndefinite && isEoc.value) break;
+  }
+  return used;
 }
 
 /** AsnConvert.parse for input from clients; throws as it does, also for a BOOLEAN longer than one octet or an over-long OID. */

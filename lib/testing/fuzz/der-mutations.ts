@@ -146,3 +146,32 @@ export function hostileDer(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
     { weight: 1, arbitrary: randomDer },
   );
 }
+
+/**
+ * Small BER trees made from nothing, for the guard in lib/pki/asn1-parse.ts, which must walk
+ * BER exactly as asn1js does: any tag byte (every class with and without the constructed
+ * bit), long tag numbers, lengths that lie in either direction, indefinite lengths,
+ * end-of-contents anywhere, and BOOLEANs of 0 to 3 octets.
+ */
+export const berTrees: fc.Arbitrary<Uint8Array> = (() => {
+  const tag = fc.oneof(
+    fc.integer({ min: 0, max: 255 }).map((byte) => [byte]),
+    fc.constantFrom<number[]>([0x30], [0x31], [0x10], [0x11], [0x23], [0x24], [0x2a], [0x2c], [0xa0], [0x01], [0x1f, 0x01], [0x21]),
+    fc.tuple(fc.constantFrom(0x1f, 0x3f, 0x9f, 0xbf), fc.array(fc.integer({ min: 0x80, max: 0xff }), { maxLength: 9 }), fc.integer({ min: 0, max: 0x7f })).map(([first, middle, last]) => [first, ...middle, last]),
+  );
+  const lengthForm = fc.constantFrom<LengthForm>("minimal", "minimal", "long1", "indefinite");
+  const lie = (content: Uint8Array) => fc.tuple(tag, fc.nat(12)).map(([t, declared]): DerNode => ({ raw: Uint8Array.from([...t, declared, ...content]) }));
+  const { node } = fc.letrec<{ node: DerNode; children: DerNode[] }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small" },
+      fc.record({ tag, lengthForm, content: fc.uint8Array({ maxLength: 6 }) }),
+      fc.record({ tag: fc.constantFrom<number[]>([0x01], [0x1f, 0x01]), lengthForm, content: fc.uint8Array({ maxLength: 3 }) }),
+      fc.constantFrom<DerNode>({ raw: Uint8Array.from([0, 0]) }, { raw: Uint8Array.from([0, 2]) }, { raw: Uint8Array.from([0x20, 0]) }),
+      fc.uint8Array({ maxLength: 6 }).chain(lie),
+      fc.record({ tag, lengthForm, content: tie("children") }),
+      tie("children").chain((children) => lie(encodeDer(children))),
+    ),
+    children: fc.array(tie("node"), { maxLength: 4 }),
+  }));
+  return fc.array(node, { minLength: 1, maxLength: 3 }).map(encodeDer);
+})();

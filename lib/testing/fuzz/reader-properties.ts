@@ -8,7 +8,7 @@ import { CLIENT_BER_OPTIONS, hasLongBoolean } from "@/lib/pki/asn1-parse";
 import { readTlv } from "@/lib/pki/der";
 import { buildOcspResponse, readOcspRequest } from "@/lib/pki/ocsp";
 import { fromPem, splitPemChain } from "@/lib/pki/pem";
-import { hostileDer, randomDer } from "@/lib/testing/fuzz/der-mutations";
+import { berTrees, hostileDer, randomDer } from "@/lib/testing/fuzz/der-mutations";
 import type { ParserSeeds } from "@/lib/testing/fuzz/parser-seeds";
 import { decoratedPem, garbage, hostilePem, notPem } from "@/lib/testing/fuzz/pem-mutations";
 import { type NamedProperty, Tally } from "@/lib/testing/fuzz/tally";
@@ -26,14 +26,24 @@ const bytes = (b: Uint8Array) => Buffer.from(b).toString("hex");
  * library being guarded) decode a BOOLEAN longer than one octet, even in a tree it then refused?
  */
 export function asn1jsDecodedLongBoolean(ber: Uint8Array): boolean {
-  let root: asn1js.AsnType;
+  return asn1jsRead(ber).decodedLongBoolean;
+}
+
+/** What asn1js makes of the BER: whether it read it without an error, and whether it decoded a long BOOLEAN on the way. */
+function asn1jsRead(ber: Uint8Array): { accepted: boolean; decodedLongBoolean: boolean } {
+  let parsed: ReturnType<typeof asn1js.fromBER>;
   try {
-    root = asn1js.fromBER(ber, CLIENT_BER_OPTIONS).result;
+    parsed = asn1js.fromBER(ber, CLIENT_BER_OPTIONS);
   } catch {
     // asn1js throws on some input instead of answering an error (a UniversalString whose length
     // is not a multiple of 4): then the parse fails as a whole and nothing it decoded is used.
-    return false;
+    return { accepted: false, decodedLongBoolean: false };
   }
+  const accepted = parsed.offset !== -1 && !parsed.result.error;
+  return { accepted, decodedLongBoolean: hasDecodedLongBoolean(parsed.result) };
+}
+
+function hasDecodedLongBoolean(root: asn1js.AsnType): boolean {
   const stack: asn1js.AsnType[] = [root];
   while (stack.length > 0) {
     const block = stack.pop();
@@ -122,16 +132,18 @@ export function readerProperties(seeds: ParserSeeds): NamedProperty[] {
         ),
     },
     {
-      name: "hasLongBoolean: whenever asn1js would decode a BOOLEAN longer than one octet, the guard saw it first",
+      name: "hasLongBoolean: whenever asn1js would decode a BOOLEAN longer than one octet, the guard saw it first, and it refuses nothing else asn1js reads",
       tally: guard,
       check: (options) =>
         fc.assert(
-          fc.property(fc.oneof(hostileDer(allDer), withShortLongBoolean(allDer)), (input) => {
+          fc.property(fc.oneof(hostileDer(allDer), withShortLongBoolean(allDer), berTrees), (input) => {
             // Long inputs are left out: asn1js is the slow party there, which is the point of the guard.
             if (input.length > 8192) return;
             guard.time(() => {
               const isGuarded = hasLongBoolean(input);
-              ok(isGuarded || !asn1jsDecodedLongBoolean(input), "asn1js decoded a long BOOLEAN that the guard let through");
+              const asn1 = asn1jsRead(input);
+              ok(isGuarded || !asn1.decodedLongBoolean, "asn1js decoded a long BOOLEAN that the guard let through");
+              ok(!asn1.accepted || isGuarded === asn1.decodedLongBoolean, "the guard refused input asn1js reads without a long BOOLEAN");
               return isGuarded ? "refused" : "passed to asn1js";
             }, input);
           }),
