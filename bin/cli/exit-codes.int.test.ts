@@ -66,6 +66,8 @@ const cases: [string, string[], number, RegExp?][] = [
   ["redeem: p12 mode not offered", ["redeem", "--server", nowhere, "--frontdoor", none, "--token", "crt_x", "--p12-mode", "legacy"], 2],
   ["redeem: server unreachable", ["redeem", "--server", nowhere, "--frontdoor", none, "--token", "crt_x", "--out", out], 1, /network/],
   ["renew: certificate file missing", ["renew", "--server", nowhere, "--frontdoor", none, "--cert", "/nonexistent/cert.pem"], 2],
+  ["redeem: an address without its scheme", ["redeem", "--server", "certdoor.example.com", "--frontdoor", none, "--token", "crt_x"], 2, /--server takes Certdoor's address with http/],
+  ["renew: an address without its scheme", ["renew", "--server", "certdoor.example.com", "--frontdoor", none], 2, /--server takes Certdoor's address with http/],
 ];
 
 describe("certdoor exit codes", () => {

@@ -6,37 +6,19 @@ import { fromPem, toPem } from "@/lib/pki/pem";
 import { buildPkcs12 } from "@/lib/pki/pkcs12";
 import { KEY_CHOICES, type KeyChoice, makeKeyAndRequest } from "@/lib/pki/request";
 import { redemptionMessage } from "@/lib/redemption-messages";
-import { CliError, print, UsageError } from "../io";
+import { print, UsageError } from "../io";
 import { type Command, defineCommand } from "../options";
+import { checkServer, frontdoorUrl, postForCreated, serverOption } from "./server";
 
 // A system's redemption: the key is made here and never leaves this machine; only the CSR
 // and the token travel, the token in an Authorization header rather than the URL. No
 // database imports: lib/tools/ bundles this command into the standalone certdoor-redeem.mjs.
 
-async function post(url: string, token: string, csrPem: string): Promise<Record<string, unknown>> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ type: "CSR", value: csrPem }),
-    });
-  } catch (error) {
-    throw new CliError("network", `Could not reach ${new URL(url).origin}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.status !== 201) {
-    const code = typeof body.code === "string" ? body.code : `http_${response.status}`;
-    throw new CliError(code, redemptionMessage(code, typeof body.detail === "string" ? body.detail : `The server answered ${response.status}.`));
-  }
-  return body;
-}
-
 export const redeemCommand = defineCommand({
   summary:
     "A system's redemption: makes the key and the CSR on this machine, redeems the token (sent in a header, not the URL), and writes key.pem (mode 0600), cert.pem and ca.pem (and client.p12 with --p12-password) to --out. The key never leaves this machine.",
   options: {
-    server: { type: "string", value: "URL", help: "Certdoor's address, e.g. https://certdoor.example.com", required: true },
+    server: serverOption,
     frontdoor: { type: "string", value: "ID", help: "the Frontdoor's id (from the redemption link or the administrator)", required: true },
     token: { type: "string", value: "crt_…", help: "the certificate request token you were given", required: true },
     key: { type: "string", value: "TYPE", help: "the key to make", choices: Object.keys(KEY_CHOICES) as KeyChoice[], default: "ec-p256" },
@@ -48,6 +30,7 @@ export const redeemCommand = defineCommand({
   },
   needsDatabase: false,
   check({ values }) {
+    checkServer(values.server, "redeem");
     if (!values.token.startsWith("crt_")) throw new UsageError("redeem: --token takes the crt_… token you were given", "redeem");
   },
   async run({ values }, out) {
@@ -56,8 +39,9 @@ export const redeemCommand = defineCommand({
     if (!values.force && (await fileExists(files.key))) throw new UsageError(`${files.key} exists; choose another --out or pass --force`, "redeem");
 
     const { csrPem, pkcs8Der } = await makeKeyAndRequest(values.key, values.cn ?? hostname());
-    const base = values.server.replace(/\/+$/, "");
-    const certificate = await post(`${base}/frontdoor/${encodeURIComponent(values.frontdoor)}/client-certificates/token`, values.token, csrPem);
+    const url = frontdoorUrl(values.server, values.frontdoor, "client-certificates/token");
+    // The token travels in a header, not the URL.
+    const certificate = await postForCreated(url, { type: "CSR", value: csrPem }, { Authorization: `Bearer ${values.token}` }, redemptionMessage);
 
     await mkdir(dir, { recursive: true });
     await writeFile(files.key, toPem(pkcs8Der, "PRIVATE KEY"), { mode: 0o600 });

@@ -2,8 +2,9 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type KeyChoice, requestForKey } from "@/lib/pki/request";
-import { CliError, print, UsageError } from "../io";
+import { print, UsageError } from "../io";
 import { type Command, defineCommand } from "../options";
+import { checkServer, frontdoorUrl, postForCreated, serverOption } from "./server";
 
 // A system's renewal, for a daily timer: a CSR from the key it already has, the current
 // certificate, one POST; cert.pem is replaced atomically (written beside it, then renamed),
@@ -22,13 +23,16 @@ export const renewCommands: Record<string, Command> = {
   renew: defineCommand({
     summary: "Renews a certificate with its own key, no token: replaces cert.pem atomically; key.pem is never touched. For a daily timer.",
     options: {
-      server: { type: "string", value: "URL", help: "Certdoor's address, e.g. https://certdoor.example.com", required: true },
+      server: serverOption,
       frontdoor: { type: "string", value: "ID", help: "the Frontdoor's id", required: true },
       cert: { type: "string", value: "FILE", help: "the current certificate, PEM; replaced by the new one", default: "cert.pem" },
       key: { type: "string", value: "FILE", help: "its private key, PEM", default: "key.pem" },
     },
     notes: ["Exit codes: 0 renewed, 3 not due yet (before the renewal window), 2 wrong invocation, 1 any other refusal or failure."],
     needsDatabase: false,
+    check({ values }) {
+      checkServer(values.server, "renew");
+    },
     async run({ values }, out) {
       const read = (file: string) => readFile(file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${file}`)));
       const [certificatePem, keyPem] = [await read(values.cert), await read(values.key)];
@@ -43,18 +47,8 @@ export const renewCommands: Record<string, Command> = {
       const spkiDer = new Uint8Array(current.publicKey.export({ format: "der", type: "spki" }));
       const csrPem = await requestForKey({ pkcs8Der, spkiDer, choice }, "renewal");
 
-      const url = `${values.server.replace(/\/+$/, "")}/frontdoor/${encodeURIComponent(values.frontdoor)}/client-certificates/renew`;
-      let response: Response;
-      try {
-        response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify({ type: "CSR", value: csrPem, certificate: certificatePem }) });
-      } catch (error) {
-        throw new CliError("network", `Could not reach ${new URL(url).origin}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-      if (response.status !== 201) {
-        const code = typeof body.code === "string" ? body.code : `http_${response.status}`;
-        throw new CliError(code, typeof body.detail === "string" ? body.detail : `The server answered ${response.status}.`);
-      }
+      const url = frontdoorUrl(values.server, values.frontdoor, "client-certificates/renew");
+      const body = await postForCreated(url, { type: "CSR", value: csrPem, certificate: certificatePem });
       // Atomic: a reader sees the old file or the new one, never half of one.
       const target = path.resolve(values.cert);
       const temporary = `${target}.${process.pid}.tmp`;
