@@ -36,6 +36,7 @@ export const servicePaths: Record<string, Json> = {
       description:
         "One self-contained ES module (Node.js ≥ 20, no npm install): `certdoor redeem` with the same flags, writing the same files (`key.pem`, `cert.pem`, `ca.pem`, `client.p12`). " +
         "For machines that have a token but no Certdoor: `curl -fsSO \"$CERTDOOR/tools/certdoor-redeem.mjs\" && node certdoor-redeem.mjs --server \"$CERTDOOR\" --frontdoor … --token crt_…`. " +
+        "Later, `node certdoor-redeem.mjs renew --server … --frontdoor … --cert cert.pem --key key.pem` renews with the same key (`certdoor renew`: exit 3 while not due, for a daily timer). " +
         "The ETag (and `X-Content-SHA256`) is the file's SHA-256, which the console shows beside the token.",
       responses: {
         "200": {

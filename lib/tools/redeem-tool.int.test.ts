@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { createHash, X509Certificate } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -8,6 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tool from "@/app/tools/certdoor-redeem.mjs/route";
+import * as renew from "@/app/frontdoor/[frontdoorId]/client-certificates/renew/route";
 import * as redeem from "@/app/frontdoor/[frontdoorId]/client-certificates/token/route";
 import { getDb } from "@/lib/db";
 import { createToken } from "@/lib/domain/tokens";
@@ -18,7 +19,8 @@ import { writeRedeemTool } from "@/lib/tools/bundle-redeem-tool.mjs";
 
 // GET /tools/certdoor-redeem.mjs, as the README tells a machine without Certdoor to use it:
 // curl it into an empty folder outside the checkout, check its SHA-256, run it with plain
-// node, and openssl verifies what it wrote. The two doors run behind a small HTTP server.
+// node, and openssl verifies what it wrote; later the same file renews from a timer. The
+// doors run behind a small HTTP server.
 
 const run = promisify(execFile);
 let server: Server;
@@ -33,12 +35,12 @@ beforeAll(async () => {
     });
     const headers = new Headers({ ...(req.headers as Record<string, string>), ...fromAddress("192.0.2.77") });
     const request = new Request(`${origin}${req.url}`, { method: req.method, headers, body: req.method === "GET" ? undefined : new Uint8Array(body) });
-    const redeemPath = /^\/frontdoor\/([^/]+)\/client-certificates\/token$/.exec(req.url ?? "");
+    const post = /^\/frontdoor\/([^/]+)\/client-certificates\/(token|renew)$/.exec(req.url ?? "");
     const response =
       req.url === "/tools/certdoor-redeem.mjs" && req.method === "GET"
         ? await tool.GET(request)
-        : redeemPath && req.method === "POST"
-          ? await redeem.POST(request, { params: Promise.resolve({ frontdoorId: redeemPath[1]! }) })
+        : post && req.method === "POST"
+          ? await (post[2] === "token" ? redeem : renew).POST(request, { params: Promise.resolve({ frontdoorId: post[1]! }) })
           : new Response("not here", { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
@@ -95,5 +97,47 @@ describe("certdoor-redeem.mjs", () => {
     expect(wrong).toMatchObject({ code: 2, stderr: expect.stringContaining("Usage: node certdoor-redeem.mjs --server URL") });
     const help = await run(process.execPath, ["certdoor-redeem.mjs", "--help"], { cwd: dir, env });
     expect(help.stdout).toContain("--p12-mode modern|compatible");
+  });
+
+  it("renews with the key it wrote, as `… renew` from a daily timer: 3 while not due, then 0 and a new cert.pem", async () => {
+    const frontdoor = await makeFrontdoor();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "certdoor-tool-"));
+    await run("curl", ["-fsSO", `${origin}/tools/certdoor-redeem.mjs`], { cwd: dir });
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, NODE_ENV: "production" } as const;
+    const node = (args: string[]) => run(process.execPath, ["certdoor-redeem.mjs", ...args], { cwd: dir, env }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+    const renewIn = (out: string) => node(["renew", "--server", origin, "--frontdoor", frontdoor.id, "--cert", `${out}/cert.pem`, "--key", `${out}/key.pem`]);
+    const redeemInto = async (out: string, validDays: number) => {
+      const token = await createToken(system, frontdoor.id, { name: out, commonName: `${out}.example.com`, validDays });
+      expect((await node(["--server", origin, "--frontdoor", frontdoor.id, "--token", token.token, "--out", out])).code).toBe(0);
+    };
+
+    // A year's certificate is not due for eleven months: exit 3, nothing touched.
+    await redeemInto("year", 365);
+    const before = readFileSync(path.join(dir, "year", "cert.pem"), "utf8");
+    expect(await renewIn("year")).toMatchObject({ code: 3, stderr: expect.stringContaining("renewal_too_early") });
+    expect(readFileSync(path.join(dir, "year", "cert.pem"), "utf8")).toBe(before);
+
+    // A day's certificate lives less than the 30-day window: due at once.
+    await redeemInto("day", 1);
+    const old = new X509Certificate(readFileSync(path.join(dir, "day", "cert.pem")));
+    writeFileSync(path.join(dir, "day", "old.pem"), old.toString());
+    const key = readFileSync(path.join(dir, "day", "key.pem"), "utf8");
+    expect(await renewIn("day")).toMatchObject({ code: 0, stdout: expect.stringContaining("Renewed:") });
+    const renewed = new X509Certificate(readFileSync(path.join(dir, "day", "cert.pem")));
+    expect(renewed.serialNumber).not.toBe(old.serialNumber);
+    expect(renewed.subject).toBe(old.subject);
+    expect(renewed.publicKey.equals(old.publicKey)).toBe(true);
+    expect(readFileSync(path.join(dir, "day", "key.pem"), "utf8")).toBe(key);
+    expect(verifyClientCertificate(renewed.toString(), readFileSync(path.join(dir, "day", "ca.pem"), "utf8"))).toMatch(/: OK/);
+    // The old one is renewed only once.
+    const again = await node(["renew", "--server", origin, "--frontdoor", frontdoor.id, "--cert", "day/old.pem", "--key", "day/key.pem"]);
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining("certificate_already_renewed") });
+
+    // An address without its scheme is a wrong invocation that names the option, for both commands.
+    for (const args of [["renew", "--server", "certdoor.example.com", "--frontdoor", frontdoor.id], ["--server", "certdoor.example.com", "--frontdoor", frontdoor.id, "--token", "crt_x"]]) {
+      expect(await node(args)).toMatchObject({ code: 2, stderr: expect.stringContaining("--server takes Certdoor's address with http:// or https://") });
+    }
+    expect((await node(["renew", "--help"])).stdout).toContain("Usage: node certdoor-redeem.mjs renew --server URL");
+    expect((await node(["--help"])).stdout).toContain("node certdoor-redeem.mjs renew --help");
   });
 });
