@@ -48,7 +48,9 @@ export function buildOpenApiDocument(): Json {
         "carrying pre-approved certificate metadata; the holder redeems a token with a CSR and receives a client certificate. " +
         "Errors are `application/problem+json` with a stable `code`.",
     },
-    servers: [{ url: env.PUBLIC_URL }],
+    // Without PUBLIC_URL, "/" is the address the document was fetched from, so the API guide's
+    // "Try it out" calls the server it was opened at (and connect-src 'self' allows it).
+    servers: [{ url: env.isPublicUrlSet ? env.PUBLIC_URL : "/" }],
     tags: [
       { name: "Tokens", description: "Create, list, change, revoke and purge certificate request tokens" },
       { name: "Redemption", description: "A token and a CSR become a client certificate. The token is the credential." },

@@ -1,5 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
 import { GET } from "./route";
 
 describe("GET /api/openapi.json", () => {
@@ -13,6 +14,9 @@ describe("GET /api/openapi.json", () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe("3.1");
+    // Tests run without PUBLIC_URL: "Try it out" must call the address the guide was opened at, not localhost.
+    expect(env.isPublicUrlSet).toBe(false);
+    expect(document.servers).toEqual([{ url: "/" }]);
 
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
