@@ -14,6 +14,8 @@ const TEMPLATES = [
   [`^/frontdoor/${ID}/client-certificates/renew$`, "/frontdoor/{frontdoorId}/client-certificates/renew"],
   [`^/frontdoor/${ID}/client-certificates/${ID}$`, "/frontdoor/{frontdoorId}/client-certificates/{certId}"],
   [`^/frontdoor/${ID}/(ca\\.pem|ca\\.crt|crl|ocsp)$`, "/frontdoor/{frontdoorId}/$1"],
+  [`^/frontdoor/${ID}/crl/${ID}$`, "/frontdoor/{frontdoorId}/crl/{caId}"],
+  [`^/frontdoor/${ID}/ca/${ID}$`, "/frontdoor/{frontdoorId}/ca/{caFile}"],
   [`^/frontdoor/${ID}/ocsp/.+$`, "/frontdoor/{frontdoorId}/ocsp/{request}"],
   [`^/frontdoor/${ID}/webhooks$`, "/frontdoor/{frontdoorId}/webhooks"],
   [`^/frontdoor/${ID}/webhooks/${ID}(/deliveries)?$`, "/frontdoor/{frontdoorId}/webhooks/{webhookId}$1"],
@@ -22,7 +24,7 @@ const TEMPLATES = [
   ["^/_next/.*$", "/_next/*"],
 ].map(([pattern, template]) => [new RegExp(pattern), template]);
 
-const PAGES = new Set(["/", "/login", "/login/second-factor", "/setup-second-factor", "/redeem", "/docs", "/metrics", "/tokens", "/tokens/new", "/tokens/import", "/tokens/export", "/certificates", "/frontdoors", "/audit", "/settings", "/settings/users", "/settings/api-keys", "/settings/account", "/webhooks", "/api/health", "/api/health/live", "/api/health/ready", "/api/openapi.json", "/api/redeem/preview"]);
+const PAGES = new Set(["/", "/login", "/login/second-factor", "/setup-second-factor", "/redeem", "/docs", "/metrics", "/tokens", "/tokens/new", "/tokens/import", "/tokens/export", "/certificates", "/frontdoors", "/audit", "/settings", "/settings/users", "/settings/api-keys", "/settings/account", "/webhooks", "/api/health", "/api/health/live", "/api/health/ready", "/api/openapi.json", "/api/redeem/preview", "/tools/certdoor-redeem.mjs"]);
 
 /** @param {string} url the request's URL (path and query) */
 export function routeOf(url) {
