@@ -105,6 +105,26 @@ describe("checkpoints", () => {
   });
 });
 
+describe("a sealed event removed from the middle", () => {
+  it("is found at the event after the gap, and the chain verifies again once it is put back", async () => {
+    for (let i = 0; i < 5; i++) await write("test.middle", { i });
+    await sealAuditEvents();
+    const events = await db().auditEvent.findMany({ where: { action: "test.middle" }, orderBy: { seq: "asc" } });
+    const [victim, next] = [events[2]!, events[3]!];
+    await asDatabaseOwner(async () => {
+      await db().$executeRawUnsafe(`CREATE TABLE removed_event AS SELECT * FROM "AuditEvent" WHERE id = ${victim.id}`);
+      await db().$executeRaw`DELETE FROM "AuditEvent" WHERE id = ${victim.id}`;
+    });
+    expect(await verifyAuditChain(system)).toMatchObject({ isIntact: false, brokenAt: next.id.toString(), reason: expect.stringContaining("an event before it was removed") });
+
+    await asDatabaseOwner(async () => {
+      await db().$executeRawUnsafe(`INSERT INTO "AuditEvent" SELECT * FROM removed_event`);
+      await db().$executeRawUnsafe(`DROP TABLE removed_event`);
+    });
+    expect(await verifyAuditChain(system)).toMatchObject({ isIntact: true, unsealed: 0 });
+  });
+});
+
 // Last: it leaves this file's chain broken on purpose.
 describe("tampering", () => {
   it("an edit with every later hash recomputed the plain way is found (the chain is keyed)", async () => {
