@@ -91,12 +91,19 @@ export function previewTokenBatch(principal: Principal, frontdoorId: string, csv
   return previewCsv(csv);
 }
 
-/** Emails each token that names a recipient, MAIL_CONCURRENCY at a time, recording the outcome on it. */
+/**
+ * Emails each token that names a recipient, MAIL_CONCURRENCY at a time, recording the outcome
+ * on it. Once the mail server cannot be reached at all, the rest are recorded as not sent
+ * without trying, so a dead server costs one timeout, not one per recipient: the response,
+ * the only copy of the secrets, must not wait minutes.
+ */
 async function emailRecipients(principal: Principal, tokens: CreatedToken[], frontdoorName: string): Promise<void> {
   const queue = tokens.filter((t) => t.recipientEmail);
+  let unreachable: string | undefined;
+  const onUnreachable = (reason: string) => void (unreachable ??= reason);
   const worker = async () => {
     for (let token = queue.shift(); token; token = queue.shift()) {
-      const delivery = await deliverLink(principal, token, frontdoorName);
+      const delivery = await deliverLink(principal, token, frontdoorName, { notTried: unreachable, onUnreachable });
       if (delivery) token.delivery = delivery;
     }
   };

@@ -26,12 +26,26 @@ export type Deliverable = {
 /** The SMTP server's answer, short and on one line. */
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").slice(0, 300);
 
-export async function deliverLink(principal: Principal, token: Deliverable, frontdoorName: string, options: { isNewLink?: boolean } = {}): Promise<Delivery | undefined> {
+/** nodemailer's codes for a mail server that could not be reached or talked to at all (not a refused recipient). */
+const UNREACHABLE = new Set(["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "EAUTH", "ETLS", "EGREETING"]);
+const isUnreachable = (error: unknown) => UNREACHABLE.has((error as { code?: unknown } | null)?.code as string);
+
+export type DeliverOptions = {
+  isNewLink?: boolean;
+  /** A batch's mail server already failed this way: record the link as not sent, without trying. */
+  notTried?: string;
+  /** Told when this send found the mail server unreachable, so a batch stops trying. */
+  onUnreachable?: (reason: string) => void;
+};
+
+export async function deliverLink(principal: Principal, token: Deliverable, frontdoorName: string, options: DeliverOptions = {}): Promise<Delivery | undefined> {
   const to = token.recipientEmail;
   if (!to) return undefined;
   if (!isMailConfigured()) return { channel: "email", to, status: "not_configured" };
   let delivery: Delivery;
-  try {
+  if (options.notTried) {
+    delivery = { channel: "email", to, status: "failed", error: `Not tried: ${options.notTried}` };
+  } else try {
     await sendMail(
       linkMail({
         to,
@@ -47,6 +61,7 @@ export async function deliverLink(principal: Principal, token: Deliverable, fron
     delivery = { channel: "email", to, status: "sent" };
   } catch (error) {
     delivery = { channel: "email", to, status: "failed", error: reasonOf(error) };
+    if (isUnreachable(error)) options.onUnreachable?.(`the mail server could not be reached for an earlier link of this batch (${delivery.error})`);
   }
   await recordAudit(getDb(), principal, {
     action: delivery.status === "sent" ? "token.link_emailed" : "token.link_email_failed",

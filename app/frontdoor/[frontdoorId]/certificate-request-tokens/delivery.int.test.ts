@@ -1,11 +1,16 @@
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { redeemToken } from "@/lib/domain/certificates";
+import { closeMailer } from "@/lib/email/mailer";
+import { env } from "@/lib/env";
 import { apiWorld } from "@/lib/testing/api-fixtures";
 import { call } from "@/lib/testing/http";
 import { opensslCsr } from "@/lib/testing/openssl";
 import { startSmtp, withoutSmtp } from "@/lib/testing/smtp";
 import * as rotate from "./[tokenId]/rotate/route";
+import * as batch from "./batch/route";
 import * as collection from "./route";
 
 // Links by email against a real SMTP server started here, and a new link for a lost one.
@@ -76,6 +81,35 @@ describe("links by email", () => {
       expect(await redeem(res.body.token)).toMatchObject({ ok: true });
     } finally {
       await refusing.close();
+    }
+  });
+
+  it("a batch whose mail server cannot be reached tries it once per connection, not once per recipient", async () => {
+    // A mail server that accepts each connection and drops it at once.
+    let connections = 0;
+    const dead = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => dead.listen(0, "127.0.0.1", resolve));
+    Object.assign(env, { SMTP_URL: `smtp://127.0.0.1:${(dead.address() as AddressInfo).port}`, SMTP_FROM: "Certdoor <certdoor@example.com>" });
+    try {
+      const tokens = Array.from({ length: 20 }, (_, i) => ({ name: `device ${i}`, recipientEmail: `owner-${i}@example.com` }));
+      const res = await call(batch.POST, { frontdoorId: world.frontdoors.a.id }, { method: "POST", key: world.keys.operatorA, body: { tokens } });
+      expect(res.status).toBe(201);
+      const deliveries = (res.body.tokens as { delivery: { status: string; error: string } }[]).map((t) => t.delivery);
+      expect(deliveries.every((d) => d.status === "failed")).toBe(true);
+      // The first five (one per pooled connection) are tried, and retried once each after the
+      // hang-up; the other fifteen are recorded as not tried, and say why.
+      expect(connections).toBeLessThanOrEqual(10);
+      const notTried = deliveries.filter((d) => d.error.startsWith("Not tried: the mail server could not be reached"));
+      expect(notTried.length).toBeGreaterThanOrEqual(15);
+      // Every secret is in the answer: the tokens stand.
+      expect(await redeem((res.body.tokens as { token: string }[])[19]!.token)).toMatchObject({ ok: true });
+    } finally {
+      closeMailer();
+      await new Promise<void>((resolve) => dead.close(() => resolve()));
+      smtp.use();
     }
   });
 
