@@ -69,6 +69,7 @@ test("every log line is JSON with the request's fields, and no secret, password 
   const port = 3284;
   const instance = await startInstance(port);
   const secrets: string[] = [e2eAdmin.password];
+  let madeRequestId = "";
   try {
     const context = await browser.newContext({ baseURL: instance.url });
     const page = await context.newPage();
@@ -86,12 +87,17 @@ test("every log line is JSON with the request's fields, and no secret, password 
 
     const frontdoorId = await defaultFrontdoorId();
     const api = (p: string, init: RequestInit = {}) => fetch(`${instance.url}/frontdoor/${frontdoorId}${p}`, { ...init, headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json", "X-Request-Id": "req-from-the-proxy-0001" } });
-    const created = await (await api("/certificate-request-tokens", { method: "POST", body: JSON.stringify({ name: "log test" }) })).json();
+    const creation = await api("/certificate-request-tokens", { method: "POST", body: JSON.stringify({ name: "log test" }) });
+    // The proxy's request id comes back; without one, Certdoor makes one and returns it.
+    expect(creation.headers.get("x-request-id")).toBe("req-from-the-proxy-0001");
+    const created = await creation.json();
     secrets.push(created.token);
     const rotated = await (await api(`/certificate-request-tokens/${created.id}/rotate`, { method: "POST" })).json();
     secrets.push(rotated.token);
     const redeemed = await redeem(instance.url, frontdoorId, rotated.token);
     expect(redeemed.status).toBe(201);
+    madeRequestId = redeemed.headers.get("x-request-id") ?? "";
+    expect(madeRequestId).toMatch(/^[\w.:-]{8,128}$/);
     const certificate = await redeemed.json();
     expect((await redeem(instance.url, frontdoorId, created.token)).status).toBe(404);
     expect(certificate.certificate).toContain("BEGIN CERTIFICATE");
@@ -110,7 +116,7 @@ test("every log line is JSON with the request's fields, and no secret, password 
   for (const entry of parsed) expect(entry, JSON.stringify(entry)).toMatchObject({ level: expect.any(Number), time: expect.any(String), msg: expect.any(String) });
   const requests = parsed.filter((e) => e.component === "http");
   expect(requests.length).toBeGreaterThan(5);
-  expect(requests.find((e) => e.route === "/frontdoor/{frontdoorId}/client-certificates/token/{token}" && e.status === 201)).toMatchObject({ method: "POST", requestId: expect.any(String), durationMs: expect.any(Number), ip: expect.any(String) });
+  expect(requests.find((e) => e.route === "/frontdoor/{frontdoorId}/client-certificates/token/{token}" && e.status === 201)).toMatchObject({ method: "POST", requestId: madeRequestId, durationMs: expect.any(Number), ip: expect.any(String) });
   expect(requests.find((e) => e.route === "/frontdoor/{frontdoorId}/certificate-request-tokens")).toMatchObject({ requestId: "req-from-the-proxy-0001", principal: expect.stringContaining(e2eAdmin.email) });
   for (const secret of secrets) expect(text.includes(secret), `a secret (${secret.slice(0, 6)}…) is in the log`).toBe(false);
   for (const secret of secrets.slice(2)) expect(text.includes(secret.slice(4)), "the random part of a token secret is in the log").toBe(false);
