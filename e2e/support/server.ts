@@ -29,6 +29,10 @@ export async function startInstance(port: number, options: { workers?: number; t
       AUTH_SECRET: readFileSync(path.join(e2eDataDir, "auth-secret"), "utf8").trim(),
       CERTDOOR_MASTER_KEY: readFileSync(path.join(e2eDataDir, "master-key"), "utf8").trim(),
       PURGE_INTERVAL_MINUTES: "0",
+      // One deployment, one configuration: webhook deliveries are jobs in this database, taken
+      // by whichever instance is free, and one without this refused webhooks.spec.ts's receiver
+      // on 127.0.0.1 ("http: URLs are not allowed") before the main server delivered it.
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
       ...options.env,
     },
     // Its output goes to a file beside the test results, for reading after a failure.
