@@ -100,7 +100,7 @@ export function previewTokenBatch(principal: Principal, frontdoorId: string, csv
 async function emailRecipients(principal: Principal, tokens: CreatedToken[], frontdoorName: string): Promise<void> {
   const queue = tokens.filter((t) => t.recipientEmail);
   let unreachable: string | undefined;
-  const onUnreachable = (reason: string) => void (unreachable ??= reason);
+  const onUnreachable = (reason: string) => void (unreachable ??= `Not tried: the mail server could not be reached for an earlier link of this batch (${reason})`);
   const worker = async () => {
     for (let token = queue.shift(); token; token = queue.shift()) {
       const delivery = await deliverLink(principal, token, frontdoorName, { notTried: unreachable, onUnreachable });

@@ -32,20 +32,15 @@ const isUnreachable = (error: unknown) => UNREACHABLE.has((error as { code?: unk
 
 export type DeliverOptions = {
   isNewLink?: boolean;
-  /** A batch's mail server already failed this way: record the link as not sent, without trying. */
+  /** Record the link as not sent with this reason, without trying (a batch whose mail server is gone). */
   notTried?: string;
-  /** Told when this send found the mail server unreachable, so a batch stops trying. */
+  /** Told, with the reason, when this send found the mail server unreachable, so a batch stops trying. */
   onUnreachable?: (reason: string) => void;
 };
 
-export async function deliverLink(principal: Principal, token: Deliverable, frontdoorName: string, options: DeliverOptions = {}): Promise<Delivery | undefined> {
-  const to = token.recipientEmail;
-  if (!to) return undefined;
-  if (!isMailConfigured()) return { channel: "email", to, status: "not_configured" };
-  let delivery: Delivery;
-  if (options.notTried) {
-    delivery = { channel: "email", to, status: "failed", error: `Not tried: ${options.notTried}` };
-  } else try {
+/** One attempt to send the link: sent, or failed with the server's reason. */
+async function send(token: Deliverable, to: string, frontdoorName: string, options: DeliverOptions): Promise<Delivery> {
+  try {
     await sendMail(
       linkMail({
         to,
@@ -58,11 +53,19 @@ export async function deliverLink(principal: Principal, token: Deliverable, fron
         isNewLink: options.isNewLink,
       }),
     );
-    delivery = { channel: "email", to, status: "sent" };
+    return { channel: "email", to, status: "sent" };
   } catch (error) {
-    delivery = { channel: "email", to, status: "failed", error: reasonOf(error) };
-    if (isUnreachable(error)) options.onUnreachable?.(`the mail server could not be reached for an earlier link of this batch (${delivery.error})`);
+    const reason = reasonOf(error);
+    if (isUnreachable(error)) options.onUnreachable?.(reason);
+    return { channel: "email", to, status: "failed", error: reason };
   }
+}
+
+export async function deliverLink(principal: Principal, token: Deliverable, frontdoorName: string, options: DeliverOptions = {}): Promise<Delivery | undefined> {
+  const to = token.recipientEmail;
+  if (!to) return undefined;
+  if (!isMailConfigured()) return { channel: "email", to, status: "not_configured" };
+  const delivery: Delivery = options.notTried ? { channel: "email", to, status: "failed", error: options.notTried } : await send(token, to, frontdoorName, options);
   await recordAudit(getDb(), principal, {
     action: delivery.status === "sent" ? "token.link_emailed" : "token.link_email_failed",
     frontdoorId: token.frontdoorId,
