@@ -1,7 +1,7 @@
 import { EXIT, reportError } from "./io";
 import { type Command, helpText, parseInput, usageLine } from "./options";
 import { redeemCommand } from "./commands/redeem";
-import { renewCommands } from "./commands/renew";
+import { renewCommand } from "./commands/renew";
 
 // The entry of certdoor-redeem.mjs, the file GET /tools/certdoor-redeem.mjs serves
 // (lib/tools/bundle-redeem-tool.mjs bundles it), for machines that have Node and a token but
@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.failed;
   }
   const isRenew = argv[0] === "renew";
-  const [name, command, args]: [string, Command, string[]] = isRenew ? ["renew", renewCommands.renew!, argv.slice(1)] : ["redeem", redeemCommand, argv];
+  const [name, command, args]: [string, Command, string[]] = isRenew ? ["renew", renewCommand, argv.slice(1)] : ["redeem", redeemCommand, argv];
   const invocation = isRenew ? `${INVOCATION} renew` : INVOCATION;
   if (args.includes("--help") || args.includes("-h")) {
     const other = isRenew ? "" : `\n\nRenewing later, with the key this wrote (for a daily timer): ${INVOCATION} renew --help`;

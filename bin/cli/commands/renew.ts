@@ -19,42 +19,42 @@ function keyChoiceOf(keyPem: string): KeyChoice {
   throw new UsageError("key.pem holds a key type Certdoor does not issue for (EC P-256/P-384 or RSA)");
 }
 
-export const renewCommands: Record<string, Command> = {
-  renew: defineCommand({
-    summary: "Renews a certificate with its own key, no token: replaces cert.pem atomically; key.pem is never touched. For a daily timer.",
-    options: {
-      server: serverOption,
-      frontdoor: { type: "string", value: "ID", help: "the Frontdoor's id", required: true },
-      cert: { type: "string", value: "FILE", help: "the current certificate, PEM; replaced by the new one", default: "cert.pem" },
-      key: { type: "string", value: "FILE", help: "its private key, PEM", default: "key.pem" },
-    },
-    notes: ["Exit codes: 0 renewed, 3 not due yet (before the renewal window), 2 wrong invocation, 1 any other refusal or failure."],
-    needsDatabase: false,
-    check({ values }) {
-      checkServer(values.server, "renew");
-    },
-    async run({ values }, out) {
-      const read = (file: string) => readFile(file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${file}`)));
-      const [certificatePem, keyPem] = [await read(values.cert), await read(values.key)];
-      let current: X509Certificate;
-      try {
-        current = new X509Certificate(certificatePem);
-      } catch {
-        throw new UsageError(`${values.cert} is not a PEM certificate`);
-      }
-      const choice = keyChoiceOf(keyPem);
-      const pkcs8Der = new Uint8Array(createPrivateKey(keyPem).export({ format: "der", type: "pkcs8" }));
-      const spkiDer = new Uint8Array(current.publicKey.export({ format: "der", type: "spki" }));
-      const csrPem = await requestForKey({ pkcs8Der, spkiDer, choice }, "renewal");
+export const renewCommand = defineCommand({
+  summary: "Renews a certificate with its own key, no token: replaces cert.pem atomically; key.pem is never touched. For a daily timer.",
+  options: {
+    server: serverOption,
+    frontdoor: { type: "string", value: "ID", help: "the Frontdoor's id", required: true },
+    cert: { type: "string", value: "FILE", help: "the current certificate, PEM; replaced by the new one", default: "cert.pem" },
+    key: { type: "string", value: "FILE", help: "its private key, PEM", default: "key.pem" },
+  },
+  notes: ["Exit codes: 0 renewed, 3 not due yet (before the renewal window), 2 wrong invocation, 1 any other refusal or failure."],
+  needsDatabase: false,
+  check({ values }) {
+    checkServer(values.server, "renew");
+  },
+  async run({ values }, out) {
+    const read = (file: string) => readFile(file, "utf8").catch(() => Promise.reject(new UsageError(`cannot read ${file}`)));
+    const [certificatePem, keyPem] = [await read(values.cert), await read(values.key)];
+    let current: X509Certificate;
+    try {
+      current = new X509Certificate(certificatePem);
+    } catch {
+      throw new UsageError(`${values.cert} is not a PEM certificate`);
+    }
+    const choice = keyChoiceOf(keyPem);
+    const pkcs8Der = new Uint8Array(createPrivateKey(keyPem).export({ format: "der", type: "pkcs8" }));
+    const spkiDer = new Uint8Array(current.publicKey.export({ format: "der", type: "spki" }));
+    const csrPem = await requestForKey({ pkcs8Der, spkiDer, choice }, "renewal");
 
-      const url = frontdoorUrl(values.server, values.frontdoor, "client-certificates/renew");
-      const body = await postForCreated(url, { type: "CSR", value: csrPem, certificate: certificatePem });
-      // Atomic: a reader sees the old file or the new one, never half of one.
-      const target = path.resolve(values.cert);
-      const temporary = `${target}.${process.pid}.tmp`;
-      await writeFile(temporary, String(body.certificate));
-      await rename(temporary, target);
-      print(out, { id: body.id, serialNumber: body.serialNumber, notAfter: body.notAfter, renewedFromId: body.renewedFromId, file: target }, () => `Renewed: ${target} is valid until ${String(body.notAfter)} (serial ${String(body.serialNumber)}).`);
-    },
-  }),
-};
+    const url = frontdoorUrl(values.server, values.frontdoor, "client-certificates/renew");
+    const body = await postForCreated(url, { type: "CSR", value: csrPem, certificate: certificatePem });
+    // Atomic: a reader sees the old file or the new one, never half of one.
+    const target = path.resolve(values.cert);
+    const temporary = `${target}.${process.pid}.tmp`;
+    await writeFile(temporary, String(body.certificate));
+    await rename(temporary, target);
+    print(out, { id: body.id, serialNumber: body.serialNumber, notAfter: body.notAfter, renewedFromId: body.renewedFromId, file: target }, () => `Renewed: ${target} is valid until ${String(body.notAfter)} (serial ${String(body.serialNumber)}).`);
+  },
+});
+
+export const renewCommands: Record<string, Command> = { renew: renewCommand };
