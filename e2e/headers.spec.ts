@@ -38,7 +38,7 @@ test.describe(() => {
   // This test provokes the violation every other test must never see.
   test.use({ expectsCspViolations: true });
 
-  test("an injected inline script does not run, and the browser reports it", async ({ browser, baseURL, cspViolations }) => {
+  test("an injected inline script does not run, and the browser reports it", async ({ browser, baseURL, csp }) => {
     const context = await browser.newContext({ baseURL });
     const page = await context.newPage();
     const reported: string[] = [];
@@ -55,7 +55,7 @@ test.describe(() => {
     expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
     await expect.poll(() => reported.join("\n")).toMatch(/Content Security Policy/);
     // The guard saw it too, in a context the test opened itself: elsewhere it fails the test.
-    expect(cspViolations.join("\n")).toMatch(/Content Security Policy/);
+    expect(csp.violations.join("\n")).toMatch(/Content Security Policy/);
     await context.close();
   });
 });

@@ -9,17 +9,22 @@ import { type Browser, type BrowserContext, test as base, expect } from "@playwr
 
 export * from "@playwright/test";
 
-const isViolation = (type: string, text: string) => type === "error" && /Content Security Policy/i.test(text);
+/** What the guard collected, and how a context comes under it (every context does by itself). */
+type CspGuard = { violations: string[]; watch: (context: BrowserContext) => void };
 
-export const test = base.extend<{ expectsCspViolations: boolean; cspViolations: string[] }>({
+export const test = base.extend<{ expectsCspViolations: boolean; csp: CspGuard }>({
   expectsCspViolations: [false, { option: true }],
-  cspViolations: [
+  csp: [
     async ({ browser, expectsCspViolations }, use) => {
       const violations: string[] = [];
-      const watch = (context: BrowserContext) =>
+      const watched = new WeakSet<BrowserContext>();
+      const watch = (context: BrowserContext) => {
+        if (watched.has(context)) return;
+        watched.add(context);
         context.on("console", (message) => {
-          if (isViolation(message.type(), message.text())) violations.push(`${message.location().url}: ${message.text()}`);
+          if (message.type() === "error" && /Content Security Policy/i.test(message.text())) violations.push(`${message.location().url}: ${message.text()}`);
         });
+      };
       const patched = browser as Browser & { newContext: Browser["newContext"]; newPage: Browser["newPage"] };
       const { newContext, newPage } = patched;
       patched.newContext = async (...args) => {
@@ -33,7 +38,7 @@ export const test = base.extend<{ expectsCspViolations: boolean; cspViolations: 
         return page;
       };
       try {
-        await use(violations);
+        await use({ violations, watch });
       } finally {
         patched.newContext = newContext;
         patched.newPage = newPage;
@@ -42,10 +47,8 @@ export const test = base.extend<{ expectsCspViolations: boolean; cspViolations: 
     },
     { auto: true },
   ],
-  context: async ({ context, cspViolations }, use) => {
-    context.on("console", (message) => {
-      if (isViolation(message.type(), message.text())) cspViolations.push(`${message.location().url}: ${message.text()}`);
-    });
+  context: async ({ context, csp }, use) => {
+    csp.watch(context);
     await use(context);
   },
 });
