@@ -9,6 +9,8 @@ const withCode = (message: string, code: string, extra: object = {}) => Object.a
 describe("isDatabaseUnavailable", () => {
   it.each([
     ["a refused connection", withCode("connect ECONNREFUSED 127.0.0.1:5432", "ECONNREFUSED", { syscall: "connect", errno: -111 })],
+    ["a broken pipe (EPIPE, five letters like a SQLSTATE)", withCode("write EPIPE", "EPIPE")],
+    ["the adapter's error under Prisma's P2010", Object.assign(new Error("Raw query failed. Code: `57P03`."), { code: "P2010", meta: { driverAdapterError: { name: "DriverAdapterError", cause: { kind: "postgres", originalCode: "57P03" } } } })],
     ["a connection cut by a killed server", new Error("Connection terminated unexpectedly")],
     ["pg's connect timeout", new Error("timeout exceeded when trying to connect")],
     ["a server starting up (57P03)", withCode("the database system is starting up", "57P03", { severity: "FATAL" })],
@@ -27,6 +29,8 @@ describe("isDatabaseUnavailable", () => {
     ["a unique violation", withCode("duplicate key value violates unique constraint", "23505")],
     ["a syntax error", withCode("syntax error at or near \"SELEC\"", "42601")],
     ["a record not found", withCode("No record was found", "P2025")],
+    ["a fault whose words sound like an outage", withCode("the database system is starting up (words only)", "XX000")],
+    ["a PL/pgSQL exception (P0001, not one of Prisma's codes)", withCode("raised", "P0001")],
     ["a plain bug", new TypeError("Cannot read properties of undefined (reading 'id')")],
     ["not an error at all", "ECONNREFUSED"],
     ["a cycle of causes", (() => { const e = new Error("a") as Error & { cause?: unknown }; e.cause = e; return e; })()],
