@@ -14,6 +14,9 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const globalForDb = globalThis as unknown as { certdoorDb?: PrismaClient; certdoorPool?: pg.Pool };
 
+/** A listener that logs a failed connection as a warning: the outage shows as 503s, not as a stack. */
+const connectionFailed = (what: string) => (error: Error) => logger("db").warn({ err: { message: error.message, code: (error as { code?: string }).code } }, what);
+
 /** The process's pg pool. */
 export function getPool(): pg.Pool {
   if (!globalForDb.certdoorPool) {
@@ -25,7 +28,13 @@ export function getPool(): pg.Pool {
     const pool = new pg.Pool({ connectionString: requireEnv("DATABASE_URL"), max: 10, connectionTimeoutMillis: 15_000 });
     // An idle connection whose server went away (PostgreSQL restarted) emits an error on the
     // pool, which pg then drops from it. Without a listener Node would end the process.
-    pool.on("error", (error) => logger("db").warn({ err: { message: error.message, code: (error as { code?: string }).code } }, "an idle database connection failed; the pool replaces it"));
+    pool.on("error", connectionFailed("an idle database connection failed; the pool replaces it"));
+    // pg-pool listens for errors only on idle connections and removes its listener while a
+    // connection is lent out. A lent-out connection that PostgreSQL ends between two
+    // statements (a restart, kill -9, pg_terminate_backend) then emits 'error' to nobody,
+    // which Node turns into an uncaughtException. Its borrower still sees the failure on its
+    // next query, and the pool drops the broken connection on release.
+    pool.on("connect", (client) => client.on("error", connectionFailed("a database connection in use failed; its next statement fails")));
     globalForDb.certdoorPool = pool;
   }
   return globalForDb.certdoorPool;
