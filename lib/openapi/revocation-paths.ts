@@ -69,7 +69,7 @@ export const revocationPaths = {
       tags: ["Certificates"],
       operationId: "ocsp",
       summary: "OCSP responder",
-      description: "`good`, `revoked` (time and reason) or `unknown` for each certificate asked about, with thisUpdate and nextUpdate (1 hour); a nonce in the request is echoed. Signed by the issuing CA the request's CertID names: after a CA rotation, the old CA answers for its certificates until the last of them expires (one signer per response: questions about another CA are `unknown`).",
+      description: "`good`, `revoked` (time and reason) or `unknown` for each certificate asked about, with thisUpdate and nextUpdate (1 hour); a nonce in the request is echoed. Signed by the issuing CA the request's CertID names: after a CA rotation, the old CA answers for its certificates until the last of them expires (one signer per response: questions about another CA are `unknown`). At most 10 certificates per request and a nonce of 1–32 octets (RFC 8954), else `malformedRequest`, refused before any read or signature. Answers to requests without a nonce may come from the instance's cache for up to a minute; a revocation through that instance clears it.",
       requestBody: { required: true, content: { "application/ocsp-request": { schema: { type: "string", contentEncoding: "binary" } } } },
       responses: ocspResponse,
     },
