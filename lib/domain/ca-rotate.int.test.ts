@@ -148,7 +148,7 @@ describe("CA rotation", () => {
     await rotateFrontdoorCa(system, frontdoorId);
     const current = await getDb().certificateAuthority.findFirstOrThrow({ where: { frontdoorId, retiredAt: null } });
     const csr = openssl(["req", "-new", "-key", old.keyFile, "-subj", "/CN=renewable"]);
-    const renewed = await renewCertificate({ frontdoorId, body: { type: "CSR", value: csr, certificate: old.certificate }, context: {} });
+    const { certificate: renewed } = await renewCertificate({ frontdoorId, body: { type: "CSR", value: csr, certificate: old.certificate }, context: {} });
     expect(renewed.renewedFromId).toBe(old.id);
     expect(new X509Certificate(renewed.certificate).verify(new X509Certificate(current.certificatePem).publicKey)).toBe(true);
     expect(await getDb().clientCertificate.findUniqueOrThrow({ where: { id: renewed.id }, select: { issuerId: true } })).toEqual({ issuerId: current.id });

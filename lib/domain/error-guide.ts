@@ -71,10 +71,10 @@ export const ERROR_GUIDE: Record<string, ErrorGuide> = {
     action: "Make the key again as EC P-256 (the default of `certdoor redeem`), EC P-384 or RSA 2048–4096.",
   },
   payload_too_large: { when: "The body is over 64 KiB.", action: "Send a smaller body: one CSR, or a batch of at most 1,000 tokens." },
-  certificate_revoked: { when: "Renewal of a revoked certificate.", action: "Ask the administrator for a new token and redeem it." },
-  certificate_expired: { when: "Renewal of a certificate that has already ended.", action: "Ask the administrator for a new token and redeem it." },
+  certificate_revoked: { when: "Renewal of a revoked certificate (for one renewed before: its line's newest certificate is revoked).", action: "Ask the administrator for a new token and redeem it." },
+  certificate_expired: { when: "Renewal of a certificate that has already ended (for one renewed before: its line's newest certificate has).", action: "Ask the administrator for a new token and redeem it." },
   certificate_already_renewed: {
-    when: "The certificate was renewed before; a certificate is renewed once.",
+    when: "The certificate was renewed before and its successor is gone. (Asked again with the same key, renewal otherwise answers 200 with the newest certificate of its line.)",
     action: "Renew the newer certificate (its id is in the old one's `renewedById`) when its window opens.",
   },
   renewal_too_early: {

@@ -24,9 +24,13 @@ export const revocationPaths = {
       operationId: "renewCertificate",
       summary: "Renew a certificate with its own key",
       description:
-        "No bearer: the current certificate (signed by one of this Frontdoor's issuing CAs, also one retired by a CA rotation; checked cryptographically) and a CSR signed by its key are the credential. The new certificate is signed by the current CA. The new certificate has the same subject, key and lifetime length, a new serial and `renewedFromId`. Allowed once per certificate, in its last `renewalWindowDays` days (Frontdoor setting, default 30; a certificate whose whole life is shorter is inside the window from the start; 0 turns renewal off).",
+        "No bearer: the current certificate (signed by one of this Frontdoor's issuing CAs, also one retired by a CA rotation; checked cryptographically) and a CSR signed by its key are the credential. The new certificate is signed by the current CA. The new certificate has the same subject, key and lifetime length, a new serial and `renewedFromId`. Allowed once per certificate, in its last `renewalWindowDays` days (Frontdoor setting, default 30; a certificate whose whole life is shorter is inside the window from the start; 0 turns renewal off). Idempotent for the key: asked again to renew a certificate that was renewed before, with a CSR of the same key, it answers 200 with the newest certificate of that line (`certificate_revoked` / `certificate_expired` when that one is revoked or has ended) and issues nothing, so a retry or a replayed old CSR cannot lock the holder out; a CSR of another key is `renewal_key_mismatch`.",
       requestBody: { required: true, content: jsonContent("RenewRequest") },
-      responses: { "201": { description: "The new certificate", content: jsonContent("ClientCertificate") }, ...problems(400, 403, 404, 409, 410) },
+      responses: {
+        "201": { description: "The new certificate (`Location`: its address)", content: jsonContent("ClientCertificate") },
+        "200": { description: "Renewed before: the newest certificate of its line, issued earlier (`Content-Location`: its address); nothing new was issued", content: jsonContent("ClientCertificate") },
+        ...problems(400, 403, 404, 409, 410),
+      },
     },
   },
   "/frontdoor/{frontdoorId}/ca.crt": {
@@ -65,7 +69,7 @@ export const revocationPaths = {
       tags: ["Certificates"],
       operationId: "ocsp",
       summary: "OCSP responder",
-      description: "`good`, `revoked` (time and reason) or `unknown` for each certificate asked about, with thisUpdate and nextUpdate (1 hour); a nonce in the request is echoed. Signed by the issuing CA the request's CertID names: after a CA rotation, the old CA answers for its certificates until the last of them expires (one signer per response: questions about another CA are `unknown`).",
+      description: "`good`, `revoked` (time and reason) or `unknown` for each certificate asked about, with thisUpdate and nextUpdate (1 hour); a nonce in the request is echoed. Signed by the issuing CA the request's CertID names: after a CA rotation, the old CA answers for its certificates until the last of them expires (one signer per response: questions about another CA are `unknown`). At most 10 certificates per request and a nonce of 1–32 octets (RFC 8954), else `malformedRequest`, refused before any read or signature. Answers to requests without a nonce may come from the instance's cache for up to a minute; a revocation through that instance clears it.",
       requestBody: { required: true, content: { "application/ocsp-request": { schema: { type: "string", contentEncoding: "binary" } } } },
       responses: ocspResponse,
     },

@@ -33,24 +33,63 @@ export type OcspQuestion<I extends Issuer = Issuer> = { certId: CertID; serialNu
 export type OcspAnswer = { status: "good" } | { status: "unknown" } | { status: "revoked"; revokedAt: Date; reason: string | null };
 
 /**
- * The request's questions and nonce, or null when it is not an OCSP request. Each question
- * is matched to the CA among `issuers` whose name and key hashes its CertID carries (after
- * a CA rotation a Frontdoor answers for several).
+ * Bounds of what one request may ask (CONTRACT, "Revocation status"): each CertID is hashed,
+ * looked up and echoed in the signed answer, and the nonce is echoed and signed, so without
+ * them one unauthenticated 57 KB request (750 CertIDs) cost ~0.5 s of CPU.
  */
-export function readOcspRequest<I extends Issuer>(der: Uint8Array, issuers: readonly I[]): { questions: OcspQuestion<I>[]; nonce: Extension | null } | null {
-  let request: OCSPRequest;
-  let nonce: Extension | null;
+export const MAX_OCSP_CERT_IDS = 10;
+/** RFC 8954 §2.1: Nonce ::= OCTET STRING (SIZE(1..32)). */
+export const MAX_OCSP_NONCE_OCTETS = 32;
+
+/** A request that is within the bounds: its CertIDs (1 to MAX_OCSP_CERT_IDS) and its nonce, if any. */
+export type OcspRequestRead = { certIds: CertID[]; nonce: Extension | null };
+
+/**
+ * The nonce's own octets: the OCTET STRING its extnValue holds (RFC 8954), or the extnValue
+ * itself from clients that put the bytes there bare (RFC 6960 left the form open).
+ */
+function nonceOctets(nonce: Extension): number {
+  const value = nonce.extnValue.buffer;
   try {
-    request = parseClientAsn1(der, OCSPRequest);
-    nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce) ?? null;
+    const inner = AsnConvert.parse(value, OctetString);
+    if (Buffer.from(AsnConvert.serialize(inner)).equals(Buffer.from(value))) return inner.byteLength;
+  } catch {
+    // not an OCTET STRING: a bare nonce
+  }
+  return value.byteLength;
+}
+
+/**
+ * The request's CertIDs and nonce, or null when it is not an OCSP request or is outside the
+ * bounds (more than MAX_OCSP_CERT_IDS CertIDs, a nonce outside 1–32 octets): the answer is
+ * then malformedRequest. Needs nothing but the bytes, so a refusal costs no read and no signature.
+ */
+export function parseOcspRequest(der: Uint8Array): OcspRequestRead | null {
+  try {
+    const request = parseClientAsn1(der, OCSPRequest);
+    const certIds = request.tbsRequest.requestList.map((r) => r.reqCert);
+    if (certIds.length === 0 || certIds.length > MAX_OCSP_CERT_IDS) return null;
+    const nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce) ?? null;
+    if (nonce) {
+      const octets = nonceOctets(nonce);
+      if (octets < 1 || octets > MAX_OCSP_NONCE_OCTETS) return null;
+    }
     // The answer echoes each CertID and the nonce, so they must serialize again: some parse
     // but cannot be written (an empty UTCTime as hash parameters), and answering threw, a 500.
-    for (const { reqCert } of request.tbsRequest.requestList) AsnConvert.serialize(reqCert);
+    for (const certId of certIds) AsnConvert.serialize(certId);
     if (nonce) AsnConvert.serialize(nonce);
+    return { certIds, nonce };
   } catch {
     return null;
   }
-  const questions = request.tbsRequest.requestList.map(({ reqCert }) => {
+}
+
+/**
+ * Each CertID as a question, matched to the CA among `issuers` whose name and key hashes it
+ * carries (after a CA rotation a Frontdoor answers for several).
+ */
+export function ocspQuestions<I extends Issuer>(request: OcspRequestRead, issuers: readonly I[]): OcspQuestion<I>[] {
+  return request.certIds.map((reqCert) => {
     const hash = HASHES[reqCert.hashAlgorithm.algorithm];
     const issuer =
       hash === undefined
@@ -61,7 +100,12 @@ export function readOcspRequest<I extends Issuer>(der: Uint8Array, issuers: read
           });
     return { certId: reqCert, serialNumber: Buffer.from(reqCert.serialNumber).toString("hex").replace(/^(00)+(?=[0-9a-f])/, ""), issuer: issuer ?? null };
   });
-  return questions.length > 0 ? { questions, nonce } : null;
+}
+
+/** parseOcspRequest, then ocspQuestions: the questions and nonce, or null for malformedRequest. */
+export function readOcspRequest<I extends Issuer>(der: Uint8Array, issuers: readonly I[]): { questions: OcspQuestion<I>[]; nonce: Extension | null } | null {
+  const request = parseOcspRequest(der);
+  return request && { questions: ocspQuestions(request, issuers), nonce: request.nonce };
 }
 
 /** What a CertID and a ResponderID are computed from: the issuer's name and key bits, read once per issuer. */

@@ -4,11 +4,13 @@ import path from "node:path";
 import { type KeyChoice, requestForKey } from "@/lib/pki/request";
 import { print, UsageError } from "../io";
 import { type Command, defineCommand } from "../options";
-import { checkServer, frontdoorUrl, postForCreated, serverOption } from "./server";
+import { checkServer, frontdoorUrl, postJson, serverOption } from "./server";
 
 // A system's renewal, for a daily timer: a CSR from the key it already has, the current
 // certificate, one POST; cert.pem is replaced atomically (written beside it, then renamed),
-// key.pem is never touched. Exit 0 renewed, 3 not due yet, 1 for every other refusal.
+// key.pem is never touched. Exit 0 renewed, 3 not due yet, 1 for every other refusal. A
+// certificate renewed before (a lost answer, or someone who replayed an old CSR first) comes
+// back as 200 with the newest certificate of its line: written like a new one, exit 0.
 
 function keyChoiceOf(keyPem: string): KeyChoice {
   const key = createPrivateKey(keyPem);
@@ -27,7 +29,10 @@ export const renewCommand = defineCommand({
     cert: { type: "string", value: "FILE", help: "the current certificate, PEM; replaced by the new one", default: "cert.pem" },
     key: { type: "string", value: "FILE", help: "its private key, PEM", default: "key.pem" },
   },
-  notes: ["Exit codes: 0 renewed, 3 not due yet (before the renewal window), 2 wrong invocation, 1 any other refusal or failure."],
+  notes: [
+    "A certificate renewed before (e.g. an answer that never arrived) is not renewed again: the newest certificate of its line is written instead, exit 0.",
+    "Exit codes: 0 renewed, 3 not due yet (before the renewal window), 2 wrong invocation, 1 any other refusal or failure.",
+  ],
   needsDatabase: false,
   check({ values }) {
     checkServer(values.server, "renew");
@@ -47,13 +52,17 @@ export const renewCommand = defineCommand({
     const csrPem = await requestForKey({ pkcs8Der, spkiDer, choice }, "renewal");
 
     const url = frontdoorUrl(values.server, values.frontdoor, "client-certificates/renew");
-    const body = await postForCreated(url, { type: "CSR", value: csrPem, certificate: certificatePem });
+    const { status, body } = await postJson(url, { type: "CSR", value: csrPem, certificate: certificatePem }, [200, 201]);
+    const isReplay = status === 200;
     // Atomic: a reader sees the old file or the new one, never half of one.
     const target = path.resolve(values.cert);
     const temporary = `${target}.${process.pid}.tmp`;
     await writeFile(temporary, String(body.certificate));
     await rename(temporary, target);
-    print(out, { id: body.id, serialNumber: body.serialNumber, notAfter: body.notAfter, renewedFromId: body.renewedFromId, file: target }, () => `Renewed: ${target} is valid until ${String(body.notAfter)} (serial ${String(body.serialNumber)}).`);
+    const facts = `${target} is valid until ${String(body.notAfter)} (serial ${String(body.serialNumber)})`;
+    print(out, { id: body.id, serialNumber: body.serialNumber, notAfter: body.notAfter, renewedFromId: body.renewedFromId, file: target, isReplay }, () =>
+      isReplay ? `Renewed before: wrote the newest certificate of its line; ${facts}. Nothing new was issued.` : `Renewed: ${facts}.`,
+    );
   },
 });
 

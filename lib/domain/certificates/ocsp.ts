@@ -1,8 +1,11 @@
 import { getDb } from "@/lib/db";
 import { issuerById } from "@/lib/domain/ca";
 import { frontdoorCas } from "@/lib/domain/ca-trust";
-import { buildOcspResponse, ocspError, OCSPResponseStatus, type OcspAnswer, readOcspRequest } from "@/lib/pki/ocsp";
+import { cachedOcspReply, cacheOcspReply, ocspCacheEpoch, ocspCacheKey } from "@/lib/domain/certificates/ocsp-cache";
+import { AppError } from "@/lib/domain/errors";
+import { buildOcspResponse, ocspError, OCSPResponseStatus, type OcspAnswer, ocspQuestions, parseOcspRequest } from "@/lib/pki/ocsp";
 import { metrics } from "@/lib/observability/metrics";
+import { uuidSchema } from "@/lib/validation/common";
 
 // The Frontdoor's OCSP responder: answers are read from the certificates table (one read
 // for every serial in the request) and signed at once, so a revocation is visible from its
@@ -10,7 +13,9 @@ import { metrics } from "@/lib/observability/metrics";
 // CertID (issuer name and key hashes) picks it among the Frontdoor's CAs in use (after a
 // CA rotation, the old one answers for its certificates until the last of them expires).
 // A response has one signer: the CA the first question names; questions about other CAs,
-// and serials a CA never issued, are "unknown".
+// and serials a CA never issued, are "unknown". The request's bounds (10 CertIDs, a nonce of
+// 1–32 octets) are checked on its bytes alone, before any read or signature; answers without
+// a nonce come from a per-process cache for up to a minute (ocsp-cache.ts).
 
 /** How long a relying party may reuse an answer (nextUpdate − thisUpdate). */
 export const OCSP_VALIDITY_MS = 60 * 60_000;
@@ -19,16 +24,26 @@ export type OcspReply = { der: Uint8Array; thisUpdate: Date; nextUpdate: Date; i
 
 /** Answers a DER OCSP request for a Frontdoor. */
 export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array): Promise<OcspReply> {
+  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
+  const request = parseOcspRequest(requestDer);
+  if (!request) {
+    const now = new Date();
+    return { der: ocspError(OCSPResponseStatus.malformedRequest), thisUpdate: now, nextUpdate: now, isCacheable: false };
+  }
+  const cacheKey = request.nonce === null ? ocspCacheKey(frontdoorId, requestDer) : null;
+  const cached = cacheKey === null ? undefined : cachedOcspReply(cacheKey);
+  if (cached) return cached;
+  const epoch = ocspCacheEpoch();
+
   // One read: the Frontdoor exists and which of its CAs are in use (newest, the current one, first).
   const inUse = (await frontdoorCas(frontdoorId)).cas.filter((ca) => ca.isInUse);
   const issuers = await Promise.all(inUse.map((ca) => issuerById(ca.id)));
   const thisUpdate = new Date();
   const nextUpdate = new Date(thisUpdate.getTime() + OCSP_VALIDITY_MS);
-  const request = readOcspRequest(requestDer, issuers);
-  if (!request) return { der: ocspError(OCSPResponseStatus.malformedRequest), thisUpdate, nextUpdate, isCacheable: false };
+  const questions = ocspQuestions(request, issuers);
 
-  const issuer = request.questions[0]?.issuer ?? issuers[0]!;
-  const serials = request.questions.filter((q) => q.issuer === issuer).map((q) => q.serialNumber);
+  const issuer = questions[0]?.issuer ?? issuers[0]!;
+  const serials = questions.filter((q) => q.issuer === issuer).map((q) => q.serialNumber);
   const rows = serials.length
     ? await getDb().clientCertificate.findMany({
         where: { frontdoorId, issuerId: issuer.id, serialNumber: { in: serials } },
@@ -36,7 +51,7 @@ export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array): P
       })
     : [];
   const bySerial = new Map(rows.map((r) => [r.serialNumber, r]));
-  const answers = request.questions.map(({ certId, serialNumber, issuer: named }) => {
+  const answers = questions.map(({ certId, serialNumber, issuer: named }) => {
     const row = named === issuer ? bySerial.get(serialNumber) : undefined;
     const answer: OcspAnswer = !row ? { status: "unknown" } : row.revokedAt ? { status: "revoked", revokedAt: row.revokedAt, reason: row.revocationReason } : { status: "good" };
     return { certId, answer };
@@ -49,5 +64,7 @@ export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array): P
     throw error;
   }
   // A nonce makes the answer unique to its request: caches must not hand it to others.
-  return { der, thisUpdate, nextUpdate, isCacheable: request.nonce === null };
+  const reply = { der, thisUpdate, nextUpdate, isCacheable: request.nonce === null };
+  if (cacheKey !== null) cacheOcspReply(cacheKey, frontdoorId, epoch, reply);
+  return reply;
 }

@@ -3,8 +3,9 @@ import { getDb } from "@/lib/db";
 import { type AuditActor, auditUserAgent } from "@/lib/domain/audit";
 import { currentCa, frontdoorCas } from "@/lib/domain/ca-trust";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
+import { newestOfLine } from "@/lib/domain/certificates/renewal-line";
 import type { CertificateView } from "@/lib/domain/certificates/view";
-import { AppError } from "@/lib/domain/errors";
+import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { renewRequestSchema } from "@/lib/validation/certificates";
@@ -19,6 +20,9 @@ import { publicUrl } from "@/lib/public-url";
 // the window; the claim
 // (a conditional update that marks the old certificate renewed) makes "renewed once" hold
 // under any number of concurrent renewals. The old certificate stays valid until it ends.
+// Renewal is idempotent for the key: a certificate renewed before, asked again with a CSR of
+// its key, answers with the newest certificate of its line and issues nothing, so neither a
+// retry nor someone replaying an old CSR can lock the holder out of their successor.
 
 const DAY_MS = 86_400_000;
 
@@ -73,19 +77,26 @@ async function currentCertificate(cas: { id: string; certificatePem: string }[],
 }
 
 export type RenewInput = { frontdoorId: string; body: unknown; context: RequestContext };
+/** The successor; `isReplay` when it was issued before (by an earlier or concurrent request) and nothing was issued now. */
+export type Renewal = { certificate: CertificateView; isReplay: boolean };
 
-/** Issues the successor of a certificate (same subject, key and lifetime length). */
-export async function renewCertificate(input: RenewInput): Promise<CertificateView> {
+/** Issues the successor of a certificate (same subject, key and lifetime length), or hands back the one issued before. */
+export async function renewCertificate(input: RenewInput): Promise<Renewal> {
   if (!uuidSchema.safeParse(input.frontdoorId).success) throw new AppError("frontdoor_not_found");
   const body = parseInput(renewRequestSchema, input.body);
   if (body.type !== "CSR") throw new AppError("unsupported_request_type", `Request type "${body.type}" is not supported; send {"type": "CSR", "value": "<PEM>", "certificate": "<PEM>"}.`);
   // One read for the Frontdoor's existence, every CA that may have signed the certificate and the current one.
   const cas = await frontdoorCas(input.frontdoorId);
   const { current, certificate } = await currentCertificate(cas.cas, input.frontdoorId, body.certificate);
+  const currentKey = certificate.publicKey.export({ format: "der", type: "spki" });
+  const assertKey = (spkiDer: Uint8Array) => {
+    if (!currentKey.equals(Buffer.from(spkiDer))) throw new AppError("renewal_key_mismatch", "The request is signed by another key than the certificate's; renewal keeps the key (openssl req -new -key key.pem).");
+  };
+  const replay = async (): Promise<Renewal> => ({ certificate: await newestOfLine({ frontdoorId: input.frontdoorId, certificateId: current.id, csrPem: body.value, assertKey }), isReplay: true });
+  if (current.renewedAt) return replay();
   const blocker = renewalBlocker(current);
   if (blocker) throw blocker;
 
-  const currentKey = certificate.publicKey.export({ format: "der", type: "spki" });
   const actor: AuditActor = { actorKind: "anonymous", actorId: current.id, actorLabel: `certificate ${certificate.serialNumber.toLowerCase()}`, ip: input.context.ip ?? null, userAgent: auditUserAgent(input.context.userAgent) };
   return issueCertificate(
     {
@@ -95,9 +106,7 @@ export async function renewCertificate(input: RenewInput): Promise<CertificateVi
       name: current.name,
       tokenId: null,
       renewedFromId: current.id,
-      assertKey: (spkiDer) => {
-        if (!currentKey.equals(Buffer.from(spkiDer))) throw new AppError("renewal_key_mismatch", "The request is signed by another key than the certificate's; renewal keeps the key (openssl req -new -key key.pem).");
-      },
+      assertKey,
       // Exactly the old subject: nothing from the CSR.
       subject: { commonName: current.commonName, organization: current.organization, organizationalUnit: current.organizationalUnit },
       validDays: Math.max(1, Math.round((current.notAfter.getTime() - current.notBefore.getTime() - 60_000) / DAY_MS)),
@@ -123,5 +132,9 @@ export async function renewCertificate(input: RenewInput): Promise<CertificateVi
       },
     },
     body.value,
+  ).then(
+    (issued): Renewal => ({ certificate: issued, isReplay: false }),
+    // A concurrent renewal of the same certificate won the claim: its certificate is the answer.
+    (error: unknown) => (isAppError(error) && error.code === "certificate_already_renewed" ? replay() : Promise.reject(error)),
   );
 }

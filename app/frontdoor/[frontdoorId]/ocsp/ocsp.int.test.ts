@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { id_pkix_ocsp_nonce, OCSPRequest } from "@peculiar/asn1-ocsp";
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { redeemToken, revokeCertificate } from "@/lib/domain/certificates";
 import { createToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";
@@ -35,8 +37,8 @@ async function issue(name: string) {
   return certificate;
 }
 
-async function post(requestDer: Buffer) {
-  const res = await postForm.POST(new Request("http://localhost/", { method: "POST", headers: { "Content-Type": "application/ocsp-request" }, body: new Uint8Array(requestDer) }), { params: Promise.resolve({ frontdoorId }) });
+async function post(requestDer: Buffer, fd = frontdoorId) {
+  const res = await postForm.POST(new Request("http://localhost/", { method: "POST", headers: { "Content-Type": "application/ocsp-request" }, body: new Uint8Array(requestDer) }), { params: Promise.resolve({ frontdoorId: fd }) });
   return { res, der: Buffer.from(await res.arrayBuffer()) };
 }
 
@@ -111,10 +113,59 @@ describe("the OCSP responder", () => {
   });
 
   it("answers malformedRequest to garbage, and 404 for an unknown Frontdoor", async () => {
-    const { der } = await post(Buffer.from("not an OCSP request"));
-    writeFileSync(file("bad.der"), der);
-    expect(execFileSync("sh", ["-c", `openssl ocsp -respin ${file("bad.der")} -resp_text 2>&1 || true`], { encoding: "utf8" })).toMatch(/malformedrequest/i);
-    const missing = await postForm.POST(new Request("http://localhost/", { method: "POST", body: "x" }), { params: Promise.resolve({ frontdoorId: "00000000-0000-4000-8000-000000000000" }) });
-    expect(missing.status).toBe(404);
+    expect(responseStatus((await post(Buffer.from("not an OCSP request"))).der)).toMatch(/malformedrequest/i);
+    const missing = await post(request("req-missing.der", ["-serial", "0x01"]), "00000000-0000-4000-8000-000000000000");
+    expect(missing.res.status).toBe(404);
+  });
+
+  it("answers malformedRequest to more than 10 certificates or a nonce outside 1–32 octets, before reading anything", async () => {
+    const serials = (n: number) => Array.from({ length: n }, (_, i) => ["-serial", `0x${(0x1000 + i).toString(16)}`]).flat();
+    expect(verdict(serials(10), (await post(request("req-10.der", serials(10)))).der, file("req-10.der"))).toContain("Response verify OK");
+    const eleven = request("req-11.der", serials(11));
+    expect(responseStatus((await post(eleven)).der)).toMatch(/malformedrequest/i);
+    // Refused on its bytes alone: no read, so an unknown Frontdoor gets the same answer, not a 404.
+    expect(responseStatus((await post(eleven, "00000000-0000-4000-8000-000000000000")).der)).toMatch(/malformedrequest/i);
+
+    const asked = request("req-nonce.der", serials(1)); // openssl adds a 16-octet nonce
+    for (const octets of [1, 32]) {
+      writeFileSync(file(`req-nonce-${octets}.der`), withNonce(asked, octets));
+      expect(verdict(serials(1), (await post(withNonce(asked, octets))).der, file(`req-nonce-${octets}.der`))).toContain("Response verify OK");
+    }
+    for (const octets of [0, 33, 4096]) expect(responseStatus((await post(withNonce(asked, octets))).der), `${octets} octets`).toMatch(/malformedrequest/i);
+  });
+
+  it("serves an answer without a nonce from its cache for up to a minute; a revocation through this instance shows at once", async () => {
+    const certificate = await issue("cached");
+    const req = request("req-cached.der", ["-cert", file("cached.pem")], ["-no_nonce"]);
+    const first = (await post(req)).der;
+    // ECDSA signatures differ each time: the same bytes mean the same signed answer, not a new one.
+    expect((await post(req)).der.equals(first)).toBe(true);
+    expect(verdict(["-cert", file("cached.pem")], first, file("req-cached.der"))).toMatch(/cached\.pem: good/);
+
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 61_000 });
+    try {
+      expect((await post(req)).der.equals(first)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+    const cached = (await post(req)).der;
+    expect((await post(req)).der.equals(cached)).toBe(true);
+    await revokeCertificate(system, frontdoorId, certificate.id, { reason: "keyCompromise" });
+    expect(verdict(["-cert", file("cached.pem")], (await post(req)).der, file("req-cached.der"))).toMatch(/cached\.pem: revoked/);
   });
 });
+
+/** openssl's reading of a response's status line (malformedrequest, successful, …). */
+const responseStatus = (der: Buffer) => {
+  writeFileSync(file("status.der"), der);
+  return execFileSync("sh", ["-c", `openssl ocsp -respin ${file("status.der")} -resp_text 2>&1 || true`], { encoding: "utf8" });
+};
+
+/** The request with its nonce replaced by one of `octets` octets (RFC 8954's form: an OCTET STRING in the extension's value). */
+function withNonce(requestDer: Buffer, octets: number): Buffer {
+  const parsed = AsnConvert.parse(requestDer, OCSPRequest);
+  const nonce = parsed.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce);
+  if (!nonce) throw new Error("the request has no nonce");
+  nonce.extnValue = new OctetString(AsnConvert.serialize(new OctetString(Buffer.alloc(octets, 0x5a))));
+  return Buffer.from(AsnConvert.serialize(parsed));
+}

@@ -27,7 +27,7 @@ async function issued(options: { validDays?: number; fd?: string } = {}) {
   const token = await createToken(system, fd, { name: "renewable", commonName: "agent-1.example.com", organization: "Example Corp", validDays: options.validDays ?? 1 });
   const csr = opensslCsr("ec-p256", "/CN=ignored");
   const certificate = await redeemToken({ frontdoorId: fd, secret: token.token, body: { type: "CSR", value: csr.csrPem }, context: {} });
-  return { certificate, keyFile: csr.keyFile };
+  return { certificate, keyFile: csr.keyFile, redemptionCsr: csr.csrPem };
 }
 
 const renewalCsr = (keyFile: string, subject = "/CN=something-else") => openssl(["req", "-new", "-key", keyFile, "-subj", subject]);
@@ -49,9 +49,39 @@ describe("renewal", () => {
     expect((await getCertificate(system, frontdoorId, certificate.id)).renewedById).toBe(next.id);
     expect(await getDb().auditEvent.count({ where: { action: "certificate.renewed", targetId: next.id, details: { path: ["renewedFromId"], equals: certificate.id } } })).toBe(1);
 
-    const again = await post(certificate.certificate, renewalCsr(keyFile));
-    expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: "certificate_already_renewed" });
     expect((await post(next.certificate, renewalCsr(keyFile))).status).toBe(201);
+  });
+
+  it("is idempotent for the key: whoever renews first, the holder gets the newest certificate of the line (200) and nothing more is issued", async () => {
+    const { certificate, keyFile, redemptionCsr } = await issued();
+    // Someone who saw the redemption CSR (any CSR ever made for the key) and the public certificate renews first.
+    const first = await post(certificate.certificate, redemptionCsr);
+    expect(first.status).toBe(201);
+    const audited = await getDb().auditEvent.count();
+    const certificates = await getDb().clientCertificate.count();
+
+    // The holder's own timer, later: the same successor, not a lock-out.
+    const mine = await post(certificate.certificate, renewalCsr(keyFile));
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ id: first.body.id, certificate: first.body.certificate, renewedFromId: certificate.id, status: "valid" });
+    expect(mine.headers.get("content-location")).toBe(`/frontdoor/${frontdoorId}/client-certificates/${first.body.id}`);
+    expect({ audited: await getDb().auditEvent.count(), certificates: await getDb().clientCertificate.count() }).toEqual({ audited, certificates });
+
+    // The line goes on; asking with its first certificate answers with the newest.
+    const third = await post(first.body.certificate, renewalCsr(keyFile));
+    expect(third.status).toBe(201);
+    const replayed = await post(certificate.certificate, redemptionCsr);
+    expect({ status: replayed.status, id: replayed.body.id }).toEqual({ status: 200, id: third.body.id });
+
+    // Another key learns nothing; a line whose newest certificate is revoked or expired is over.
+    const stranger = await post(certificate.certificate, opensslCsr("ec-p256").csrPem);
+    expect({ status: stranger.status, code: stranger.body.code }).toEqual({ status: 400, code: "renewal_key_mismatch" });
+    await getDb().clientCertificate.update({ where: { id: third.body.id }, data: { notAfter: new Date(Date.now() - 1000) } });
+    expect((await post(certificate.certificate, redemptionCsr)).body.code).toBe("certificate_expired");
+    await revokeCertificate(system, frontdoorId, third.body.id, { reason: "keyCompromise" });
+    const revoked = await post(first.body.certificate, renewalCsr(keyFile));
+    expect({ status: revoked.status, code: revoked.body.code }).toEqual({ status: 410, code: "certificate_revoked" });
+    expect(await getDb().clientCertificate.count()).toBe(certificates + 1);
   });
 
   it("refuses each case with its own code, and never issues for a certificate this CA did not sign", async () => {
@@ -96,12 +126,13 @@ describe("renewal", () => {
     expect(await getDb().clientCertificate.count()).toBe(before);
   });
 
-  it("20 concurrent renewals of one certificate give exactly one new certificate", async () => {
+  it("20 concurrent renewals of one certificate give exactly one new certificate, and every caller gets it", async () => {
     const { certificate, keyFile } = await issued();
     const csr = renewalCsr(keyFile);
     const results = await Promise.all(Array.from({ length: 20 }, () => post(certificate.certificate, csr)));
-    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409 && r.body.code === "certificate_already_renewed")).toHaveLength(19);
+    const created = results.filter((r) => r.status === 201);
+    expect(created).toHaveLength(1);
+    expect(results.filter((r) => r.status === 200 && r.body.id === created[0]!.body.id)).toHaveLength(19);
     expect(await getDb().clientCertificate.count({ where: { renewedFromId: certificate.id } })).toBe(1);
   });
 
