@@ -117,7 +117,7 @@ export function subjectAltNamesSchema(options: { allowWildcards: boolean }) {
 }
 export type SubjectAltNamesInput = z.input<ReturnType<typeof subjectAltNamesSchema>>;
 
-/** True when no kind holds a value. */
+/** True when some kind holds at least one value. */
 export const hasSubjectAltNames = (sans: SubjectAltNames | null | undefined) => SAN_KINDS.some((kind) => (sans?.[kind]?.length ?? 0) > 0);
 
 /** The batch CSV's columns for each kind (CONTRACT: space-separated values per cell). */
