@@ -184,6 +184,18 @@ describe("auditing failed attempts without letting anyone grow the log", () => {
     expect(await getDb().auditEvent.count({ where: { action: "token.redeem_failed", targetId: used.id, ip: "198.51.100.10" } })).toBe(1);
   });
 
+  it("unknown tokens tried against Frontdoor B after A are audited on B, each Frontdoor with its own count", async () => {
+    const csr = opensslCsr("ec-p256").csrPem;
+    const other = (await makeFrontdoor()).id;
+    const ip = "198.51.100.30";
+    for (let i = 0; i < 3; i++) expect((await redeem(`crt_onA${String(i).padStart(26, "0")}`, csr, { ip })).body.code).toBe("token_not_found");
+    for (let i = 0; i < 2; i++) expect((await redeem(`crt_onB${String(i).padStart(26, "0")}`, csr, { ip, fd: other })).body.code).toBe("token_not_found");
+    await flushRedeemFailures({ olderThanSeconds: 0 });
+    const countOn = async (fd: string) => (await getDb().auditEvent.findMany({ where: { action: "token.redeem_failed", ip, frontdoorId: fd } })).reduce((sum, e) => sum + (e.details as { count: number }).count, 0);
+    expect(await countOn(frontdoorId)).toBe(3);
+    expect(await countOn(other)).toBe(2);
+  });
+
   it("concurrent failures are each counted once, and unknown tokens are counted per address", async () => {
     const csr = opensslCsr("ec-p256").csrPem;
     await Promise.all(Array.from({ length: 15 }, (_, i) => redeem(`crt_unknown${String(i).padStart(22, "0")}`, csr, { ip: "198.51.100.20" })));
