@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import { isIPv4, isIPv6 } from "node:net";
 import type { RequestContext } from "@/lib/domain/principal";
 import { env } from "@/lib/env";
 
@@ -40,4 +41,33 @@ export function originFrom(headers: Headers): string | null {
 export function requestContextFrom(headers: Headers): RequestContext {
   const ip = isProven(headers) ? headers.get(CLIENT_IP_HEADER) || null : null;
   return { ip: ip?.slice(0, 64) ?? null, userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, origin: originFrom(headers) };
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (an embedded IPv4 tail becomes the last two). */
+function ipv6Groups(ip: string): number[] {
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  const [a, b, c, d] = (tail?.slice(1) ?? []).map(Number);
+  const text = tail ? `${ip.slice(0, tail.index)}${((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}` : ip;
+  const [head = "", rest] = text.split("::");
+  const parse = (part: string) => (part ? part.split(":").map((h) => parseInt(h, 16)) : []);
+  const left = parse(head);
+  const right = rest === undefined ? [] : parse(rest);
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/**
+ * The key a client address counts under in every per-address limit. One IPv6 host holds a
+ * whole /64 (SLAAC, privacy addresses), so IPv6 counts by its /64; an IPv4-mapped IPv6
+ * address (::ffff:a.b.c.d) is that IPv4 address. No address (a server without the proof):
+ * "unknown", one key for all of them.
+ */
+export function addressKey(ip: string | null | undefined): string {
+  const address = (ip ?? "").trim().replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  if (isIPv4(address)) return address;
+  if (!isIPv6(address)) return "unknown";
+  const groups = ipv6Groups(address.toLowerCase());
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join(".");
+  }
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
 }

@@ -1,5 +1,5 @@
 import { certificatePaths } from "@/lib/openapi/certificate-paths";
-import { frontdoorId, type Json, jsonContent, problems } from "@/lib/openapi/helpers";
+import { frontdoorId, type Json, jsonContent, problems, ref } from "@/lib/openapi/helpers";
 
 // Life after issuing in the OpenAPI document: renewal, and the addresses every issued
 // certificate points to (the issuing CA and the OCSP responder in its AIA, the CRL). A
@@ -11,6 +11,10 @@ const der = { "application/pkix-cert": { schema: { type: "string", contentEncodi
 const ocspResponse = {
   "200": {
     description: "An OCSP response (RFC 6960): successful and signed by the issuing CA, or an unsigned error status such as malformedRequest",
+    content: { "application/ocsp-response": { schema: { type: "string", contentEncoding: "binary" } } },
+  },
+  "429": {
+    description: "Over the responder's limit for this address (600 requests a minute): `Retry-After`, and as body the unsigned OCSP response `tryLater`",
     content: { "application/ocsp-response": { schema: { type: "string", contentEncoding: "binary" } } },
   },
   ...problems(404),
@@ -26,7 +30,11 @@ export const revocationPaths = {
       description:
         "No bearer: the current certificate (signed by one of this Frontdoor's issuing CAs, also one retired by a CA rotation; checked cryptographically) and a CSR signed by its key are the credential. The new certificate is signed by the current CA. The new certificate has the same subject, key and lifetime length, a new serial and `renewedFromId`. Allowed once per certificate, in its last `renewalWindowDays` days (Frontdoor setting, default 30; a certificate whose whole life is shorter is inside the window from the start; 0 turns renewal off).",
       requestBody: { required: true, content: jsonContent("RenewRequest") },
-      responses: { "201": { description: "The new certificate", content: jsonContent("ClientCertificate") }, ...problems(400, 403, 404, 409, 410) },
+      responses: {
+        "201": { description: "The new certificate", content: jsonContent("ClientCertificate") },
+        ...problems(400, 403, 404, 409, 410),
+        "429": { description: "Too many renewals from this address without a certificate of this Frontdoor and its key (`rate_limited`, 30 in 10 minutes); see Retry-After", content: { "application/problem+json": { schema: ref("Problem") } } },
+      },
     },
   },
   "/frontdoor/{frontdoorId}/ca.crt": {
