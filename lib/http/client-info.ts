@@ -1,6 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
+import { forwardingHeaderOf, isLoopback } from "@/bin/client-ip.mjs";
 import type { RequestContext } from "@/lib/domain/principal";
+import { noteForwardedLoopback } from "@/lib/domain/proxy-warning";
 import { env } from "@/lib/env";
 
 // Where a request came from, for the audit log and rate limits. bin/server.mjs sets the
@@ -38,8 +40,19 @@ export function originFrom(headers: Headers): string | null {
   return `${forwardedProto === "https" ? "https" : "http"}://${host}`;
 }
 
+/**
+ * The forwarding header (X-Forwarded-For, Forwarded, X-Real-IP) of a loopback request while
+ * no proxy is trusted: the sign of a local proxy whose clients all look like 127.0.0.1.
+ */
+export function ignoredForwardingHeader(headers: Headers, ip: string | null): string | null {
+  return env.TRUST_PROXY_HOPS === 0 && isLoopback(ip) ? forwardingHeaderOf(headers) : null;
+}
+
 export function requestContextFrom(headers: Headers): RequestContext {
   const ip = isProven(headers) ? headers.get(CLIENT_IP_HEADER) || null : null;
+  // Every door that limits or audits by address asks here, which is where a shared address hurts.
+  const ignored = ignoredForwardingHeader(headers, ip);
+  if (ignored) noteForwardedLoopback(ignored);
   return { ip: ip?.slice(0, 64) ?? null, userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, origin: originFrom(headers) };
 }
 
