@@ -1,9 +1,11 @@
 import "server-only";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { DEVICE_COOKIE, DEVICE_MAX_AGE_SECONDS } from "@/lib/auth/device";
 import { authorizePasskey } from "@/lib/auth/passkey-sign-in";
+import { requestCookie } from "@/lib/auth/request-cookie";
 import { passwordSignIn } from "@/lib/auth/sign-in";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { boundOidcUserId, resolveOidcUser } from "@/lib/domain/oidc-accounts";
 import { type SignInMethod, startSession } from "@/lib/domain/sessions";
 import { env, requireEnv } from "@/lib/env";
@@ -35,6 +37,15 @@ async function signInContext() {
   }
 }
 
+/** This browser may pass the account's sign-in limit from now on (lib/auth/device.ts). */
+async function rememberDevice(value: string, isHttps: boolean): Promise<void> {
+  try {
+    (await cookies()).set(DEVICE_COOKIE, value, { httpOnly: true, sameSite: "lax", secure: isHttps, path: "/", maxAge: DEVICE_MAX_AGE_SECONDS });
+  } catch {
+    // Outside a Next.js request scope (a test calling the handler directly), like signInContext: no cookie to set.
+  }
+}
+
 /** The configured issuer, as accounts are bound to it (without a trailing slash). */
 const oidcIssuer = () => (env.OIDC_ISSUER ?? "").replace(/\/+$/, "");
 
@@ -49,9 +60,11 @@ function providers(): NextAuthConfig["providers"] {
       async authorize(raw, request) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
-        const outcome = await passwordSignIn(parsed.data.email, parsed.data.password, requestContextFrom(request.headers).ip ?? null);
+        const context = requestContextFrom(request.headers);
+        const outcome = await passwordSignIn(parsed.data.email, parsed.data.password, context.ip ?? null, requestCookie(request.headers, DEVICE_COOKIE));
         if (outcome.kind === "rate_limited") throw new TooManySignIns();
         if (outcome.kind === "wrong") throw new CredentialsSignin();
+        await rememberDevice(outcome.device, context.origin?.startsWith("https:") ?? false);
         return { id: outcome.userId };
       },
     }),

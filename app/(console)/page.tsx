@@ -7,6 +7,7 @@ import { requireUser } from "@/lib/auth/session";
 import { recentAuditEvents } from "@/lib/domain/audit-log";
 import { dashboardStats } from "@/lib/domain/dashboard";
 import { listFrontdoors } from "@/lib/domain/frontdoors";
+import { forwardedLoopbackWarning } from "@/lib/domain/proxy-warning";
 import { canReadEverything } from "@/lib/domain/permissions";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -26,7 +27,11 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const requested = (await searchParams).frontdoor;
   const allowAll = canReadEverything(user) || frontdoors.length > 1;
   const current = frontdoors.find((f) => f.id === requested) ?? (allowAll ? null : (frontdoors[0] ?? null));
-  const [stats, events] = await Promise.all([dashboardStats(user, current?.id), recentAuditEvents(user, { frontdoorId: current?.id, take: 10 })]);
+  const [stats, events, proxied] = await Promise.all([
+    dashboardStats(user, current?.id),
+    recentAuditEvents(user, { frontdoorId: current?.id, take: 10 }),
+    user.role === "admin" ? forwardedLoopbackWarning() : null,
+  ]);
   const disabled = (current ? [current] : frontdoors).filter((f) => !f.tcpSharesEnabled);
   const tokensHref = (status: string) => `/tokens?${new URLSearchParams({ ...(current ? { frontdoor: current.id } : {}), status })}`;
   const certificatesHref = (filter: Record<string, string>) => `/certificates?${new URLSearchParams({ ...(current ? { frontdoor: current.id } : {}), ...filter })}`;
@@ -37,6 +42,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <div className="mb-6">
         <FrontdoorPicker frontdoors={frontdoors} current={current?.id ?? null} allowAll={allowAll} />
       </div>
+      {proxied ? (
+        <div role="alert" data-testid="proxy-warning" className="mb-6 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          Requests from this machine (127.0.0.1) carry <code>{proxied.header}</code> (last {proxied.seenAt.toISOString()}), but <code>TRUST_PROXY_HOPS</code> is 0: every client behind that
+          proxy looks like 127.0.0.1, so they share one rate limit and the audit log cannot tell them apart. Set <code>TRUST_PROXY_HOPS</code> to the number of proxies in front.
+        </div>
+      ) : null}
       {disabled.length > 0 ? (
         <div role="status" className="mb-6 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
           TCP shares are disabled on {disabled.map((f) => f.name).join(", ")}: no token can be created or redeemed there until they are switched on under{" "}

@@ -6,6 +6,7 @@ import { passkeySignIn, passkeySignInOptions } from "@/lib/domain/second-factor/
 import type { AuthenticationOptionsJSON } from "@/lib/domain/second-factor/relying-party";
 import { CHALLENGE_TTL_MS } from "@/lib/domain/second-factor/challenges";
 import { requestContextFrom } from "@/lib/http/client-info";
+import { requestCookie } from "@/lib/auth/request-cookie";
 import { webAuthnResponseJsonSchema } from "@/lib/validation/second-factor";
 
 // "Sign in with a passkey" before anyone is signed in: the ceremony's challenge is bound to a
@@ -23,17 +24,9 @@ export async function startPasskeySignIn(context: RequestContext): Promise<Authe
   return options;
 }
 
-function cookieOf(request: Request): string | null {
-  for (const pair of (request.headers.get("cookie") ?? "").split(/;\s*/)) {
-    const at = pair.indexOf("=");
-    if (at > 0 && pair.slice(0, at) === PASSKEY_COOKIE) return pair.slice(at + 1);
-  }
-  return null;
-}
-
 /** Auth.js's "passkey" provider: the user a passkey answer (JSON text) proves for this browser's ceremony, or null. */
 export async function authorizePasskey(responseJson: unknown, request: Request): Promise<{ id: string } | null> {
-  const binding = cookieOf(request);
+  const binding = requestCookie(request.headers, PASSKEY_COOKIE);
   const parsed = webAuthnResponseJsonSchema.safeParse(responseJson);
   if (!binding || !parsed.success) return null;
   const userId = await passkeySignIn(binding, requestContextFrom(request.headers), parsed.data);

@@ -36,3 +36,44 @@ describe("sign-in limits", () => {
     expect((await passwordSignIn(user.email, user.password, "203.0.113.151")).kind).toBe("ok");
   });
 });
+
+describe("sign-in limits under a burst", () => {
+  it("40 concurrent wrong passwords for one email from one address: at most 10 password checks, the rest refused", async () => {
+    const user = await makeUser("operator");
+    const check = vi.spyOn(users, "verifyCredentials");
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => passwordSignIn(user.email, `wrong ${i}`, "203.0.113.160")));
+    expect(check.mock.calls.length).toBeLessThanOrEqual(10);
+    expect(outcomes.filter((o) => o.kind === "wrong").length).toBeLessThanOrEqual(10);
+    expect(outcomes.filter((o) => o.kind === "rate_limited").length).toBeGreaterThanOrEqual(30);
+    check.mockRestore();
+    expect((await passwordSignIn(user.email, user.password, "203.0.113.160")).kind).toBe("rate_limited");
+  });
+
+  it("an IPv6 client counts as its /64: rotating the interface part buys no more guesses", async () => {
+    for (let i = 0; i < 30; i++) expect((await passwordSignIn(`v6-${i}@example.test`, "wrong", `2001:db8:1:2::${(i + 1).toString(16)}`)).kind).toBe("wrong");
+    expect((await passwordSignIn("v6-last@example.test", "wrong", "2001:db8:1:2:ffff:ffff:ffff:ffff")).kind).toBe("rate_limited");
+    // The next /64 is another address.
+    expect((await passwordSignIn("v6-last@example.test", "wrong", "2001:db8:1:3::1")).kind).toBe("wrong");
+  });
+});
+
+describe("the device cookie", () => {
+  it("after 50 failures from elsewhere a fresh browser is locked out, a browser that signed in before is not; its own guesses still meet the pair limit", async () => {
+    const user = await makeUser("admin");
+    const first = await passwordSignIn(user.email, user.password, "192.0.2.50");
+    if (first.kind !== "ok") throw new Error("first sign-in failed");
+    for (let i = 0; i < 50; i++) expect((await passwordSignIn(user.email, `guess ${i}`, `198.51.100.${i + 100}`)).kind).toBe("wrong");
+    expect((await passwordSignIn(user.email, user.password, "192.0.2.51")).kind).toBe("rate_limited");
+    // Another account's cookie, or a forged one, does not open this account's limit.
+    const other = await makeUser("operator");
+    const otherDevice = await passwordSignIn(other.email, other.password, "192.0.2.52");
+    if (otherDevice.kind !== "ok") throw new Error("other sign-in failed");
+    expect((await passwordSignIn(user.email, user.password, "192.0.2.52", otherDevice.device)).kind).toBe("rate_limited");
+    expect((await passwordSignIn(user.email, user.password, "192.0.2.52", `${first.device.slice(0, -2)}xx`)).kind).toBe("rate_limited");
+
+    const again = await passwordSignIn(user.email, user.password, "192.0.2.53", first.device);
+    expect(again).toMatchObject({ kind: "ok", userId: user.user.id });
+    for (let i = 0; i < 10; i++) expect((await passwordSignIn(user.email, `mine ${i}`, "192.0.2.54", first.device)).kind).toBe("wrong");
+    expect((await passwordSignIn(user.email, user.password, "192.0.2.54", first.device)).kind).toBe("rate_limited");
+  });
+});

@@ -94,7 +94,7 @@ export const ERROR_GUIDE: Record<string, ErrorGuide> = {
     when: "The webhook URL is not http(s), or points at a private, loopback or link-local address.",
     action: "Use a public https:// URL, or run the server with `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true` for a receiver on your own network.",
   },
-  rate_limited: { when: "Too many attempts with unknown tokens (or sign-ins) from this address.", action: "Wait the seconds the `Retry-After` header gives, then try again." },
+  rate_limited: { when: "Too many attempts from this address (unknown tokens, sign-ins, renewals without a valid certificate, OCSP requests), or too many wrong codes for this user.", action: "Wait the seconds the `Retry-After` header gives, then try again." },
   internal: {
     when: "Something unexpected failed on the server; the body carries no internals.",
     action: "Try again; if it persists, give the administrator the response's `X-Request-Id` so they can find it in the server log.",

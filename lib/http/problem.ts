@@ -37,4 +37,10 @@ export function problemResponse(code: ErrorCode, detail?: string, options: { err
 /** How a door answers an expected failure: problem+json here, plain text for EST (lib/http/est.ts). */
 export type ErrorResponder = (error: AppError, headers?: HeadersInit) => Response;
 
-export const appErrorResponse: ErrorResponder = (error, headers) => problemResponse(error.code, error.message, { errors: error.errors, headers });
+export const appErrorResponse: ErrorResponder = (error, headers) => {
+  const merged = new Headers(headers);
+  // A limit's refusal carries its wait (lib/http/rate-limit.ts RateLimited).
+  const wait = (error as { retryAfter?: unknown }).retryAfter;
+  if (typeof wait === "number" && !merged.has("Retry-After")) merged.set("Retry-After", String(wait));
+  return problemResponse(error.code, error.message, { errors: error.errors, headers: merged });
+};

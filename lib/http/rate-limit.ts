@@ -1,16 +1,36 @@
 import "server-only";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getDb, getPool } from "@/lib/db";
+import { AppError, isAppError } from "@/lib/domain/errors";
 import { metrics } from "@/lib/observability/metrics";
 
-// Limits shared by every instance and worker: rate-limiter-flexible's PostgreSQL store
-// (the UNLOGGED "RateLimit" table, created by a migration). A key that went over its limit
-// is also blocked in this process's memory until its window ends, so a blocked client
-// costs no database round trip on an instance that has seen it; memory never allows what
-// PostgreSQL would refuse, it only refuses sooner.
+// The one limiter every door uses: limits shared by every instance and worker, in
+// rate-limiter-flexible's PostgreSQL store (the UNLOGGED "RateLimit" table). An attempt
+// takes its point first, in one atomic upsert, and is refused when that point is over the
+// limit; only then is the work done, so a burst of concurrent attempts gets exactly `points`
+// through, never more. A rule that counts only failures gives the point back afterwards
+// (a right password, a known token). A key's count is the attempts let through in the
+// window minus those given back: a refused attempt gives its point back too, so it neither
+// deepens nor prolongs the block. This process remembers a refusal for at most
+// MEMORY_SECONDS, so a client that keeps knocking costs no round trip meanwhile; memory can
+// refuse for that long what PostgreSQL would allow again, never allow what it refuses.
+
+const MEMORY_SECONDS = 10;
+const MEMORY_KEYS = 10_000;
+
+/** A refusal by a limit, with the seconds to wait (doors answer 429 with Retry-After). */
+export class RateLimited extends AppError {
+  constructor(
+    readonly retryAfter: number,
+    detail: string,
+  ) {
+    super("rate_limited", detail);
+  }
+}
 
 export class SharedLimit {
   private limiter: RateLimiterPostgres | undefined;
+  private readonly refused = new Map<string, { until: number; end: number }>();
 
   constructor(private readonly options: { prefix: string; points: number; durationSeconds: number }) {}
 
@@ -23,60 +43,117 @@ export class SharedLimit {
       keyPrefix: this.options.prefix,
       points: this.options.points,
       duration: this.options.durationSeconds,
-      inMemoryBlockOnConsumed: this.options.points + 1,
     });
     return this.limiter;
   }
 
-  private inMemoryWait(key: string): number {
-    // Public in the library's JavaScript, missing from its type declarations.
-    const store = this.store() as RateLimiterPostgres & { getInMemoryBlockMsBeforeExpire(rlKey: string): number };
-    const ms = store.getInMemoryBlockMsBeforeExpire(store.getKey(key));
-    return ms > 0 ? Math.ceil(ms / 1000) : 0;
-  }
-
   /** A wait handed to a caller is a refused request: counted for the metrics. */
   private refusing(seconds: number): number {
-    if (seconds > 0) metrics().rateLimited.inc({ limit: this.options.prefix });
+    metrics().rateLimited.inc({ limit: this.options.prefix });
     return seconds;
   }
 
-  /** Seconds the key must wait, known from this process's memory alone (no round trip). */
-  blockedHere(key: string): number {
-    return this.refusing(this.inMemoryWait(key));
+  private remembered(key: string, now: number): number {
+    const seen = this.refused.get(key);
+    if (!seen) return 0;
+    if (seen.until > now) return Math.max(1, Math.ceil((seen.end - now) / 1000));
+    this.refused.delete(key);
+    return 0;
   }
 
-  /** Seconds the key must wait before its next attempt (it used up its limit), else 0. */
-  async retryAfter(key: string): Promise<number> {
-    const here = this.inMemoryWait(key);
+  /**
+   * Takes one point for `key` before the attempt. 0: taken, go ahead. Otherwise the key is
+   * over its limit, nothing stays taken, and the answer is the seconds to wait.
+   */
+  async take(key: string): Promise<number> {
+    const here = this.remembered(key, Date.now());
     if (here > 0) return this.refusing(here);
-    const res = await this.store().get(key);
-    return this.refusing(res && res.consumedPoints >= this.options.points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0);
-  }
-
-  /** Counts one failure; returns the seconds to wait when this one went over the limit, else 0. */
-  async hit(key: string): Promise<number> {
     try {
       await this.store().consume(key);
       return 0;
     } catch (outcome) {
-      if (outcome instanceof RateLimiterRes) return this.refusing(Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)));
-      throw outcome;
+      if (!(outcome instanceof RateLimiterRes)) throw outcome;
+      await this.giveBack(key);
+      const now = Date.now();
+      if (this.refused.size >= MEMORY_KEYS) this.refused.clear();
+      this.refused.set(key, { until: now + Math.min(outcome.msBeforeNext, MEMORY_SECONDS * 1000), end: now + outcome.msBeforeNext });
+      return this.refusing(Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)));
+    }
+  }
+
+  /**
+   * Gives back a point taken for an attempt the rule does not count. One conditional
+   * statement rather than the library's reward, which on a window that just ended (or a
+   * forgotten key) would write -1 and so hand out an extra attempt in the next window.
+   */
+  async giveBack(key: string): Promise<void> {
+    const rlKey = this.store().getKey(key);
+    await getDb().$executeRaw`UPDATE "RateLimit" SET "points" = "points" - 1 WHERE "key" = ${rlKey} AND "points" > 0 AND "expire" > ${Date.now()}`;
+  }
+
+  /** Forgets the key's count: a success that clears the failures before it. */
+  async forget(key: string): Promise<void> {
+    this.refused.delete(key);
+    await this.store().delete(key);
+  }
+
+  /**
+   * Takes the point, runs the attempt, and gives the point back when `counts` says its
+   * outcome is not one the rule counts. Refused: RateLimited with `message(wait)`.
+   */
+  async around<T>(key: string, attempt: () => Promise<T>, rule: { counts: (error: unknown) => boolean; message: (wait: number) => string }): Promise<T> {
+    const wait = await this.take(key);
+    if (wait > 0) throw new RateLimited(wait, rule.message(wait));
+    try {
+      const value = await attempt();
+      await this.giveBack(key);
+      return value;
+    } catch (error) {
+      if (!rule.counts(error)) await this.giveBack(key);
+      throw error;
     }
   }
 }
 
-/** Failed sign-ins per email and client address: 10 in 15 minutes. */
+/**
+ * Takes a point on each (limit, key) at once: 0 when all were taken; otherwise the points
+ * that were taken are given back and the answer is the longest wait.
+ */
+export async function takeAll(entries: readonly (readonly [SharedLimit, string])[]): Promise<number> {
+  const waits = await Promise.all(entries.map(([limit, key]) => limit.take(key)));
+  if (waits.every((wait) => wait === 0)) return 0;
+  await Promise.all(entries.map(([limit, key], i) => (waits[i] === 0 ? limit.giveBack(key) : undefined)));
+  return Math.max(...waits);
+}
+
+/** Failed sign-ins per email and client address: 10 in 15 minutes (cleared by a success). */
 export const signInLimiter = new SharedLimit({ prefix: "signin-pair", points: 10, durationSeconds: 15 * 60 });
 
 /** Failed sign-ins per client address, whatever the email: changing the email each time does not buy more argon2 checks. */
 export const signInAddressLimiter = new SharedLimit({ prefix: "signin-address", points: 30, durationSeconds: 15 * 60 });
 
-/** Failed sign-ins per account (email, known or not), from any address: rotating addresses does not buy more guesses. */
+/** Failed sign-ins per account (email, known or not), from any address without the account's device cookie: rotating addresses does not buy more guesses. */
 export const signInAccountLimiter = new SharedLimit({ prefix: "signin-account", points: 50, durationSeconds: 60 * 60 });
 
-/** Unknown-token guesses per client address: 20 a minute. */
-export const tokenGuessLimiter = new SharedLimit({ prefix: "token-guess", points: 20, durationSeconds: 60 });
+/**
+ * Unknown-token guesses per client address: 60 a minute. A redemption in flight holds a
+ * point until its token proves known, so this also caps the redemptions one address has in
+ * flight at once: 60 leaves room for a fleet behind one NAT (the scale bench runs 32), and
+ * guessing a 128-bit secret at 60 a minute is as hopeless as at 20.
+ */
+export const tokenGuessLimiter = new SharedLimit({ prefix: "token-guess", points: 60, durationSeconds: 60 });
+
+/** Renewals per client address that do not show a certificate of the Frontdoor and its key: 30 in 10 minutes. */
+export const renewalLimiter = new SharedLimit({ prefix: "renewal", points: 30, durationSeconds: 10 * 60 });
+
+/** What keeps a renewal's point: a certificate that is not the Frontdoor's, or a CSR not signed by its key. */
+export const renewalLimitRule = {
+  counts: (error: unknown) => isAppError(error) && ["certificate_not_found", "renewal_key_mismatch", "csr_signature_invalid", "invalid_csr"].includes(error.code),
+  message: (wait: number) => `Too many renewals without a certificate of this Frontdoor and its key from this address. Wait ${wait} seconds.`,
+};
+
+/** OCSP requests per client address, every one counted (each is a signature): 600 a minute. */
+export const ocspLimiter = new SharedLimit({ prefix: "ocsp", points: 600, durationSeconds: 60 });
 
 /** Drops counters whose window ended over an hour ago (the schedule calls this). */
 export async function clearExpiredLimits(): Promise<number> {

@@ -2,30 +2,27 @@ import "server-only";
 import { redeemToken } from "@/lib/domain/certificates";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import { readJson } from "@/lib/http/body";
-import { requestContextFrom } from "@/lib/http/client-info";
+import { addressKey, requestContextFrom } from "@/lib/http/client-info";
 import { json } from "@/lib/http/handler";
 import { appErrorResponse, type ErrorResponder } from "@/lib/http/problem";
-import { tokenGuessLimiter } from "@/lib/http/rate-limit";
+import { RateLimited, tokenGuessLimiter } from "@/lib/http/rate-limit";
 
-// The doors where a token secret is the credential (both redemption paths and the page's
-// preview) share the guess limiter. It costs a legitimate redemption nothing: only an
-// unknown token is counted (in PostgreSQL, shared by every instance), and an address over
-// the limit is refused before any lookup once this process has seen it go over.
+// The doors where a token secret is the credential (both redemption paths, EST and the
+// page's preview) share the guess limiter: every attempt takes its point before the token
+// is looked up (in PostgreSQL, shared by every instance), so a burst of guesses gets no more
+// lookups than the limit, and a token that proves known gives the point back; only unknown
+// tokens stay counted.
 
-const tooMany = (wait: number, respond: ErrorResponder) =>
-  respond(new AppError("rate_limited", `Too many attempts with unknown tokens. Wait ${wait} seconds.`), { "Retry-After": String(wait) });
+const isGuess = (error: unknown) => isAppError(error) && error.code === "token_not_found";
 
 export async function withTokenGuessLimit(request: Request, handle: () => Promise<Response>, respond: ErrorResponder = appErrorResponse): Promise<Response> {
-  const key = requestContextFrom(request.headers).ip ?? "unknown";
-  const blocked = tokenGuessLimiter.blockedHere(key);
-  if (blocked > 0) return tooMany(blocked, respond);
   try {
-    return await handle();
+    return await tokenGuessLimiter.around(addressKey(requestContextFrom(request.headers).ip), handle, {
+      counts: isGuess,
+      message: (wait) => `Too many attempts with unknown tokens. Wait ${wait} seconds.`,
+    });
   } catch (error) {
-    if (isAppError(error) && error.code === "token_not_found") {
-      const wait = await tokenGuessLimiter.hit(key);
-      if (wait > 0) return tooMany(wait, respond);
-    }
+    if (error instanceof RateLimited) return respond(error, { "Retry-After": String(error.retryAfter) });
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
+import { forwardingHeaderOf, isLoopback } from "@/bin/client-ip.mjs";
 import { AppError } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
 import { requestContextFrom } from "@/lib/http/client-info";
@@ -7,8 +8,6 @@ import { processMetrics } from "@/lib/observability/metrics";
 // Who may scrape, and what one scrape sees. With METRICS_TOKEN set, the bearer must match;
 // without, only loopback callers (the address bin/server.mjs proved). Under several
 // workers the answer is the primary's aggregate of all of them, asked for over IPC.
-
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 export function assertMayScrape(request: Request): void {
   const expected = env.METRICS_TOKEN;
@@ -19,7 +18,11 @@ export function assertMayScrape(request: Request): void {
     return;
   }
   const ip = requestContextFrom(request.headers).ip;
-  if (!ip || !LOOPBACK.has(ip)) throw new AppError("forbidden", "Without METRICS_TOKEN, /metrics answers only this machine (loopback). Set METRICS_TOKEN to scrape from elsewhere.");
+  // A request with forwarding headers came through a proxy, whoever its socket peer is: a
+  // local proxy with TRUST_PROXY_HOPS=0 would otherwise open /metrics to every client.
+  const forwarded = forwardingHeaderOf(request.headers);
+  if (forwarded) throw new AppError("forbidden", `This request came through a proxy (${forwarded}); without METRICS_TOKEN, /metrics answers only direct requests from this machine. Set METRICS_TOKEN to scrape through a proxy.`);
+  if (!isLoopback(ip)) throw new AppError("forbidden", "Without METRICS_TOKEN, /metrics answers only this machine (loopback). Set METRICS_TOKEN to scrape from elsewhere.");
 }
 
 /** This process's metrics, or, in a cluster, every worker's as the primary aggregates them. */

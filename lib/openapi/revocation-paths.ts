@@ -1,5 +1,5 @@
 import { certificatePaths } from "@/lib/openapi/certificate-paths";
-import { frontdoorId, type Json, jsonContent, problems } from "@/lib/openapi/helpers";
+import { frontdoorId, type Json, jsonContent, problems, ref } from "@/lib/openapi/helpers";
 
 // Life after issuing in the OpenAPI document: renewal, and the addresses every issued
 // certificate points to (the issuing CA and the OCSP responder in its AIA, the CRL). A
@@ -11,6 +11,10 @@ const der = { "application/pkix-cert": { schema: { type: "string", contentEncodi
 const ocspResponse = {
   "200": {
     description: "An OCSP response (RFC 6960): successful and signed by the issuing CA, or an unsigned error status such as malformedRequest",
+    content: { "application/ocsp-response": { schema: { type: "string", contentEncoding: "binary" } } },
+  },
+  "429": {
+    description: "Over the responder's limit for this address (600 requests a minute): `Retry-After`, and as body the unsigned OCSP response `tryLater`",
     content: { "application/ocsp-response": { schema: { type: "string", contentEncoding: "binary" } } },
   },
   ...problems(404),
@@ -30,6 +34,7 @@ export const revocationPaths = {
         "201": { description: "The new certificate (`Location`: its address)", content: jsonContent("ClientCertificate") },
         "200": { description: "Renewed before: the newest certificate of its line, issued earlier (`Content-Location`: its address); nothing new was issued", content: jsonContent("ClientCertificate") },
         ...problems(400, 403, 404, 409, 410),
+        "429": { description: "Too many renewals from this address without a certificate of this Frontdoor and its key (`rate_limited`, 30 in 10 minutes); see Retry-After", content: { "application/problem+json": { schema: ref("Problem") } } },
       },
     },
   },

@@ -3,7 +3,7 @@ import { type AuditActor, recordAudit } from "@/lib/domain/audit";
 
 // Failed redemptions are audited, but an attacker must not be able to grow the log at will
 // by replaying a used, expired or revoked token (never purged) or by guessing. So attempts
-// are counted per window: one per token (or, for unknown tokens, per address), code and
+// are counted per window: one per token (or, for unknown tokens, per Frontdoor and address), code and
 // address. The first attempt of a window is audited at once (count 1 plus whatever the
 // previous window left); later attempts in the window only bump a counter, which the
 // schedule writes as one event when the window is over. At most about one event per key
@@ -55,7 +55,9 @@ export async function auditRedeemFailure(failure: RedeemFailure): Promise<void> 
     code: failure.code,
     pending: 0,
   };
-  const subject = failure.token ? failure.token.id : `address:${ip}`;
+  // An unknown token's window is the address's on this Frontdoor: the events name the
+  // Frontdoor attacked, not the first one the address tried.
+  const subject = failure.token ? failure.token.id : `address:${failure.frontdoorId}:${ip}`;
   const window = FAILURE_WINDOW_SECONDS;
   await getDb().$transaction(async (tx) => {
     // The common case, one statement: count the attempt inside the key's open window.

@@ -12,6 +12,8 @@ import { renewRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
 import { publicUrl } from "@/lib/public-url";
+import { addressKey } from "@/lib/http/client-info";
+import { renewalLimiter, renewalLimitRule } from "@/lib/http/rate-limit";
 
 // Renewal: the current certificate is the credential, a CSR signed by its key the proof of
 // possession. An authorizer in front of the one issuing pipeline: it checks the
@@ -80,8 +82,12 @@ export type RenewInput = { frontdoorId: string; body: unknown; context: RequestC
 /** The successor; `isReplay` when it was issued before (by an earlier or concurrent request) and nothing was issued now. */
 export type Renewal = { certificate: CertificateView; isReplay: boolean };
 
-/** Issues the successor of a certificate (same subject, key and lifetime length), or hands back the one issued before. */
-export async function renewCertificate(input: RenewInput): Promise<Renewal> {
+/** Issues the successor of a certificate (same subject, key and lifetime length), or hands back the one issued before; behind the renewal limit per address. */
+export function renewCertificate(input: RenewInput): Promise<Renewal> {
+  return renewalLimiter.around(addressKey(input.context.ip), () => renew(input), renewalLimitRule);
+}
+
+async function renew(input: RenewInput): Promise<Renewal> {
   if (!uuidSchema.safeParse(input.frontdoorId).success) throw new AppError("frontdoor_not_found");
   const body = parseInput(renewRequestSchema, input.body);
   if (body.type !== "CSR") throw new AppError("unsupported_request_type", `Request type "${body.type}" is not supported; send {"type": "CSR", "value": "<PEM>", "certificate": "<PEM>"}.`);

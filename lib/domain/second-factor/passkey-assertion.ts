@@ -5,6 +5,8 @@ import { AppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
 import { type ChallengePurpose, cookieBinding, saveChallenge, takeChallenge } from "@/lib/domain/second-factor/challenges";
 import { passkeyCeremonyLimiter } from "@/lib/domain/second-factor/limits";
+import { addressKey } from "@/lib/http/client-info";
+import { RateLimited } from "@/lib/http/rate-limit";
 import { type AuthenticationOptionsJSON, type AuthenticationResponse, credentialDescriptor, relyingPartyFor } from "@/lib/domain/second-factor/relying-party";
 import { webAuthnResponseSchema } from "@/lib/validation/second-factor";
 
@@ -66,7 +68,9 @@ export async function verifyPasskeyAssertion(binding: string, purpose: Assertion
 /** Starts a passkey sign-in on the sign-in page, its challenge bound to the page's cookie. */
 export async function passkeySignInOptions(cookieValue: string, context: RequestContext): Promise<AuthenticationOptionsJSON> {
   // Anyone may start one and each stores a row until it expires: a limit per address keeps that bounded.
-  if ((await passkeyCeremonyLimiter.hit(context.ip ?? "unknown")) > 0) throw new AppError("rate_limited", "Too many passkey sign-ins from this address. Wait a few minutes.");
+  // Every ceremony counts (none gives its point back): each stores a challenge.
+  const wait = await passkeyCeremonyLimiter.take(addressKey(context.ip));
+  if (wait > 0) throw new RateLimited(wait, "Too many passkey sign-ins from this address. Wait a few minutes.");
   return passkeyAssertionOptions(cookieBinding(cookieValue), "sign_in", context, null);
 }
 

@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db";
-import { AppError } from "@/lib/domain/errors";
+import { AppError, isAppError } from "@/lib/domain/errors";
 import type { UserPrincipal } from "@/lib/domain/principal";
 import { sessionBinding } from "@/lib/domain/second-factor/challenges";
 import { secondFactorLimiter } from "@/lib/domain/second-factor/limits";
@@ -34,21 +34,23 @@ export async function secondStepMethods(pending: UserPrincipal): Promise<SecondS
 }
 
 /**
- * A 6-digit code from the app, or a recovery code. Wrong answers count against a limit per
- * user (wherever they come from), checked before any code is looked at.
+ * A 6-digit code from the app, or a recovery code. Each answer takes a point of a limit per
+ * user (wherever it comes from) before any code is looked at, so a burst of guesses gets no
+ * more checks than the limit; a right code gives its point back.
  */
 export async function completeSecondStepWithCode(pending: UserPrincipal, raw: unknown): Promise<{ usedRecoveryCode: boolean }> {
   const sessionId = sessionOf(pending);
   const code = parseInput(secondStepCodeSchema, raw);
-  const wait = await secondFactorLimiter.retryAfter(pending.userId);
-  if (wait > 0) throw new AppError("rate_limited", `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minutes.`);
   const digits = code.replace(/\s+/g, "");
   const isTotp = /^\d{6}$/.test(digits);
-  const ok = isTotp ? await checkTotpCode(pending.userId, digits) : await useRecoveryCode(pending, code);
-  if (!ok) {
-    await secondFactorLimiter.hit(pending.userId);
-    throw new AppError("validation_failed", "That code is not right, or it was used already.", [{ path: "code", message: "That code is not right, or it was used already" }]);
-  }
+  await secondFactorLimiter.around(
+    pending.userId,
+    async () => {
+      const ok = isTotp ? await checkTotpCode(pending.userId, digits) : await useRecoveryCode(pending, code);
+      if (!ok) throw new AppError("validation_failed", "That code is not right, or it was used already.", [{ path: "code", message: "That code is not right, or it was used already" }]);
+    },
+    { counts: (error) => isAppError(error) && error.code === "validation_failed", message: (wait) => `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minutes.` },
+  );
   await markSecondFactorPassed(getDb(), sessionId, pending.userId);
   return { usedRecoveryCode: !isTotp };
 }

@@ -1,9 +1,10 @@
 import { generate } from "otplib";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { sessionStep } from "@/lib/domain/second-factor/policy";
 import { completeSecondStepWithCode, secondStepMethods } from "@/lib/domain/second-factor/second-step";
 import { regenerateRecoveryCodes } from "@/lib/domain/second-factor/recovery-codes";
+import * as totp from "@/lib/domain/second-factor/totp";
 import { beginTotpEnrolment, checkTotpCode, confirmTotpEnrolment, removeTotp } from "@/lib/domain/second-factor/totp";
 import { startSession } from "@/lib/domain/sessions";
 import { loadUserPrincipal } from "@/lib/domain/users";
@@ -119,6 +120,22 @@ describe("authenticator app (TOTP)", () => {
     for (let i = 0; i < 10; i++) await expect(completeSecondStepWithCode(pending, i % 2 ? wrong : "not-a-recovery-code")).rejects.toMatchObject({ code: "validation_failed" });
     await expect(completeSecondStepWithCode(pending, right)).rejects.toMatchObject({ code: "rate_limited" });
     expect(await sessionStep(sessionId, user.user.id)).toBe("second_factor");
+  });
+
+  it("60 concurrent wrong codes: at most 10 are checked, the rest are refused unread", async () => {
+    const user = await enrolled();
+    const sessionId = await startSession(user.user.id);
+    const pending = (await loadUserPrincipal({ id: user.user.id }, { sessionId }))!;
+    const right = await codeAt(user.secret);
+    const check = vi.spyOn(totp, "checkTotpCode");
+    const wrong = (i: number) => String((Number(right) + 1000 + i) % 1_000_000).padStart(6, "0");
+    const outcomes = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => completeSecondStepWithCode(pending, wrong(i))));
+    const codes = outcomes.map((o) => (o.status === "rejected" ? (o.reason as { code?: string }).code : "ok"));
+    expect(check.mock.calls.length).toBeLessThanOrEqual(10);
+    expect(codes.filter((c) => c === "validation_failed").length).toBeLessThanOrEqual(10);
+    expect(codes.filter((c) => c === "rate_limited").length).toBeGreaterThanOrEqual(50);
+    check.mockRestore();
+    await expect(completeSecondStepWithCode(pending, right)).rejects.toMatchObject({ code: "rate_limited" });
   });
 
   it("removing the app removes the recovery codes with it (it was the last factor); audited", async () => {

@@ -11,6 +11,9 @@ import * as caPem from "../ca.pem/route";
 import * as byBearer from "./token/route";
 import * as byPath from "./token/[token]/route";
 
+// The unknown-token limit per address (lib/http/rate-limit.ts tokenGuessLimiter).
+const TOKEN_GUESS_LIMIT = 60;
+
 let frontdoorId: string;
 beforeAll(async () => {
   frontdoorId = (await makeFrontdoor()).id;
@@ -140,7 +143,7 @@ describe("every redemption error code", () => {
   it("tells an address that keeps guessing unknown tokens to wait, with Retry-After", async () => {
     const csr = opensslCsr("ec-p256").csrPem;
     const ip = "203.0.113.77";
-    for (let i = 0; i < 20; i++) expect((await redeem(`crt_guess${String(i).padStart(24, "0")}`, csr, { ip })).body.code).toBe("token_not_found");
+    for (let i = 0; i < TOKEN_GUESS_LIMIT; i++) expect((await redeem(`crt_guess${String(i).padStart(24, "0")}`, csr, { ip })).body.code).toBe("token_not_found");
     const limited = await redeem("crt_guessnumbertwentyone000000000", csr, { ip });
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe("rate_limited");
@@ -151,7 +154,7 @@ describe("every redemption error code", () => {
 
   it("ignores an address header a client wrote itself (no server proof): it neither escapes the limit nor reaches the audit log", async () => {
     const csr = opensslCsr("ec-p256").csrPem;
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < TOKEN_GUESS_LIMIT; i++) {
       expect((await redeem(`crt_forge${String(i).padStart(24, "0")}`, csr, { forgedIp: `198.18.0.${i}` })).body.code).toBe("token_not_found");
     }
     const limited = await redeem("crt_forgednumbertwentyone00000000", csr, { forgedIp: "198.18.1.1" });
@@ -182,6 +185,29 @@ describe("auditing failed attempts without letting anyone grow the log", () => {
     expect(after.reduce((sum, e) => sum + (e.details as { count: number }).count, 0)).toBe(200);
     expect(after.every((e) => e.userAgent?.length === 200)).toBe(true);
     expect(await getDb().auditEvent.count({ where: { action: "token.redeem_failed", targetId: used.id, ip: "198.51.100.10" } })).toBe(1);
+  });
+
+  it("unknown tokens tried against Frontdoor B after A are audited on B, each Frontdoor with its own count", async () => {
+    const csr = opensslCsr("ec-p256").csrPem;
+    const other = (await makeFrontdoor()).id;
+    const ip = "198.51.100.30";
+    for (let i = 0; i < 3; i++) expect((await redeem(`crt_onA${String(i).padStart(26, "0")}`, csr, { ip })).body.code).toBe("token_not_found");
+    for (let i = 0; i < 2; i++) expect((await redeem(`crt_onB${String(i).padStart(26, "0")}`, csr, { ip, fd: other })).body.code).toBe("token_not_found");
+    await flushRedeemFailures({ olderThanSeconds: 0 });
+    const countOn = async (fd: string) => (await getDb().auditEvent.findMany({ where: { action: "token.redeem_failed", ip, frontdoorId: fd } })).reduce((sum, e) => sum + (e.details as { count: number }).count, 0);
+    expect(await countOn(frontdoorId)).toBe(3);
+    expect(await countOn(other)).toBe(2);
+  });
+
+  it("80 concurrent unknown tokens from one address: at most the limit are looked up, the rest 429", async () => {
+    const csr = opensslCsr("ec-p256").csrPem;
+    const answers = await Promise.all(Array.from({ length: 80 }, (_, i) => redeem(`crt_burst${String(i).padStart(24, "0")}`, csr, { ip: "198.51.100.40" })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 404).length).toBeLessThanOrEqual(TOKEN_GUESS_LIMIT);
+    expect(statuses.filter((s) => s === 429).length).toBe(80 - statuses.filter((s) => s === 404).length);
+    await flushRedeemFailures({ olderThanSeconds: 0 });
+    const events = await getDb().auditEvent.findMany({ where: { action: "token.redeem_failed", ip: "198.51.100.40" } });
+    expect(events.reduce((sum, e) => sum + (e.details as { count: number }).count, 0)).toBeLessThanOrEqual(TOKEN_GUESS_LIMIT);
   });
 
   it("concurrent failures are each counted once, and unknown tokens are counted per address", async () => {

@@ -1,7 +1,9 @@
 import { answerOcsp } from "@/lib/domain/certificates/ocsp";
 import { readBytes } from "@/lib/http/body";
 import { route } from "@/lib/http/handler";
-import { ocspResponse } from "@/lib/http/ocsp";
+import { ocspResponse, withOcspLimit } from "@/lib/http/ocsp";
 
 /** OCSP (RFC 6960): an application/ocsp-request body in, a signed application/ocsp-response out. Public. */
-export const POST = route<{ frontdoorId: string }>(async (request, { frontdoorId }) => ocspResponse(await answerOcsp(frontdoorId, await readBytes(request))));
+export const POST = route<{ frontdoorId: string }>((request, { frontdoorId }) =>
+  withOcspLimit(request, async () => ocspResponse(await answerOcsp(frontdoorId, await readBytes(request)))),
+);

@@ -1,6 +1,6 @@
 import { answerOcsp } from "@/lib/domain/certificates/ocsp";
 import { route } from "@/lib/http/handler";
-import { ocspResponse } from "@/lib/http/ocsp";
+import { ocspResponse, withOcspLimit } from "@/lib/http/ocsp";
 
 /**
  * OCSP's GET form (RFC 5019 §5): the DER request, base64 and URL-encoded, as the path's last
@@ -8,7 +8,6 @@ import { ocspResponse } from "@/lib/http/ocsp";
  * Next.js hands the segments over URL-decoded already: decoding again would be wrong, and
  * threw (a 500) on any "%" left in them.
  */
-export const GET = route<{ frontdoorId: string; request: string[] }>(async (_request, { frontdoorId, request }) => {
-  const base64 = request.join("/");
-  return ocspResponse(await answerOcsp(frontdoorId, Buffer.from(base64, "base64")));
-});
+export const GET = route<{ frontdoorId: string; request: string[] }>((httpRequest, { frontdoorId, request }) =>
+  withOcspLimit(httpRequest, async () => ocspResponse(await answerOcsp(frontdoorId, Buffer.from(request.join("/"), "base64")))),
+);

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { forwardedLoopbackWarning } from "@/lib/domain/proxy-warning";
+import { call, fromAddress } from "@/lib/testing/http";
+import * as metrics from "./route";
+
+// Behind a local reverse proxy with TRUST_PROXY_HOPS=0 (the tests' setting) every client
+// is 127.0.0.1: forwarding headers are what gives the proxy away.
+
+describe("/metrics without METRICS_TOKEN, and the forwarded-loopback warning", () => {
+  it("answers a direct loopback request, refuses one that carries forwarding headers, and records the warning for the console", async () => {
+    expect(await forwardedLoopbackWarning()).toBeNull();
+    expect((await call(metrics.GET, {}, { headers: fromAddress("127.0.0.1") })).status).toBe(200);
+    for (const header of ["x-forwarded-for", "forwarded", "x-real-ip"]) {
+      const res = await call(metrics.GET, {}, { headers: { ...fromAddress("127.0.0.1"), [header]: header === "forwarded" ? "for=203.0.113.9" : "203.0.113.9" } });
+      expect(res.status).toBe(403);
+    }
+    await expect.poll(forwardedLoopbackWarning).toMatchObject({ header: "x-forwarded-for" });
+  });
+});
