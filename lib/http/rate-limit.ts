@@ -5,15 +5,23 @@ import { AppError, isAppError } from "@/lib/domain/errors";
 import { metrics } from "@/lib/observability/metrics";
 
 // The one limiter every door uses: limits shared by every instance and worker, in
-// rate-limiter-flexible's PostgreSQL store (the UNLOGGED "RateLimit" table). An attempt
-// takes its point first, in one atomic upsert, and is refused when that point is over the
-// limit; only then is the work done, so a burst of concurrent attempts gets exactly `points`
-// through, never more. A rule that counts only failures gives the point back afterwards
-// (a right password, a known token). A key's count is the attempts let through in the
-// window minus those given back: a refused attempt gives its point back too, so it neither
-// deepens nor prolongs the block. This process remembers a refusal for at most
-// MEMORY_SECONDS, so a client that keeps knocking costs no round trip meanwhile; memory can
-// refuse for that long what PostgreSQL would allow again, never allow what it refuses.
+// rate-limiter-flexible's PostgreSQL store (the UNLOGGED "RateLimit" table), in one of two
+// modes, both through `around`:
+// - take first (the default), for secrets a person can guess in a few tries (a password,
+//   a 6-digit code, a recovery code) and for work that costs a signature: the attempt takes
+//   its point in one atomic upsert and is refused when that point is over the limit; only
+//   then is the work done, so a burst of concurrent attempts gets exactly `points` through.
+//   A rule that counts only failures gives the point back afterwards (a right password).
+// - count failures (`rule.mode = "failures"`), for the hot doors whose credential cannot be
+//   guessed (a 128-bit token, a certificate and its key): a success costs no statement and
+//   takes no lock on a key that a fleet behind one address shares; a counted failure takes
+//   its point atomically afterwards. A concurrent burst can pass the limit by at most the
+//   attempts already in flight (each an indexed lookup), and is then refused like any other.
+// A key's count is the attempts let through in the window minus those given back: a refused
+// attempt gives its point back too, so it neither deepens nor prolongs the block. This
+// process remembers a refusal for at most MEMORY_SECONDS, so a client that keeps knocking
+// costs no round trip meanwhile; memory can refuse for that long what PostgreSQL would
+// allow again, never allow what it refuses.
 
 const MEMORY_SECONDS = 10;
 const MEMORY_KEYS = 10_000;
@@ -27,6 +35,9 @@ export class RateLimited extends AppError {
     super("rate_limited", detail);
   }
 }
+
+/** What a door's limit counts: `counts` says which failures keep their point; `mode` as above (default take first). */
+export type LimitRule = { counts: (error: unknown) => boolean; message: (wait: number) => string; mode?: "take-first" | "failures" };
 
 export class SharedLimit {
   private limiter: RateLimiterPostgres | undefined;
@@ -68,6 +79,11 @@ export class SharedLimit {
   async take(key: string): Promise<number> {
     const here = this.remembered(key, Date.now());
     if (here > 0) return this.refusing(here);
+    return this.consume(key);
+  }
+
+  /** The atomic upsert: 0 when the point was within the limit; else it is given back, the refusal remembered, and the wait returned. */
+  private async consume(key: string): Promise<number> {
     try {
       await this.store().consume(key);
       return 0;
@@ -98,10 +114,13 @@ export class SharedLimit {
   }
 
   /**
-   * Takes the point, runs the attempt, and gives the point back when `counts` says its
-   * outcome is not one the rule counts. Refused: RateLimited with `message(wait)`.
+   * Runs the attempt under the limit. Take first (default): takes the point, runs the
+   * attempt, and gives the point back when `counts` says its outcome is not one the rule
+   * counts. Count failures: refuses a key known here to be over, runs the attempt, and takes
+   * a point only for an outcome `counts` counts. Refused: RateLimited with `message(wait)`.
    */
-  async around<T>(key: string, attempt: () => Promise<T>, rule: { counts: (error: unknown) => boolean; message: (wait: number) => string }): Promise<T> {
+  async around<T>(key: string, attempt: () => Promise<T>, rule: LimitRule): Promise<T> {
+    if (rule.mode === "failures") return this.countingFailures(key, attempt, rule);
     const wait = await this.take(key);
     if (wait > 0) throw new RateLimited(wait, rule.message(wait));
     try {
@@ -110,6 +129,21 @@ export class SharedLimit {
       return value;
     } catch (error) {
       if (!rule.counts(error)) await this.giveBack(key);
+      throw error;
+    }
+  }
+
+  private async countingFailures<T>(key: string, attempt: () => Promise<T>, rule: LimitRule): Promise<T> {
+    const here = this.remembered(key, Date.now());
+    if (here > 0) throw new RateLimited(this.refusing(here), rule.message(here));
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!rule.counts(error)) throw error;
+      // A failure past the limit is answered as the refusal it is: the limit-th failure is
+      // the last one a client sees as such, as with take first.
+      const wait = await this.consume(key);
+      if (wait > 0) throw new RateLimited(wait, rule.message(wait));
       throw error;
     }
   }
@@ -136,23 +170,23 @@ export const signInAddressLimiter = new SharedLimit({ prefix: "signin-address", 
 export const signInAccountLimiter = new SharedLimit({ prefix: "signin-account", points: 50, durationSeconds: 60 * 60 });
 
 /**
- * Unknown-token guesses per client address: 60 a minute. A redemption in flight holds a
- * point until its token proves known, so this also caps the redemptions one address has in
- * flight at once: 60 leaves room for a fleet behind one NAT (the scale bench runs 32), and
- * guessing a 128-bit secret at 60 a minute is as hopeless as at 20.
+ * Unknown-token guesses per client address: 20 a minute, failures counted (a redemption of a
+ * known token costs no statement of the limiter's, so a fleet behind one address is never
+ * held back by it; guessing a 128-bit secret is hopeless at any rate).
  */
-export const tokenGuessLimiter = new SharedLimit({ prefix: "token-guess", points: 60, durationSeconds: 60 });
+export const tokenGuessLimiter = new SharedLimit({ prefix: "token-guess", points: 20, durationSeconds: 60 });
 
 /** Renewals per client address that do not show a certificate of the Frontdoor and its key: 30 in 10 minutes. */
 export const renewalLimiter = new SharedLimit({ prefix: "renewal", points: 30, durationSeconds: 10 * 60 });
 
-/** What keeps a renewal's point: a certificate that is not the Frontdoor's, or a CSR not signed by its key. */
-export const renewalLimitRule = {
+/** What counts against renewal: a certificate that is not the Frontdoor's, or a CSR not signed by its key (failures only: a fleet's daily renewals cost the limiter nothing). */
+export const renewalLimitRule: LimitRule = {
+  mode: "failures",
   counts: (error: unknown) => isAppError(error) && ["certificate_not_found", "renewal_key_mismatch", "csr_signature_invalid", "invalid_csr"].includes(error.code),
   message: (wait: number) => `Too many renewals without a certificate of this Frontdoor and its key from this address. Wait ${wait} seconds.`,
 };
 
-/** OCSP requests per client address, every one counted (each is a signature): 600 a minute. */
+/** OCSP answers signed per client address: 600 a minute (an answer from the cache costs no point). */
 export const ocspLimiter = new SharedLimit({ prefix: "ocsp", points: 600, durationSeconds: 60 });
 
 /** Drops counters whose window ended over an hour ago (the schedule calls this). */

@@ -20,6 +20,7 @@ export async function withTokenGuessLimit(request: Request, handle: () => Promis
     return await tokenGuessLimiter.around(addressKey(requestContextFrom(request.headers).ip), handle, {
       counts: isGuess,
       message: (wait) => `Too many attempts with unknown tokens. Wait ${wait} seconds.`,
+      mode: "failures",
     });
   } catch (error) {
     if (error instanceof RateLimited) return respond(error, { "Retry-After": String(error.retryAfter) });

@@ -14,7 +14,7 @@ const ocspResponse = {
     content: { "application/ocsp-response": { schema: { type: "string", contentEncoding: "binary" } } },
   },
   "429": {
-    description: "Over the responder's limit for this address (600 requests a minute): `Retry-After`, and as body the unsigned OCSP response `tryLater`",
+    description: "Over the responder's limit for this address (600 signed answers a minute; answers from the cache cost nothing): `Retry-After`, and as body the unsigned OCSP response `tryLater`",
     content: { "application/ocsp-response": { schema: { type: "string", contentEncoding: "binary" } } },
   },
   ...problems(404),

@@ -22,8 +22,8 @@ export const OCSP_VALIDITY_MS = 60 * 60_000;
 
 export type OcspReply = { der: Uint8Array; thisUpdate: Date; nextUpdate: Date; isCacheable: boolean };
 
-/** Answers a DER OCSP request for a Frontdoor. */
-export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array): Promise<OcspReply> {
+/** Answers a DER OCSP request for a Frontdoor; `beforeSigning` runs (and may refuse) when the answer is not in the cache. */
+export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array, beforeSigning: () => Promise<void> = async () => {}): Promise<OcspReply> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   const request = parseOcspRequest(requestDer);
   if (!request) {
@@ -33,6 +33,7 @@ export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array): P
   const cacheKey = request.nonce === null ? ocspCacheKey(frontdoorId, requestDer) : null;
   const cached = cacheKey === null ? undefined : cachedOcspReply(cacheKey);
   if (cached) return cached;
+  await beforeSigning();
   const epoch = ocspCacheEpoch();
 
   // One read: the Frontdoor exists and which of its CAs are in use (newest, the current one, first).

@@ -20,7 +20,7 @@ const post = (certificatePem: string, csrPem: string, ip: string) =>
   call(renew.POST, { frontdoorId }, { method: "POST", body: { type: "CSR", value: csrPem, certificate: certificatePem }, headers: fromAddress(ip) });
 
 describe("renewal limit per address", () => {
-  it("40 concurrent renewals with a certificate that is not the Frontdoor's: at most 30 are checked, the rest 429 with Retry-After", async () => {
+  it("40 concurrent renewals with a certificate that is not the Frontdoor's: at most 30 answered, the rest 429 with Retry-After (failures counted: a holder's renewals cost the limiter nothing)", async () => {
     const stranger = opensslCsr("ec-p256");
     const selfSigned = openssl(["req", "-x509", "-key", stranger.keyFile, "-subj", "/CN=stranger", "-days", "1"]);
     const answers = await Promise.all(Array.from({ length: 40 }, () => post(selfSigned, stranger.csrPem, "203.0.113.210")));

@@ -9,5 +9,5 @@ import { ocspResponse, withOcspLimit } from "@/lib/http/ocsp";
  * threw (a 500) on any "%" left in them.
  */
 export const GET = route<{ frontdoorId: string; request: string[] }>((httpRequest, { frontdoorId, request }) =>
-  withOcspLimit(httpRequest, async () => ocspResponse(await answerOcsp(frontdoorId, Buffer.from(request.join("/"), "base64")))),
+  withOcspLimit(httpRequest, async (beforeSigning) => ocspResponse(await answerOcsp(frontdoorId, Buffer.from(request.join("/"), "base64"), beforeSigning))),
 );
