@@ -33,7 +33,7 @@ function ocspRequest(withNonce: boolean): Uint8Array {
 }
 
 const post = (ip: string, body: Uint8Array) =>
-  postForm.POST(new Request("http://localhost/", { method: "POST", headers: { "Content-Type": "application/ocsp-request", ...fromAddress(ip) }, body }), { params: Promise.resolve({ frontdoorId }) });
+  postForm.POST(new Request("http://localhost/", { method: "POST", headers: { "Content-Type": "application/ocsp-request", ...fromAddress(ip) }, body: Buffer.from(body) }), { params: Promise.resolve({ frontdoorId }) });
 
 describe("OCSP limit per address", () => {
   it("a burst of signed answers over the limit from one /64: at most the limit signed, the rest 429 tryLater with Retry-After; another address is not affected", async () => {
