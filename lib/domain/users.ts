@@ -4,6 +4,7 @@ import { forgetApiKeys } from "@/lib/domain/api-key-cache";
 import { recordAudit } from "@/lib/domain/audit";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister } from "@/lib/domain/permissions";
+import { endSessionsOf } from "@/lib/domain/sessions";
 import type { Principal, UserPrincipal } from "@/lib/domain/principal";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { parseInput } from "@/lib/validation/parse";
@@ -124,7 +125,11 @@ export async function updateUser(principal: Principal, raw: UpdateUserInput): Pr
       data: { role: input.role, name: input.name, disabledAt },
       select: userViewSelect,
     });
-    const changes: Record<string, unknown> = {};
+    // Disabling ends every session in this transaction (after the user row is locked by the
+    // update, so a sign-in racing it is either ended here or refused: startSession). Enabling
+    // again revives none of them; API keys only pause (loadUserPrincipal refuses a disabled owner).
+    const sessionsEnded = input.isDisabled === true ? await endSessionsOf(tx, input.userId, "user_disabled") : 0;
+    const changes: Record<string, unknown> = sessionsEnded ? { sessionsEnded } : {};
     if (input.role && input.role !== before.role) changes.role = { from: before.role, to: input.role };
     if (input.name !== undefined && input.name !== before.name) changes.name = { to: input.name };
     if (input.frontdoorIds) changes.frontdoorIds = input.frontdoorIds;

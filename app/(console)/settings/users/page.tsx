@@ -26,6 +26,10 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" description="Admins do everything; operators work on their Frontdoors; auditors read everything." />
+      <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400" data-testid="disable-explained">
+        Disabling a user signs them out everywhere at once; enabling them again does not bring those sessions back, they sign in anew.
+        Their API keys stop while they are disabled and work again when they are enabled: revoke a key on the API keys page to end it for good.
+      </p>
       <Card className="mb-6">
         <CreateUserForm frontdoors={options} />
       </Card>
