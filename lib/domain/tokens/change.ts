@@ -34,8 +34,8 @@ export async function explainNoChange(tx: Tx, frontdoorId: string, tokenId: stri
  * The audit details of a change: each field the update wrote, as the row now holds it (not
  * as asked), so the log can never claim a change that was not stored.
  */
-function writtenValues<K extends string>(data: Record<K, unknown>, row: Record<K, unknown>): Record<string, unknown> {
-  const written = (Object.keys(data) as K[]).filter((key) => data[key] !== undefined);
+function writtenValues<D extends object>(data: D, row: Record<keyof D, unknown>): Record<string, unknown> {
+  const written = (Object.keys(data) as (keyof D)[]).filter((key) => data[key] !== undefined);
   return Object.fromEntries(written.map((key) => [key, row[key] instanceof Date ? (row[key] as Date).toISOString() : row[key]]));
 }
 
