@@ -44,7 +44,7 @@ test.describe("signing in", () => {
     expect(messages[1]).toBe(messages[0]);
   });
 
-  test("a disabled user cannot sign in, and an open session of theirs ends", async ({ browser, page }) => {
+  test("a disabled user cannot sign in, and an open session of theirs ends for good: enabling them again revives none", async ({ browser, page }) => {
     const target = await createTestUser("auditor");
     const theirs = await browser.newContext();
     const theirPage = await theirs.newPage();
@@ -65,6 +65,14 @@ test.describe("signing in", () => {
     await theirPage.getByLabel("Password").fill(target.password);
     await theirPage.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(theirPage.locator("form").getByRole("alert")).toHaveText("Wrong email or password, or the account is disabled.");
+
+    // Enabled again: the cookie from before the disable still signs nobody in; API keys only paused.
+    await expect(page.getByTestId("disable-explained")).toContainText("Their API keys stop while they are disabled and work again when they are enabled");
+    await row.getByRole("button", { name: "Enable" }).click();
+    await expect(row.getByText("active", { exact: true })).toBeVisible();
+    await theirPage.goto("/frontdoors");
+    await expect(theirPage).toHaveURL(/\/login$/);
+    expect(await (await db()).session.findMany({ where: { userId: target.id }, select: { endReason: true } })).toEqual([{ endReason: "user_disabled" }]);
     await theirs.close();
   });
 

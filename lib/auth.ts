@@ -6,7 +6,9 @@ import { authorizePasskey } from "@/lib/auth/passkey-sign-in";
 import { requestCookie } from "@/lib/auth/request-cookie";
 import { passwordSignIn } from "@/lib/auth/sign-in";
 import { cookies, headers } from "next/headers";
-import { boundOidcUserId, resolveOidcUser } from "@/lib/domain/oidc-accounts";
+import { linkingSession } from "@/lib/auth/oidc-link";
+import { linkOidcIdentity, providerDidMfa, resolveOidcUser } from "@/lib/domain/oidc-accounts";
+import { loadUserPrincipal } from "@/lib/domain/users";
 import { type SignInMethod, startSession } from "@/lib/domain/sessions";
 import { env, requireEnv } from "@/lib/env";
 import { requestContextFrom } from "@/lib/http/client-info";
@@ -17,8 +19,8 @@ import { logger } from "@/lib/observability/log";
 const CLIENT_FAULTS = new Set(["MissingCSRF", "JWTSessionError", "InvalidCheck", "UnknownAction", "InvalidCallbackUrl", "InvalidProvider", "UntrustedHost"]);
 
 // Auth.js with email + password (argon2id) or a passkey, and JWT sessions; an OIDC provider when
-// OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET are set, for users who already exist
-// (matched by verified email once, then bound to the provider's subject: oidc-accounts.ts).
+// OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET are set, for users who already exist and are
+// bound to the provider's subject (linked by themselves, or made for OIDC: oidc-accounts.ts).
 // The session carries only the user id: role, memberships and the disabled flag are read
 // from the database on every request (lib/auth/session.ts), so changes apply at once.
 
@@ -49,7 +51,16 @@ async function rememberDevice(value: string, isHttps: boolean): Promise<void> {
 /** The configured issuer, as accounts are bound to it (without a trailing slash). */
 const oidcIssuer = () => (env.OIDC_ISSUER ?? "").replace(/\/+$/, "");
 
-const methodOf = (provider: string): SignInMethod => (provider === "oidc" ? "oidc" : provider === "passkey" ? "passkey" : "password");
+const methodOf = (provider: string): SignInMethod => (provider === "passkey" ? "passkey" : "password");
+
+/** What the signIn callback decided for an OIDC answer, handed to the jwt callback of the same request (Auth.js passes both the same account object). */
+const oidcSignIns = new WeakMap<object, { userId: string; sessionId?: string; didMfa: boolean }>();
+
+/** The session this browser already has, if any (read from its cookie; for linking). */
+async function currentSession(): Promise<{ userId?: string; sessionId?: string } | null> {
+  const session = await auth();
+  return session ? { userId: session.user?.id, sessionId: session.sessionId } : null;
+}
 
 function providers(): NextAuthConfig["providers"] {
   const list: NextAuthConfig["providers"] = [
@@ -119,19 +130,31 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   callbacks: {
     async signIn({ account, profile }) {
       if (account?.provider !== "oidc") return true;
-      const outcome = await resolveOidcUser({ issuer: oidcIssuer(), subject: account.providerAccountId, email: profile?.email, emailVerified: profile?.email_verified });
-      if ("refused" in outcome) logger("auth").warn({ reason: outcome.refused }, "OIDC sign-in refused");
-      return "userId" in outcome;
+      const identity = { issuer: oidcIssuer(), subject: account.providerAccountId, email: profile?.email, emailVerified: profile?.email_verified };
+      // From "Link your … account" (a signed-in session asked for it): a link, not a sign-in.
+      const linking = await linkingSession(await currentSession());
+      const principal = linking && (await loadUserPrincipal({ id: linking.userId }, { sessionId: linking.sessionId, context: await signInContext() }));
+      const outcome = principal ? await linkOidcIdentity(principal, identity) : await resolveOidcUser(identity);
+      if ("refused" in outcome) {
+        logger("auth").warn({ reason: outcome.refused, linking: Boolean(principal) }, "OIDC sign-in refused");
+        return principal ? `/settings/account?oidc=${outcome.refused}` : false;
+      }
+      oidcSignIns.set(account, { userId: outcome.userId, sessionId: principal ? linking?.sessionId : undefined, didMfa: providerDidMfa(profile) });
+      return true;
     },
     async jwt({ token, user, account }) {
       if (account?.provider === "oidc") {
-        const id = await boundOidcUserId(oidcIssuer(), account.providerAccountId);
-        if (id) token.sub = id;
-      } else if (user?.id) {
-        token.sub = user.id;
+        const signedIn = oidcSignIns.get(account);
+        if (!signedIn) return null;
+        token.sub = signedIn.userId;
+        // A link keeps the session it was made in; a sign-in starts one, which owes the second
+        // step like a password's unless the provider says it did MFA (policy.ts signInStep).
+        token.sid = signedIn.sessionId ?? (await startSession(signedIn.userId, await signInContext(), "oidc", { secondFactorPassed: signedIn.didMfa }));
+        return token;
       }
-      // Signing in (any way) starts a server-side session that the cookie names; how it signed
-      // in decides whether it owes a second step (lib/domain/second-factor/policy.ts).
+      if (user?.id) token.sub = user.id;
+      // Signing in starts a server-side session that the cookie names; how it signed in decides
+      // whether it owes a second step (lib/domain/second-factor/policy.ts).
       if (account && token.sub) token.sid = await startSession(token.sub, await signInContext(), methodOf(account.provider));
       return token;
     },

@@ -45,6 +45,8 @@ const cases: [string, string[], number, RegExp?][] = [
   ["password the schema refuses", ["user", "create", "--email", "short@example.test", "--role", "auditor", "--password", "short"], 2, /validation_failed: password/],
   ["membership in an unknown Frontdoor", ["user", "create", "--email", "m@example.test", "--role", "operator", "--frontdoor", none], 1],
   ["good user create", ["user", "create", "--email", "exit@example.test", "--role", "auditor"], 0],
+  ["a user made for OIDC has no password", ["user", "create", "--email", "sso@example.test", "--role", "auditor", "--oidc", "--password", "a long enough password"], 2, /validation_failed: password/],
+  ["good user create for OIDC", ["user", "create", "--email", "sso@example.test", "--role", "auditor", "--oidc"], 0, /^Created auditor sso@example\.test \([0-9a-f-]{36}\)\n?$/],
   ["API key for nobody", ["apikey", "create", "--email", "ghost@example.test", "--name", "x"], 1, /user_not_found/],
   ["good apikey create", ["apikey", "create", "--email", "exit@example.test", "--name", "x"], 0],
   ["bad retention", ["tokens", "purge", "--older-than", "soon"], 2],

@@ -1,7 +1,8 @@
 // A minimal OpenID Connect provider for the sign-in tests: discovery, an authorization
 // page where the tester types the email to sign in as (and, to play a careless or hostile
-// provider, the subject and whether the email is vouched for), a token endpoint returning
-// an RS256-signed ID token, and the JWKS. Plain HTTP on loopback only.
+// provider, the subject and whether the email is vouched for; and the `amr` methods the
+// provider says it used, e.g. "pwd,mfa"), a token endpoint returning an RS256-signed ID
+// token, and the JWKS. Plain HTTP on loopback only.
 //
 // Usage: node e2e/support/oidc-provider.mjs --port 3299
 import { randomBytes } from "node:crypto";
@@ -14,7 +15,7 @@ const port = Number(values.port);
 const issuer = `http://127.0.0.1:${port}`;
 const { publicKey, privateKey } = await generateKeyPair("RS256");
 const jwk = { ...(await exportJWK(publicKey)), kid: "test", alg: "RS256", use: "sig" };
-const codes = new Map(); // code -> { email, subject, verified, clientId, nonce }
+const codes = new Map(); // code -> { email, subject, verified, amr, clientId, nonce }
 const accessTokens = new Map(); // access token -> grant
 
 const json = (res, status, body) => {
@@ -52,14 +53,14 @@ http
     if (url.pathname === "/authorize" && req.method === "GET") {
       res.writeHead(200, { "Content-Type": "text/html" });
       const hidden = [...url.searchParams].map(([k, v]) => `<input type="hidden" name="${k}" value="${v.replace(/"/g, "&quot;")}">`).join("");
-      return res.end(`<!doctype html><title>Test IdP</title><form method="post" action="/authorize">${hidden}<label>Email <input name="email"></label><label>Subject <input name="sub"></label><label>Email verified <select name="verified"><option>true</option><option>false</option><option>omit</option></select></label><button>Sign in at the IdP</button></form>`);
+      return res.end(`<!doctype html><title>Test IdP</title><form method="post" action="/authorize">${hidden}<label>Email <input name="email"></label><label>Subject <input name="sub"></label><label>Email verified <select name="verified"><option>true</option><option>false</option><option>omit</option></select></label><label>Methods used (amr) <input name="amr"></label><button>Sign in at the IdP</button></form>`);
     }
     if (url.pathname === "/authorize" && req.method === "POST") {
       const form = await body(req);
       if (!form.get("email")) return json(res, 400, { error: "email required" });
       const code = randomBytes(16).toString("hex");
       const email = form.get("email");
-      codes.set(code, { email, subject: form.get("sub") || `sub-${email}`, verified: form.get("verified") ?? "true", clientId: form.get("client_id"), nonce: form.get("nonce") });
+      codes.set(code, { email, subject: form.get("sub") || `sub-${email}`, verified: form.get("verified") ?? "true", amr: (form.get("amr") ?? "").split(",").map((m) => m.trim()).filter(Boolean), clientId: form.get("client_id"), nonce: form.get("nonce") });
       const back = new URL(form.get("redirect_uri"));
       back.searchParams.set("code", code);
       if (form.get("state")) back.searchParams.set("state", form.get("state"));
@@ -74,7 +75,7 @@ http
       if (!grant) return json(res, 400, { error: "invalid_grant" });
       const basic = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString();
       const clientId = decodeURIComponent(basic.split(":")[0] || form.get("client_id") || "");
-      const idToken = await new SignJWT({ ...claims(grant), ...(grant.nonce ? { nonce: grant.nonce } : {}) })
+      const idToken = await new SignJWT({ ...claims(grant), ...(grant.amr.length ? { amr: grant.amr } : {}), ...(grant.nonce ? { nonce: grant.nonce } : {}) })
         .setProtectedHeader({ alg: "RS256", kid: "test" })
         .setIssuer(issuer)
         .setSubject(grant.subject)

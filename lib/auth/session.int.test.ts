@@ -2,9 +2,12 @@ import { generate } from "otplib";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { runAction } from "@/lib/action";
 import { getSessionPrincipal, requireActionPrincipal, requireEnrollingPrincipal, requirePendingPrincipal, requireUser } from "@/lib/auth/session";
+import { authenticateApiKey, createApiKey } from "@/lib/domain/api-keys";
 import { setSecondFactorPolicy } from "@/lib/domain/second-factor/policy";
 import { beginTotpEnrolment, confirmTotpEnrolment } from "@/lib/domain/second-factor/totp";
 import { startSession } from "@/lib/domain/sessions";
+import { updateUser } from "@/lib/domain/users";
+import { getDb } from "@/lib/db";
 import { makeUser, system } from "@/lib/testing/fixtures";
 
 // The doors' view of a session that owes a step: nobody for pages, actions and the REST
@@ -63,5 +66,38 @@ describe("a session that owes a second factor", () => {
     expect((await getSessionPrincipal())?.userId).toBe(made.user.id);
     expect((await requireUser()).userId).toBe(made.user.id);
     await expect(requirePendingPrincipal()).rejects.toMatchObject({ code: "unauthenticated" });
+  });
+});
+
+describe("a user who is disabled", () => {
+  it("loses every session for good: enabling them again revives no old cookie; their API keys only pause", async () => {
+    const admin = await makeUser("admin");
+    const made = await makeUser("operator");
+    const key = await createApiKey(admin.principal, { name: "automation", ownerEmail: made.email });
+    await signInAs(made.user.id);
+    const other = await startSession(made.user.id);
+    expect((await getSessionPrincipal())?.userId).toBe(made.user.id);
+
+    await updateUser(admin.principal, { userId: made.user.id, isDisabled: true });
+    expect(await getSessionPrincipal()).toBeNull();
+    expect(await authenticateApiKey(key.key)).toBeNull();
+    const ended = await getDb().session.findMany({ where: { id: { in: [cookieSession!.sessionId, other] } }, select: { endedAt: true, endReason: true } });
+    expect(ended).toEqual([expect.objectContaining({ endReason: "user_disabled" }), expect.objectContaining({ endReason: "user_disabled" })]);
+    expect(ended.every((s) => s.endedAt !== null)).toBe(true);
+    const disabled = await getDb().auditEvent.findFirstOrThrow({ where: { targetId: made.user.id, action: "user.disabled" } });
+    expect(disabled.details).toMatchObject({ sessionsEnded: 2 });
+    await expect(startSession(made.user.id)).rejects.toMatchObject({ code: "unauthenticated" });
+
+    await updateUser(admin.principal, { userId: made.user.id, isDisabled: false });
+    // The old cookie names an ended session: nobody, whatever the user's state now.
+    expect(await getSessionPrincipal()).toBeNull();
+    await expect(requireActionPrincipal()).rejects.toMatchObject({ code: "unauthenticated" });
+    cookieSession = { user: { id: made.user.id }, sessionId: other };
+    expect(await getSessionPrincipal()).toBeNull();
+    // API keys are deliberate credentials: they stop while the owner is disabled and work again after.
+    expect((await authenticateApiKey(key.key))?.userId).toBe(made.user.id);
+    // A new sign-in works as usual.
+    await signInAs(made.user.id);
+    expect((await getSessionPrincipal())?.userId).toBe(made.user.id);
   });
 });

@@ -16,16 +16,33 @@ const TOUCH_EVERY_MS = 60_000;
 
 export type SessionView = { id: string; createdAt: Date; lastSeenAt: Date; ip: string | null; userAgent: string | null; isCurrent: boolean };
 
-/** How a session signed in. OIDC sessions are never asked for a second factor here: their provider does that. */
+/** How a session signed in. */
 export type SignInMethod = "password" | "passkey" | "oidc";
 
-/** A new session for a user who just signed in; its id goes into the session cookie. A passkey sign-in has passed its second factor already. */
-export async function startSession(userId: string, context: RequestContext = {}, method: SignInMethod = "password"): Promise<string> {
-  const row = await getDb().session.create({
-    data: { userId, ip: context.ip ?? null, userAgent: context.userAgent?.slice(0, 200) ?? null, method, secondFactorAt: method === "passkey" ? new Date() : null },
-    select: { id: true },
-  });
-  return row.id;
+/**
+ * A new session for a user who just signed in; its id goes into the session cookie.
+ * `secondFactorPassed`: the sign-in itself was two factors (a passkey, or an OIDC provider
+ * that says it did MFA), so no second step is owed.
+ *
+ * The row is made only while the user is enabled, and the user row is share-locked to make
+ * it: a sign-in racing the transaction that disables the user either waits for it (and makes
+ * nothing) or is seen and ended by it, so no session outlives a disable.
+ */
+export async function startSession(userId: string, context: RequestContext = {}, method: SignInMethod = "password", options: { secondFactorPassed?: boolean } = {}): Promise<string> {
+  const secondFactorAt = (options.secondFactorPassed ?? method === "passkey") ? new Date() : null;
+  const rows = await getDb().$queryRaw<{ id: string }[]>`
+    INSERT INTO "Session" ("userId", "ip", "userAgent", "method", "secondFactorAt")
+    SELECT u."id", ${context.ip ?? null}, ${context.userAgent?.slice(0, 200) ?? null}, ${method}, ${secondFactorAt}::timestamptz
+      FROM "User" u WHERE u."id" = ${userId}::uuid AND u."disabledAt" IS NULL FOR SHARE
+    RETURNING "id"::text AS "id"`;
+  if (!rows[0]) throw new AppError("unauthenticated", "This account is disabled.");
+  return rows[0].id;
+}
+
+/** Ends every live session of a user (but `exceptId`), in the caller's transaction; returns how many. */
+export async function endSessionsOf(tx: Tx, userId: string, reason: string, exceptId?: string): Promise<number> {
+  const { count } = await tx.session.updateMany({ where: { userId, endedAt: null, ...(exceptId ? { id: { not: exceptId } } : {}) }, data: { endedAt: new Date(), endReason: reason } });
+  return count;
 }
 
 /** What a request needs to know about a live session to decide where its user may go (lib/domain/second-factor/steps.ts). */
@@ -98,7 +115,7 @@ export async function endAllSessions(principal: Principal, userId: string, optio
   return getDb().$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
     if (!user) throw new AppError("user_not_found");
-    const { count } = await tx.session.updateMany({ where: { userId, endedAt: null, ...(keep ? { id: { not: keep } } : {}) }, data: { endedAt: new Date(), endReason: reason } });
+    const count = await endSessionsOf(tx, userId, reason, keep);
     await recordAudit(tx, principal, { action: "user.sessions_ended", targetKind: "user", targetId: userId, details: { email: user.email, ended: count, reason, ...(keep ? { keptCurrent: true } : {}) } });
     return count;
   });

@@ -4,6 +4,7 @@ import { forgetApiKeys } from "@/lib/domain/api-key-cache";
 import { recordAudit } from "@/lib/domain/audit";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister } from "@/lib/domain/permissions";
+import { endSessionsOf } from "@/lib/domain/sessions";
 import type { Principal, UserPrincipal } from "@/lib/domain/principal";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { parseInput } from "@/lib/validation/parse";
@@ -18,6 +19,8 @@ export type UserView = {
   frontdoors: { id: string; name: string }[];
   /** Has an authenticator app or a passkey (an administrator may reset them). */
   hasSecondFactor: boolean;
+  /** Bound to an OIDC provider account; or made for OIDC (no password) and awaiting its first sign-in. */
+  oidc: "linked" | "awaiting_first_sign_in" | null;
   createdAt: Date;
 };
 
@@ -31,6 +34,8 @@ const userViewSelect = {
   memberships: { select: { frontdoor: { select: { id: true, name: true } } }, orderBy: { frontdoor: { name: "asc" } } },
   totp: { select: { confirmedAt: true } },
   _count: { select: { passkeys: true } },
+  oidcSubject: true,
+  passwordHash: true,
 } as const;
 
 type UserRow = {
@@ -43,6 +48,8 @@ type UserRow = {
   memberships: { frontdoor: { id: string; name: string } }[];
   totp: { confirmedAt: Date | null } | null;
   _count: { passkeys: number };
+  oidcSubject: string | null;
+  passwordHash: string | null;
 };
 
 function toView(row: UserRow): UserView {
@@ -54,6 +61,7 @@ function toView(row: UserRow): UserView {
     isDisabled: row.disabledAt !== null,
     frontdoors: row.memberships.map((m) => m.frontdoor),
     hasSecondFactor: Boolean(row.totp?.confirmedAt) || row._count.passkeys > 0,
+    oidc: row.oidcSubject ? "linked" : row.passwordHash ? null : "awaiting_first_sign_in",
     createdAt: row.createdAt,
   };
 }
@@ -72,8 +80,10 @@ export async function createUser(
   assertCanAdminister(principal);
   const input = parseInput(createUserSchema, raw);
   await assertFrontdoorsExist(input.frontdoorIds);
-  const generatedPassword = input.password ? undefined : generatePassword();
-  const passwordHash = await hashPassword(input.password ?? generatedPassword!);
+  const generatedPassword = input.password || input.isOidcOnly ? undefined : generatePassword();
+  const password = input.password ?? generatedPassword;
+  // No password: the user can only sign in through OIDC, and is bound at the first one.
+  const passwordHash = password ? await hashPassword(password) : null;
   const db = getDb();
   const user = await db.$transaction(async (tx) => {
     const exists = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
@@ -92,7 +102,7 @@ export async function createUser(
       action: "user.created",
       targetKind: "user",
       targetId: created.id,
-      details: { email: created.email, role: created.role, frontdoorIds: input.frontdoorIds },
+      details: { email: created.email, role: created.role, frontdoorIds: input.frontdoorIds, ...(input.isOidcOnly ? { signIn: "oidc" } : {}) },
     });
     return created;
   });
@@ -124,7 +134,11 @@ export async function updateUser(principal: Principal, raw: UpdateUserInput): Pr
       data: { role: input.role, name: input.name, disabledAt },
       select: userViewSelect,
     });
-    const changes: Record<string, unknown> = {};
+    // Disabling ends every session in this transaction (after the user row is locked by the
+    // update, so a sign-in racing it is either ended here or refused: startSession). Enabling
+    // again revives none of them; API keys only pause (loadUserPrincipal refuses a disabled owner).
+    const sessionsEnded = input.isDisabled === true ? await endSessionsOf(tx, input.userId, "user_disabled") : 0;
+    const changes: Record<string, unknown> = sessionsEnded ? { sessionsEnded } : {};
     if (input.role && input.role !== before.role) changes.role = { from: before.role, to: input.role };
     if (input.name !== undefined && input.name !== before.name) changes.name = { to: input.name };
     if (input.frontdoorIds) changes.frontdoorIds = input.frontdoorIds;

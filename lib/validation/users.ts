@@ -5,10 +5,12 @@ export const createUserSchema = z.object({
   email: emailSchema,
   name: printable(z.string().trim().max(128)).optional().transform((v) => v || undefined),
   role: roleSchema,
-  /** Omitted: one is generated and returned once. */
+  /** Omitted: one is generated and returned once (unless the user signs in through OIDC only). */
   password: passwordSchema.optional(),
   frontdoorIds: z.array(uuidSchema).default([]),
-});
+  /** Made for OIDC: no password; bound to the provider account at its first sign-in (lib/domain/oidc-accounts.ts). */
+  isOidcOnly: z.boolean().default(false),
+}).refine((v) => !(v.isOidcOnly && v.password), { path: ["password"], message: "A user who signs in through single sign-on has no password" });
 export type CreateUserInput = z.input<typeof createUserSchema>;
 
 export const updateUserSchema = z.object({

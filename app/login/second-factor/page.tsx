@@ -22,7 +22,7 @@ export default async function SecondStepPage() {
           <p className="text-sm font-semibold uppercase tracking-widest text-indigo-600 dark:text-indigo-400">Certdoor</p>
           <h1 className="mt-1 text-2xl font-semibold">Confirm it is you</h1>
           <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
-            The password for <span className="font-medium">{state.principal.email}</span> was right. Your account has a second factor: use it to finish signing in.
+            You are signing in as <span className="font-medium">{state.principal.email}</span>. Your account has a second factor: use it to finish signing in.
           </p>
         </div>
         <SecondStepForm hasTotp={methods.hasTotp} hasPasskey={methods.passkeyCount > 0} recoveryCodesLeft={methods.recoveryCodesLeft} />

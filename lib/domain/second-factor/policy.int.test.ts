@@ -21,9 +21,12 @@ async function withTotp(role: "admin" | "operator" | "auditor") {
 const stepOf = async (userId: string, method: SignInMethod = "password") => sessionStep(await startSession(userId, {}, method), userId);
 
 describe("second factor policy", () => {
-  it("decides each request's step: OIDC never, a factor always, the policy for those without one", () => {
+  it("decides each request's step: a factor always, the policy for those without one, OIDC like a password unless its provider did MFA", () => {
     const base = { secondFactorAt: null, role: "admin" as const, hasFactor: false, policy: "everyone" };
-    expect(signInStep({ ...base, method: "oidc" })).toBe("console");
+    expect(signInStep({ ...base, method: "oidc" })).toBe("setup");
+    expect(signInStep({ ...base, method: "oidc", secondFactorAt: new Date() })).toBe("console");
+    expect(signInStep({ ...base, method: "oidc", policy: "off" })).toBe("console");
+    expect(signInStep({ ...base, method: "oidc", hasFactor: true })).toBe("second_factor");
     expect(signInStep({ ...base, method: "password" })).toBe("setup");
     expect(signInStep({ ...base, method: "password", policy: "off" })).toBe("console");
     expect(signInStep({ ...base, method: "password", policy: "admins", role: "operator" })).toBe("console");
@@ -51,7 +54,7 @@ describe("second factor policy", () => {
     const admin = await makeUser("admin");
     const operator = await makeUser("operator");
     expect(await stepOf(admin.user.id)).toBe("setup");
-    expect(await stepOf(admin.user.id, "oidc")).toBe("console");
+    expect(await stepOf(admin.user.id, "oidc")).toBe("setup");
     expect(await stepOf(operator.user.id)).toBe("console");
 
     // Setting one up in that session lets it into the console.

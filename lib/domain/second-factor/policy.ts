@@ -27,10 +27,11 @@ export type SignInStep = "console" | "second_factor" | "setup";
 
 /** The one rule for every request of a console session. */
 export function signInStep(session: Pick<LiveSession, "method" | "secondFactorAt" | "role" | "hasFactor" | "policy">): SignInStep {
-  // The identity provider owns the second factor of OIDC users.
-  if (session.method === "oidc") return "console";
-  // Having a factor means using it: a password alone is not enough, whatever the policy.
+  // Having a factor means using it: a password (or a provider that did no MFA) alone is not
+  // enough, whatever the policy.
   if (session.hasFactor) return session.secondFactorAt ? "console" : "second_factor";
+  // An OIDC provider that says it did MFA (amr/acr, lib/domain/oidc-accounts.ts) stands in for the factor the policy asks.
+  if (session.method === "oidc" && session.secondFactorAt) return "console";
   return requiresSecondFactor(parsePolicy(session.policy), session.role) ? "setup" : "console";
 }
 

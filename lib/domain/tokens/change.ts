@@ -30,6 +30,15 @@ export async function explainNoChange(tx: Tx, frontdoorId: string, tokenId: stri
   throw new AppError("token_not_active", `Cannot ${what} token ${tokenId}: it is ${status}.${advice}`);
 }
 
+/**
+ * The audit details of a change: each field the update wrote, as the row now holds it (not
+ * as asked), so the log can never claim a change that was not stored.
+ */
+function writtenValues<D extends object>(data: D, row: Record<keyof D, unknown>): Record<string, unknown> {
+  const written = (Object.keys(data) as (keyof D)[]).filter((key) => data[key] !== undefined);
+  return Object.fromEntries(written.map((key) => [key, row[key] instanceof Date ? (row[key] as Date).toISOString() : row[key]]));
+}
+
 /** Changes metadata, validity or expiry of an active token; an expiry at or before now expires it at once. */
 export async function updateToken(
   principal: Principal,
@@ -42,28 +51,29 @@ export async function updateToken(
     const frontdoor = await frontdoorFor(principal, frontdoorId, "operate", tx);
     const now = new Date();
     const expiresAt = input.expiresAt === undefined ? undefined : new Date(input.expiresAt);
+    const data = {
+      name: input.name,
+      commonName: input.commonName,
+      organization: input.organization,
+      organizationalUnit: input.organizationalUnit,
+      validDays: input.validDays,
+      recipientEmail: input.recipientEmail,
+      // An expiry in the past is stored as now, so the history shows when it was ended.
+      expiresAt: expiresAt && expiresAt.getTime() <= now.getTime() ? now : expiresAt,
+    } satisfies Record<keyof typeof input, unknown>;
     const { count } = await tx.certificateRequestToken.updateMany({
       where: { id: tokenId, frontdoorId: frontdoor.id, redeemedAt: null, revokedAt: null, expiresAt: { gt: now } },
-      data: {
-        name: input.name,
-        commonName: input.commonName,
-        organization: input.organization,
-        organizationalUnit: input.organizationalUnit,
-        validDays: input.validDays,
-        // An expiry in the past is stored as now, so the history shows when it was ended.
-        expiresAt: expiresAt && expiresAt.getTime() <= now.getTime() ? now : expiresAt,
-      },
+      data,
     });
     if (count === 0) await explainNoChange(tx, frontdoor.id, tokenId, "change");
     const row = await tx.certificateRequestToken.findFirstOrThrow({ where: { id: tokenId, frontdoorId: frontdoor.id }, select: tokenViewSelect });
     const isExpiredNow = expiresAt !== undefined && expiresAt.getTime() <= now.getTime();
-    const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
     await recordAudit(tx, principal, {
       action: isExpiredNow ? "token.expired" : "token.updated",
       frontdoorId: frontdoor.id,
       targetKind: "token",
       targetId: tokenId,
-      details: { ...changes, ...(expiresAt ? { expiresAt: row.expiresAt.toISOString() } : {}) },
+      details: writtenValues(data, row),
     });
     return toTokenView(row, now);
   });

@@ -2,7 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/action";
-import { requireEnrollingPrincipal } from "@/lib/auth/session";
+import { signIn } from "@/lib/auth";
+import { startOidcLink } from "@/lib/auth/oidc-link";
+import { requireActionPrincipal, requireEnrollingPrincipal } from "@/lib/auth/session";
+import { AppError } from "@/lib/domain/errors";
+import { env } from "@/lib/env";
 import { passkeyRegistrationOptions, registerPasskey, removePasskey } from "@/lib/domain/second-factor/passkeys";
 import { regenerateRecoveryCodes } from "@/lib/domain/second-factor/recovery-codes";
 import { beginTotpEnrolment, confirmTotpEnrolment, removeTotp } from "@/lib/domain/second-factor/totp";
@@ -45,4 +49,13 @@ export async function removeTotpAction() {
 
 export async function regenerateRecoveryCodesAction() {
   return runAction((principal) => regenerateRecoveryCodes(principal));
+}
+
+/** "Link your … account": marks this browser's next provider answer as a link to the signed-in user, then goes to the provider. */
+export async function linkOidcAccountAction(): Promise<void> {
+  const principal = await requireActionPrincipal();
+  if (!env.isOidcConfigured) throw new AppError("forbidden", "No OIDC provider is configured.");
+  await startOidcLink(principal);
+  // The redirect to the provider travels as an exception; the callback comes back to Your account.
+  await signIn("oidc", { redirectTo: "/settings/account?oidc=linked" });
 }

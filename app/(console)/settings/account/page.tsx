@@ -7,15 +7,17 @@ import { listOwnSessions } from "@/lib/domain/sessions";
 import { env } from "@/lib/env";
 import { signOutEverywhereAction } from "../../actions";
 import { ChangePasswordForm } from "./change-password-form";
+import { OidcLinkCard } from "./oidc-link-card";
 import { SecondFactorCard } from "./second-factor-card";
 
 export const metadata: Metadata = { title: "Your account" };
 
 const hours = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : `${Math.round(ms / 3_600_000)} hours`);
 
-/** The signed-in user's own account: password, second factor, and where they are signed in. */
-export default async function AccountPage() {
+/** The signed-in user's own account: password, second factor, the OIDC link, and where they are signed in. */
+export default async function AccountPage({ searchParams }: { searchParams: Promise<{ oidc?: string | string[] }> }) {
   const user = await requireUser();
+  const { oidc } = await searchParams;
   const sessions = await listOwnSessions(user);
   return (
     <>
@@ -26,6 +28,7 @@ export default async function AccountPage() {
           <ChangePasswordForm />
         </Card>
         <SecondFactorCard user={user} />
+        <OidcLinkCard user={user} outcome={typeof oidc === "string" ? oidc : undefined} />
         <Card>
           <h2 className="mb-1 font-semibold">Where you are signed in</h2>
           <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">

@@ -9,11 +9,13 @@ import { createUserAction } from "./actions";
 type Option = { id: string; name: string };
 type Role = "admin" | "operator" | "auditor";
 
-export function CreateUserForm({ frontdoors }: { frontdoors: Option[] }) {
+/** `oidcName`: the configured OIDC provider's name, when there is one (a user may then be made for it, without a password). */
+export function CreateUserForm({ frontdoors, oidcName }: { frontdoors: Option[]; oidcName?: string }) {
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("operator");
   const [password, setPassword] = useState("");
+  const [isOidcOnly, setIsOidcOnly] = useState(false);
   const [frontdoorIds, setFrontdoorIds] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<{ email: string; password?: string } | null>(null);
@@ -22,7 +24,7 @@ export function CreateUserForm({ frontdoors }: { frontdoors: Option[] }) {
   function submit(event: React.FormEvent) {
     event.preventDefault();
     startTransition(async () => {
-      const result = await createUserAction({ email, name, role, password: password || undefined, frontdoorIds });
+      const result = await createUserAction({ email, name, role, password: isOidcOnly ? undefined : password || undefined, frontdoorIds, isOidcOnly });
       if (!result.ok) {
         setErrors(result.fieldErrors ?? { email: result.message });
         toast.error(result.message);
@@ -33,6 +35,7 @@ export function CreateUserForm({ frontdoors }: { frontdoors: Option[] }) {
       setEmail("");
       setName("");
       setPassword("");
+      setIsOidcOnly(false);
       setFrontdoorIds([]);
       toast.success(`User ${result.data.user.email} created`);
     });
@@ -57,17 +60,25 @@ export function CreateUserForm({ frontdoors }: { frontdoors: Option[] }) {
             <option value="admin">admin</option>
           </Select>
         </Field>
-        <Field id="user-password" label="Password (optional)" error={errors.password} hint="Leave empty to generate one; it is shown once.">
-          <Input
-            id="user-password"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={errors.password}
-          />
-        </Field>
+        {isOidcOnly ? null : (
+          <Field id="user-password" label="Password (optional)" error={errors.password} hint="Leave empty to generate one; it is shown once.">
+            <Input
+              id="user-password"
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              error={errors.password}
+            />
+          </Field>
+        )}
       </div>
+      {oidcName ? (
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" className="size-4" checked={isOidcOnly} onChange={(e) => setIsOidcOnly(e.target.checked)} />
+          Signs in with {oidcName} only (no password): their first {oidcName} sign-in with this email, vouched for by the provider, links the account
+        </label>
+      ) : null}
       {role === "operator" && frontdoors.length > 0 ? (
         <fieldset>
           <legend className="text-sm font-medium">Frontdoors this operator works on</legend>

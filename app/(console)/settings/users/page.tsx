@@ -5,6 +5,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { listFrontdoors } from "@/lib/domain/frontdoors";
 import { canAdminister } from "@/lib/domain/permissions";
+import { env } from "@/lib/env";
 import { listUsers } from "@/lib/domain/users";
 import { CreateUserForm } from "./create-user-form";
 import { UserRowControls } from "./user-row-controls";
@@ -26,8 +27,12 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" description="Admins do everything; operators work on their Frontdoors; auditors read everything." />
+      <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400" data-testid="disable-explained">
+        Disabling a user signs them out everywhere at once; enabling them again does not bring those sessions back, they sign in anew.
+        Their API keys stop while they are disabled and work again when they are enabled: revoke a key on the API keys page to end it for good.
+      </p>
       <Card className="mb-6">
-        <CreateUserForm frontdoors={options} />
+        <CreateUserForm frontdoors={options} oidcName={env.isOidcConfigured ? env.OIDC_NAME : undefined} />
       </Card>
       <Table label="Users">
         <thead>
@@ -49,6 +54,7 @@ export default async function UsersPage() {
                 <div className="flex flex-wrap gap-1">
                   <Badge tone={u.isDisabled ? "red" : "green"}>{u.isDisabled ? "disabled" : "active"}</Badge>
                   {u.hasSecondFactor ? <Badge tone="blue">second factor</Badge> : null}
+                  {u.oidc ? <Badge tone="blue">{u.oidc === "linked" ? "single sign-on" : "single sign-on, not used yet"}</Badge> : null}
                 </div>
               </Td>
               <Td className="text-xs">{u.role === "operator" ? u.frontdoors.map((f) => f.name).join(", ") || "none" : "all"}</Td>

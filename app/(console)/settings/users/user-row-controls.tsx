@@ -95,7 +95,7 @@ export function UserRowControls({ userId, email, role, isDisabled, hasSecondFact
           variant={isDisabled ? "secondary" : "danger"}
           disabled={isPending}
           onClick={() => {
-            if (!isDisabled && !window.confirm(`Disable ${email}? They will be signed out and cannot sign in.`)) return;
+            if (!isDisabled && !window.confirm(`Disable ${email}? Every session of theirs ends now (enabling them later does not bring one back), they cannot sign in, and their API keys stop working until they are enabled again.`)) return;
             update({ isDisabled: !isDisabled }, `${email} ${isDisabled ? "enabled" : "disabled"}`);
           }}
         >

@@ -10,6 +10,7 @@ import { call } from "@/lib/testing/http";
 import { opensslCsr } from "@/lib/testing/openssl";
 import { startSmtp, withoutSmtp } from "@/lib/testing/smtp";
 import * as rotate from "./[tokenId]/rotate/route";
+import * as single from "./[tokenId]/route";
 import * as batch from "./batch/route";
 import * as collection from "./route";
 
@@ -140,6 +141,31 @@ describe("a new link for a lost one", () => {
     expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: "token_not_active" });
     const rotated = await getDb().auditEvent.findFirstOrThrow({ where: { targetId: created.id, action: "token.rotated" } });
     expect(rotated.details).toEqual({ previousTokenHint: created.tokenHint, tokenHint: res.body.tokenHint });
+  });
+
+  it("a corrected recipient is stored and audited as written, and the next link goes to it", async () => {
+    smtp.use();
+    const created = (await create({ name: "wrong address", recipientEmail: "gus@wrong.example.com" })).body;
+    const patch = (body: unknown) => call(single.PATCH, { frontdoorId: world.frontdoors.a.id, tokenId: created.id }, { method: "PATCH", key: world.keys.operatorA, body });
+    const res = await patch({ recipientEmail: "  gus@right.example.com " });
+    expect(res.status).toBe(200);
+    expect(res.body.recipientEmail).toBe("gus@right.example.com");
+    const stored = await getDb().certificateRequestToken.findUniqueOrThrow({ where: { id: created.id }, select: { recipientEmail: true } });
+    expect(stored.recipientEmail).toBe("gus@right.example.com");
+    const updated = await getDb().auditEvent.findFirstOrThrow({ where: { targetId: created.id, action: "token.updated" } });
+    expect(updated.details).toEqual({ recipientEmail: "gus@right.example.com" });
+
+    const before = smtp.received.length;
+    const rotated = await rotateCall(created.id);
+    expect(rotated.body.delivery).toMatchObject({ status: "sent", to: "gus@right.example.com" });
+    const mails = smtp.received.slice(before);
+    expect(mails.map((m) => JSON.stringify(m.to))).toEqual([expect.stringContaining("gus@right.example.com")]);
+    expect(mails[0]!.text).toContain(rotated.body.redemptionUrl);
+
+    // An empty value clears the recipient: nobody is mailed from then on.
+    expect((await patch({ recipientEmail: "" })).body.recipientEmail).toBeNull();
+    expect((await rotateCall(created.id)).body.delivery).toBeUndefined();
+    expect(smtp.received.length).toBe(before + 1);
   });
 
   it("checks the caller: an auditor may not, another Frontdoor's operator finds nothing", async () => {
