@@ -5,7 +5,7 @@ import type { CertificateView, RedemptionPreview } from "@/lib/domain/certificat
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
 import type { Serialized } from "@/lib/serialized";
 import { CERTIFICATE_STATUSES } from "@/lib/validation/certificates";
-import { MAX_PAGE_SIZE } from "@/lib/validation/paging";
+import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/validation/paging";
 import { validDaysSchema } from "@/lib/validation/tokens";
 
 // Response shapes as zod schemas, for the OpenAPI document. The type assertions at the
@@ -26,7 +26,7 @@ const pageOf = <T extends z.ZodType>(item: T) =>
     content: z.array(item),
     totalElements: count,
     totalPages: count,
-    page: count.meta({ description: "From 0" }),
+    page: z.number().int().min(0).max(MAX_PAGE).meta({ description: "From 0" }),
     size: z.number().int().min(1).max(MAX_PAGE_SIZE),
   });
 
