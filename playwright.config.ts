@@ -68,7 +68,7 @@ export default defineConfig({
         ADMIN_EMAIL: e2eAdmin.email,
         ADMIN_PASSWORD: e2eAdmin.password,
         NEXT_TELEMETRY_DISABLED: "1",
-        // The build's progress shows; one line per request would bury the report
+        // The build's warnings and errors show (its progress lines log at info); one line per request would bury the report
         // (operations.spec.ts reads request lines from an instance of its own).
         LOG_LEVEL: "warn",
         // The specs age tokens by hand and purge them through the console; a scheduled purge

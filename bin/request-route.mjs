@@ -4,6 +4,7 @@
 
 const ID = "[^/]+";
 const TEMPLATES = [
+  [`^/frontdoor/${ID}$`, "/frontdoor/{frontdoorId}"],
   [`^/frontdoor/${ID}/certificate-request-tokens$`, "/frontdoor/{frontdoorId}/certificate-request-tokens"],
   [`^/frontdoor/${ID}/certificate-request-tokens/batch$`, "/frontdoor/{frontdoorId}/certificate-request-tokens/batch"],
   [`^/frontdoor/${ID}/certificate-request-tokens/${ID}/rotate$`, "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}/rotate"],
@@ -24,7 +25,7 @@ const TEMPLATES = [
   ["^/_next/.*$", "/_next/*"],
 ].map(([pattern, template]) => [new RegExp(pattern), template]);
 
-const PAGES = new Set(["/", "/login", "/login/second-factor", "/setup-second-factor", "/redeem", "/docs", "/metrics", "/tokens", "/tokens/new", "/tokens/import", "/tokens/export", "/certificates", "/frontdoors", "/audit", "/settings", "/settings/users", "/settings/api-keys", "/settings/account", "/webhooks", "/api/health", "/api/health/live", "/api/health/ready", "/api/openapi.json", "/api/redeem/preview", "/tools/certdoor-redeem.mjs"]);
+const PAGES = new Set(["/", "/login", "/login/second-factor", "/setup-second-factor", "/redeem", "/docs", "/metrics", "/tokens", "/tokens/new", "/tokens/import", "/tokens/export", "/certificates", "/frontdoors", "/audit", "/settings", "/settings/users", "/settings/api-keys", "/settings/account", "/webhooks", "/api/health", "/api/health/live", "/api/health/ready", "/api/openapi.json", "/api/frontdoors", "/api/redeem/preview", "/tools/certdoor-redeem.mjs"]);
 
 /** @param {string} url the request's URL (path and query) */
 export function routeOf(url) {

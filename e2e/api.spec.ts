@@ -71,3 +71,31 @@ test("the API guide renders the OpenAPI document", async ({ page }) => {
   const doc = await (await page.request.get("/api/openapi.json")).json();
   expect(doc.openapi).toBe("3.1.0");
 });
+
+test("Frontdoors over the API: POST /frontdoors shares its path with the console's page, and each gets its own answer", async ({ request, page }) => {
+  const key = await apiKeyFor("admin");
+  const headers = { Authorization: `Bearer ${key}` };
+  const name = `api-${Date.now()}`;
+  const created = await request.post("/frontdoors", { headers, data: { name, tcpSharesEnabled: false } });
+  expect(created.status()).toBe(201);
+  const frontdoor = await created.json();
+  expect(frontdoor).toMatchObject({ name, tcpSharesEnabled: false, renewalWindowDays: 30, issuingCa: { generation: 1 } });
+  expect(created.headers()["location"]).toBe(`/frontdoor/${frontdoor.id}`);
+
+  const changed = await request.patch(`/frontdoor/${frontdoor.id}`, { headers, data: { tcpSharesEnabled: true, renewalWindowDays: 10 } });
+  expect(await changed.json()).toMatchObject({ id: frontdoor.id, tcpSharesEnabled: true, renewalWindowDays: 10 });
+  expect(await (await request.get(`/frontdoor/${frontdoor.id}`, { headers })).json()).toMatchObject({ name, renewalWindowDays: 10 });
+  const event = await (await db()).auditEvent.findFirstOrThrow({ where: { frontdoorId: frontdoor.id, action: "frontdoor.updated" } });
+  expect(event.details).toEqual({ before: { tcpSharesEnabled: false, renewalWindowDays: 30 }, after: { tcpSharesEnabled: true, renewalWindowDays: 10 } });
+
+  // Without a key, JSON to /frontdoors is still the API's, and refused as such.
+  const anonymous = await request.post("/frontdoors", { data: { name: `${name}-anon` } });
+  expect(anonymous.status()).toBe(401);
+  expect(anonymous.headers()["content-type"]).toBe("application/problem+json");
+  const operatorKey = await apiKeyFor("operator", [frontdoor.id]);
+  expect(await (await request.post("/frontdoors", { headers: { Authorization: `Bearer ${operatorKey}` }, data: { name: `${name}-op` } })).json()).toMatchObject({ code: "forbidden" });
+
+  // A browser still gets the console's page there.
+  await page.goto("/frontdoors");
+  await expect(page).toHaveURL(/\/login/);
+});

@@ -178,7 +178,7 @@ test.describe("tokens that cannot be redeemed", () => {
 
   test("unknown, expired, used (also when the link is opened again), revoked, TCP shares disabled", async ({ page }) => {
     const { updateToken, revokeToken } = await import("@/lib/domain/tokens");
-    const { setTcpShares, createFrontdoor } = await import("@/lib/domain/frontdoors");
+    const { updateFrontdoor, createFrontdoor } = await import("@/lib/domain/frontdoors");
     const { systemPrincipal } = await import("@/lib/domain/principal");
     const system = systemPrincipal("e2e");
     const frontdoorId = await defaultFrontdoorId();
@@ -202,7 +202,7 @@ test.describe("tokens that cannot be redeemed", () => {
 
     const closed = await createFrontdoor(system, { name: `closed-${Date.now()}` });
     const onClosed = await makeToken({}, closed.id);
-    await setTcpShares(system, { frontdoorId: closed.id, tcpSharesEnabled: false });
+    await updateFrontdoor(system, closed.id, { tcpSharesEnabled: false });
     await expectBlocked(page, linkPath(onClosed), "tcp_shares_disabled", /must enable TCP shares/);
 
     // Looking did not consume anything.

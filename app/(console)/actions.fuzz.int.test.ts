@@ -71,7 +71,7 @@ function actions(): [string, Action, fc.Arbitrary<unknown[]>][] {
   return [
     ["revokeCertificateAction", certificates.revokeCertificateAction as Action, fc.tuple(fd, certId, loose(fc.record({ reason: fc.oneof(fc.constantFrom("keyCompromise", "superseded"), anyValue) })))],
     ["createFrontdoorAction", frontdoors.createFrontdoorAction as Action, fc.tuple(loose(fc.record({ name: hostile, tcpSharesEnabled: anyValue }, { requiredKeys: [] })))],
-    ["setTcpSharesAction", frontdoors.setTcpSharesAction as Action, fc.tuple(loose(fc.record({ frontdoorId: fd, tcpSharesEnabled: fc.oneof(fc.boolean(), anyValue) })))],
+    ["updateFrontdoorAction", frontdoors.updateFrontdoorAction as Action, fc.tuple(fd, loose(fc.record({ name: hostile, tcpSharesEnabled: fc.oneof(fc.boolean(), anyValue), renewalWindowDays: fc.oneof(fc.integer(), anyValue) }, { requiredKeys: [] })))],
     ["createApiKeyAction", apiKeys.createApiKeyAction as Action, fc.tuple(loose(fc.record({ name: hostile, ownerEmail: fc.oneof(fc.emailAddress(), hostile) }, { requiredKeys: [] })))],
     ["revokeApiKeyAction", apiKeys.revokeApiKeyAction as Action, fc.tuple(fc.oneof(fc.uuid(), anyValue))],
     ["createUserAction", users.createUserAction as Action, fc.tuple(loose(fc.record({ email: fc.oneof(fc.emailAddress(), hostile), name: hostile, role, password: hostile, frontdoorIds: fc.oneof(fc.array(fd, { maxLength: 2 }), anyValue) }, { requiredKeys: [] })))],

@@ -60,7 +60,7 @@ describe("certdoor CLI", () => {
     expect(unknownFlag.stderr).toContain("frontdoor create: unknown option --colour");
     expect(unknownFlag.stderr).toContain("  certdoor frontdoor create --name NAME [--no-tcp-shares]");
     expect(certdoor("frontdoor", "set", "x", "--tcp-shares", "maybe").stderr).toContain("--tcp-shares takes on, off, not maybe");
-    expect(certdoor("frontdoor", "explode").stderr).toContain("  certdoor frontdoor set ID [--tcp-shares on|off] [--renewal-window-days N]");
+    expect(certdoor("frontdoor", "explode").stderr).toContain("  certdoor frontdoor set ID [--name NAME] [--tcp-shares on|off] [--renewal-window-days N]");
     const badRole = certdoor("user", "create", "--email", "r@example.test", "--role", "root");
     expect(badRole.stderr).toContain("--role takes admin, operator, auditor, not root");
     expect(await getDb().user.count({ where: { email: "r@example.test" } })).toBe(0);
@@ -148,6 +148,12 @@ describe("certdoor CLI", () => {
     expect(JSON.parse(set.stdout)).toMatchObject({ id: frontdoor.id, renewalWindowDays: 7, tcpSharesEnabled: true });
     expect(certdoor("frontdoor", "set", frontdoor.id, "--renewal-window-days", "-1").code).toBe(2);
     expect(certdoor("frontdoor", "set", frontdoor.id).code).toBe(2);
+    // The same change as PATCH /frontdoor/{id}: a new name, audited with its before and after.
+    const renamed = `${frontdoor.name}-new`;
+    expect(JSON.parse(certdoor("frontdoor", "set", frontdoor.name, "--name", renamed, "--json").stdout)).toMatchObject({ id: frontdoor.id, name: renamed, renewalWindowDays: 7 });
+    const events = await getDb().auditEvent.findMany({ where: { frontdoorId: frontdoor.id, action: "frontdoor.updated" }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.details)).toEqual([{ before: { renewalWindowDays: 30 }, after: { renewalWindowDays: 7 } }, { before: { name: frontdoor.name }, after: { name: renamed } }]);
+    expect(certdoor("frontdoor", "set", frontdoor.id, "--name", "a/b").code).toBe(2);
 
     const { redeemToken } = await import("@/lib/domain/certificates");
     const { opensslCsr } = await import("@/lib/testing/openssl");

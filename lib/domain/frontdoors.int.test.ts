@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { createFrontdoor, getFrontdoor, listFrontdoors, setTcpShares } from "@/lib/domain/frontdoors";
+import { createFrontdoor, getFrontdoor, listFrontdoors, updateFrontdoor } from "@/lib/domain/frontdoors";
 import { makeFrontdoor, makeUser, uniqueName } from "@/lib/testing/fixtures";
 import { openssl, tempDir } from "@/lib/testing/openssl";
 
@@ -18,13 +18,13 @@ describe("frontdoors", () => {
     const name = uniqueName("edge");
     const created = await createFrontdoor(admin.principal, { name });
     expect(created).toMatchObject({ name, tcpSharesEnabled: true, memberCount: 0 });
-    const off = await setTcpShares(admin.principal, { frontdoorId: created.id, tcpSharesEnabled: false });
+    const off = await updateFrontdoor(admin.principal, created.id, { tcpSharesEnabled: false });
     expect(off.tcpSharesEnabled).toBe(false);
     expect((await getDb().frontdoor.findUniqueOrThrow({ where: { id: created.id } })).tcpSharesEnabled).toBe(false);
     const actions = await getDb().auditEvent.findMany({ where: { frontdoorId: created.id, action: { startsWith: "frontdoor." } }, orderBy: { id: "asc" } });
     expect(actions.map((a) => [a.action, a.actorId])).toEqual([
       ["frontdoor.created", admin.user.id],
-      ["frontdoor.tcp_shares_disabled", admin.user.id],
+      ["frontdoor.updated", admin.user.id],
     ]);
   });
 
@@ -47,7 +47,7 @@ describe("frontdoors", () => {
     const name = uniqueName("nope");
     for (const actor of [operator, auditor]) {
       await expect(createFrontdoor(actor.principal, { name })).rejects.toMatchObject({ code: "forbidden" });
-      await expect(setTcpShares(actor.principal, { frontdoorId: frontdoor.id, tcpSharesEnabled: false })).rejects.toMatchObject({
+      await expect(updateFrontdoor(actor.principal, frontdoor.id, { tcpSharesEnabled: false })).rejects.toMatchObject({
         code: "forbidden",
       });
     }

@@ -6,16 +6,14 @@ import { assertCanAdminister, assertCanReadFrontdoor, canReadEverything } from "
 import type { Principal } from "@/lib/domain/principal";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { uuidSchema } from "@/lib/validation/common";
-import {
-  createFrontdoorSchema,
-  type CreateFrontdoorInput,
-  setRenewalWindowSchema,
-  type SetRenewalWindowInput,
-  setTcpSharesSchema,
-  type SetTcpSharesInput,
-} from "@/lib/validation/frontdoors";
+import { createFrontdoorSchema, type CreateFrontdoorInput, updateFrontdoorSchema, type UpdateFrontdoorInput } from "@/lib/validation/frontdoors";
 import { parseInput } from "@/lib/validation/parse";
 
+/** The CA that signs the Frontdoor's new certificates now. */
+export type IssuingCaView = { id: string; generation: number; notBefore: Date; notAfter: Date };
+
+// The API's Frontdoor object (GET/PATCH /frontdoor/{id}, POST /frontdoors) as well as the
+// console's and the CLI's: settings are flat keys, so later ones are added beside these.
 export type FrontdoorView = {
   id: string;
   name: string;
@@ -24,6 +22,8 @@ export type FrontdoorView = {
   renewalWindowDays: number;
   createdAt: Date;
   memberCount: number;
+  /** null only inside the transaction that creates the Frontdoor, before its CA exists. */
+  issuingCa: IssuingCaView | null;
 };
 
 const frontdoorViewSelect = {
@@ -33,11 +33,18 @@ const frontdoorViewSelect = {
   renewalWindowDays: true,
   createdAt: true,
   _count: { select: { memberships: true } },
-} as const;
+  cas: { where: { kind: "intermediate", retiredAt: null }, select: { id: true, generation: true, notBefore: true, notAfter: true }, orderBy: { generation: "desc" }, take: 1 },
+} as const satisfies Prisma.FrontdoorSelect;
 
-type FrontdoorRow = { id: string; name: string; tcpSharesEnabled: boolean; renewalWindowDays: number; createdAt: Date; _count: { memberships: number } };
+type FrontdoorRow = Prisma.FrontdoorGetPayload<{ select: typeof frontdoorViewSelect }>;
 
-const toView = ({ _count, ...row }: FrontdoorRow): FrontdoorView => ({ ...row, memberCount: _count.memberships });
+const toView = ({ _count, cas, ...row }: FrontdoorRow): FrontdoorView => ({ ...row, memberCount: _count.memberships, issuingCa: cas[0] ?? null });
+
+/** Names are unique: the database's refusal of a taken one is the contract's conflict. */
+function nameTakenAsConflict(error: unknown, name: string | undefined): unknown {
+  const isTaken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  return isTaken ? new AppError("conflict", `A Frontdoor named "${name}" already exists.`) : error;
+}
 
 /** Creates a Frontdoor (admin only). */
 export async function createFrontdoor(principal: Principal, raw: CreateFrontdoorInput): Promise<FrontdoorView> {
@@ -58,15 +65,13 @@ export async function createFrontdoor(principal: Principal, raw: CreateFrontdoor
         targetId: created.id,
         details: { name: created.name, tcpSharesEnabled: created.tcpSharesEnabled },
       });
-      return toView(created);
+      // Read again: the select above ran before the Frontdoor had its issuing CA.
+      return toView(await tx.frontdoor.findUniqueOrThrow({ where: { id: created.id }, select: frontdoorViewSelect }));
       },
       { timeout: 30_000 },
     );
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw new AppError("conflict", `A Frontdoor named "${input.name}" already exists.`);
-    }
-    throw error;
+    throw nameTakenAsConflict(error, input.name);
   }
 }
 
@@ -86,35 +91,44 @@ export async function getFrontdoor(principal: Principal, frontdoorId: string): P
   return toView(row);
 }
 
-/** Switches TCP shares on or off (admin only). */
-/** Switches TCP shares on or off (admins). */
-export async function setTcpShares(principal: Principal, raw: SetTcpSharesInput): Promise<FrontdoorView> {
-  const input = parseInput(setTcpSharesSchema, raw);
-  return changeFrontdoor(principal, input.frontdoorId, { tcpSharesEnabled: input.tcpSharesEnabled }, {
-    action: input.tcpSharesEnabled ? "frontdoor.tcp_shares_enabled" : "frontdoor.tcp_shares_disabled",
-  });
-}
+const SETTINGS = ["name", "tcpSharesEnabled", "renewalWindowDays"] as const;
+type Settings = Pick<FrontdoorView, (typeof SETTINGS)[number]>;
 
-/** Sets the renewal window in days, 0 to turn renewal off (admins). */
-export async function setRenewalWindow(principal: Principal, raw: SetRenewalWindowInput): Promise<FrontdoorView> {
-  const input = parseInput(setRenewalWindowSchema, raw);
-  return changeFrontdoor(principal, input.frontdoorId, { renewalWindowDays: input.renewalWindowDays }, {
-    action: "frontdoor.renewal_window_set",
-    details: { renewalWindowDays: input.renewalWindowDays },
-  });
-}
-
-async function changeFrontdoor(principal: Principal, frontdoorId: string, data: Prisma.FrontdoorUpdateInput, event: { action: string; details?: Record<string, unknown> }): Promise<FrontdoorView> {
+/**
+ * Changes a Frontdoor's settings (admins), audited as frontdoor.updated with the before and
+ * after of each field that changed. The row is locked first, so "before" is what this
+ * change replaced even when two run at once; "after" is read back from the written row.
+ * NO KEY: the lock an UPDATE takes anyway, which lets tokens and certificates referencing
+ * the Frontdoor be written meanwhile (FOR UPDATE would hold them up).
+ */
+export async function updateFrontdoor(principal: Principal, frontdoorId: string, raw: UpdateFrontdoorInput): Promise<FrontdoorView> {
+  if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
+  assertCanReadFrontdoor(principal, frontdoorId);
   assertCanAdminister(principal);
-  return getDb().$transaction(async (tx) => {
-    const updated = await tx.frontdoor.update({ where: { id: frontdoorId }, data, select: frontdoorViewSelect }).catch((error: unknown) => {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") throw new AppError("frontdoor_not_found");
-      throw error;
+  const input = parseInput(updateFrontdoorSchema, raw);
+  try {
+    return await getDb().$transaction(async (tx) => {
+      const [before] = await tx.$queryRaw<Settings[]>`
+        SELECT "name", "tcpSharesEnabled", "renewalWindowDays" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid FOR NO KEY UPDATE`;
+      if (!before) throw new AppError("frontdoor_not_found");
+      const changed = SETTINGS.filter((key) => input[key] !== undefined && input[key] !== before[key]);
+      if (changed.length === 0) return toView(await tx.frontdoor.findUniqueOrThrow({ where: { id: frontdoorId }, select: frontdoorViewSelect }));
+      const updated = await tx.frontdoor.update({ where: { id: frontdoorId }, data: pick(input, changed), select: frontdoorViewSelect });
+      await recordAudit(tx, principal, {
+        action: "frontdoor.updated",
+        frontdoorId,
+        targetKind: "frontdoor",
+        targetId: frontdoorId,
+        details: { before: pick(before, changed), after: pick(updated, changed) },
+      });
+      return toView(updated);
     });
-    await recordAudit(tx, principal, { ...event, frontdoorId: updated.id, targetKind: "frontdoor", targetId: updated.id });
-    return toView(updated);
-  });
+  } catch (error) {
+    throw nameTakenAsConflict(error, input.name);
+  }
 }
+
+const pick = <T extends Partial<Settings>>(from: T, keys: readonly (keyof Settings)[]): Partial<Settings> => Object.fromEntries(keys.map((key) => [key, from[key]]));
 
 /** Looks a Frontdoor up by id or exact name (CLI convenience). */
 export async function findFrontdoorByIdOrName(principal: Principal, idOrName: string): Promise<FrontdoorView> {

@@ -24,7 +24,11 @@ export function contentSecurityPolicy(nonce: string, isDevelopment: boolean): st
   ].join("; ");
 }
 
-/** Every feature the pages do not use, switched off for them and anything they embed. */
+/**
+ * Every feature the pages do not use, switched off for them and anything they embed. Only
+ * features Chromium knows (security-headers.test.ts): it logs each unknown one on every page,
+ * and Web Bluetooth is not a policy-controlled feature there.
+ */
 export const PERMISSIONS_POLICY = [
   "accelerometer=()",
   "autoplay=()",
@@ -39,7 +43,6 @@ export const PERMISSIONS_POLICY = [
   "usb=()",
   "serial=()",
   "hid=()",
-  "bluetooth=()",
   "browsing-topics=()",
   // Passkeys on this origin only (the second factor).
   "publickey-credentials-get=(self)",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { env } from "@/lib/env";
 import { certificatePaths } from "@/lib/openapi/certificate-paths";
 import { estPaths } from "@/lib/openapi/est-paths";
+import { frontdoorPaths } from "@/lib/openapi/frontdoor-paths";
 import { revocationPaths } from "@/lib/openapi/revocation-paths";
 import { servicePaths } from "@/lib/openapi/service-paths";
 import { jsonContent, type Json } from "@/lib/openapi/helpers";
@@ -9,6 +10,7 @@ import { responseSchemas } from "@/lib/openapi/schemas";
 import { tokenPaths } from "@/lib/openapi/token-paths";
 import { webhookPaths } from "@/lib/openapi/webhook-paths";
 import { previewRequestSchema, redeemRequestSchema, renewRequestSchema, revokeCertificateSchema } from "@/lib/validation/certificates";
+import { createFrontdoorSchema, updateFrontdoorSchema } from "@/lib/validation/frontdoors";
 import { createTokenSchema, updateTokenSchema } from "@/lib/validation/tokens";
 
 // The OpenAPI 3.1 document, built from the same zod schemas that validate requests and
@@ -23,6 +25,8 @@ requestSchemas.add(redeemRequestSchema, { id: "RedeemRequest" });
 requestSchemas.add(renewRequestSchema, { id: "RenewRequest" });
 requestSchemas.add(revokeCertificateSchema, { id: "RevokeCertificateRequest" });
 requestSchemas.add(previewRequestSchema, { id: "PreviewRequest" });
+requestSchemas.add(createFrontdoorSchema, { id: "CreateFrontdoorRequest" });
+requestSchemas.add(updateFrontdoorSchema, { id: "UpdateFrontdoorRequest" });
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect), cross-references as component $refs. */
 function componentSchemas(): Record<string, Json> {
@@ -55,6 +59,7 @@ export function buildOpenApiDocument(): Json {
       { name: "Tokens", description: "Create, list, change, revoke and purge certificate request tokens" },
       { name: "Redemption", description: "A token and a CSR become a client certificate. The token is the credential." },
       { name: "Certificates", description: "Issued client certificates, the CA chain and the CRL" },
+      { name: "Frontdoors", description: "Create a Frontdoor, read and change its settings" },
       { name: "Service", description: "Health and this document" },
     ],
     components: {
@@ -67,6 +72,7 @@ export function buildOpenApiDocument(): Json {
       schemas: componentSchemas(),
     },
     paths: {
+      ...frontdoorPaths,
       ...tokenPaths,
       ...certificatePaths,
       ...revocationPaths,

@@ -2,10 +2,12 @@ import { z } from "zod";
 import { ERROR_STATUS } from "@/lib/domain/errors";
 import type { CreatedToken, Page, TokenView } from "@/lib/domain/tokens";
 import type { CertificateView, RedemptionPreview } from "@/lib/domain/certificates";
+import type { FrontdoorView } from "@/lib/domain/frontdoors";
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
 import type { Serialized } from "@/lib/serialized";
 import { CERTIFICATE_STATUSES } from "@/lib/validation/certificates";
-import { MAX_PAGE_SIZE } from "@/lib/validation/paging";
+import { renewalWindowDaysSchema } from "@/lib/validation/frontdoors";
+import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/validation/paging";
 import { validDaysSchema } from "@/lib/validation/tokens";
 
 // Response shapes as zod schemas, for the OpenAPI document. The type assertions at the
@@ -19,6 +21,8 @@ export const responseSchemas = z.registry<{ id: string; description?: string }>(
 /** A count of rows: never negative; a JSON number stays exact up to 2^53 − 1. */
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const validDays = validDaysSchema.meta({ example: 365 });
+/** An integer column of PostgreSQL (int4). */
+const MAX_CA_GENERATION = 2 ** 31 - 1;
 
 /** A page of `item`s as every list endpoint answers. */
 const pageOf = <T extends z.ZodType>(item: T) =>
@@ -26,7 +30,7 @@ const pageOf = <T extends z.ZodType>(item: T) =>
     content: z.array(item),
     totalElements: count,
     totalPages: count,
-    page: count.meta({ description: "From 0" }),
+    page: z.number().int().min(0).max(MAX_PAGE).meta({ description: "From 0" }),
     size: z.number().int().min(1).max(MAX_PAGE_SIZE),
   });
 
@@ -129,6 +133,21 @@ export const problemSchema = z
   })
   .register(responseSchemas, { id: "Problem", description: "RFC 9457 problem details, served as application/problem+json" });
 
+export const frontdoorSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string().meta({ example: "edge-eu" }),
+    tcpSharesEnabled: z.boolean().meta({ description: "Off: no token can be created or redeemed" }),
+    renewalWindowDays: renewalWindowDaysSchema.meta({ description: "Renewal opens this many days before a certificate ends; 0: renewal off", example: 30 }),
+    createdAt: timestamp,
+    memberCount: count.meta({ description: "Operators who are members" }),
+    issuingCa: z
+      .object({ id: z.uuid(), generation: z.number().int().min(1).max(MAX_CA_GENERATION).meta({ description: "1 for the first CA, +1 per rotation" }), notBefore: timestamp, notAfter: timestamp })
+      .nullable()
+      .meta({ description: "The CA that signs new certificates now (its chain: GET /frontdoor/{frontdoorId}/ca.pem)" }),
+  })
+  .register(responseSchemas, { id: "Frontdoor", description: "A Frontdoor and its settings" });
+
 export const healthSchema = z.object({ status: z.enum(["ok", "unavailable"]) }).register(responseSchemas, { id: "Health" });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -139,3 +158,4 @@ assertSame<Same<Serialized<Page<TokenView>>, z.infer<typeof tokenPageSchema>>>()
 assertSame<Same<Serialized<CertificateView>, z.infer<typeof certificateSchema>>>();
 assertSame<Same<Serialized<RedemptionPreview>, z.infer<typeof previewSchema>>>();
 assertSame<Same<Serialized<Page<CertificateView>>, z.infer<typeof certificatePageSchema>>>();
+assertSame<Same<Serialized<FrontdoorView>, z.infer<typeof frontdoorSchema>>>();

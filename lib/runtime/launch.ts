@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { env } from "@/lib/env";
+import { buildLogger, NO_TELEMETRY, runNextBuild } from "@/lib/runtime/next-build";
 import { resolveRuntime } from "@/lib/runtime/runtime";
 
 // `npm start`: the embedded PostgreSQL (unless DATABASE_URL is set), migrations, the
@@ -63,8 +64,8 @@ export async function main(): Promise<void> {
 
   if (await needsBuild()) {
     log("building the app (next build), once per change of the sources…");
-    const build = spawnSync(process.execPath, [nextBin(), "build"], { stdio: "inherit", env: process.env });
-    if (build.status !== 0) throw new Error("next build failed");
+    const status = await runNextBuild({ command: [process.execPath, nextBin(), "build"], isTerminal, env: process.env, log: buildLogger(env.LOG_LEVEL) });
+    if (status !== 0) throw new Error("next build failed");
   }
 
   // No react-server condition here: the child loads React for Next.js, which needs the default one.
@@ -72,6 +73,7 @@ export async function main(): Promise<void> {
     stdio: ["ignore", "inherit", "inherit"],
     env: {
       ...process.env,
+      ...NO_TELEMETRY,
       NODE_ENV: "production",
       DATABASE_URL: runtime.databaseUrl,
       AUTH_SECRET: runtime.authSecret,

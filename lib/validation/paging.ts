@@ -1,16 +1,23 @@
 import { z } from "zod";
 import { printable } from "@/lib/validation/common";
 
-// The query every list endpoint takes: page (from 0), size (1–100), sort "field,direction"
+// The query every list endpoint takes: page (0 to MAX_PAGE), size (1–100), sort "field,direction"
 // over the fields that list allows, and a search string.
 
 export type Sort<F extends string> = { field: F; direction: "asc" | "desc" };
 
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * The last page a list serves: offset paging makes PostgreSQL walk and drop every earlier
+ * row, so a page number is no way to reach row ten million (at the largest size). Narrow
+ * with status or q, sort the other way, or use the export, which reads by cursor.
+ */
+export const MAX_PAGE = 100_000;
+
 export function pageQuerySchema<const F extends readonly [string, ...string[]]>(sortFields: F) {
   return z.object({
-    page: z.coerce.number().int().min(0).default(0),
+    page: z.coerce.number().int().min(0).max(MAX_PAGE, `Use a page up to ${MAX_PAGE}; narrow the list with status or q, or use the export`).default(0),
     size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
     sort: z
       .string()

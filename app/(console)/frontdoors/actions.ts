@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/action";
 import { rotateFrontdoorCa } from "@/lib/domain/ca-rotate";
-import { createFrontdoor, setTcpShares } from "@/lib/domain/frontdoors";
-import type { CreateFrontdoorInput, SetTcpSharesInput } from "@/lib/validation/frontdoors";
+import { createFrontdoor, updateFrontdoor } from "@/lib/domain/frontdoors";
+import type { CreateFrontdoorInput, UpdateFrontdoorInput } from "@/lib/validation/frontdoors";
 
 export async function createFrontdoorAction(input: CreateFrontdoorInput) {
   const result = await runAction((principal) => createFrontdoor(principal, input));
@@ -12,8 +12,9 @@ export async function createFrontdoorAction(input: CreateFrontdoorInput) {
   return result;
 }
 
-export async function setTcpSharesAction(input: SetTcpSharesInput) {
-  const result = await runAction((principal) => setTcpShares(principal, input));
+/** The same change as PATCH /frontdoor/{id}; the domain checks the caller and the settings. */
+export async function updateFrontdoorAction(frontdoorId: string, input: UpdateFrontdoorInput) {
+  const result = await runAction((principal) => updateFrontdoor(principal, frontdoorId, input));
   if (result.ok) revalidatePath("/frontdoors");
   return result;
 }

@@ -2,13 +2,13 @@
 
 import { useTransition } from "react";
 import { toast } from "sonner";
-import { setTcpSharesAction } from "./actions";
+import { updateFrontdoorAction } from "./actions";
 
 export function TcpSharesSwitch({ frontdoorId, name, isEnabled }: { frontdoorId: string; name: string; isEnabled: boolean }) {
   const [isPending, startTransition] = useTransition();
   function toggle() {
     startTransition(async () => {
-      const result = await setTcpSharesAction({ frontdoorId, tcpSharesEnabled: !isEnabled });
+      const result = await updateFrontdoorAction(frontdoorId, { tcpSharesEnabled: !isEnabled });
       if (result.ok) toast.success(`TCP shares ${result.data.tcpSharesEnabled ? "enabled" : "disabled"} on ${name}`);
       else toast.error(result.message);
     });

@@ -1,7 +1,24 @@
-import { createFrontdoor, findFrontdoorByIdOrName, listFrontdoors, setRenewalWindow, setTcpShares } from "@/lib/domain/frontdoors";
-import { renewalWindowDaysSchema } from "@/lib/validation/frontdoors";
+import { createFrontdoor, findFrontdoorByIdOrName, listFrontdoors, updateFrontdoor } from "@/lib/domain/frontdoors";
+import { updateFrontdoorSchema, type UpdateFrontdoorInput } from "@/lib/validation/frontdoors";
 import { columns, print, UsageError } from "../io";
+import type { Values } from "../options";
 import { type Command, defineCommand } from "./shared";
+
+const setOptions = {
+  name: { type: "string", value: "NAME", help: "a new unique name" },
+  "tcp-shares": { type: "string", value: "on|off", help: "whether tokens can be created and redeemed", choices: ["on", "off"] },
+  "renewal-window-days": { type: "string", value: "N", help: "renewal opens N days before a certificate ends, 0 to 825; 0 turns renewal off" },
+} as const;
+
+/** The options as the settings they change; an option not given changes nothing. */
+function settingsOf(values: Values<typeof setOptions>): UpdateFrontdoorInput {
+  const windowText = values["renewal-window-days"];
+  return {
+    name: values.name,
+    tcpSharesEnabled: values["tcp-shares"] === undefined ? undefined : values["tcp-shares"] === "on",
+    renewalWindowDays: windowText === undefined ? undefined : Number(windowText),
+  };
+}
 
 export const frontdoorCommands: Record<string, Command> = {
   "frontdoor create": defineCommand({
@@ -29,25 +46,22 @@ export const frontdoorCommands: Record<string, Command> = {
     },
   }),
   "frontdoor set": defineCommand({
-    summary: "Switches a Frontdoor's TCP shares and/or sets its renewal window. Give at least one of the two options.",
+    summary: "Changes a Frontdoor's name, TCP shares and/or renewal window (PATCH /frontdoor/{id} does the same). Give at least one option.",
     positionals: [{ name: "ID", help: "the Frontdoor's id or name" }],
-    options: {
-      "tcp-shares": { type: "string", value: "on|off", help: "whether tokens can be created and redeemed", choices: ["on", "off"] },
-      "renewal-window-days": { type: "string", value: "N", help: "renewal opens N days before a certificate ends, 0 to 825; 0 turns renewal off" },
-    },
+    options: setOptions,
     check({ values }) {
-      const windowText = values["renewal-window-days"];
-      if (values["tcp-shares"] === undefined && windowText === undefined) throw new UsageError("frontdoor set: give --tcp-shares on|off and/or --renewal-window-days N", "frontdoor set");
-      if (windowText !== undefined && !renewalWindowDaysSchema.safeParse(Number(windowText)).success) throw new UsageError("frontdoor set: --renewal-window-days takes a whole number of days from 0 (renewal off) to 825", "frontdoor set");
+      // The API's own schema judges the options, so the CLI accepts exactly what PATCH does.
+      const result = updateFrontdoorSchema.safeParse(settingsOf(values));
+      if (!result.success) {
+        const [issue] = result.error.issues;
+        const option = { name: "--name", tcpSharesEnabled: "--tcp-shares", renewalWindowDays: "--renewal-window-days" }[String(issue?.path[0])];
+        const hint = option === "--renewal-window-days" ? "takes a whole number of days from 0 (renewal off) to 825" : (issue?.message ?? "");
+        throw new UsageError(option ? `frontdoor set: ${option} ${hint}` : "frontdoor set: give --name, --tcp-shares on|off and/or --renewal-window-days N", "frontdoor set");
+      }
     },
     async run({ values, positionals }, out, principal) {
-      const tcp = values["tcp-shares"];
-      const windowText = values["renewal-window-days"];
-      const windowDays = windowText === undefined ? undefined : Number(windowText);
       const { id } = await findFrontdoorByIdOrName(principal, positionals[0]!);
-      let frontdoor = tcp === undefined ? undefined : await setTcpShares(principal, { frontdoorId: id, tcpSharesEnabled: tcp === "on" });
-      if (windowDays !== undefined) frontdoor = await setRenewalWindow(principal, { frontdoorId: id, renewalWindowDays: windowDays });
-      const result = frontdoor!;
+      const result = await updateFrontdoor(principal, id, settingsOf(values));
       print(out, result, () => `${result.name}: TCP shares ${result.tcpSharesEnabled ? "on" : "off"}, renewal in the last ${result.renewalWindowDays} days${result.renewalWindowDays === 0 ? " (off)" : ""}`);
     },
   }),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { setTcpShares } from "@/lib/domain/frontdoors";
+import { updateFrontdoor } from "@/lib/domain/frontdoors";
 import { createToken, revokeToken, updateToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
 import { ecCsrWithSubject, keylessRsaCsr } from "@/lib/testing/forged-csr";
@@ -130,7 +130,7 @@ describe("every redemption error code", () => {
 
     const closed = await makeFrontdoor({ tcpSharesEnabled: true });
     const onClosed = await newToken({}, closed.id);
-    await setTcpShares(system, { frontdoorId: closed.id, tcpSharesEnabled: false });
+    await updateFrontdoor(system, closed.id, { tcpSharesEnabled: false });
     await expectFailure(await redeem(onClosed.token, csr, { fd: closed.id }), 409, "tcp_shares_disabled");
 
     const failures = await getDb().auditEvent.findMany({ where: { action: "token.redeem_failed", targetId: revoked.id } });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { getCertificate, redeemToken, revokeCertificate } from "@/lib/domain/certificates";
-import { setTcpShares } from "@/lib/domain/frontdoors";
+import { updateFrontdoor } from "@/lib/domain/frontdoors";
 import { createToken } from "@/lib/domain/tokens";
 import { createApiKey } from "@/lib/domain/api-keys";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
@@ -105,7 +105,7 @@ describe("renewal", () => {
 
     const closedFd = (await makeFrontdoor()).id;
     const closed = await issued({ fd: closedFd });
-    await setTcpShares(system, { frontdoorId: closedFd, tcpSharesEnabled: false });
+    await updateFrontdoor(system, closedFd, { tcpSharesEnabled: false });
     await expectCode(await post(closed.certificate.certificate, renewalCsr(closed.keyFile), closedFd), 409, "tcp_shares_disabled");
 
     const offFd = (await makeFrontdoor()).id;
