@@ -25,7 +25,7 @@ const file = (name: string, text?: string) => {
   if (text !== undefined) writeFileSync(full, text);
   return full;
 };
-const certs = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
+const certs = (pem: string): string[] => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
 const params = (frontdoorId: string) => ({ params: Promise.resolve({ frontdoorId }) });
 const trustFile = async (frontdoorId: string) => (await caPem.GET(new Request("http://localhost/"), params(frontdoorId))).text();
 const crlPem = async (frontdoorId: string) => (await crl.GET(new Request("http://localhost/?format=pem"), params(frontdoorId))).text();
