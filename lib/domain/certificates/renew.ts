@@ -6,7 +6,6 @@ import { issueCertificate } from "@/lib/domain/certificates/pipeline";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { renewRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
@@ -102,12 +101,7 @@ export async function renewCertificate(input: RenewInput): Promise<CertificateVi
       subject: { commonName: current.commonName, organization: current.organization, organizationalUnit: current.organizationalUnit },
       validDays: Math.max(1, Math.round((current.notAfter.getTime() - current.notBefore.getTime() - 60_000) / DAY_MS)),
       actor,
-      claim: (_certificateId, now) => Prisma.sql`
-        UPDATE "ClientCertificate" AS c SET "renewedAt" = ${now}::timestamptz
-          FROM "Frontdoor" AS f
-         WHERE c."id" = ${current.id} AND f."id" = c."frontdoorId" AND f."tcpSharesEnabled"
-           AND c."renewedAt" IS NULL AND c."revokedAt" IS NULL AND c."notAfter" > ${now}::timestamptz
-        RETURNING c."id"`,
+      claim: { kind: "renewal", certificateId: current.id },
       events: (issued) => [
         {
           frontdoorId: input.frontdoorId,
