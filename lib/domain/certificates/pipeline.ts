@@ -9,7 +9,7 @@ import { type CheckedCsr, checkCsr, type KeyAlgorithm, type SubjectFields, subje
 import { issueClientCertificate, type LeafSubject } from "@/lib/pki/issue";
 import { pointerExtensions, pointersFor } from "@/lib/pki/pointers";
 import { metrics } from "@/lib/observability/metrics";
-import { env } from "@/lib/env";
+import { certificatePointerBase } from "@/lib/public-url";
 
 // One issuing pipeline behind every door. A door (redemption by token, EST, renewal) is an
 // authorizer: it says who asks, which subject and lifetime they may have, and what it
@@ -31,8 +31,6 @@ export type Authorization = {
   tokenId: string | null;
   /** Set by renewal: the certificate the new one renews (stored on the new row). */
   renewedFromId?: string;
-  /** Where the certificate's CRL/OCSP/CA pointers lead (publicUrl() of the request). */
-  publicUrl: string;
   /** A check of the CSR's key before anything is signed (renewal: the same key as before). */
   assertKey?: (spkiDer: Uint8Array) => void;
   /** Pre-approved subject: a field set here wins over the CSR's. */
@@ -47,18 +45,15 @@ export type Authorization = {
   explainLostClaim: () => Promise<AppError>;
 };
 
+// One entry per CA this process signs with: the pointers' origin is configuration
+// (certificatePointerBase), never a request's, so no client can add entries.
 const pointerCache = new Map<string, Buffer[]>();
 
-/**
- * The CRL and OCSP pointer extensions of an issuing CA's certificates at `base`. Those at the
- * configured address are made once per process and CA; others (PUBLIC_URL unset, a
- * request's own address) each time, so that no client can grow the cache by sending new Host headers.
- */
-function pointersOf(frontdoorId: string, issuer: CaIssuer, base: string): Buffer[] {
-  if (base !== env.PUBLIC_URL) return pointerExtensions(pointersFor(base, frontdoorId, issuer));
+/** The CRL and OCSP pointer extensions of an issuing CA's certificates, made once per process and CA. */
+function pointersOf(frontdoorId: string, issuer: CaIssuer): Buffer[] {
   let extensions = pointerCache.get(issuer.id);
   if (!extensions) {
-    extensions = pointerExtensions(pointersFor(base, frontdoorId, issuer));
+    extensions = pointerExtensions(pointersFor(certificatePointerBase().url, frontdoorId, issuer));
     pointerCache.set(issuer.id, extensions);
   }
   return extensions;
@@ -85,7 +80,7 @@ type Outcome = { kind: "stored"; view: CertificateView } | { kind: "lost"; curre
 async function signAndClaim(auth: Authorization, { csr, subject }: CheckedRequest, caId: string): Promise<Outcome> {
   const issuer = await issuerById(caId);
   if (issuer.frontdoorId !== auth.frontdoorId) throw new Error(`CA ${caId} is not an issuing CA of Frontdoor ${auth.frontdoorId}.`);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId, issuer, auth.publicUrl) });
+  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId, issuer) });
   const id = `cert-${randomUUID()}`;
   const now = new Date();
   const facts: IssuedFacts = { id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notBefore: issued.notBefore, notAfter: issued.notAfter };

@@ -7,7 +7,6 @@ import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
 import { hashSecret, looksLikeTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { tokenStatus } from "@/lib/domain/tokens/status";
-import { publicUrl } from "@/lib/public-url";
 import { redeemRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
@@ -156,7 +155,6 @@ async function redeemFound(token: FoundToken, input: RedeemInput): Promise<Certi
     {
       frontdoorId: token.frontdoorId,
       caId: token.currentCaId,
-      publicUrl: publicUrl(input.context),
       name: token.name,
       tokenId: token.id,
       subject: token,

@@ -9,7 +9,6 @@ import type { RequestContext } from "@/lib/domain/principal";
 import { renewRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
-import { publicUrl } from "@/lib/public-url";
 
 // Renewal: the current certificate is the credential, a CSR signed by its key the proof of
 // possession. An authorizer in front of the one issuing pipeline: it checks the
@@ -90,7 +89,6 @@ export async function renewCertificate(input: RenewInput): Promise<CertificateVi
     {
       frontdoorId: input.frontdoorId,
       caId: currentCa(cas).id,
-      publicUrl: publicUrl(input.context),
       name: current.name,
       tokenId: null,
       renewedFromId: current.id,

@@ -13,7 +13,7 @@ function status(ca: CaView) {
 }
 
 /** The Frontdoor's issuing CAs (after rotations, more than one) with each one's own addresses; administrators may rotate. */
-export function IssuingCas({ frontdoor, cas, origin, canRotate }: { frontdoor: { id: string; name: string }; cas: CaView[]; origin: string; canRotate: boolean }) {
+export function IssuingCas({ frontdoor, cas, origin, pointerOrigin, canRotate }: { frontdoor: { id: string; name: string }; cas: CaView[]; origin: string; pointerOrigin: string; canRotate: boolean }) {
   return (
     <Card>
       <div className="mb-2 flex items-center justify-between gap-2">
@@ -23,7 +23,7 @@ export function IssuingCas({ frontdoor, cas, origin, canRotate }: { frontdoor: {
       <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">ca.pem holds every CA that is current or still answers for its certificates, then the root.</p>
       <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="issuing-cas">
         {cas.map((ca) => {
-          const pointers = pointersFor(origin, frontdoor.id, ca);
+          const pointers = pointersFor(pointerOrigin, frontdoor.id, ca);
           return (
             <li key={ca.id} className="py-2 text-sm" data-testid={`ca-${ca.generation}`}>
               <div className="flex flex-wrap items-center gap-2">
