@@ -81,6 +81,9 @@ export default defineConfig({
         SMTP_URL: `smtp://certdoor:e2e-mail@127.0.0.1:${smtpPort}`,
         SMTP_FROM: "Certdoor <certdoor@example.com>",
         WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true", // webhooks.spec.ts's receiver listens on 127.0.0.1
+        // Without PUBLIC_URL the launcher picks the address certificates point at (this
+        // machine's first one others can reach); the specs reach the server at localhost.
+        CERTDOOR_LAUNCH_URL: `http://localhost:${port}`,
       },
     },
   ],

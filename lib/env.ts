@@ -35,6 +35,8 @@ const schema = z
     /** Reverse proxies in front of Certdoor whose X-Forwarded-For entries are trusted (0: none). */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     PUBLIC_URL: optionalString,
+    /** Set by the launcher (lib/runtime/launch.ts) when PUBLIC_URL is not: the address it chose at start for the pointers in certificates (kept when already set). */
+    CERTDOOR_LAUNCH_URL: optionalString.pipe(z.string().regex(/^https?:\/\/[^/\s]+$/, "must be an origin such as http://192.0.2.10:3000").optional()),
     /** Made fresh by bin/server.mjs in its own process: proves the client address header is its own. */
     CERTDOOR_CLIENT_IP_SECRET: optionalString,
     AUTH_SECRET: optionalString,

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { env } from "@/lib/env";
+import { env, parseEnv } from "@/lib/env";
 import { originFrom } from "@/lib/http/client-info";
-import { publicUrl } from "@/lib/public-url";
+import { certificatePointerBase, publicUrl } from "@/lib/public-url";
 
 // Links carry PUBLIC_URL, or the address the request was made at, and only a plain host
 // from a Host header can become part of a link.
 
-const saved = { PUBLIC_URL: env.PUBLIC_URL, isPublicUrlSet: env.isPublicUrlSet, TRUST_PROXY_HOPS: env.TRUST_PROXY_HOPS };
+const saved = { PUBLIC_URL: env.PUBLIC_URL, isPublicUrlSet: env.isPublicUrlSet, TRUST_PROXY_HOPS: env.TRUST_PROXY_HOPS, CERTDOOR_LAUNCH_URL: env.CERTDOOR_LAUNCH_URL };
 afterEach(() => {
   Object.assign(env, saved);
 });
@@ -39,5 +39,21 @@ describe("the address links carry", () => {
     expect(originFrom(forwarded)).toBe("http://10.0.0.5:3000");
     Object.assign(env, { TRUST_PROXY_HOPS: 1 });
     expect(originFrom(forwarded)).toBe("https://certs.example.com");
+  });
+});
+
+describe("the address certificates point at", () => {
+  it("is PUBLIC_URL, else the launcher's choice, else the default: never a request's", () => {
+    Object.assign(env, { isPublicUrlSet: false, PUBLIC_URL: "http://localhost:3000", CERTDOOR_LAUNCH_URL: undefined });
+    expect(certificatePointerBase()).toEqual({ url: "http://localhost:3000", source: "default" });
+    Object.assign(env, { CERTDOOR_LAUNCH_URL: "http://192.0.2.10:3000" });
+    expect(certificatePointerBase()).toEqual({ url: "http://192.0.2.10:3000", source: "launcher" });
+    Object.assign(env, { isPublicUrlSet: true, PUBLIC_URL: "https://certs.example.com" });
+    expect(certificatePointerBase()).toEqual({ url: "https://certs.example.com", source: "PUBLIC_URL" });
+  });
+
+  it("takes the launcher's choice only as an origin", () => {
+    expect(parseEnv({ CERTDOOR_LAUNCH_URL: "http://192.0.2.10:3000" }).CERTDOOR_LAUNCH_URL).toBe("http://192.0.2.10:3000");
+    for (const bad of ["192.0.2.10:3000", "http://x/path", "javascript:alert(1)"]) expect(() => parseEnv({ CERTDOOR_LAUNCH_URL: bad }), bad).toThrow(/CERTDOOR_LAUNCH_URL/);
   });
 });

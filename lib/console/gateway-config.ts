@@ -16,7 +16,7 @@ export function gatewayConfig(publicUrl: string, frontdoor: { id: string; name: 
   const crlPem = `${pointers.crl}?format=pem`;
   // ca.pem is refreshed too: after a CA rotation it holds the new issuing CA beside the old one.
   const crlRefresh = [
-    `# Once, then hourly from cron: the CA chain and the CRLs (each issuing CA's in use, and the root's).`,
+    `# Once, then hourly from cron: the CA chain and the CRLs (each issuing CA's in use, and its root's).`,
     `curl -fsS ${caChainPem} -o ${file}-ca.pem`,
     `0 * * * * curl -fsS ${caChainPem} -o ${file}-ca.pem.new && curl -fsS '${crlPem}' -o ${file}-crl.pem.new && mv ${file}-ca.pem.new ${file}-ca.pem && mv ${file}-crl.pem.new ${file}-crl.pem && nginx -s reload`,
   ].join("\n");
@@ -56,7 +56,7 @@ transport_socket:
       validation_context:
         trusted_ca: { filename: ${file}-ca.pem }
         # Envoy checks client certificates against CRLs only (no OCSP for clients);
-        # the file holds the Frontdoor's CRLs and the root's. Refresh it as above.
+        # the file holds the Frontdoor's CRLs and its roots'. Refresh it as above.
         crl: { filename: ${file}-crl.pem }`;
   return { ...pointers, caChainPem, crlPem, nginx, envoy, crlRefresh };
 }

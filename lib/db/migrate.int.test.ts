@@ -112,3 +112,32 @@ describe("migration runner", () => {
     expect(recorded).toHaveLength(0);
   });
 });
+
+describe("the trust-domains migration", () => {
+  // On an installation made before it, every issuing CA hung under the one root: afterwards
+  // each names that root as its parent, and the root is marked shared, which is what makes
+  // the Frontdoor's next rotation give it a root of its own.
+  const MIGRATION = "20261130090000_trust_domains";
+
+  it("points every existing issuing CA at the installation root and marks that root shared", async () => {
+    const url = await freshDatabase();
+    const dir = await mkdtemp(path.join(os.tmpdir(), "certdoor-migrations-"));
+    for (const m of await readMigrations()) if (m.name < MIGRATION) await cp(path.join(defaultMigrationsDir, m.name), path.join(dir, m.name), { recursive: true });
+    await migrate(url, { dir });
+    const ca = (id: string, kind: string, frontdoorId: string | null) =>
+      `('${id}', '${kind}', ${frontdoorId ? `'${frontdoorId}'` : "NULL"}, 'CN=${id}', '01', 'pem', 'v1.x', 'EC-P256', now(), now() + interval '1 year')`;
+    const [fdA, fdB, root, caA, caB] = ["0a", "0b", "f0", "fa", "fb"].map((n) => `00000000-0000-4000-8000-0000000000${n}`);
+    await query(url, `
+      INSERT INTO "Frontdoor" ("id", "name", "updatedAt") VALUES ('${fdA}', 'a', now()), ('${fdB}', 'b', now());
+      INSERT INTO "CertificateAuthority" ("id", "kind", "frontdoorId", "subject", "serialNumber", "certificatePem", "encryptedPrivateKey", "keyAlgorithm", "notBefore", "notAfter")
+      VALUES ${ca(root!, "root", null)}, ${ca(caA!, "intermediate", fdA!)}, ${ca(caB!, "intermediate", fdB!)}`);
+
+    await cp(path.join(defaultMigrationsDir, MIGRATION), path.join(dir, MIGRATION), { recursive: true });
+    expect((await migrate(url, { dir })).applied).toEqual([MIGRATION]);
+    expect(await query(url, `SELECT "id"::text, "kind"::text, "parentId"::text, "isSharedRoot" FROM "CertificateAuthority" ORDER BY "id"`)).toEqual([
+      { id: root, kind: "root", parentId: null, isSharedRoot: true },
+      { id: caA, kind: "intermediate", parentId: root, isSharedRoot: false },
+      { id: caB, kind: "intermediate", parentId: root, isSharedRoot: false },
+    ]);
+  });
+});

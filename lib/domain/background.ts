@@ -1,5 +1,6 @@
 import { isDatabaseUnavailable, unavailableLogFields } from "@/lib/db/unavailable";
 import { sealAuditEvents } from "@/lib/domain/audit-seal";
+import { sendCaExpiryNotices } from "@/lib/domain/ca-expiring";
 import { refreshDueCrls } from "@/lib/domain/certificates/crl-store";
 import { flushRedeemFailures } from "@/lib/domain/certificates/redeem-failures";
 import { refreshDashboardSnapshots } from "@/lib/domain/dashboard";
@@ -26,6 +27,8 @@ const JOBS: Job[] = [
   { name: "dashboard-snapshots", everyMs: 60_000, run: refreshDashboardSnapshots },
   // Certificates claimed FOR UPDATE SKIP LOCKED: instances share the round, none announces twice.
   { name: "expiry-notices", everyMs: 10 * 60_000, run: () => sendExpiryNotices() },
+  // Marks each CA in the statement that announces it: a second instance finds it marked.
+  { name: "ca-expiry-notices", everyMs: 60 * 60_000, run: () => sendCaExpiryNotices() },
   { name: "webhook-log-prune", everyMs: 60 * 60_000, run: pruneDeliveries },
 ];
 

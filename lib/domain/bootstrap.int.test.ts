@@ -21,6 +21,12 @@ describe("first-start bootstrap", () => {
     const frontdoors = await db.frontdoor.findMany();
     expect(frontdoors.map((f) => [f.name, f.tcpSharesEnabled])).toEqual([["default", true]]);
     expect(await verifyCredentials("first@admin.test", password)).not.toBeNull();
+    // The default Frontdoor is a trust domain of its own: one root, signing only its issuing CA, and no installation root.
+    const cas = await db.certificateAuthority.findMany({ select: { kind: true, frontdoorId: true, parentId: true, id: true, isSharedRoot: true } });
+    const root = cas.find((c) => c.kind === "root")!;
+    expect(cas).toHaveLength(2);
+    expect(cas.find((c) => c.kind === "intermediate")).toMatchObject({ frontdoorId: frontdoors[0]!.id, parentId: root.id });
+    expect(root.isSharedRoot).toBe(false);
 
     const again = await bootstrap({ adminEmail: "first@admin.test" });
     expect(again.admin).toEqual({ email: "first@admin.test", created: false });

@@ -15,26 +15,50 @@ import { uuidSchema } from "@/lib/validation/common";
 /** SQL: whether the CA aliased `c` is in use (current, or a certificate it issued is unexpired); an index read. */
 export const CA_IN_USE = Prisma.sql`(c."retiredAt" IS NULL OR EXISTS (SELECT 1 FROM "ClientCertificate" cc WHERE cc."issuerId" = c."id" AND cc."notAfter" > now()))`;
 
-export type FrontdoorCa = { id: string; generation: number; subject: string; retiredAt: Date | null; notAfter: Date; certificatePem: string; isInUse: boolean; lastCertificateNotAfter: Date | null };
-export type FrontdoorCas = { cas: FrontdoorCa[]; rootPem: string };
+export type FrontdoorCa = {
+  id: string;
+  /** The root that signed it. */
+  parentId: string;
+  generation: number;
+  subject: string;
+  retiredAt: Date | null;
+  notAfter: Date;
+  certificatePem: string;
+  isInUse: boolean;
+  lastCertificateNotAfter: Date | null;
+};
+export type FrontdoorRoot = { id: string; certificatePem: string; isSharedRoot: boolean };
+export type FrontdoorCas = { cas: FrontdoorCa[]; roots: Map<string, FrontdoorRoot> };
 
-/** A Frontdoor's issuing CAs, newest first, and the root: one statement; frontdoor_not_found when it has none. */
+type CaRow = Omit<FrontdoorCa, "isInUse" | "parentId"> & { kind: string; parentId: string | null; isSharedRoot: boolean; isInUse: boolean | null };
+
+/** A Frontdoor's issuing CAs, newest first, and the roots they hang under: one statement; frontdoor_not_found when it has none. */
 export async function frontdoorCas(frontdoorId: string): Promise<FrontdoorCas> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   // The EXISTS and the latest notAfter are index reads on ClientCertificate(issuerId, notAfter).
-  const rows = await getDb().$queryRaw<(Omit<FrontdoorCa, "isInUse"> & { kind: string; isInUse: boolean | null })[]>`
-    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."generation", c."subject", c."retiredAt", c."notAfter", c."certificatePem",
+  const rows = await getDb().$queryRaw<CaRow[]>`
+    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."parentId"::text AS "parentId", c."isSharedRoot", c."generation", c."subject",
+           c."retiredAt", c."notAfter", c."certificatePem",
            ${CA_IN_USE} AS "isInUse",
            (SELECT max(cc."notAfter") FROM "ClientCertificate" cc WHERE cc."issuerId" = c."id") AS "lastCertificateNotAfter"
       FROM "CertificateAuthority" c
      WHERE c."frontdoorId" = ${frontdoorId}::uuid
-        OR c."id" = (SELECT r."id" FROM "CertificateAuthority" r WHERE r."kind" = 'root' ORDER BY r."createdAt" LIMIT 1)
+        OR c."id" IN (SELECT i."parentId" FROM "CertificateAuthority" i WHERE i."frontdoorId" = ${frontdoorId}::uuid)
      ORDER BY c."generation" DESC`;
-  const root = rows.find((r) => r.kind === "root");
-  const cas = rows.filter((r) => r.kind === "intermediate").map(({ kind: _kind, ...ca }) => ({ ...ca, isInUse: ca.isInUse === true }));
+  const roots = new Map(rows.filter((r) => r.kind === "root").map((r) => [r.id, { id: r.id, certificatePem: r.certificatePem, isSharedRoot: r.isSharedRoot }]));
+  const cas = rows
+    .filter((r) => r.kind === "intermediate")
+    .map(({ kind: _kind, isSharedRoot: _shared, parentId, ...ca }) => {
+      if (!parentId || !roots.has(parentId)) throw new Error(`Issuing CA ${ca.id} names no root.`);
+      return { ...ca, parentId, isInUse: ca.isInUse === true };
+    });
   if (cas.length === 0) throw new AppError("frontdoor_not_found");
-  if (!root) throw new Error("There is no root CA yet; start Certdoor once to create it.");
-  return { cas, rootPem: root.certificatePem };
+  return { cas, roots };
+}
+
+/** The roots of some of a Frontdoor's CAs, each once, in the order the CAs come. */
+export function rootsOf<T extends { parentId: string }>(cas: T[], roots: Map<string, FrontdoorRoot>): FrontdoorRoot[] {
+  return [...new Set(cas.map((ca) => ca.parentId))].map((id) => roots.get(id)!);
 }
 
 /** The Frontdoor's current issuing CA (the one that signs new certificates). */
@@ -47,11 +71,13 @@ export function currentCa({ cas }: FrontdoorCas): FrontdoorCa {
 /**
  * What a gateway must trust for this Frontdoor's certificates, PEM: every issuing CA in
  * use (the current one first, then retired ones whose certificates have not all expired),
- * then the root. Before any rotation: the issuing CA, then the root.
+ * then their roots (the current one's first). Before any rotation: the issuing CA, then
+ * the Frontdoor's root. No other Frontdoor's CA or root is ever in it.
  */
 export async function caChainPem(frontdoorId: string): Promise<string> {
-  const { cas, rootPem } = await frontdoorCas(frontdoorId);
-  return cas.filter((ca) => ca.isInUse).map((ca) => ca.certificatePem).join("") + rootPem;
+  const { cas, roots } = await frontdoorCas(frontdoorId);
+  const inUse = cas.filter((ca) => ca.isInUse);
+  return [...inUse, ...rootsOf(inUse, roots)].map((ca) => ca.certificatePem).join("");
 }
 
 /**
@@ -66,12 +92,12 @@ export async function caCertificateDer(frontdoorId: string, caId?: string): Prom
   return Buffer.from(fromPem(ca.certificatePem, ["CERTIFICATE"])!);
 }
 
-export type CaView = Omit<FrontdoorCa, "certificatePem"> & { isCurrent: boolean };
+export type CaView = Omit<FrontdoorCa, "certificatePem"> & { isCurrent: boolean; isUnderSharedRoot: boolean };
 
 /** A Frontdoor's issuing CAs for the console, newest first: which one is current, and until when each retired one is in use. */
 export async function listFrontdoorCas(principal: Principal, frontdoorId: string): Promise<CaView[]> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   assertCanReadFrontdoor(principal, frontdoorId);
-  const { cas } = await frontdoorCas(frontdoorId);
-  return cas.map(({ certificatePem: _pem, ...ca }) => ({ ...ca, isCurrent: ca.retiredAt === null }));
+  const { cas, roots } = await frontdoorCas(frontdoorId);
+  return cas.map(({ certificatePem: _pem, ...ca }) => ({ ...ca, isCurrent: ca.retiredAt === null, isUnderSharedRoot: roots.get(ca.parentId)!.isSharedRoot }));
 }

@@ -1,34 +1,40 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { getDb, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
 import { type Principal, systemPrincipal } from "@/lib/domain/principal";
 import { requireEnv } from "@/lib/env";
-import { createIntermediateCa, createRootCa, type NewCa } from "@/lib/pki/ca";
+import { createFrontdoorRootCa, createIntermediateCa, type NewCa } from "@/lib/pki/ca";
 import { makeIssuer, type Issuer } from "@/lib/pki/issuer";
 import { decryptPrivateKey, encryptPrivateKey, parseMasterKey } from "@/lib/pki/key-encryption";
 
-// The installation's root CA and each Frontdoor's issuing CAs (one current, and those that
-// rotation retired), stored with their private keys encrypted under CERTDOOR_MASTER_KEY.
-// Keys are decrypted only here, kept in memory as KeyObjects for signing, and never
-// returned to a caller.
-
-const ROOT_LOCK_KEY = 7_734_223;
+// Each Frontdoor's trust domain: a root of its own and, under it, the Frontdoor's issuing
+// CAs (one current, and those that rotation retired), stored with their private keys
+// encrypted under CERTDOOR_MASTER_KEY. A root signs only its Frontdoor's issuing CAs, so a
+// gateway trusting one Frontdoor's ca.pem admits nothing issued under another. (Installations
+// from before trust domains have one root every older issuing CA hangs under, marked
+// isSharedRoot; a rotation moves a Frontdoor off it.) Keys are decrypted only here, kept in
+// memory as KeyObjects for signing, and never returned to a caller.
 
 const masterKey = () => parseMasterKey(requireEnv("CERTDOOR_MASTER_KEY"));
 
 type CaEvent = { principal: Principal; action: string; details?: Record<string, unknown> };
+/** A CA that can sign other CAs' certificates: a root, with its key. */
+export type CaSigner = { id: string; certificatePem: string; pkcs8Der: Uint8Array };
+/** Where a CA goes: the Frontdoor it serves (a root's row has none: it belongs to the Frontdoor whose issuing CAs hang under it). */
+type Placement = { kind: "root" | "intermediate"; frontdoorId: string; generation?: number; parentId?: string };
 
-/** Stores a new CA with its first (empty) CRL, so its CRL address has something to serve from the start; audited. */
-export async function storeCa(tx: Tx, ca: NewCa, placement: { kind: "root" | "intermediate"; frontdoorId: string | null; generation?: number }, event?: CaEvent): Promise<string> {
+/** Stores a new CA with its first (empty) CRL, so its CRL address has something to serve from the start; audited on its Frontdoor. */
+export async function storeCa(tx: Tx, ca: NewCa, placement: Placement, event?: CaEvent): Promise<string> {
   const id = randomUUID();
-  const { kind, frontdoorId, generation = 1 } = placement;
+  const { kind, frontdoorId, generation = 1, parentId = null } = placement;
   await tx.certificateAuthority.create({
     data: {
       id,
       kind,
-      frontdoorId,
+      frontdoorId: kind === "intermediate" ? frontdoorId : null,
       generation,
+      parentId,
       subject: ca.subject,
       serialNumber: ca.serialNumber,
       certificatePem: ca.certificatePem,
@@ -45,39 +51,39 @@ export async function storeCa(tx: Tx, ca: NewCa, placement: { kind: "root" | "in
     frontdoorId,
     targetKind: "ca",
     targetId: id,
-    details: { ...facts, ...event?.details },
+    details: { ...facts, ...(parentId ? { rootId: parentId } : {}), ...event?.details },
   });
   return id;
 }
 
-/** The root CA, created on first use (once, however many instances ask at the same time). */
-export async function ensureRootCa(tx: Tx): Promise<{ id: string; certificatePem: string; pkcs8Der: Uint8Array }> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ROOT_LOCK_KEY})`;
-  let root = await tx.certificateAuthority.findFirst({ where: { kind: "root" }, orderBy: { createdAt: "asc" } });
-  if (!root) {
-    const created = await createRootCa(randomBytes(4).toString("hex"));
-    const id = await storeCa(tx, created, { kind: "root", frontdoorId: null });
-    root = await tx.certificateAuthority.findUniqueOrThrow({ where: { id } });
-  }
+/** A new root for one Frontdoor (at its creation, or when a rotation moves it onto a root of its own). */
+export async function createFrontdoorRoot(tx: Tx, frontdoor: { id: string; name: string }, generation = 1, event?: CaEvent): Promise<CaSigner> {
+  const created = await createFrontdoorRootCa(frontdoor, new Date(), generation);
+  const id = await storeCa(tx, created, { kind: "root", frontdoorId: frontdoor.id }, event);
+  return { id, certificatePem: created.certificatePem, pkcs8Der: created.pkcs8Der };
+}
+
+/** A stored root with its key, to sign a new issuing CA under it. */
+export async function rootSigner(tx: Tx, rootId: string): Promise<CaSigner> {
+  const root = await tx.certificateAuthority.findUniqueOrThrow({ where: { id: rootId }, select: { id: true, certificatePem: true, encryptedPrivateKey: true } });
   return { id: root.id, certificatePem: root.certificatePem, pkcs8Der: decryptPrivateKey(root.encryptedPrivateKey, masterKey(), root.id) };
 }
 
-/** A Frontdoor's first issuing CA, created with the Frontdoor (inside its transaction). */
+/** A Frontdoor's first root and issuing CA, created with the Frontdoor (inside its transaction). */
 export async function ensureFrontdoorCa(tx: Tx, frontdoor: { id: string; name: string }): Promise<void> {
   const existing = await tx.certificateAuthority.findFirst({ where: { frontdoorId: frontdoor.id }, select: { id: true } });
   if (existing) return;
-  const root = await ensureRootCa(tx);
-  await storeCa(tx, await createIntermediateCa(root, frontdoor), { kind: "intermediate", frontdoorId: frontdoor.id });
+  const root = await createFrontdoorRoot(tx, frontdoor);
+  await storeCa(tx, await createIntermediateCa(root, frontdoor), { kind: "intermediate", frontdoorId: frontdoor.id, parentId: root.id });
 }
 
 /**
- * At start: the root, an issuing CA for every Frontdoor that lacks one, and a check that
+ * At start: a root and an issuing CA for every Frontdoor that lacks one, and a check that
  * the master key opens every stored key (a wrong key stops the start, not the first redemption).
  */
 export async function ensureAllCas(): Promise<void> {
   const db = getDb();
   await db.$transaction(async (tx) => {
-    await ensureRootCa(tx);
     const missing = await tx.frontdoor.findMany({ where: { cas: { none: {} } }, select: { id: true, name: true } });
     for (const frontdoor of missing) await ensureFrontdoorCa(tx, frontdoor);
   }, { timeout: 120_000 });
@@ -97,20 +103,19 @@ const issuers = new Map<string, Promise<CaIssuer>>();
 
 async function loadIssuer(caId: string): Promise<CaIssuer> {
   const db = getDb();
-  const ca = await db.certificateAuthority.findUnique({ where: { id: caId } });
+  const ca = await db.certificateAuthority.findUnique({ where: { id: caId }, include: { parent: { select: { certificatePem: true } } } });
   if (!ca) throw new Error(`There is no CA ${caId}.`);
-  const root =
-    ca.kind === "root" ? ca : await db.certificateAuthority.findFirstOrThrow({ where: { kind: "root" }, orderBy: { createdAt: "asc" }, select: { certificatePem: true } });
+  if (ca.kind === "intermediate" && !ca.parent) throw new Error(`Issuing CA ${caId} names no root.`);
   const issuer = makeIssuer({
     id: ca.id,
     certificatePem: ca.certificatePem,
     pkcs8Der: decryptPrivateKey(ca.encryptedPrivateKey, masterKey(), ca.id),
-    chainPem: ca.kind === "root" ? ca.certificatePem : ca.certificatePem + root.certificatePem,
+    chainPem: ca.certificatePem + (ca.parent?.certificatePem ?? ""),
   });
   return { ...issuer, frontdoorId: ca.frontdoorId, generation: ca.generation };
 }
 
-/** A CA as a signer, by id (its chain: itself, then the root), decrypted once per process. */
+/** A CA as a signer, by id (its chain: itself, then its root), decrypted once per process. */
 export function issuerById(caId: string): Promise<CaIssuer> {
   let issuer = issuers.get(caId);
   if (!issuer) {
@@ -121,7 +126,7 @@ export function issuerById(caId: string): Promise<CaIssuer> {
   return issuer;
 }
 
-/** The PEM chain of the CA that issued a certificate (that CA, then the root): a certificate's `caCertificates`. */
+/** The PEM chain of the CA that issued a certificate (that CA, then its root): a certificate's `caCertificates`. */
 export async function issuerChainPem(caId: string): Promise<string> {
   return (await issuerById(caId)).chainPem;
 }

@@ -28,11 +28,16 @@ describe("frontdoors", () => {
     ]);
   });
 
-  it("a new Frontdoor gets its own issuing CA, signed by the root, with its key encrypted", async () => {
+  it("a new Frontdoor gets its own root and an issuing CA signed by it, with its keys encrypted", async () => {
     const admin = await makeUser("admin");
     const created = await createFrontdoor(admin.principal, { name: uniqueName("ca") });
     const ca = await getDb().certificateAuthority.findFirstOrThrow({ where: { frontdoorId: created.id } });
-    const root = await getDb().certificateAuthority.findFirstOrThrow({ where: { kind: "root" } });
+    const root = await getDb().certificateAuthority.findUniqueOrThrow({ where: { id: ca.parentId! } });
+    expect(root).toMatchObject({ kind: "root", isSharedRoot: false, frontdoorId: null });
+    expect(root.subject).toContain(created.id);
+    expect(root.encryptedPrivateKey).toMatch(/^v1\./);
+    // Its root signs nothing of any other Frontdoor.
+    expect(await getDb().certificateAuthority.count({ where: { parentId: root.id } })).toBe(1);
     expect(ca).toMatchObject({ kind: "intermediate", keyAlgorithm: "EC-P256" });
     expect(ca.encryptedPrivateKey).toMatch(/^v1\./);
     expect(ca.encryptedPrivateKey).not.toContain("PRIVATE KEY");

@@ -1,5 +1,6 @@
 import client from "prom-client";
 import { getDb, getPool } from "@/lib/db";
+import { currentCaEnds } from "@/lib/domain/ca-expiring";
 import { dashboardStats } from "@/lib/domain/dashboard";
 import { systemPrincipal } from "@/lib/domain/principal";
 
@@ -48,6 +49,17 @@ function define() {
         expiring.set({ frontdoor: f.name }, stats.certificatesExpiringSoon);
         for (const [status, n] of Object.entries(stats.tokens)) if (status !== "expiringSoon") this.set({ frontdoor: f.name, status }, n);
       }
+    },
+  });
+  // Alert on it 90 days ahead, as `ca.expiring` does: … - time() < 90 * 86400 (README, Metrics).
+  new client.Gauge({
+    name: "certdoor_issuing_ca_not_after_timestamp_seconds",
+    help: "When each Frontdoor's current issuing CA ends (Unix seconds); rotate it before then",
+    labelNames: ["frontdoor"],
+    aggregator: "first",
+    async collect() {
+      this.reset();
+      for (const ca of await currentCaEnds()) this.set({ frontdoor: ca.frontdoor }, Math.floor(ca.notAfter.getTime() / 1000));
     },
   });
   return { redemptions, tokensCreated, certificatesIssued, rateLimited, jobFailures, signingErrors, queryDuration };

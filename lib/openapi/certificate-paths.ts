@@ -82,7 +82,7 @@ export const certificatePaths: Record<string, Json> = {
       operationId: "caChain",
       summary: "What a gateway trusts for the Frontdoor's certificates",
       description:
-        "Every issuing CA of the Frontdoor in use (the current one first; after a CA rotation also the old one, until the last certificate it issued expires), then the root. Before any rotation: the issuing CA, then the root. Refetch it after a rotation, or the certificates the new CA signs are refused.",
+        "Every issuing CA of the Frontdoor in use (the current one first; after a CA rotation also the old one, until the last certificate it issued expires), then their roots: the Frontdoor's own (each Frontdoor is its own trust domain; no other Frontdoor's CA or root is ever in it). Before any rotation: the issuing CA, then the Frontdoor's root. Refetch it after a rotation, or the certificates the new CA signs are refused.",
       responses: { "200": { description: "PEM", content: { "application/x-pem-file": { schema: { type: "string" } } } }, ...problems(404) },
     },
   },
@@ -93,7 +93,7 @@ export const certificatePaths: Record<string, Json> = {
       operationId: "crl",
       summary: "The Frontdoor's CRLs",
       description:
-        "DER by default: the CRL of the Frontdoor's first issuing CA, which `/crl` in every certificate from before a CA rotation names (a CA made by rotation has its own, `/crl/{caId}`). With `format=pem`, what a gateway loads beside `ca.pem`: the CRL of every issuing CA in use, then the root's, for servers that check the whole chain. Served as stored: a new CRL is signed when a certificate is revoked and before the current one nears `nextUpdate`, never by this request. `ETag`, `Last-Modified` and `Cache-Control: max-age` (at most 300 s, never past `nextUpdate`); `If-None-Match` gets 304.",
+        "DER by default: the CRL of the Frontdoor's first issuing CA, which `/crl` in every certificate from before a CA rotation names (a CA made by rotation has its own, `/crl/{caId}`). With `format=pem`, what a gateway loads beside `ca.pem`: the CRL of every issuing CA in use, then their roots', for servers that check the whole chain. Served as stored: a new CRL is signed when a certificate is revoked and before the current one nears `nextUpdate`, never by this request. `ETag`, `Last-Modified` and `Cache-Control: max-age` (at most 300 s, never past `nextUpdate`); `If-None-Match` gets 304.",
       parameters: [
         { name: "format", in: "query", required: false, schema: { type: "string", enum: ["der", "pem"] } },
         { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } },

@@ -23,7 +23,7 @@ export const estPaths = {
       tags: ["Certificates"],
       operationId: "estCaCerts",
       summary: "EST: the Frontdoor's CA chain",
-      description: "RFC 7030 §4.1: a certs-only PKCS#7 (CMS SignedData without signers) holding the issuing CA, then the root; the same certificates as `ca.pem`. Public.",
+      description: "RFC 7030 §4.1: a certs-only PKCS#7 (CMS SignedData without signers) holding the issuing CA, then the Frontdoor's root; the same certificates as `ca.pem`. Public.",
       responses: {
         "200": { description: "base64 of the DER PKCS#7", content: base64Body("application/pkcs7-mime", "certs-only PKCS#7, DER, base64") },
         ...textFailures(404),

@@ -65,7 +65,7 @@ export const revocationPaths = {
       operationId: "caCrl",
       summary: "One issuing CA's CRL",
       description:
-        "What the CRL Distribution Point of certificates signed by a CA made by rotation names. DER by default; with `format=pem`, this CRL followed by the root's. A CA retired by rotation keeps signing it until the last certificate it issued expires.",
+        "What the CRL Distribution Point of certificates signed by a CA made by rotation names. DER by default; with `format=pem`, this CRL followed by its root's. A CA retired by rotation keeps signing it until the last certificate it issued expires.",
     },
   },
   "/frontdoor/{frontdoorId}/ocsp": {

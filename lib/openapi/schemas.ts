@@ -99,7 +99,7 @@ export const certificateSchema = z
     renewedFromId: z.string().nullable().meta({ description: "The certificate this one renews" }),
     renewedById: z.string().nullable().meta({ description: "The certificate that renewed this one" }),
     certificate: z.string().meta({ description: "The leaf certificate, PEM" }),
-    caCertificates: z.string().meta({ description: "Intermediate, then root, PEM" }),
+    caCertificates: z.string().meta({ description: "The issuing CA, then its root (the Frontdoor's own), PEM" }),
   })
   .register(responseSchemas, { id: "ClientCertificate" });
 

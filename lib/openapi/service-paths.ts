@@ -21,7 +21,7 @@ export const servicePaths: Record<string, Json> = {
       tags: ["Service"],
       operationId: "ready",
       summary: "Readiness: should this instance get traffic",
-      description: "Database reachable, every migration of this build applied, the root and every Frontdoor's issuing CA present, not shutting down.",
+      description: "Database reachable, every migration of this build applied, every Frontdoor's root and issuing CA present, not shutting down.",
       responses: {
         "200": { description: "Ready", content: status(["ready"]) },
         "503": { description: "Not ready, and why", content: status(["unavailable"], { reason: { type: "string", example: "database unreachable: connect ECONNREFUSED 127.0.0.1:5432" } }) },

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
   AlgorithmIdentifier,
@@ -29,7 +29,7 @@ import {
   Version,
 } from "@peculiar/asn1-x509";
 import { describe, expect, it } from "vitest";
-import { createIntermediateCa, createRootCa } from "@/lib/pki/ca";
+import { createIntermediateCa, createRootCa, ISSUING_CA_YEARS, YEAR_MS } from "@/lib/pki/ca";
 import { checkCsr } from "@/lib/pki/csr";
 import { type IssueRequest, issueClientCertificate } from "@/lib/pki/issue";
 import { makeIssuer } from "@/lib/pki/issuer";
@@ -72,8 +72,10 @@ function referenceTbs(request: IssueRequest & { serialNumber: string; now: Date 
 
 describe("issuing from DER parts", () => {
   it("gives byte for byte the TBSCertificate the @peculiar types build, for every key, subject and date", async () => {
-    const root = await createRootCa("oracle");
-    const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-000000000003", name: "oracle" });
+    // A CA alive at every date below (2059 + 5 years): none of them is cut to the CA's end.
+    const caBorn = new Date("2059-06-01T00:00:00Z");
+    const root = await createRootCa("oracle", caBorn);
+    const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-000000000003", name: "oracle" }, caBorn);
     const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, pkcs8Der: intermediate.pkcs8Der, chainPem: "" });
     const subjects = [
       { commonName: "a", organization: null, organizationalUnit: null },
@@ -96,4 +98,21 @@ describe("issuing from DER parts", () => {
       }
     }
   }, 60_000); // four openssl key generations, RSA-3072 among them
+});
+
+describe("the issuing CA's end", () => {
+  it("cuts a certificate's notAfter to its issuing CA's, and leaves shorter ones alone", async () => {
+    // An issuing CA made (5 years − 10 days) ago ends in 10 days.
+    const born = new Date(Date.now() - ISSUING_CA_YEARS * YEAR_MS + 10 * 86_400_000);
+    const root = await createRootCa("ending", born);
+    const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-000000000004", name: "ending" }, born);
+    const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, pkcs8Der: intermediate.pkcs8Der, chainPem: "" });
+    const csr = checkCsr(opensslCsr("ec-p256").csrPem);
+    const subject = { commonName: "short-lived", organization: null, organizationalUnit: null };
+    const year = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 365 });
+    expect(year.notAfter.getTime()).toBe(new Date(new X509Certificate(intermediate.certificatePem).validTo).getTime());
+    expect(new Date(new X509Certificate(year.pem).validTo).getTime()).toBe(year.notAfter.getTime());
+    const week = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 7 });
+    expect(week.notAfter.getTime()).toBe(week.notBefore.getTime() + 60_000 + 7 * 86_400_000);
+  });
 });

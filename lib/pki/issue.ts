@@ -124,7 +124,9 @@ function subjectPublicKeyOf(spkiDer: Uint8Array): Uint8Array {
 export function issueClientCertificate(request: IssueRequest): IssuedCertificate {
   const now = request.now ?? new Date();
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
-  const notAfter = new Date(notBefore.getTime() + 60_000 + request.validDays * 86_400_000);
+  // RFC 5280 path validation refuses a leaf once its issuer has expired, whatever the leaf
+  // says: a certificate never claims more life than its issuing CA has (contract, profile).
+  const notAfter = new Date(Math.min(notBefore.getTime() + 60_000 + request.validDays * 86_400_000, request.issuer.notAfter.getTime()));
   const serialNumber = request.serialNumber ?? randomSerialHex();
   const template = templateOf(request.issuer);
   // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits.

@@ -15,6 +15,8 @@ export type Issuer = {
   certificatePem: string;
   /** This CA, then its issuers up to the root. */
   chainPem: string;
+  /** The end of this CA's own validity: nothing it signs may outlive it. */
+  notAfter: Date;
 };
 
 export function parseCertificatePem(pem: string): Certificate {
@@ -38,5 +40,6 @@ export function makeIssuer(ca: { id: string; certificatePem: string; pkcs8Der: U
     privateKey: createPrivateKey({ key: Buffer.from(ca.pkcs8Der), format: "der", type: "pkcs8" }),
     certificatePem: ca.certificatePem,
     chainPem: ca.chainPem,
+    notAfter: certificate.tbsCertificate.validity.notAfter.getTime(),
   };
 }

@@ -80,7 +80,9 @@ export async function main(): Promise<void> {
       CERTDOOR_MASTER_KEY: runtime.masterKey,
       // Only a configured address is Auth.js's: without one it follows the request's host
       // (trustHost), so sign-in works at 127.0.0.1, a LAN address or a DNS name alike.
-      ...(env.isPublicUrlSet ? { AUTH_URL: env.PUBLIC_URL } : {}),
+      // Certificates never follow the request: without PUBLIC_URL they point at the address
+      // chosen here, once, for every worker (lib/public-url.ts).
+      ...(env.isPublicUrlSet ? { AUTH_URL: env.PUBLIC_URL } : { CERTDOOR_LAUNCH_URL: pointerUrl() }),
     },
   });
 
@@ -115,18 +117,31 @@ export async function main(): Promise<void> {
   printBanner(boot);
 }
 
-/** PUBLIC_URL when set; otherwise every address this machine listens on (IPv6 bracketed). */
-function consoleAddresses(): string[] {
-  if (env.isPublicUrlSet) return [env.PUBLIC_URL];
-  const hosts = ["localhost"];
+/** This machine's addresses other machines may reach (not loopback, not link-local; IPv6 bracketed), IPv4 first. */
+function reachableHosts(): string[] {
+  const hosts: string[] = [];
   for (const entries of Object.values(networkInterfaces())) {
     for (const address of entries ?? []) {
-      if (address.internal && address.address !== "127.0.0.1") continue;
-      if (address.family === "IPv6" && address.address.startsWith("fe80")) continue;
+      if (address.internal || (address.family === "IPv6" && address.address.startsWith("fe80"))) continue;
       hosts.push(address.family === "IPv6" ? `[${address.address}]` : address.address);
     }
   }
-  return [...new Set(hosts)].map((host) => `http://${host}:${env.PORT}`);
+  return [...new Set(hosts)].sort((a, b) => Number(a.startsWith("[")) - Number(b.startsWith("[")));
+}
+
+/** PUBLIC_URL when set; otherwise every address this machine listens on. */
+function consoleAddresses(): string[] {
+  if (env.isPublicUrlSet) return [env.PUBLIC_URL];
+  return ["localhost", "127.0.0.1", ...reachableHosts()].map((host) => `http://${host}:${env.PORT}`);
+}
+
+/**
+ * Without PUBLIC_URL, where certificates send relying parties for CRLs, OCSP and the CA
+ * (chosen once, at start): this machine's first address others can reach, else localhost.
+ */
+function pointerUrl(): string {
+  if (env.CERTDOOR_LAUNCH_URL) return env.CERTDOOR_LAUNCH_URL;
+  return `http://${reachableHosts()[0] ?? "localhost"}:${env.PORT}`;
 }
 
 function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootstrap").bootstrap>>): void {
@@ -135,7 +150,8 @@ function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootst
     "",
     "  Certdoor is running",
     ...consoleAddresses().map((url, i) => `  ${i === 0 ? "Console: " : "         "} ${url}/login`),
-    env.isPublicUrlSet ? "" : "  Links carry the address they were made at; set PUBLIC_URL to fix one.",
+    env.isPublicUrlSet ? `  Certificates point relying parties (CRL, OCSP, CA) at PUBLIC_URL, ${env.PUBLIC_URL}` : `  Certificates point relying parties (CRL, OCSP, CA) at ${pointerUrl()}, chosen at start;`,
+    env.isPublicUrlSet ? "" : "  links carry the address they were made at. Set PUBLIC_URL to fix both.",
     `  Sign in:  ${boot.admin.email}`,
     boot.admin.generatedPassword
       ? `  Password: ${boot.admin.generatedPassword}   (shown this once; change it after signing in)`
@@ -154,7 +170,8 @@ function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootst
  */
 function logBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootstrap").bootstrap>>): void {
   const line = launcherLog();
-  line.info({ addresses: consoleAddresses().map((url) => `${url}/login`), publicUrlSet: env.isPublicUrlSet }, "Certdoor is running");
+  const pointers = env.isPublicUrlSet ? { certificatePointers: env.PUBLIC_URL, certificatePointersFrom: "PUBLIC_URL" } : { certificatePointers: pointerUrl(), certificatePointersFrom: "chosen at start" };
+  line.info({ addresses: consoleAddresses().map((url) => `${url}/login`), publicUrlSet: env.isPublicUrlSet, ...pointers }, "Certdoor is running");
   if (boot.admin.generatedPassword) {
     const file = path.resolve(env.CERTDOOR_DATA_DIR, "initial-admin-password");
     writeFileSync(file, `${boot.admin.generatedPassword}\n`, { mode: 0o600 });

@@ -14,6 +14,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "certificate.renewed",
   "certificate.revoked",
   "certificate.expiring",
+  "ca.expiring",
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

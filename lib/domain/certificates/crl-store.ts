@@ -34,41 +34,44 @@ export type CrlValidity = { etag: string; thisUpdate: Date; nextUpdate: Date };
 /** The DER CRL with its validity, and the PEM bundle with its own (it may hold other CAs' CRLs). */
 export type StoredCrl = CrlValidity & { der: Uint8Array; pem: string; pemValidity: CrlValidity };
 
-type CrlRow = { id: string; kind: string; generation: number; isInUse: boolean; crlDer: Uint8Array | null; crlNumber: bigint; crlThisUpdate: Date | null; crlNextUpdate: Date | null };
+type CrlRow = { id: string; kind: string; parentId: string | null; generation: number; isInUse: boolean; crlDer: Uint8Array | null; crlNumber: bigint; crlThisUpdate: Date | null; crlNextUpdate: Date | null };
 
 /**
  * A Frontdoor's CRLs as stored, one read, nothing signed. DER: one CA's CRL, the one `caId`
  * names, or without it the Frontdoor's first CA's (the address `/crl` in every certificate
- * from before a rotation names it). PEM: what a gateway loads beside ca.pem, the root's CRL
- * last: with `caId`, that CA's; without, every CA's in use (after a rotation the old one's
- * too, until its certificates have all expired). Servers that check the whole chain
- * (Node's `crl` option, nginx's ssl_crl) need the root's as well.
+ * from before a rotation names it). PEM: what a gateway loads beside ca.pem, the roots'
+ * CRLs last: with `caId`, that CA's and its root's; without, every CA's in use (after a
+ * rotation the old one's too, until its certificates have all expired), then their roots'
+ * (after a move onto a Frontdoor's own root, the old shared root's too, for as long).
+ * Servers that check the whole chain (Node's `crl` option, nginx's ssl_crl) need the roots' as well.
  */
 export async function currentCrl(frontdoorId: string, caId?: string): Promise<StoredCrl> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   const rows = await getDb().$queryRaw<CrlRow[]>`
-    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."generation", ${CA_IN_USE} AS "isInUse",
+    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."parentId"::text AS "parentId", c."generation", ${CA_IN_USE} AS "isInUse",
            c."crlDer", c."crlNumber", c."crlThisUpdate", c."crlNextUpdate"
       FROM "CertificateAuthority" c
      WHERE c."frontdoorId" = ${frontdoorId}::uuid
-        OR c."id" = (SELECT r."id" FROM "CertificateAuthority" r WHERE r."kind" = 'root' ORDER BY r."createdAt" LIMIT 1)
+        OR c."id" IN (SELECT i."parentId" FROM "CertificateAuthority" i WHERE i."frontdoorId" = ${frontdoorId}::uuid)
      ORDER BY c."generation" DESC`;
   const cas = rows.filter((r) => r.kind === "intermediate");
-  const root = rows.find((r) => r.kind === "root");
+  const rootOf = (ca: CrlRow) => rows.find((r) => r.kind === "root" && r.id === ca.parentId);
   if (cas.length === 0) throw new AppError("frontdoor_not_found");
   const own = caId === undefined ? cas.find((r) => r.generation === 1) : cas.find((r) => r.id === caId);
   if (!own) throw new AppError("ca_not_found", `No CA ${caId} on this Frontdoor.`);
   const bundle = caId === undefined ? cas.filter((r) => r.isInUse) : [own];
-  const signed = [...new Set([own, ...bundle, root])];
-  if (signed.some((r) => !r?.crlDer || !r.crlThisUpdate || !r.crlNextUpdate)) {
+  const roots = [...new Set(bundle.map(rootOf))];
+  const served = [own, rootOf(own), ...bundle, ...roots];
+  if (served.some((r) => !r?.crlDer || !r.crlThisUpdate || !r.crlNextUpdate)) {
     throw new Error(`Frontdoor ${frontdoorId} has no signed CRL yet; restart Certdoor to sign it.`);
   }
-  const [ownCrl, rootCrl, ...bundleCrls] = [own, root, ...bundle] as SignedRow[];
+  const [ownCrl, ownRootCrl] = served as SignedRow[];
+  const pemCrls = [...bundle, ...roots] as SignedRow[];
   return {
     der: new Uint8Array(ownCrl!.crlDer),
-    ...validityOf([ownCrl!, rootCrl!]),
-    pem: [...bundleCrls, rootCrl!].map((r) => toPem(new Uint8Array(r.crlDer), "X509 CRL")).join(""),
-    pemValidity: validityOf([...bundleCrls, rootCrl!]),
+    ...validityOf([ownCrl!, ownRootCrl!]),
+    pem: pemCrls.map((r) => toPem(new Uint8Array(r.crlDer), "X509 CRL")).join(""),
+    pemValidity: validityOf(pemCrls),
   };
 }
 

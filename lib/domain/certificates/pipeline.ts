@@ -4,21 +4,21 @@ import { type AuditActor, AUDIT_COLUMNS, type AuditInput, auditValuesSql } from 
 import { type CaIssuer, issuerById } from "@/lib/domain/ca";
 import { type CertificateView, certificateStatus } from "@/lib/domain/certificates/view";
 import type { AppError } from "@/lib/domain/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { checkCsr, type KeyAlgorithm, type SubjectFields, subjectFor } from "@/lib/pki/csr";
-import { issueClientCertificate } from "@/lib/pki/issue";
+import { type ClaimTarget, claimSql } from "@/lib/domain/certificates/claim";
+import { type CheckedCsr, checkCsr, type KeyAlgorithm, type SubjectFields, subjectFor } from "@/lib/pki/csr";
+import { issueClientCertificate, type LeafSubject } from "@/lib/pki/issue";
 import { pointerExtensions, pointersFor } from "@/lib/pki/pointers";
-import { env } from "@/lib/env";
 import { metrics } from "@/lib/observability/metrics";
+import { certificatePointerBase } from "@/lib/public-url";
 
-// One issuing pipeline behind every door. A door (redemption by token, later renewal and
-// EST) is an authorizer: it says who asks, which subject and lifetime they may have, and
-// how to claim the right to this certificate. The pipeline checks the CSR, signs (outside
-// any transaction), then claims, stores and audits in ONE statement: a CTE whose claim
-// returns a row only while the claim holds, the certificate insert reads from that row,
-// and the audit insert from the certificate's. Either all of it commits or none of it, with
-// no lock held across round trips, on any number of instances (step-ca's provisioners are
-// the model: AuthorizeSign, then one signing path).
+// One issuing pipeline behind every door. A door (redemption by token, EST, renewal) is an
+// authorizer: it says who asks, which subject and lifetime they may have, and what it
+// claims (claim.ts builds the claim). The pipeline checks the CSR, signs (outside any
+// transaction), then claims, stores and audits in ONE statement: a CTE whose claim returns
+// a row only while the claim holds (and the signing CA is still current), the certificate
+// insert reads from that row, and the audit insert from the certificate's. Either all of it
+// commits or none of it, with no lock held across round trips, on any number of instances
+// (step-ca's provisioners are the model: AuthorizeSign, then one signing path).
 
 export type IssuedFacts = { id: string; serialNumber: string; commonName: string; keyAlgorithm: KeyAlgorithm; notBefore: Date; notAfter: Date };
 
@@ -31,53 +31,63 @@ export type Authorization = {
   tokenId: string | null;
   /** Set by renewal: the certificate the new one renews (stored on the new row). */
   renewedFromId?: string;
-  /** Where the certificate's CRL/OCSP/CA pointers lead (publicUrl() of the request). */
-  publicUrl: string;
   /** A check of the CSR's key before anything is signed (renewal: the same key as before). */
   assertKey?: (spkiDer: Uint8Array) => void;
   /** Pre-approved subject: a field set here wins over the CSR's. */
   subject: SubjectFields;
   validDays: number;
   actor: AuditActor;
-  /** The body of the CTE "claim": one row while this issuance may go ahead, none once it lost. */
-  claim: (certificateId: string, now: Date) => Prisma.Sql;
+  /** What this issuance claims (claim.ts turns it into the statement's conditional update). */
+  claim: ClaimTarget;
   /** The audit events of a successful issuance. */
   events: (issued: IssuedFacts) => AuditInput[];
   /** Why the claim found no row (read only then). */
   explainLostClaim: () => Promise<AppError>;
 };
 
+// One entry per CA this process signs with: the pointers' origin is configuration
+// (certificatePointerBase), never a request's, so no client can add entries.
 const pointerCache = new Map<string, Buffer[]>();
 
-/**
- * The CRL and OCSP pointer extensions of an issuing CA's certificates at `base`. Those at the
- * configured address are made once per process and CA; others (PUBLIC_URL unset, a
- * request's own address) each time, so that no client can grow the cache by sending new Host headers.
- */
-function pointersOf(frontdoorId: string, issuer: CaIssuer, base: string): Buffer[] {
-  if (base !== env.PUBLIC_URL) return pointerExtensions(pointersFor(base, frontdoorId, issuer));
+/** The CRL and OCSP pointer extensions of an issuing CA's certificates, made once per process and CA. */
+function pointersOf(frontdoorId: string, issuer: CaIssuer): Buffer[] {
   let extensions = pointerCache.get(issuer.id);
   if (!extensions) {
-    extensions = pointerExtensions(pointersFor(base, frontdoorId, issuer));
+    extensions = pointerExtensions(pointersFor(certificatePointerBase().url, frontdoorId, issuer));
     pointerCache.set(issuer.id, extensions);
   }
   return extensions;
 }
 
+type CheckedRequest = { csr: CheckedCsr; subject: LeafSubject };
+
 /** Checks the CSR, signs, and claims/stores/audits in one statement. */
 export async function issueCertificate(auth: Authorization, csrPem: string): Promise<CertificateView> {
   const csr = checkCsr(csrPem);
   auth.assertKey?.(csr.spkiDer);
-  const subject = subjectFor(auth.subject, csr.subject);
-  const issuer = await issuerById(auth.caId);
-  if (issuer.frontdoorId !== auth.frontdoorId) throw new Error(`CA ${auth.caId} is not an issuing CA of Frontdoor ${auth.frontdoorId}.`);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId, issuer, auth.publicUrl) });
+  const request = { csr, subject: subjectFor(auth.subject, csr.subject) };
+  const first = await signAndClaim(auth, request, auth.caId);
+  // The CA was rotated between the authorizer's read and the claim: sign once more with the
+  // CA that is current now (a second loss is explained like any other).
+  const outcome = first.kind === "lost" && first.currentCaId && first.currentCaId !== auth.caId ? await signAndClaim(auth, request, first.currentCaId) : first;
+  if (outcome.kind === "lost") throw await auth.explainLostClaim();
+  metrics().certificatesIssued.inc({ how: auth.renewedFromId ? "renewed" : "redeemed" });
+  return outcome.view;
+}
+
+type Outcome = { kind: "stored"; view: CertificateView } | { kind: "lost"; currentCaId: string | null };
+
+async function signAndClaim(auth: Authorization, { csr, subject }: CheckedRequest, caId: string): Promise<Outcome> {
+  const issuer = await issuerById(caId);
+  if (issuer.frontdoorId !== auth.frontdoorId) throw new Error(`CA ${caId} is not an issuing CA of Frontdoor ${auth.frontdoorId}.`);
+  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId, issuer) });
   const id = `cert-${randomUUID()}`;
   const now = new Date();
   const facts: IssuedFacts = { id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notBefore: issued.notBefore, notAfter: issued.notAfter };
 
-  const stored = await getDb().$queryRaw<{ createdAt: Date }[]>`
-    WITH claim AS (${auth.claim(id, now)}),
+  // A lost claim also says which CA is current, in the same statement (read only then).
+  const [stored] = await getDb().$queryRaw<{ createdAt: Date | null; currentCaId: string | null }[]>`
+    WITH claim AS (${claimSql(auth.claim, { frontdoorId: auth.frontdoorId, caId: issuer.id, certificateId: id, now })}),
     cert AS (
       INSERT INTO "ClientCertificate" ("id", "frontdoorId", "issuerId", "name", "commonName", "organization", "organizationalUnit",
                                        "serialNumber", "fingerprintSha256", "keyAlgorithm", "notBefore", "notAfter", "certificatePem", "createdAt", "renewedFromId")
@@ -91,31 +101,35 @@ export async function issueCertificate(auth: Authorization, csrPem: string): Pro
       INSERT INTO "AuditEvent" (${AUDIT_COLUMNS})
       SELECT v.* FROM (${auditValuesSql(auth.actor, auth.events(facts), now)}) AS v CROSS JOIN cert
     )
-    SELECT "createdAt" FROM cert`;
-  if (stored.length === 0) throw await auth.explainLostClaim();
-  metrics().certificatesIssued.inc({ how: auth.renewedFromId ? "renewed" : "redeemed" });
+    SELECT (SELECT "createdAt" FROM cert) AS "createdAt",
+           CASE WHEN NOT EXISTS (SELECT 1 FROM cert)
+                THEN (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = ${auth.frontdoorId}::uuid AND c."retiredAt" IS NULL) END AS "currentCaId"`;
+  if (!stored?.createdAt) return { kind: "lost", currentCaId: stored?.currentCaId ?? null };
 
   return {
-    id,
-    name: auth.name,
-    frontdoorId: auth.frontdoorId,
-    tokenId: auth.tokenId,
-    commonName: subject.commonName,
-    organization: subject.organization,
-    organizationalUnit: subject.organizationalUnit,
-    serialNumber: issued.serialNumber,
-    fingerprintSha256: issued.fingerprintSha256,
-    keyAlgorithm: csr.keyAlgorithm,
-    notBefore: issued.notBefore,
-    notAfter: issued.notAfter,
-    status: certificateStatus({ revokedAt: null, notAfter: issued.notAfter }, now),
-    createdAt: stored[0]!.createdAt,
-    revokedAt: null,
-    revokedBy: null,
-    revocationReason: null,
-    renewedFromId: auth.renewedFromId ?? null,
-    renewedById: null,
-    certificate: issued.pem,
-    caCertificates: issuer.chainPem,
+    kind: "stored",
+    view: {
+      id,
+      name: auth.name,
+      frontdoorId: auth.frontdoorId,
+      tokenId: auth.tokenId,
+      commonName: subject.commonName,
+      organization: subject.organization,
+      organizationalUnit: subject.organizationalUnit,
+      serialNumber: issued.serialNumber,
+      fingerprintSha256: issued.fingerprintSha256,
+      keyAlgorithm: csr.keyAlgorithm,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      status: certificateStatus({ revokedAt: null, notAfter: issued.notAfter }, now),
+      createdAt: stored.createdAt,
+      revokedAt: null,
+      revokedBy: null,
+      revocationReason: null,
+      renewedFromId: auth.renewedFromId ?? null,
+      renewedById: null,
+      certificate: issued.pem,
+      caCertificates: issuer.chainPem,
+    },
   };
 }

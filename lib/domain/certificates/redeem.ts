@@ -7,8 +7,6 @@ import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
 import { hashSecret, looksLikeTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { tokenStatus } from "@/lib/domain/tokens/status";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { publicUrl } from "@/lib/public-url";
 import { redeemRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
@@ -157,21 +155,13 @@ async function redeemFound(token: FoundToken, input: RedeemInput): Promise<Certi
     {
       frontdoorId: token.frontdoorId,
       caId: token.currentCaId,
-      publicUrl: publicUrl(input.context),
       name: token.name,
       tokenId: token.id,
       subject: token,
       validDays: token.validDays,
       actor: tokenActor(token, input.secret, input.context),
-      // Single use: the claim is a conditional update that matches only while the token is
-      // active (and its Frontdoor open) and still has this secret (a rotation in between
-      // retires it); a racing second redemption finds no row.
-      claim: (certificateId, now) => Prisma.sql`
-        UPDATE "CertificateRequestToken" AS t SET "redeemedAt" = ${now}::timestamptz, "clientCertificateId" = ${certificateId}, "updatedAt" = ${now}::timestamptz
-          FROM "Frontdoor" AS f
-         WHERE t."id" = ${token.id} AND t."frontdoorId" = ${token.frontdoorId}::uuid AND f."id" = t."frontdoorId" AND f."tcpSharesEnabled"
-           AND t."secretHash" = ${secretHash} AND t."redeemedAt" IS NULL AND t."revokedAt" IS NULL AND t."expiresAt" > ${now}::timestamptz
-        RETURNING t."id"`,
+      // Single use: a racing second redemption, a revocation or a new secret in between makes the claim lose.
+      claim: { kind: "token", tokenId: token.id, secretHash },
       events: (issued) => [
         { frontdoorId: token.frontdoorId, action: "token.redeemed", targetKind: "token", targetId: token.id, details: { clientCertificateId: issued.id } },
         {

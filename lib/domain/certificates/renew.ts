@@ -7,11 +7,9 @@ import { newestOfLine } from "@/lib/domain/certificates/renewal-line";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/principal";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { renewRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
-import { publicUrl } from "@/lib/public-url";
 import { addressKey } from "@/lib/http/client-info";
 import { renewalLimiter, renewalLimitRule } from "@/lib/http/rate-limit";
 
@@ -108,7 +106,6 @@ async function renew(input: RenewInput): Promise<Renewal> {
     {
       frontdoorId: input.frontdoorId,
       caId: currentCa(cas).id,
-      publicUrl: publicUrl(input.context),
       name: current.name,
       tokenId: null,
       renewedFromId: current.id,
@@ -117,12 +114,7 @@ async function renew(input: RenewInput): Promise<Renewal> {
       subject: { commonName: current.commonName, organization: current.organization, organizationalUnit: current.organizationalUnit },
       validDays: Math.max(1, Math.round((current.notAfter.getTime() - current.notBefore.getTime() - 60_000) / DAY_MS)),
       actor,
-      claim: (_certificateId, now) => Prisma.sql`
-        UPDATE "ClientCertificate" AS c SET "renewedAt" = ${now}::timestamptz
-          FROM "Frontdoor" AS f
-         WHERE c."id" = ${current.id} AND f."id" = c."frontdoorId" AND f."tcpSharesEnabled"
-           AND c."renewedAt" IS NULL AND c."revokedAt" IS NULL AND c."notAfter" > ${now}::timestamptz
-        RETURNING c."id"`,
+      claim: { kind: "renewal", certificateId: current.id },
       events: (issued) => [
         {
           frontdoorId: input.frontdoorId,

@@ -46,6 +46,7 @@ const DETAILS_BY_TYPE: Record<string, readonly string[]> = {
   "certificate.renewed": ["renewedFromId"],
   "certificate.revoked": ["reason"],
   "certificate.expiring": ["daysBefore"],
+  "ca.expiring": ["daysLeft", "generation", "subject", "notAfter"],
 };
 
 function certificateData(row: EventRow): Record<string, unknown> {
@@ -73,7 +74,9 @@ export function webhookBody(row: EventRow): WebhookBody {
       ? { webhookId: row.targetId, message: "A test event sent from the Certdoor console." }
       : type.startsWith("certificate.")
         ? certificateData(row)
-        : { tokenId: row.targetId };
+        : type.startsWith("ca.")
+          ? { caId: row.targetId }
+          : { tokenId: row.targetId };
   return {
     type,
     timestamp: row.at.toISOString(),

@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { CA_EXPIRY_WARNING_DAYS, isCaExpiringSoon } from "@/lib/domain/ca-expiring";
 import type { CaView } from "@/lib/domain/ca-trust";
 import { pointersFor } from "@/lib/pki/pointers";
 import { RotateCa } from "./rotate-ca";
@@ -12,18 +13,39 @@ function status(ca: CaView) {
   return <Badge>retired: no certificate left</Badge>;
 }
 
+/** What an administrator should act on: a current CA near its end, or one still under the root every Frontdoor shared. */
+function CaWarnings({ current }: { current: CaView | undefined }) {
+  if (!current) return null;
+  const warnings: string[] = [];
+  if (isCaExpiringSoon(current.notAfter)) {
+    warnings.push(`The current CA ends on ${day(current.notAfter)} (within ${CA_EXPIRY_WARNING_DAYS} days); certificates issued until then end with it. Rotate it, then have gateways fetch ca.pem again.`);
+  }
+  if (current.isUnderSharedRoot) {
+    warnings.push("The current CA hangs under the root every Frontdoor of this installation shared, so gateways trusting this ca.pem also admit other Frontdoors' certificates. Rotate it to move this Frontdoor onto a root of its own (README, Trust model).");
+  }
+  if (warnings.length === 0) return null;
+  return (
+    <div role="alert" data-testid="ca-warnings" className="mb-2 space-y-1 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+      {warnings.map((w) => (
+        <p key={w}>{w}</p>
+      ))}
+    </div>
+  );
+}
+
 /** The Frontdoor's issuing CAs (after rotations, more than one) with each one's own addresses; administrators may rotate. */
-export function IssuingCas({ frontdoor, cas, origin, canRotate }: { frontdoor: { id: string; name: string }; cas: CaView[]; origin: string; canRotate: boolean }) {
+export function IssuingCas({ frontdoor, cas, origin, pointerOrigin, canRotate }: { frontdoor: { id: string; name: string }; cas: CaView[]; origin: string; pointerOrigin: string; canRotate: boolean }) {
   return (
     <Card>
       <div className="mb-2 flex items-center justify-between gap-2">
         <h2 className="font-semibold">Issuing CAs</h2>
         {canRotate ? <RotateCa frontdoorId={frontdoor.id} name={frontdoor.name} caPemUrl={`${origin}/frontdoor/${frontdoor.id}/ca.pem`} /> : null}
       </div>
-      <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">ca.pem holds every CA that is current or still answers for its certificates, then the root.</p>
+      <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">ca.pem holds every CA that is current or still answers for its certificates, then their roots: this Frontdoor&apos;s own, never another&apos;s.</p>
+      <CaWarnings current={cas.find((ca) => ca.isCurrent)} />
       <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="issuing-cas">
         {cas.map((ca) => {
-          const pointers = pointersFor(origin, frontdoor.id, ca);
+          const pointers = pointersFor(pointerOrigin, frontdoor.id, ca);
           return (
             <li key={ca.id} className="py-2 text-sm" data-testid={`ca-${ca.generation}`}>
               <div className="flex flex-wrap items-center gap-2">

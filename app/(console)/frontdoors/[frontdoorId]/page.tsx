@@ -10,9 +10,16 @@ import { listFrontdoorCas } from "@/lib/domain/ca-trust";
 import { getFrontdoor } from "@/lib/domain/frontdoors";
 import { canAdminister } from "@/lib/domain/permissions";
 import { linkOrigin } from "@/lib/console/origin";
+import { certificatePointerBase, type PointerSource } from "@/lib/public-url";
 import { IssuingCas } from "./issuing-cas";
 
 export const metadata: Metadata = { title: "Frontdoor" };
+
+const POINTER_SOURCE: Record<PointerSource, (url: string) => string> = {
+  PUBLIC_URL: (url) => `Certificates name ${url}: PUBLIC_URL.`,
+  launcher: (url) => `Certificates name ${url}, the address Certdoor chose when it started (PUBLIC_URL is not set). Set PUBLIC_URL to the address relying parties should use: certificates keep the address they were issued with.`,
+  default: (url) => `Certificates name ${url}, the default (PUBLIC_URL is not set), which only this machine can open. Set PUBLIC_URL to the address relying parties should use.`,
+};
 
 function Snippet({ title, text, testId }: { title: string; text: string; testId: string }) {
   return (
@@ -32,7 +39,9 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
   const { frontdoorId } = await params;
   const f = await orNotFound(getFrontdoor(user, decodeURIComponent(frontdoorId)));
   const origin = await linkOrigin();
-  const config = gatewayConfig(origin, f);
+  // What certificates name comes from configuration, never from the address this page is open at.
+  const pointers = certificatePointerBase();
+  const config = gatewayConfig(pointers.url, f);
   const cas = await listFrontdoorCas(user, f.id);
   const address = (label: string, url: string, testId: string) => (
     <DetailItem label={label}>
@@ -53,6 +62,7 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
         <Card>
           <h2 className="mb-2 font-semibold">Revocation and issuer addresses</h2>
           <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">Certificates of the Frontdoor&apos;s first issuing CA name these (CRL Distribution Points and Authority Information Access); a CA made by rotation has its own CRL and CA addresses, under Issuing CAs. The PEM CRLs and the CA chain cover every CA in use.</p>
+          <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400" data-testid="pointer-source">{POINTER_SOURCE[pointers.source](pointers.url)}</p>
           <dl className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {address("CRL (DER)", config.crl, "address-crl")}
             {address("CRLs (PEM, with the root's)", config.crlPem, "address-crl-pem")}
@@ -61,7 +71,7 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
             {address("CA chain (PEM)", config.caChainPem, "address-ca-chain")}
           </dl>
         </Card>
-        <IssuingCas frontdoor={f} cas={cas} origin={origin} canRotate={canAdminister(user)} />
+        <IssuingCas frontdoor={f} cas={cas} origin={origin} pointerOrigin={pointers.url} canRotate={canAdminister(user)} />
         <Snippet title="Fetch and refresh" text={config.crlRefresh} testId="snippet-refresh" />
         <Snippet title="nginx" text={config.nginx} testId="snippet-nginx" />
         <Snippet title="Envoy" text={config.envoy} testId="snippet-envoy" />

@@ -31,7 +31,7 @@ export function RotateCa({ frontdoorId, name, caPemUrl }: { frontdoorId: string;
           })
         }
       >
-        <p className="mb-2">A new issuing CA, signed by this installation&apos;s root, signs every certificate from now on (new redemptions and renewals).</p>
+        <p className="mb-2">A new issuing CA, signed by this Frontdoor&apos;s own root (a new one when it still hangs under the root an older installation shared), signs every certificate from now on (new redemptions and renewals).</p>
         <p className="mb-2">The current CA signs nothing new. It keeps signing the CRL and OCSP answers for the certificates it issued until the last of them expires; those certificates stay valid and can still be revoked and renewed.</p>
         <p>
           Gateways must download <span className="font-mono text-xs break-all">{caPemUrl}</span> again: until they do, they refuse certificates from the new CA. This cannot be undone.

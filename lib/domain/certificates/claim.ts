@@ -1,0 +1,47 @@
+import { Prisma } from "@/lib/generated/prisma/client";
+
+// The one claim builder of the issuing pipeline. A door says what it claims: a token's single
+// use (redemption, and EST and SCEP, which are redemption in other wire formats), or a
+// certificate's one renewal. The claim is a conditional update that returns a row only
+// while that holds AND the Frontdoor is open AND the CA that signed is still its current
+// one: a rotation that commits between the signature and the claim makes the claim lose
+// (the pipeline then signs again with the new CA), so no certificate is ever stored under
+// a CA retired before it was. Conditions written once here cannot be forgotten by a new door.
+
+export type ClaimTarget =
+  /** Redemption: the token, still active and still holding this secret (a rotation of the secret retires the old one). */
+  | { kind: "token"; tokenId: string; secretHash: string }
+  /** Renewal: the certificate being renewed, not renewed, revoked or expired since it was read. */
+  | { kind: "renewal"; certificateId: string };
+
+export type ClaimContext = { frontdoorId: string; caId: string; certificateId: string; now: Date };
+
+function targetSql(target: ClaimTarget, { certificateId, now }: ClaimContext): { table: Prisma.Sql; set: Prisma.Sql; where: Prisma.Sql } {
+  switch (target.kind) {
+    case "token":
+      return {
+        table: Prisma.sql`"CertificateRequestToken"`,
+        set: Prisma.sql`"redeemedAt" = ${now}::timestamptz, "clientCertificateId" = ${certificateId}, "updatedAt" = ${now}::timestamptz`,
+        where: Prisma.sql`t."id" = ${target.tokenId} AND t."secretHash" = ${target.secretHash}
+           AND t."redeemedAt" IS NULL AND t."revokedAt" IS NULL AND t."expiresAt" > ${now}::timestamptz`,
+      };
+    case "renewal":
+      return {
+        table: Prisma.sql`"ClientCertificate"`,
+        set: Prisma.sql`"renewedAt" = ${now}::timestamptz`,
+        where: Prisma.sql`t."id" = ${target.certificateId} AND t."renewedAt" IS NULL AND t."revokedAt" IS NULL AND t."notAfter" > ${now}::timestamptz`,
+      };
+  }
+}
+
+/** The body of the pipeline's CTE "claim": one row while this issuance may go ahead, none once it lost. */
+export function claimSql(target: ClaimTarget, context: ClaimContext): Prisma.Sql {
+  const { table, set, where } = targetSql(target, context);
+  return Prisma.sql`
+    UPDATE ${table} AS t SET ${set}
+      FROM "Frontdoor" AS f, "CertificateAuthority" AS ca
+     WHERE ${where}
+       AND t."frontdoorId" = ${context.frontdoorId}::uuid AND f."id" = t."frontdoorId" AND f."tcpSharesEnabled"
+       AND ca."id" = ${context.caId}::uuid AND ca."frontdoorId" = f."id" AND ca."retiredAt" IS NULL
+    RETURNING t."id"`;
+}
