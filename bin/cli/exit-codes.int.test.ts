@@ -48,6 +48,8 @@ const cases: [string, string[], number, RegExp?][] = [
   ["API key for nobody", ["apikey", "create", "--email", "ghost@example.test", "--name", "x"], 1, /user_not_found/],
   ["good apikey create", ["apikey", "create", "--email", "exit@example.test", "--name", "x"], 0],
   ["bad retention", ["tokens", "purge", "--older-than", "soon"], 2],
+  ["retention of no time at all", ["tokens", "purge", "--older-than", "PT0S"], 2, /from 1 hour/],
+  ["retention past any date", ["tokens", "purge", "--older-than", "P99999999999D"], 2, /to 10 years/],
   ["good purge", ["tokens", "purge", "--frontdoor", "exit-codes"], 0],
   ["bad expiring", ["certificates", "list", "--expiring", "soon"], 2],
   ["good certificates list", ["certificates", "list"], 0],
