@@ -17,6 +17,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { isDeclaredTooLarge, refuseOversizedBody } from "./body-limit.mjs";
 import { clientIp } from "./client-ip.mjs";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path.mjs";
 import { routeOf } from "./request-route.mjs";
@@ -201,7 +202,14 @@ async function runServer() {
     res.once("close", () => (inFlight -= 1));
     // A path Next.js cannot percent-decode would get its plain-text 500: answered as the doors would.
     if (hasMalformedPath(req.url)) return answerMalformedPath(res);
+    // A body over the path's limit is refused before Next.js buffers any of it (bin/body-limit.mjs).
+    if (refuseOversizedBody(req, res)) return;
     handle(req, res);
+  });
+  // "Expect: 100-continue": a client waiting for leave to send hears 413 instead of 100.
+  server.on("checkContinue", (req, res) => {
+    if (!isDeclaredTooLarge(req)) res.writeContinue();
+    server.emit("request", req, res);
   });
   server.keepAliveTimeout = 65_000;
   server.on("error", (error) => {
