@@ -43,7 +43,7 @@ function answerTooLarge(res, limit) {
 }
 
 /** Whether the request announces a body over its limit. @param {import("node:http").IncomingMessage} req */
-export function isDeclaredTooLarge(req) {
+function isDeclaredTooLarge(req) {
   const declared = req.headers["content-length"];
   return declared !== undefined && Number(declared) > bodyLimitOf(req.url);
 }
@@ -81,4 +81,16 @@ export function refuseOversizedBody(req, res) {
     return false;
   };
   return false;
+}
+
+/**
+ * "Expect: 100-continue": a client waiting for leave to send its body hears 413 instead of
+ * 100 (Node.js answers 100 by itself only while nobody listens for checkContinue).
+ * @param {import("node:http").Server} server
+ */
+export function answerExpectContinue(server) {
+  server.on("checkContinue", (req, res) => {
+    if (!isDeclaredTooLarge(req)) res.writeContinue();
+    server.emit("request", req, res);
+  });
 }

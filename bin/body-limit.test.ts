@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ACTION_BODY_BYTES, MAX_BODY_BYTES } from "@/lib/http/body";
 import { problemBody } from "@/lib/http/problem";
 import { chunkOf, rawExchange } from "@/lib/testing/raw-http";
-import { bodyLimitOf, MAX_ACTION_BODY_BYTES as SERVER_ACTION_BYTES, MAX_DOOR_BODY_BYTES, payloadTooLargeProblem, refuseOversizedBody } from "./body-limit.mjs";
+import { answerExpectContinue, bodyLimitOf, MAX_ACTION_BODY_BYTES as SERVER_ACTION_BYTES, MAX_DOOR_BODY_BYTES, payloadTooLargeProblem, refuseOversizedBody } from "./body-limit.mjs";
 
 // The front server's body limits, on a plain Node server that uses them as bin/server.mjs
 // does; behind it, a handler that reads the whole body like Next.js. e2e/body-limits.spec.ts
@@ -26,6 +26,7 @@ beforeAll(async () => {
     });
     req.on("error", () => received.set(req.url ?? "", -1));
   });
+  answerExpectContinue(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
 });
@@ -49,8 +50,8 @@ describe("request body limits in front of Next.js", () => {
   });
 
   it("refuse a request announcing 9 MiB from its headers alone, before any of the body is sent", async () => {
-    for (const path of ["/login", "/frontdoor/x/client-certificates/token"]) {
-      const { answer, sent } = await exchange(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${9 * 1024 * 1024}\r\n\r\n`);
+    for (const [path, expect100] of [["/login", ""], ["/frontdoor/x/client-certificates/token", ""], ["/tokens", "Expect: 100-continue\r\n"]] as const) {
+      const { answer, sent } = await exchange(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${9 * 1024 * 1024}\r\n${expect100}\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 413 /);
       expect(answer).toMatch(/content-type: application\/problem\+json/i);
       expect(answer).toMatch(/connection: close/i);
@@ -70,6 +71,8 @@ describe("request body limits in front of Next.js", () => {
   it("let bodies within the limit through whole, chunked or not", async () => {
     const fixed = await exchange(`POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello`);
     expect(fixed.answer).toMatch(/^HTTP\/1\.1 200 /);
+    const expecting = await exchange(`POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`);
+    expect(expecting.answer).toMatch(/^HTTP\/1\.1 100 Continue/);
     const chunked = await exchange(`POST /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(Buffer.alloc(512 * 1024, 0x62)).toString("latin1")}0\r\n\r\n`);
     expect(chunked.answer).toMatch(/^HTTP\/1\.1 200 /);
     expect(received.get("/b")).toBe(512 * 1024);

@@ -17,7 +17,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { isDeclaredTooLarge, refuseOversizedBody } from "./body-limit.mjs";
+import { answerExpectContinue, refuseOversizedBody } from "./body-limit.mjs";
 import { clientIp } from "./client-ip.mjs";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path.mjs";
 import { routeOf } from "./request-route.mjs";
@@ -206,11 +206,7 @@ async function runServer() {
     if (refuseOversizedBody(req, res)) return;
     handle(req, res);
   });
-  // "Expect: 100-continue": a client waiting for leave to send hears 413 instead of 100.
-  server.on("checkContinue", (req, res) => {
-    if (!isDeclaredTooLarge(req)) res.writeContinue();
-    server.emit("request", req, res);
-  });
+  answerExpectContinue(server);
   server.keepAliveTimeout = 65_000;
   server.on("error", (error) => {
     log.fatal({ port, err: error.message }, `cannot listen on port ${port}: ${error.message}`);
