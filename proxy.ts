@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { MAX_ACTION_BODY_BYTES } from "@/lib/http/body";
 import { problemResponse } from "@/lib/http/problem";
 import { contentSecurityPolicy, PERMISSIONS_POLICY } from "@/lib/http/security-headers";
 
@@ -16,6 +17,8 @@ export async function proxy(request: NextRequest) {
   // run). The second matcher brings every such POST here: read a copy first, and refuse a
   // broken one as the client's mistake. Next.js's own test is this case-sensitive prefix.
   if (request.method === "POST" && request.headers.get("content-type")?.startsWith("multipart/form-data")) {
+    // No form is larger than a server action may be (bin/server.mjs refuses it before it gets here).
+    if (Number(request.headers.get("content-length") ?? "0") > MAX_ACTION_BODY_BYTES) return problemResponse("payload_too_large", `The body is larger than ${MAX_ACTION_BODY_BYTES} bytes.`);
     const isReadable = await request.clone().formData().then(() => true, () => false);
     if (!isReadable) return problemResponse("validation_failed", "The form body could not be read: it is not valid multipart/form-data.");
   }

@@ -17,6 +17,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { answerExpectContinue, refuseOversizedBody } from "./body-limit.mjs";
 import { clientIp } from "./client-ip.mjs";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path.mjs";
 import { routeOf } from "./request-route.mjs";
@@ -201,8 +202,11 @@ async function runServer() {
     res.once("close", () => (inFlight -= 1));
     // A path Next.js cannot percent-decode would get its plain-text 500: answered as the doors would.
     if (hasMalformedPath(req.url)) return answerMalformedPath(res);
+    // A body over the path's limit is refused before Next.js buffers any of it (bin/body-limit.mjs).
+    if (refuseOversizedBody(req, res)) return;
     handle(req, res);
   });
+  answerExpectContinue(server);
   server.keepAliveTimeout = 65_000;
   server.on("error", (error) => {
     log.fatal({ port, err: error.message }, `cannot listen on port ${port}: ${error.message}`);

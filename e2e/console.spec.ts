@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
 import { expect, type Page, test } from "./support/test";
 import { e2eAdmin } from "../playwright.config";
 import { signIn } from "./support/auth";
@@ -114,11 +115,12 @@ test("revoke, expire now, extend, bulk revoke, purge with a preview, and CSV exp
   await page.getByLabel("Status").selectOption("revoked");
   await expect(row(page, c!.id)).toHaveCount(0);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
-  const csv = readFileSync((await download.path())!, "utf8").trim().split("\r\n");
-  expect(csv[0]).toBe("id,name,status,commonName,organization,organizationalUnit,tokenHint,createdBy,createdAt,expiresAt,redeemedAt,revokedAt,revokedBy,validDays,clientCertificateId");
-  expect(csv.slice(1).map((l) => l.split(",")[0]).sort()).toEqual([a!.id, d!.id, e!.id].sort());
-  expect(csv.join("\n")).not.toContain("crt_" + a!.token.slice(4, 20));
-  expect(csv.slice(1).every((l) => l.split(",")[2] === "revoked")).toBe(true);
+  const text = readFileSync((await download.path())!, "utf8");
+  const [header, ...rows] = parse(text) as string[][];
+  expect(header!.join(",")).toBe("id,name,status,commonName,organization,organizationalUnit,tokenHint,createdBy,createdAt,expiresAt,redeemedAt,revokedAt,revokedBy,validDays,clientCertificateId");
+  expect(rows.map((r) => r[0]).sort()).toEqual([a!.id, d!.id, e!.id].sort());
+  expect(text).not.toContain("crt_" + a!.token.slice(4, 20));
+  expect(rows.every((r) => r[2] === "revoked")).toBe(true);
 
   const events = await (await db()).auditEvent.findMany({ where: { frontdoorId: frontdoor.id, action: { in: ["token.revoked", "token.expired", "token.updated", "tokens.purged"] } } });
   expect(events.map((ev) => ev.action).sort()).toEqual(["token.expired", "token.revoked", "token.revoked", "token.revoked", "token.updated", "tokens.purged"]);

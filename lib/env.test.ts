@@ -26,5 +26,6 @@ describe("parseEnv", () => {
   it("names the variable that is wrong", () => {
     expect(() => parseEnv({ PORT: "http" })).toThrow(/PORT/);
     expect(() => parseEnv({ ADMIN_EMAIL: "nobody" })).toThrow(/ADMIN_EMAIL/);
+    expect(() => parseEnv({ TOKEN_RETENTION: "PT0S" })).toThrow(/TOKEN_RETENTION: Use a duration from 1 hour/);
   });
 });

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import { parseDurationMs } from "@/lib/validation/duration";
+import { isRetentionMs, parseDurationMs, RETENTION_BOUNDS_MESSAGE } from "@/lib/validation/duration";
 
 // The one place that reads process.env. Everything else imports `env`.
 // The launcher (lib/runtime/launch.ts) fills DATABASE_URL, AUTH_SECRET and
@@ -49,7 +49,7 @@ const schema = z
     OIDC_CLIENT_SECRET: optionalString,
     OIDC_NAME: z.string().default("Single sign-on"),
     /** How long expired and revoked tokens are kept before purge (ISO 8601 duration or 7d). */
-    TOKEN_RETENTION: z.string().default("P7D"),
+    TOKEN_RETENTION: z.string().default("P7D").refine((v) => isRetentionMs(parseDurationMs(v)), RETENTION_BOUNDS_MESSAGE),
     /** Minutes between scheduled purges inside the server; 0 turns the schedule off. */
     PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
     /** A console session ends after this long without a request (ISO 8601 duration or 8h). */

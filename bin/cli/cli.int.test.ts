@@ -107,7 +107,7 @@ describe("certdoor CLI", () => {
     expect(lines).toHaveLength(total);
     expect(lines.at(-1)).toMatchObject({ action: "frontdoor.created", seq: String(total), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const csv = certdoor("audit", "export", "--format", "csv", "--since", new Date(Date.now() - 3600_000).toISOString());
-    expect(csv.stdout.split("\r\n")[0]).toBe("id,at,actorKind,actorId,actorLabel,ip,userAgent,action,frontdoorId,targetKind,targetId,details,seq,prevHash,hash,sealedAt");
+    expect(csv.stdout.split("\r\n")[0]).toBe('"id","at","actorKind","actorId","actorLabel","ip","userAgent","action","frontdoorId","targetKind","targetId","details","seq","prevHash","hash","sealedAt"');
 
     const intact = certdoor("audit", "verify", "--json");
     expect(intact.code).toBe(0);

@@ -1,3 +1,6 @@
+import { randomBytes } from "node:crypto";
+import { rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { type AppError, isAppError } from "@/lib/domain/errors";
 
 // Output conventions of the CLI: JSON on stdout with --json, a readable line otherwise;
@@ -60,4 +63,21 @@ export function reportError(error: unknown, usageOf: (command: string) => string
 export function columns(rows: string[][]): string {
   const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
+}
+
+/**
+ * Writes a secret (a private key, a PKCS#12) as a new file of mode 0600 beside the target,
+ * then renames it over: an existing file keeps its mode when written in place (a 0644
+ * client.p12 stayed readable to all after `redeem --force`), and was briefly half-written.
+ * `wx` refuses to follow anything already at the temporary name.
+ */
+export async function writeSecretFile(file: string, data: string | Uint8Array): Promise<void> {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString("hex")}.tmp`);
+  try {
+    await writeFile(temporary, data, { mode: 0o600, flag: "wx" });
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

@@ -1,8 +1,12 @@
 import { AppError } from "@/lib/domain/errors";
 
 // Request bodies: at most 64 KiB (by header and by what actually arrives), JSON only.
+// bin/server.mjs refuses larger ones before Next.js reads them (bin/body-limit.mjs, which a
+// test keeps equal to these); the doors count again, for every other way of serving the app.
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Pages' POSTs (server actions): next.config.js's serverActions.bodySizeLimit and proxyClientMaxBodySize. */
+export const MAX_ACTION_BODY_BYTES = 1024 * 1024;
 
 /** The raw body, at most `max` bytes (binary protocols: OCSP). */
 export async function readBytes(request: Request, max = MAX_BODY_BYTES): Promise<Buffer> {

@@ -51,7 +51,7 @@ export const tokenPaths: Record<string, Json> = {
       security: management,
       parameters: [
         { name: "status", in: "query", required: true, schema: { type: "string", enum: ["expired"] } },
-        { name: "olderThan", in: "query", required: false, schema: { type: "string", example: "P7D" }, description: "ISO 8601 duration; default from TOKEN_RETENTION (P7D)" },
+        { name: "olderThan", in: "query", required: false, schema: { type: "string", example: "P7D" }, description: "ISO 8601 duration (or 7d, 12h) from PT1H to P3650D, else `validation_failed`; default from TOKEN_RETENTION (P7D). Purged tokens' hashes are kept for TOKEN_RETENTION whatever this says" },
         { name: "dryRun", in: "query", required: false, schema: { type: "boolean" } },
       ],
       responses: {

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -75,6 +75,29 @@ describe("certdoor-redeem.mjs", () => {
     expect(wrong).toMatchObject({ code: 2, stderr: expect.stringContaining("Usage: node certdoor-redeem.mjs --server URL") });
     const help = await run(process.execPath, ["certdoor-redeem.mjs", "--help"], { cwd: dir, env });
     expect(help.stdout).toContain("--p12-mode modern|compatible");
+  });
+
+  it("with --force, replaces an existing key.pem and client.p12 by new files of mode 0600, whatever mode the old ones had", async () => {
+    const frontdoor = await makeFrontdoor();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "certdoor-tool-"));
+    await run("curl", ["-fsSO", `${origin}/tools/certdoor-redeem.mjs`], { cwd: dir });
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, NODE_ENV: "production" } as const;
+    const out = path.join(dir, "mtls");
+    mkdirSync(out);
+    for (const name of ["key.pem", "client.p12"]) {
+      writeFileSync(path.join(out, name), "an older secret", { mode: 0o644 });
+      chmodSync(path.join(out, name), 0o644);
+    }
+    const token = await createToken(system, frontdoor.id, { name: "again", commonName: "again.example.com" });
+    const args = ["certdoor-redeem.mjs", "--server", origin, "--frontdoor", frontdoor.id, "--token", token.token, "--out", "mtls", "--p12-password", "p12 secret"];
+    await run(process.execPath, [...args, "--force"], { cwd: dir, env });
+    for (const name of ["key.pem", "client.p12"]) {
+      expect({ name, mode: (statSync(path.join(out, name)).mode & 0o777).toString(8) }).toEqual({ name, mode: "600" });
+      expect(readFileSync(path.join(out, name), "utf8")).not.toBe("an older secret");
+    }
+    expect(readFileSync(path.join(out, "key.pem"), "utf8")).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    // Nothing is left beside them: the new files were written under other names and renamed.
+    expect(readdirSync(out).sort()).toEqual(["ca.pem", "cert.pem", "client.p12", "key.pem"]);
   });
 
   it("renews with the key it wrote, as `… renew` from a daily timer: 3 while not due, then 0 and a new cert.pem", async () => {

@@ -18,3 +18,13 @@ export function parseDurationMs(value: string): number | null {
   const [, w, d, h, m, s] = iso.map((x) => Number(x ?? 0));
   return (((w! * 7 + d!) * 24 + h!) * 60 + m!) * 60_000 + s! * 1000;
 }
+
+// How long expired and revoked tokens are kept before a purge (TOKEN_RETENTION, a purge's
+// olderThan). Under an hour a purge erases tokens whose expiry a person has barely seen, and
+// the hashes kept to answer their redemptions; past ten years the cutoff leaves the range of
+// a date (P99999999999D was a 500).
+export const MIN_RETENTION_MS = 3_600_000;
+export const MAX_RETENTION_MS = 3650 * 86_400_000;
+export const RETENTION_BOUNDS_MESSAGE = "Use a duration from 1 hour (PT1H) to 10 years (P3650D), such as P7D or 12h";
+
+export const isRetentionMs = (ms: number | null): ms is number => ms !== null && ms >= MIN_RETENTION_MS && ms <= MAX_RETENTION_MS;

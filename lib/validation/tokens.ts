@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
 import { printable } from "@/lib/validation/common";
-import { parseDurationMs } from "@/lib/validation/duration";
+import { isRetentionMs, parseDurationMs, RETENTION_BOUNDS_MESSAGE } from "@/lib/validation/duration";
 import { pageQuerySchema, statusFilter } from "@/lib/validation/paging";
 
 // One set of schemas for the console form, the server actions, the REST handlers, the CLI
@@ -71,9 +71,10 @@ export const TOKEN_SORT_FIELDS = ["createdAt", "expiresAt", "name", "redeemedAt"
 export const listTokensQuerySchema = pageQuerySchema(TOKEN_SORT_FIELDS).extend({ status: statusFilter(TOKEN_STATUSES) });
 export type ListTokensQuery = z.input<typeof listTokensQuerySchema>;
 
+/** A purge's retention (REST olderThan, CLI --older-than, TOKEN_RETENTION), in milliseconds. */
 export const retentionSchema = z
   .string()
-  .refine((v) => parseDurationMs(v) !== null, "Use an ISO 8601 duration such as P7D or PT12H (or 7d, 12h)")
+  .refine((v) => isRetentionMs(parseDurationMs(v)), RETENTION_BOUNDS_MESSAGE)
   .transform((v) => parseDurationMs(v)!);
 
 export const purgeTokensQuerySchema = z.object({

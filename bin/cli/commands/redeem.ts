@@ -1,4 +1,4 @@
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { fileExists } from "@/lib/file-exists";
@@ -6,7 +6,7 @@ import { fromPem, toPem } from "@/lib/pki/pem";
 import { buildPkcs12 } from "@/lib/pki/pkcs12";
 import { KEY_CHOICES, type KeyChoice, makeKeyAndRequest } from "@/lib/pki/request";
 import { redemptionMessage } from "@/lib/redemption-messages";
-import { print, UsageError } from "../io";
+import { print, UsageError, writeSecretFile } from "../io";
 import { type Command, defineCommand } from "../options";
 import { checkServer, frontdoorUrl, postForCreated, serverOption } from "./server";
 
@@ -16,7 +16,7 @@ import { checkServer, frontdoorUrl, postForCreated, serverOption } from "./serve
 
 export const redeemCommand = defineCommand({
   summary:
-    "A system's redemption: makes the key and the CSR on this machine, redeems the token (sent in a header, not the URL), and writes key.pem (mode 0600), cert.pem and ca.pem (and client.p12 with --p12-password) to --out. The key never leaves this machine.",
+    "A system's redemption: makes the key and the CSR on this machine, redeems the token (sent in a header, not the URL), and writes key.pem (mode 0600), cert.pem and ca.pem (and client.p12, mode 0600, with --p12-password) to --out. The key never leaves this machine.",
   options: {
     server: serverOption,
     frontdoor: { type: "string", value: "ID", help: "the Frontdoor's id (from the redemption link or the administrator)", required: true },
@@ -26,7 +26,7 @@ export const redeemCommand = defineCommand({
     "p12-password": { type: "string", value: "P", help: "also write client.p12, protected with this password" },
     "p12-mode": { type: "string", value: "MODE", help: "client.p12's algorithms: modern (AES-256) or compatible (3DES, for macOS Keychain and older Windows)", choices: ["modern", "compatible"], default: "modern" },
     cn: { type: "string", value: "NAME", help: "the CSR's common name, used only when the token leaves it blank (default: this host's name)" },
-    force: { type: "boolean", help: "overwrite key.pem and the other files in --out" },
+    force: { type: "boolean", help: "replace key.pem and the other files in --out (secrets by new 0600 files)" },
   },
   needsDatabase: false,
   check({ values }) {
@@ -44,8 +44,7 @@ export const redeemCommand = defineCommand({
     const certificate = await postForCreated(url, { type: "CSR", value: csrPem }, { Authorization: `Bearer ${values.token}` }, redemptionMessage);
 
     await mkdir(dir, { recursive: true });
-    await writeFile(files.key, toPem(pkcs8Der, "PRIVATE KEY"), { mode: 0o600 });
-    await chmod(files.key, 0o600);
+    await writeSecretFile(files.key, toPem(pkcs8Der, "PRIVATE KEY"));
     await writeFile(files.cert, String(certificate.certificate));
     await writeFile(files.ca, String(certificate.caCertificates));
     const written = [files.key, files.cert, files.ca];
@@ -58,7 +57,7 @@ export const redeemCommand = defineCommand({
         mode: values["p12-mode"],
         friendlyName: String(certificate.commonName),
       });
-      await writeFile(files.p12, p12, { mode: 0o600 });
+      await writeSecretFile(files.p12, p12);
       written.push(files.p12);
     }
     const { certificate: _pem, caCertificates: _chain, ...summary } = certificate;

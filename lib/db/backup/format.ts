@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { once } from "node:events";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { StringDecoder } from "node:string_decoder";
-import { createGunzip, createGzip } from "node:zlib";
+import { createGzip } from "node:zlib";
 import { z } from "zod";
+import { BACKUP_LINE_LIMITS, gunzippedLines, LineError, type LineLimits } from "@/lib/db/backup/lines";
 
 // The backup file: gzip of JSON lines. The first line is the header; every line after it is
 // the body, whose SHA-256 the header carries. The body is a run of sections, each a JSON
@@ -108,12 +108,21 @@ function parseHeader(file: string, text: string): BackupHeader {
   return parsed.data;
 }
 
+/** The file's lines, with the line reader's refusals worded as every other refusal of the file. */
+async function* linesOf(file: string, hash: Hash, limits: LineLimits): AsyncGenerator<string> {
+  try {
+    yield* gunzippedLines(file, hash, limits);
+  } catch (error) {
+    throw error instanceof LineError ? invalid(file, error.message) : error;
+  }
+}
+
 /**
  * Reads a backup, checking as it goes that every row fits its section and, at the end, that
  * the body's SHA-256 and each table's row count match the header. A consumer that loads
  * while reading must do so where it can undo it: the end of the file is where it is proven.
  */
-export async function* readBackup(file: string, onHeader: (header: BackupHeader) => void): AsyncGenerator<BackupEntry> {
+export async function* readBackup(file: string, onHeader: (header: BackupHeader) => void, limits: LineLimits = BACKUP_LINE_LIMITS): AsyncGenerator<BackupEntry> {
   let header: BackupHeader | undefined;
   let columns = 0;
   let counter = { name: "", rows: 0 };
@@ -122,7 +131,7 @@ export async function* readBackup(file: string, onHeader: (header: BackupHeader)
   let batchBytes = 0;
   let lineNumber = 0;
   const hash = createHash("sha256");
-  for await (const line of gunzippedLines(file, hash)) {
+  for await (const line of linesOf(file, hash, limits)) {
     lineNumber += 1;
     if (!header) {
       header = parseHeader(file, line);
@@ -159,36 +168,4 @@ export async function* readBackup(file: string, onHeader: (header: BackupHeader)
   if (hash.digest("hex") !== header.sha256) throw invalid(file, "its content does not match the SHA-256 in its header (it was changed or damaged)");
   const expected = [...header.tables, { name: "(sequences)", rows: header.sequences }, { name: "(jobs)", rows: header.jobs }];
   if (JSON.stringify(counted) !== JSON.stringify(expected)) throw invalid(file, "its sections or row counts differ from its header");
-}
-
-/** Decompressed lines; the bytes after the first line go into `bodyHash`. */
-async function* gunzippedLines(file: string, bodyHash: ReturnType<typeof createHash>): AsyncGenerator<string> {
-  const input = createReadStream(file);
-  const gunzip = createGunzip();
-  input.on("error", (error) => gunzip.destroy(error));
-  input.pipe(gunzip);
-  const decoder = new StringDecoder("utf8");
-  let pending = "";
-  let isPastHeader = false;
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      const headerEnd = isPastHeader ? -1 : chunk.indexOf(0x0a);
-      if (isPastHeader) bodyHash.update(chunk);
-      else if (headerEnd >= 0) {
-        isPastHeader = true;
-        bodyHash.update(chunk.subarray(headerEnd + 1));
-      }
-      pending += decoder.write(chunk);
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      yield* lines;
-    }
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "there is no such file" : `it does not decompress (${error instanceof Error ? error.message : String(error)})`;
-    throw invalid(file, reason);
-  } finally {
-    input.destroy();
-    gunzip.destroy();
-  }
-  if (pending + decoder.end() !== "") throw invalid(file, "its last line is cut off");
 }

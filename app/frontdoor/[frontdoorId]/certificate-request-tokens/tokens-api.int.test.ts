@@ -205,6 +205,22 @@ describe("PATCH and DELETE of a token", () => {
   });
 });
 
+describe("DELETE /frontdoor/{id}/certificate-request-tokens (purge)", () => {
+  it("refuses a retention under an hour or over ten years as validation_failed, deleting nothing", async () => {
+    const frontdoorId = world.frontdoors.a.id;
+    const expired = (await create(frontdoorId, world.keys.admin, { name: "expired a minute ago" })).body;
+    await getDb().certificateRequestToken.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    for (const olderThan of ["P99999999999D", "PT0S", "PT59M", "P3651D"]) {
+      const res = await call(collection.DELETE, { frontdoorId }, { method: "DELETE", key: world.keys.admin, path: `/?status=expired&olderThan=${olderThan}` });
+      expect([olderThan, res.status, res.body.code]).toEqual([olderThan, 400, "validation_failed"]);
+      expect(res.body.errors).toEqual([{ path: "olderThan", message: expect.stringMatching(/from 1 hour .* to 10 years/) }]);
+    }
+    expect(await getDb().certificateRequestToken.count({ where: { id: expired.id } })).toBe(1);
+    const hour = await call(collection.DELETE, { frontdoorId }, { method: "DELETE", key: world.keys.admin, path: "/?status=expired&olderThan=PT1H&dryRun=true" });
+    expect(hour.status).toBe(200);
+  });
+});
+
 describe("the secret", () => {
   it("appears only in the create response: not in the database, list, get, audit log or server log", async () => {
     const logged: string[] = [];
