@@ -70,7 +70,7 @@ export const ERROR_GUIDE: Record<string, ErrorGuide> = {
     when: "The key is not EC P-256, EC P-384 or RSA 2048–4096 with a usual public exponent.",
     action: "Make the key again as EC P-256 (the default of `certdoor redeem`), EC P-384 or RSA 2048–4096.",
   },
-  payload_too_large: { when: "The body is over 64 KiB.", action: "Send a smaller body: one CSR, or a batch of at most 1,000 tokens." },
+  payload_too_large: { when: "The body is over the limit of its path: 64 KiB for the API's doors, 2 MiB for a token batch, 1 MiB for pages and console actions (refused by Content-Length before it is read).", action: "Send a smaller body: one CSR, or a batch of at most 1,000 tokens." },
   certificate_revoked: { when: "Renewal of a revoked certificate (for one renewed before: its line's newest certificate is revoked).", action: "Ask the administrator for a new token and redeem it." },
   certificate_expired: { when: "Renewal of a certificate that has already ended (for one renewed before: its line's newest certificate has).", action: "Ask the administrator for a new token and redeem it." },
   certificate_already_renewed: {
@@ -91,7 +91,7 @@ export const ERROR_GUIDE: Record<string, ErrorGuide> = {
   },
   webhook_not_found: { when: "No webhook endpoint with this id on this Frontdoor.", action: "List the endpoints with `GET /frontdoor/{frontdoorId}/webhooks` and use one of their ids." },
   webhook_target_refused: {
-    when: "The webhook URL is not http(s), or points at a private, loopback or link-local address.",
+    when: "The webhook URL is not http(s), or points at an address that is not globally reachable (IANA's special-purpose registries: private, loopback, link-local, NAT64 local-use, Teredo, documentation and the rest).",
     action: "Use a public https:// URL, or run the server with `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true` for a receiver on your own network.",
   },
   rate_limited: { when: "Too many attempts from this address (unknown tokens, sign-ins, renewals without a valid certificate, OCSP requests), or too many wrong codes for this user.", action: "Wait the seconds the `Retry-After` header gives, then try again." },
