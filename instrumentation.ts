@@ -2,7 +2,7 @@
 // variable (set by the framework, not by configuration), so it is read here directly.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startBackgroundJobs, stopBackgroundJobs } = await import("@/lib/domain/background");
+  const { startBackgroundJobs, stopBackgroundJobs } = await import("@/lib/domain/system/background");
   const { instrumentPool } = await import("@/lib/observability/metrics");
   instrumentPool();
   startBackgroundJobs();

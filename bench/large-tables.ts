@@ -4,10 +4,10 @@
 //   DATABASE_URL=… CERTDOOR_MASTER_KEY=… node --conditions=react-server --import tsx bench/large-tables.ts [--seed] [--explain]
 import { parseArgs } from "node:util";
 import { getDb } from "@/lib/db";
-import { listAuditEvents } from "@/lib/domain/audit-log";
+import { listAuditEvents } from "@/lib/domain/audit/log";
 import { dashboardStats, refreshDashboardSnapshots } from "@/lib/domain/dashboard";
 import { createFrontdoor } from "@/lib/domain/frontdoors";
-import { systemPrincipal } from "@/lib/domain/principal";
+import { systemPrincipal } from "@/lib/domain/access/principal";
 import { listTokens, purgeTokens } from "@/lib/domain/tokens";
 
 const { values } = parseArgs({ options: { seed: { type: "boolean", default: false }, explain: { type: "boolean", default: false }, purge: { type: "boolean", default: false } } });

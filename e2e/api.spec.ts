@@ -5,8 +5,8 @@ import { createTestUser, db } from "./support/db";
 
 async function apiKeyFor(role: "admin" | "operator" | "auditor", frontdoorIds: string[] = []) {
   const user = await createTestUser(role, frontdoorIds);
-  const { createApiKey } = await import("@/lib/domain/api-keys");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { createApiKey } = await import("@/lib/domain/access/api-keys");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   return (await createApiKey(systemPrincipal("e2e"), { name: "e2e", ownerEmail: user.email })).key;
 }
 

@@ -23,7 +23,7 @@ const newFrontdoor = () => ownFrontdoor("rotation");
 /** A certificate as a system gets one: a token made through the domain, `certdoor redeem` against the server. */
 async function redeemOn(baseURL: string, frontdoorId: string, commonName: string) {
   const { createToken } = await import("@/lib/domain/tokens");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const token = await createToken(systemPrincipal("e2e"), frontdoorId, { name: commonName, commonName });
   const dir = mkdtempSync(path.join(os.tmpdir(), "certdoor-rotation-e2e-"));
   const run = certdoor(["redeem", "--server", baseURL, "--frontdoor", frontdoorId, "--token", token.token, "--out", dir]);
@@ -103,9 +103,9 @@ test("operators and auditors see the Frontdoor's issuing CAs but no rotate butto
 for (const mode of ["crl", "ocsp"] as const) {
   test(`nginx with the console's configuration (${mode}) admits certificates from before and after a rotation, and refuses the old one once revoked`, async ({ baseURL }) => {
     const { gatewayConfig } = await import("@/lib/console/gateway-config");
-    const { rotateFrontdoorCa } = await import("@/lib/domain/ca-rotate");
+    const { rotateFrontdoorCa } = await import("@/lib/domain/ca/rotate");
     const { revokeCertificate } = await import("@/lib/domain/certificates");
-    const { systemPrincipal } = await import("@/lib/domain/principal");
+    const { systemPrincipal } = await import("@/lib/domain/access/principal");
     const frontdoor = await newFrontdoor();
     const before = await redeemOn(baseURL!, frontdoor.id, `nginx-before-${mode}.example.com`);
     await rotateFrontdoorCa(systemPrincipal("e2e"), frontdoor.id);

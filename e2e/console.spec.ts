@@ -11,7 +11,7 @@ import { defaultFrontdoorId, makeToken } from "./support/tokens";
 
 async function system() {
   await db();
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   return systemPrincipal("e2e");
 }
 

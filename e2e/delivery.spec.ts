@@ -64,7 +64,7 @@ test("a link by email: made in the console, delivered over SMTP, opened from the
 test("a new link for a lost one: the token's page makes it, emails it, and the old link stops working", async ({ page }) => {
   const to = `finn-${Date.now()}@example.com`;
   const { createToken } = await import("@/lib/domain/tokens");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const token = await createToken(systemPrincipal("e2e"), await defaultFrontdoorId(), { name: "Finn's phone", commonName: "finn.example.com", recipientEmail: to });
   await signIn(page, e2eAdmin.email, e2eAdmin.password);
   await page.goto(`/tokens/${token.id}`);

@@ -80,7 +80,7 @@ test("a rolling restart under a burst of 200 redemptions: every request answered
   test.slow();
   const frontdoorId = await defaultFrontdoorId();
   const { createToken } = await import("@/lib/domain/tokens");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const tokens = [];
   for (let i = 0; i < 200; i++) tokens.push(await createToken(systemPrincipal("e2e"), frontdoorId, { name: `rolling ${i}`, commonName: `rolling-${i}.example.com` }));
   const csr = execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=x"], { encoding: "utf8" });

@@ -30,8 +30,8 @@ async function signInWithIdp(page: Page, email: string, options: IdpOptions = {}
 /** A user made for OIDC, as `certdoor user create --oidc` makes one: no password. */
 async function createOidcUser(role: "admin" | "operator" | "auditor") {
   await db();
-  const { createUser } = await import("@/lib/domain/users");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { createUser } = await import("@/lib/domain/access/users");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const email = `oidc-${role}-${Math.random().toString(36).slice(2, 10)}@example.test`;
   const { user } = await createUser(systemPrincipal("e2e"), { email, role, isOidcOnly: true });
   return { id: user.id, email };

@@ -33,7 +33,7 @@ test("/metrics parses as Prometheus text, its counters move with a redemption, a
     expect(names, name).toContain(name);
   }
   const { createToken } = await import("@/lib/domain/tokens");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const token = await createToken(systemPrincipal("e2e"), frontdoorId, { name: "metrics" });
   expect((await redeem(baseURL!, frontdoorId, token.token)).status).toBe(201);
   expect((await redeem(baseURL!, frontdoorId, token.token)).status).toBe(409);

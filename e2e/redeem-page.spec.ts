@@ -179,7 +179,7 @@ test.describe("tokens that cannot be redeemed", () => {
   test("unknown, expired, used (also when the link is opened again), revoked, TCP shares disabled", async ({ page }) => {
     const { updateToken, revokeToken } = await import("@/lib/domain/tokens");
     const { updateFrontdoor, createFrontdoor } = await import("@/lib/domain/frontdoors");
-    const { systemPrincipal } = await import("@/lib/domain/principal");
+    const { systemPrincipal } = await import("@/lib/domain/access/principal");
     const system = systemPrincipal("e2e");
     const frontdoorId = await defaultFrontdoorId();
 

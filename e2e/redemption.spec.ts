@@ -18,7 +18,7 @@ async function defaultFrontdoor() {
 async function newToken(name: string, fields: { commonName?: string } = { commonName: "ci-runner.example.com" }) {
   await db();
   const { createToken } = await import("@/lib/domain/tokens");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   return createToken(systemPrincipal("e2e"), (await defaultFrontdoor()).id, { name, ...fields });
 }
 

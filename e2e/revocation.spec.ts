@@ -88,7 +88,7 @@ test("the Frontdoor's page shows where certificates point and how to configure n
 /** Revokes the certificate in `cert.pem` as an administrator would (it is on the CRL at once). */
 async function revoke(frontdoorId: string, certFile: string) {
   const { revokeCertificate } = await import("@/lib/domain/certificates");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const row = await (await db()).clientCertificate.findFirstOrThrow({ where: { certificatePem: readFileSync(certFile, "utf8") } });
   await revokeCertificate(systemPrincipal("e2e"), frontdoorId, row.id, { reason: "keyCompromise" });
 }

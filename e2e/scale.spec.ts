@@ -17,7 +17,7 @@ async function defaultFrontdoorId() {
 async function newTokens(count: number, name: string) {
   await db();
   const { createToken } = await import("@/lib/domain/tokens");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const frontdoorId = await defaultFrontdoorId();
   const tokens = [];
   for (let i = 0; i < count; i++) tokens.push(await createToken(systemPrincipal("e2e"), frontdoorId, { name: `${name} ${i}`, commonName: "fleet.example.com" }));

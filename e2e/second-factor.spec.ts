@@ -138,7 +138,7 @@ test("an authenticator app: set up with a code computed here, then password + co
 async function enrolTotp(userId: string) {
   await db();
   const { beginTotpEnrolment, confirmTotpEnrolment } = await import("@/lib/domain/second-factor/totp");
-  const { loadUserPrincipal } = await import("@/lib/domain/users");
+  const { loadUserPrincipal } = await import("@/lib/domain/access/users");
   const principal = (await loadUserPrincipal({ id: userId }))!;
   const { secret } = await beginTotpEnrolment(principal);
   await confirmTotpEnrolment(principal, await generate({ secret }));

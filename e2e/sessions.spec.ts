@@ -9,8 +9,8 @@ import { expect, test } from "./support/test";
 
 async function makeOperator(password: string) {
   await db(); // connects the domain layer to the server's database, also in a fresh worker
-  const { createUser } = await import("@/lib/domain/users");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { createUser } = await import("@/lib/domain/access/users");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const email = `sessions-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.test`;
   await createUser(systemPrincipal("e2e"), { email, role: "operator", password, frontdoorIds: [] });
   return email;

@@ -89,7 +89,7 @@ test("an administrator registers an endpoint, keeps the secret shown once, and s
 test("auditors read webhooks without controls; operators get neither the page nor its link; signed out goes to sign-in", async ({ page, browser }) => {
   const frontdoorId = await defaultFrontdoorId();
   const { createWebhook } = await import("@/lib/domain/webhooks");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   // This process registers it directly, so it needs the server's allowance too.
   Object.assign((await import("@/lib/env")).env, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: true });
   const webhook = await createWebhook(systemPrincipal("e2e"), frontdoorId, { url: "http://127.0.0.1:9/audited", events: ["token.revoked"], description: "read-only view" });

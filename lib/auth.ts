@@ -7,9 +7,9 @@ import { requestCookie } from "@/lib/auth/request-cookie";
 import { passwordSignIn } from "@/lib/auth/sign-in";
 import { cookies, headers } from "next/headers";
 import { linkingSession } from "@/lib/auth/oidc-link";
-import { linkOidcIdentity, providerDidMfa, resolveOidcUser } from "@/lib/domain/oidc-accounts";
-import { loadUserPrincipal } from "@/lib/domain/users";
-import { type SignInMethod, startSession } from "@/lib/domain/sessions";
+import { linkOidcIdentity, providerDidMfa, resolveOidcUser } from "@/lib/domain/access/oidc-accounts";
+import { loadUserPrincipal } from "@/lib/domain/access/users";
+import { type SignInMethod, startSession } from "@/lib/domain/access/sessions";
 import { env, requireEnv } from "@/lib/env";
 import { requestContextFrom } from "@/lib/http/client-info";
 import { signInSchema } from "@/lib/validation/users";
@@ -109,7 +109,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: requireEnv("AUTH_SECRET"),
   trustHost: true,
   // The cookie lives as long as a session may; the server-side row decides sooner (idle,
-  // signed out everywhere, password changed): lib/domain/sessions.ts.
+  // signed out everywhere, password changed): lib/domain/access/sessions.ts.
   session: { strategy: "jwt", maxAge: Math.ceil(env.SESSION_MAX_AGE / 1000) },
   pages: { signIn: "/login", error: "/login" },
   providers: providers(),

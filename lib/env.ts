@@ -71,7 +71,7 @@ const schema = z
   .transform((e) => ({
     ...e,
     PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
-    /** False: links carry the address of the request that made them (lib/public-url.ts). */
+    /** False: links carry the address of the request that made them (lib/runtime/public-url.ts). */
     isPublicUrlSet: Boolean(e.PUBLIC_URL),
     isOidcConfigured: Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET),
   }));

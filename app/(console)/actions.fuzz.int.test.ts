@@ -5,7 +5,7 @@ import * as frontdoors from "@/app/(console)/frontdoors/actions";
 import * as apiKeys from "@/app/(console)/settings/api-keys/actions";
 import * as users from "@/app/(console)/settings/users/actions";
 import * as tokens from "@/app/(console)/tokens/actions";
-import type { ActionResult } from "@/lib/action";
+import type { ActionResult } from "@/lib/console/action";
 import { getDb } from "@/lib/db";
 import { redeemToken } from "@/lib/domain/certificates";
 import { ERROR_STATUS } from "@/lib/domain/errors";
@@ -93,7 +93,7 @@ function actions(): [string, Action, fc.Arbitrary<unknown[]>][] {
  * A fault this test found and that stays by design: a bulk revoke goes token by token, so a
  * later refusal is reported after earlier tokens were revoked. Tolerated only for exactly
  * these arguments. (The `internal` answers it found, a NUL in an id and hours that are not a
- * number, are fixed: lib/action.ts's textArg and extendTokenAction's check.)
+ * number, are fixed: lib/console/action.ts's textArg and extendTokenAction's check.)
  */
 const KNOWN: { action: string; fault: "internal" | "partial"; why: string; matches: (args: unknown[]) => boolean }[] = [
   { action: "revokeTokensAction", fault: "partial", why: "revokes one by one: a later refusal is reported after earlier tokens were revoked", matches: (args) => Array.isArray(args[1]) && args[1].length > 1 },

@@ -1,11 +1,11 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { runAction } from "@/lib/action";
+import { runAction } from "@/lib/console/action";
 import { signOut } from "@/lib/auth";
 import { getSessionPrincipal, getSessionState } from "@/lib/auth/session";
-import { changeOwnPassword } from "@/lib/domain/account";
-import { endAllSessions, endSession } from "@/lib/domain/sessions";
+import { changeOwnPassword } from "@/lib/domain/access/account";
+import { endAllSessions, endSession } from "@/lib/domain/access/sessions";
 import type { ChangePasswordInput } from "@/lib/validation/users";
 
 /** Signing out ends this session on the server too, not only its cookie (also one halfway through signing in). */

@@ -4,11 +4,11 @@ import { ActivityChart } from "@/components/console/activity-chart";
 import { FrontdoorPicker } from "@/components/console/frontdoor-picker";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/session";
-import { recentAuditEvents } from "@/lib/domain/audit-log";
+import { recentAuditEvents } from "@/lib/domain/audit/log";
 import { dashboardStats } from "@/lib/domain/dashboard";
 import { listFrontdoors } from "@/lib/domain/frontdoors";
-import { forwardedLoopbackWarning } from "@/lib/domain/proxy-warning";
-import { canReadEverything } from "@/lib/domain/permissions";
+import { forwardedLoopbackWarning } from "@/lib/domain/system/proxy-warning";
+import { canReadEverything } from "@/lib/domain/access/permissions";
 
 export const metadata: Metadata = { title: "Dashboard" };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forwardedLoopbackWarning } from "@/lib/domain/proxy-warning";
+import { forwardedLoopbackWarning } from "@/lib/domain/system/proxy-warning";
 import { call, fromAddress } from "@/lib/testing/http";
 import * as metrics from "./route";
 

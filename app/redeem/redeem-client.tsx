@@ -8,8 +8,8 @@ import { TokenPreview } from "@/components/redeem/token-preview";
 import { UsageHelp } from "@/components/redeem/usage-help";
 import { fetchPreview, type IssuedCertificate, redeem, RedemptionFailure } from "@/lib/pki/browser/api";
 import { type KeyChoice, makeKeyAndRequest } from "@/lib/pki/request";
-import { parseRedemptionTarget, type RedemptionTarget } from "@/lib/redeem-link";
-import { redemptionMessage } from "@/lib/redemption-messages";
+import { parseRedemptionTarget, type RedemptionTarget } from "@/lib/wire/redeem-link";
+import { redemptionMessage } from "@/lib/wire/redemption-messages";
 
 type Step = "key" | "request" | "done";
 type Outcome = { certificate: IssuedCertificate; pkcs8Der?: Uint8Array };

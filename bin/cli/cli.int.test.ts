@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { authenticateApiKey } from "@/lib/domain/api-keys";
+import { authenticateApiKey } from "@/lib/domain/access/api-keys";
 import { createToken } from "@/lib/domain/tokens";
-import { verifyCredentials } from "@/lib/domain/users";
+import { verifyCredentials } from "@/lib/domain/access/users";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 
 // The real `certdoor` binary against this file's database.

@@ -103,7 +103,7 @@ export async function run(argv: string[]): Promise<number> {
     await command.run(input, { json }, cliPrincipal());
     // The CLI holds the master key too: it seals the events its command wrote, so the
     // chain is complete even when no server runs.
-    const { sealAuditEvents } = await import("@/lib/domain/audit-seal");
+    const { sealAuditEvents } = await import("@/lib/domain/audit/seal");
     await sealAuditEvents().catch((error: unknown) => process.stderr.write(`certdoor: warning: ${error instanceof Error ? error.message : String(error)}\n`));
     return EXIT.ok;
   } catch (error) {

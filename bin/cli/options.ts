@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import type { Principal } from "@/lib/domain/principal";
+import type { Principal } from "@/lib/domain/access/principal";
 import { type Output, UsageError } from "./io";
 
 // Each command declares its options once, in a table; the parser, the checks (required,

@@ -1,4 +1,4 @@
-import type { AuditEventView } from "@/lib/domain/audit-log";
+import type { AuditEventView } from "@/lib/domain/audit/log";
 
 const WORDS: Record<string, string> = {
   "token.created": "Created",

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
-import { passwordStrength } from "@/lib/password-strength";
+import { passwordStrength } from "@/lib/pki/browser/password-strength";
 import type { IssuedCertificate } from "@/lib/pki/browser/api";
 import { saveFile } from "@/lib/pki/browser/save-file";
 import { fromPem, splitPemChain, toPem } from "@/lib/pki/pem";

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
-import { isFrontdoorId, isTokenSecret, parseRedemptionTarget, type RedemptionTarget } from "@/lib/redeem-link";
+import { isFrontdoorId, isTokenSecret, parseRedemptionTarget, type RedemptionTarget } from "@/lib/wire/redeem-link";
 
 /** For a page opened without a link fragment: paste the link, or the Frontdoor id and token. */
 export function TokenEntry({ onSubmit }: { onSubmit: (target: RedemptionTarget) => void }) {

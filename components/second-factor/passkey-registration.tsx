@@ -4,7 +4,7 @@ import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
-import type { ActionResult } from "@/lib/action";
+import type { ActionResult } from "@/lib/console/action";
 import type { RegistrationOptionsJSON } from "@/lib/domain/second-factor/relying-party";
 import { createPasskey } from "./webauthn";
 

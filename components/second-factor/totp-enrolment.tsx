@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
-import type { ActionResult } from "@/lib/action";
+import type { ActionResult } from "@/lib/console/action";
 import { RecoveryCodes } from "./recovery-codes";
 
 type Props = {

@@ -18,13 +18,13 @@ export const certdoor = (args: string[]) =>
 export async function ownFrontdoor(prefix: string) {
   await db();
   const { createFrontdoor } = await import("@/lib/domain/frontdoors");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   return createFrontdoor(systemPrincipal("e2e"), { name: `${prefix}-${randomUUID().slice(0, 8)}`, tcpSharesEnabled: true });
 }
 
 export async function redeemed(baseURL: string, validDays: number, commonName = "timer.example.com", frontdoorName = "default") {
   const { createToken } = await import("@/lib/domain/tokens");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const frontdoor = await (await db()).frontdoor.findUniqueOrThrow({ where: { name: frontdoorName } });
   const token = await createToken(systemPrincipal("e2e"), frontdoor.id, { name: `${commonName} ${validDays}d`, commonName, validDays });
   const dir = mkdtempSync(path.join(os.tmpdir(), "certdoor-e2e-"));

@@ -43,8 +43,8 @@ export async function db() {
 /** Creates a user through the domain layer, with a known password. */
 export async function createTestUser(role: "admin" | "operator" | "auditor", frontdoorIds: string[] = []) {
   await db();
-  const { createUser } = await import("@/lib/domain/users");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { createUser } = await import("@/lib/domain/access/users");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.test`;
   const password = "e2e user password 123";
   const { user } = await createUser(systemPrincipal("e2e"), { email, role, password, frontdoorIds });

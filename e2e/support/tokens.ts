@@ -9,7 +9,7 @@ export async function defaultFrontdoorId(): Promise<string> {
 export async function makeToken(fields: { name?: string; commonName?: string; organization?: string; organizationalUnit?: string } = {}, frontdoorId?: string) {
   await db();
   const { createToken } = await import("@/lib/domain/tokens");
-  const { systemPrincipal } = await import("@/lib/domain/principal");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
   return createToken(systemPrincipal("e2e"), frontdoorId ?? (await defaultFrontdoorId()), { name: "e2e token", ...fields });
 }
 

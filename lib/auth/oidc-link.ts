@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
-import type { UserPrincipal } from "@/lib/domain/principal";
+import type { UserPrincipal } from "@/lib/domain/access/principal";
 import { sessionStep } from "@/lib/domain/second-factor/policy";
 
 // "Link your provider account" on Your account. The provider's answer arrives at Auth.js's

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
-import type { RequestContext } from "@/lib/domain/principal";
+import type { RequestContext } from "@/lib/domain/access/principal";
 import { passkeySignIn, passkeySignInOptions } from "@/lib/domain/second-factor/passkey-assertion";
 import type { AuthenticationOptionsJSON } from "@/lib/domain/second-factor/relying-party";
 import { CHALLENGE_TTL_MS } from "@/lib/domain/second-factor/challenges";

@@ -1,12 +1,12 @@
 import { generate } from "otplib";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { runAction } from "@/lib/action";
+import { runAction } from "@/lib/console/action";
 import { getSessionPrincipal, requireActionPrincipal, requireEnrollingPrincipal, requirePendingPrincipal, requireUser } from "@/lib/auth/session";
-import { authenticateApiKey, createApiKey } from "@/lib/domain/api-keys";
+import { authenticateApiKey, createApiKey } from "@/lib/domain/access/api-keys";
 import { setSecondFactorPolicy } from "@/lib/domain/second-factor/policy";
 import { beginTotpEnrolment, confirmTotpEnrolment } from "@/lib/domain/second-factor/totp";
-import { startSession } from "@/lib/domain/sessions";
-import { updateUser } from "@/lib/domain/users";
+import { startSession } from "@/lib/domain/access/sessions";
+import { updateUser } from "@/lib/domain/access/users";
 import { getDb } from "@/lib/db";
 import { makeUser, system } from "@/lib/testing/fixtures";
 

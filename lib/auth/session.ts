@@ -3,9 +3,9 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
 import { AppError } from "@/lib/domain/errors";
-import type { RequestContext, UserPrincipal } from "@/lib/domain/principal";
+import type { RequestContext, UserPrincipal } from "@/lib/domain/access/principal";
 import { type SignInStep, sessionStep } from "@/lib/domain/second-factor/policy";
-import { loadUserPrincipal } from "@/lib/domain/users";
+import { loadUserPrincipal } from "@/lib/domain/access/users";
 import { requestContextFrom } from "@/lib/http/client-info";
 
 // The helper layer every page, action and handler uses. A layout check alone does not

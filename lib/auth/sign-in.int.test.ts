@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import * as users from "@/lib/domain/users";
+import * as users from "@/lib/domain/access/users";
 import { passwordSignIn } from "@/lib/auth/sign-in";
 import { makeUser } from "@/lib/testing/fixtures";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { deviceToken, deviceUserFor } from "@/lib/auth/device";
-import { verifyCredentials } from "@/lib/domain/users";
+import { verifyCredentials } from "@/lib/domain/access/users";
 import { addressKey } from "@/lib/http/client-info";
 import { signInAccountLimiter, signInAddressLimiter, signInLimiter, type SharedLimit, takeAll } from "@/lib/http/rate-limit";
 

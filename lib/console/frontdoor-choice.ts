@@ -1,6 +1,6 @@
 import "server-only";
 import { listFrontdoors } from "@/lib/domain/frontdoors";
-import type { UserPrincipal } from "@/lib/domain/principal";
+import type { UserPrincipal } from "@/lib/domain/access/principal";
 
 /** The Frontdoors a page may show, and the one chosen by ?frontdoor= (else the first). */
 export async function frontdoorChoice(principal: UserPrincipal, requested: string | string[] | undefined) {

@@ -1,7 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { requestContextFrom } from "@/lib/http/client-info";
-import { publicUrl } from "@/lib/public-url";
+import { publicUrl } from "@/lib/runtime/public-url";
 
 /** The address links made on this console page carry (PUBLIC_URL, or the address in use). */
 export async function linkOrigin(): Promise<string> {

@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db";
-import { canReadEverything } from "@/lib/domain/permissions";
-import type { Principal } from "@/lib/domain/principal";
-import { frontdoorFor } from "@/lib/domain/scope";
+import { canReadEverything } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
+import { frontdoorFor } from "@/lib/domain/access/scope";
 import type { TokenStatus } from "@/lib/domain/tokens/status";
 import { statusSql } from "@/lib/domain/tokens/status-sql";
 import { Prisma } from "@/lib/generated/prisma/client";

@@ -1,41 +1,11 @@
 // Expected failures are values of one type whose codes are the contract's error codes.
 // Doors map them: problem+json (status below), ActionResult, CLI exit code.
 
-export const ERROR_STATUS = {
-  unauthenticated: 401,
-  forbidden: 403,
-  frontdoor_not_found: 404,
-  token_not_found: 404,
-  certificate_not_found: 404,
-  user_not_found: 404,
-  api_key_not_found: 404,
-  token_expired: 410,
-  token_revoked: 410,
-  token_already_used: 409,
-  token_not_active: 409,
-  tcp_shares_disabled: 409,
-  conflict: 409,
-  validation_failed: 400,
-  unsupported_request_type: 400,
-  invalid_csr: 400,
-  csr_signature_invalid: 400,
-  unsupported_key: 400,
-  payload_too_large: 413,
-  certificate_revoked: 410,
-  certificate_expired: 410,
-  certificate_already_renewed: 409,
-  renewal_too_early: 409,
-  renewal_key_mismatch: 400,
-  renewal_disabled: 403,
-  webhook_not_found: 404,
-  ca_not_found: 404,
-  webhook_target_refused: 400,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-} as const;
+import { isPkiError } from "@/lib/pki/errors";
+import { ERROR_STATUS, type ErrorCode } from "@/lib/wire/error-codes";
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export { ERROR_STATUS, type ErrorCode } from "@/lib/wire/error-codes";
+
 
 export const ERROR_TITLE: Record<ErrorCode, string> = {
   unauthenticated: "Authentication required",
@@ -98,6 +68,19 @@ export class AppError extends Error {
 
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
+}
+
+/**
+ * Runs a lib/pki step on what a client sent, with its refusals as the contract's errors:
+ * the domain edge where a PkiError becomes the AppError of the same code.
+ */
+export function fromPki<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (isPkiError(error)) throw new AppError(error.code, error.message);
+    throw error;
+  }
 }
 
 /** The database cannot be reached right now (lib/db/unavailable.ts decides): try again shortly. */

@@ -1,9 +1,9 @@
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
-import { ensureFrontdoorCa } from "@/lib/domain/ca";
+import { recordAudit } from "@/lib/domain/audit/events";
+import { ensureFrontdoorCa } from "@/lib/domain/ca/store";
 import { AppError } from "@/lib/domain/errors";
-import { assertCanAdminister, assertCanReadFrontdoor, canReadEverything } from "@/lib/domain/permissions";
-import type { Principal } from "@/lib/domain/principal";
+import { assertCanAdminister, assertCanReadFrontdoor, canReadEverything } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { uuidSchema } from "@/lib/validation/common";
 import { createFrontdoorSchema, type CreateFrontdoorInput, updateFrontdoorSchema, type UpdateFrontdoorInput } from "@/lib/validation/frontdoors";

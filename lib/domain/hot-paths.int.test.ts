@@ -1,8 +1,8 @@
 import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
-import { KEY_CACHE_MS } from "@/lib/domain/api-key-cache";
-import { authenticateApiKey, createApiKey } from "@/lib/domain/api-keys";
+import { KEY_CACHE_MS } from "@/lib/domain/access/api-key-cache";
+import { authenticateApiKey, createApiKey } from "@/lib/domain/access/api-keys";
 import { createToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 import { call, fromAddress } from "@/lib/testing/http";

@@ -1,8 +1,8 @@
 import "server-only";
 import { principalFromSession } from "@/lib/auth/session";
-import { authenticateApiKey } from "@/lib/domain/api-keys";
+import { authenticateApiKey } from "@/lib/domain/access/api-keys";
 import { AppError } from "@/lib/domain/errors";
-import type { UserPrincipal } from "@/lib/domain/principal";
+import type { UserPrincipal } from "@/lib/domain/access/principal";
 import { requestContextFrom } from "@/lib/http/client-info";
 
 // Management endpoints take `Authorization: Bearer cdk_…`. Safe (read-only) methods also

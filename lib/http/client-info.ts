@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
 import { forwardingHeaderOf, isLoopback } from "@/bin/client-ip.mjs";
-import type { RequestContext } from "@/lib/domain/principal";
-import { noteForwardedLoopback } from "@/lib/domain/proxy-warning";
+import type { RequestContext } from "@/lib/domain/access/principal";
+import { noteForwardedLoopback } from "@/lib/domain/system/proxy-warning";
 import { env } from "@/lib/env";
 
 // Where a request came from, for the audit log and rate limits. bin/server.mjs sets the

@@ -1,5 +1,5 @@
 import "server-only";
-import { caChainPem } from "@/lib/domain/ca-trust";
+import { caChainPem } from "@/lib/domain/ca/trust";
 import { redeemToken } from "@/lib/domain/certificates";
 import { AppError } from "@/lib/domain/errors";
 import { bearerOf } from "@/lib/http/authenticate";

@@ -1,8 +1,8 @@
 import client from "prom-client";
 import { getDb, getPool } from "@/lib/db";
-import { currentCaEnds } from "@/lib/domain/ca-expiring";
+import { currentCaEnds } from "@/lib/domain/ca/expiring";
 import { dashboardStats } from "@/lib/domain/dashboard";
-import { systemPrincipal } from "@/lib/domain/principal";
+import { systemPrincipal } from "@/lib/domain/access/principal";
 
 // What Prometheus scrapes (GET /metrics). One registry per process: prom-client's default,
 // which bin/server.mjs also records the HTTP metrics in (prom-client is kept outside the

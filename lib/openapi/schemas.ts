@@ -4,7 +4,7 @@ import type { CreatedToken, Page, TokenView } from "@/lib/domain/tokens";
 import type { CertificateView, RedemptionPreview } from "@/lib/domain/certificates";
 import type { FrontdoorView } from "@/lib/domain/frontdoors";
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
-import type { Serialized } from "@/lib/serialized";
+import type { Serialized } from "@/lib/wire/serialized";
 import { CERTIFICATE_STATUSES } from "@/lib/validation/certificates";
 import { renewalWindowDaysSchema } from "@/lib/validation/frontdoors";
 import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/validation/paging";

@@ -3,7 +3,7 @@ import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import type { Name } from "@peculiar/asn1-x509";
-import { AppError } from "@/lib/domain/errors";
+import { PkiError } from "@/lib/pki/errors";
 import { parseClientAsn1 } from "@/lib/pki/asn1-parse";
 import { fromPem } from "@/lib/pki/pem";
 
@@ -60,26 +60,26 @@ function keyAlgorithmOf(key: KeyObject): { keyAlgorithm: KeyAlgorithm; isRsa: bo
   if (key.asymmetricKeyType === "ec") {
     if (details.namedCurve === "prime256v1") return { keyAlgorithm: "EC-P256", isRsa: false };
     if (details.namedCurve === "secp384r1") return { keyAlgorithm: "EC-P384", isRsa: false };
-    throw new AppError("unsupported_key", `EC curve ${details.namedCurve ?? "unknown"} is not accepted; use P-256 or P-384.`);
+    throw new PkiError("unsupported_key", `EC curve ${details.namedCurve ?? "unknown"} is not accepted; use P-256 or P-384.`);
   }
   if (key.asymmetricKeyType === "rsa") {
     const bits = details.modulusLength ?? 0;
-    if (bits < 2048 || bits > 4096) throw new AppError("unsupported_key", `RSA keys of ${bits} bits are not accepted; use 2048 to 4096 bits.`);
+    if (bits < 2048 || bits > 4096) throw new PkiError("unsupported_key", `RSA keys of ${bits} bits are not accepted; use 2048 to 4096 bits.`);
     // With e = 1 a "signature" is just the padded digest, so a CSR proves nothing; small or
     // even exponents are refused too (RFC 8017 §3.1, NIST SP 800-56B: odd, 2^16 < e < 2^256).
     const e = details.publicExponent ?? 0n;
     if (e % 2n === 0n || e < MIN_RSA_EXPONENT || e >= MAX_RSA_EXPONENT) {
-      throw new AppError("unsupported_key", `RSA public exponent ${e > 1n << 64n ? "of more than 64 bits" : e.toString()} is not accepted; use an odd exponent from 65537 up (openssl's default).`);
+      throw new PkiError("unsupported_key", `RSA public exponent ${e > 1n << 64n ? "of more than 64 bits" : e.toString()} is not accepted; use an odd exponent from 65537 up (openssl's default).`);
     }
     return { keyAlgorithm: `RSA-${bits}`, isRsa: true };
   }
-  throw new AppError("unsupported_key", `${key.asymmetricKeyType ?? "This"} keys are not accepted; use EC P-256, EC P-384 or RSA 2048–4096.`);
+  throw new PkiError("unsupported_key", `${key.asymmetricKeyType ?? "This"} keys are not accepted; use EC P-256, EC P-384 or RSA 2048–4096.`);
 }
 
 /** Parses and checks a PEM CSR; every failure is one of the contract's error codes. */
 export function checkCsr(pem: string): CheckedCsr {
   const der = fromPem(pem, ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
-  if (!der) throw new AppError("invalid_csr", "The value is not a PEM-encoded PKCS#10 certificate request (-----BEGIN CERTIFICATE REQUEST-----).");
+  if (!der) throw new PkiError("invalid_csr", "The value is not a PEM-encoded PKCS#10 certificate request (-----BEGIN CERTIFICATE REQUEST-----).");
 
   let csr: CertificationRequest;
   let requestedSpki: ArrayBuffer;
@@ -87,26 +87,26 @@ export function checkCsr(pem: string): CheckedCsr {
     csr = parseClientAsn1(der, CertificationRequest);
     requestedSpki = AsnConvert.serialize(csr.certificationRequestInfo.subjectPKInfo);
   } catch {
-    throw new AppError("invalid_csr", "The certificate request could not be parsed as PKCS#10.");
+    throw new PkiError("invalid_csr", "The certificate request could not be parsed as PKCS#10.");
   }
 
   let publicKey: KeyObject;
   try {
     publicKey = createPublicKey({ key: Buffer.from(requestedSpki), format: "der", type: "spki" });
   } catch {
-    throw new AppError("unsupported_key", "The request's public key is of a type this server cannot read; use EC P-256, EC P-384 or RSA 2048–4096.");
+    throw new PkiError("unsupported_key", "The request's public key is of a type this server cannot read; use EC P-256, EC P-384 or RSA 2048–4096.");
   }
   const { keyAlgorithm, isRsa } = keyAlgorithmOf(publicKey);
 
   const hash = SIGNATURE_HASH[csr.signatureAlgorithm.algorithm];
   if (!hash) {
-    throw new AppError("csr_signature_invalid", `The request is signed with ${csr.signatureAlgorithm.algorithm}; use SHA-256, SHA-384 or SHA-512 with ECDSA or RSA (PKCS#1 v1.5).`);
+    throw new PkiError("csr_signature_invalid", `The request is signed with ${csr.signatureAlgorithm.algorithm}; use SHA-256, SHA-384 or SHA-512 with ECDSA or RSA (PKCS#1 v1.5).`);
   }
   const signed = csr.certificationRequestInfoRaw;
   const isValid =
     signed !== undefined &&
     verify(hash, Buffer.from(signed), isRsa ? publicKey : { key: publicKey, dsaEncoding: "der" }, Buffer.from(csr.signature));
-  if (!isValid) throw new AppError("csr_signature_invalid", "The request's signature does not verify: it was altered, or not signed by its own key.");
+  if (!isValid) throw new PkiError("csr_signature_invalid", "The request's signature does not verify: it was altered, or not signed by its own key.");
 
   const subject = csr.certificationRequestInfo.subject;
   return {
@@ -138,12 +138,12 @@ export function subjectFor(token: SubjectFields, requested: SubjectFields): Subj
     if (merged[field]) continue;
     const value = requested[field];
     if (value !== null && value.length > MAX_SUBJECT_FIELD) {
-      throw new AppError("invalid_csr", `The request's ${FIELD_LABEL[field]} has ${value.length} characters; at most ${MAX_SUBJECT_FIELD} are allowed.`);
+      throw new PkiError("invalid_csr", `The request's ${FIELD_LABEL[field]} has ${value.length} characters; at most ${MAX_SUBJECT_FIELD} are allowed.`);
     }
-    if (value !== null && /\p{Cc}/u.test(value)) throw new AppError("invalid_csr", `The request's ${FIELD_LABEL[field]} contains control characters, which are not allowed.`);
+    if (value !== null && /\p{Cc}/u.test(value)) throw new PkiError("invalid_csr", `The request's ${FIELD_LABEL[field]} contains control characters, which are not allowed.`);
     merged[field] = value;
   }
   const { commonName } = merged;
-  if (!commonName) throw new AppError("invalid_csr", "Neither the token nor the request names a common name (CN).");
+  if (!commonName) throw new PkiError("invalid_csr", "Neither the token nor the request names a common name (CN).");
   return { ...merged, commonName };
 }

@@ -5,7 +5,7 @@ import { Certificate, id_ce_subjectKeyIdentifier, type Name, SubjectKeyIdentifie
 import { fromPem } from "@/lib/pki/pem";
 
 // A CA ready to sign: its parsed certificate pieces and its private key as a KeyObject.
-// Built once per CA and cached by the caller (lib/domain/ca.ts).
+// Built once per CA and cached by the caller (lib/domain/ca/store.ts).
 
 export type Issuer = {
   id: string;

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import type { CertificationRequest } from "@peculiar/asn1-csr";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { Extension, Extensions, GeneralName, id_ce_subjectAltName, SubjectAlternativeName } from "@peculiar/asn1-x509";
-import { AppError } from "@/lib/domain/errors";
+import { PkiError } from "@/lib/pki/errors";
 import { parseClientAsn1 } from "@/lib/pki/asn1-parse";
 import { formatIpAddress, parseIpAddress } from "@/lib/validation/ip-address";
 import { MAX_SANS_PER_KIND, SAN_KINDS, type SanKind, type SubjectAltNames } from "@/lib/validation/subject-alt-names";
@@ -61,7 +61,7 @@ export function subjectAltNameExtension(sans: SubjectAltNames): Uint8Array | nul
 
 export type RequestedSubjectAltNames = { names: SubjectAltNames; ignored: IgnoredSanKind[] };
 
-const invalid = (detail: string) => new AppError("invalid_csr", detail);
+const invalid = (detail: string) => new PkiError("invalid_csr", detail);
 
 /** The one SubjectAltName extension of the request's extensionRequest, if any. */
 function requestedExtension(csr: CertificationRequest): Extension | null {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileExists } from "@/lib/file-exists";
+import { fileExists } from "@/lib/runtime/file-exists";
 
 // The ./data folder of the embedded default: PostgreSQL's cluster, its remembered port and
 // credentials, and the secrets generated on first start (mode 0600, never printed).

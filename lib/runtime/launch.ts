@@ -57,7 +57,7 @@ export async function main(): Promise<void> {
   const { applied } = await migrate(runtime.databaseUrl, { log });
   if (applied.length === 0) log("database schema is up to date");
 
-  const { bootstrap } = await import("@/lib/domain/bootstrap");
+  const { bootstrap } = await import("@/lib/domain/system/bootstrap");
   const boot = await bootstrap({ adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD });
   const { closeDb } = await import("@/lib/db");
   await closeDb();
@@ -81,7 +81,7 @@ export async function main(): Promise<void> {
       // Only a configured address is Auth.js's: without one it follows the request's host
       // (trustHost), so sign-in works at 127.0.0.1, a LAN address or a DNS name alike.
       // Certificates never follow the request: without PUBLIC_URL they point at the address
-      // chosen here, once, for every worker (lib/public-url.ts).
+      // chosen here, once, for every worker (lib/runtime/public-url.ts).
       ...(env.isPublicUrlSet ? { AUTH_URL: env.PUBLIC_URL } : { CERTDOOR_LAUNCH_URL: pointerUrl() }),
     },
   });
@@ -144,7 +144,7 @@ function pointerUrl(): string {
   return `http://${reachableHosts()[0] ?? "localhost"}:${env.PORT}`;
 }
 
-function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootstrap").bootstrap>>): void {
+function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/system/bootstrap").bootstrap>>): void {
   if (!isTerminal) return logBanner(boot);
   const lines = [
     "",
@@ -168,7 +168,7 @@ function printBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootst
  * The banner as log lines, for when output is collected rather than read: a generated
  * admin password never goes into a log; it is written to a file only the owner can read.
  */
-function logBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/bootstrap").bootstrap>>): void {
+function logBanner(boot: Awaited<ReturnType<typeof import("@/lib/domain/system/bootstrap").bootstrap>>): void {
   const line = launcherLog();
   const pointers = env.isPublicUrlSet ? { certificatePointers: env.PUBLIC_URL, certificatePointersFrom: "PUBLIC_URL" } : { certificatePointers: pointerUrl(), certificatePointersFrom: "chosen at start" };
   line.info({ addresses: consoleAddresses().map((url) => `${url}/login`), publicUrlSet: env.isPublicUrlSet, ...pointers }, "Certdoor is running");

@@ -1,5 +1,5 @@
-import { createApiKey, revokeApiKey } from "@/lib/domain/api-keys";
-import { updateUser } from "@/lib/domain/users";
+import { createApiKey, revokeApiKey } from "@/lib/domain/access/api-keys";
+import { updateUser } from "@/lib/domain/access/users";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 
 // A small world for API tests: three Frontdoors (A, B, and C with TCP shares off), one user

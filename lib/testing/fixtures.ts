@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createFrontdoor } from "@/lib/domain/frontdoors";
-import { type Principal, systemPrincipal, type UserPrincipal } from "@/lib/domain/principal";
-import { createUser, loadUserPrincipal } from "@/lib/domain/users";
+import { type Principal, systemPrincipal, type UserPrincipal } from "@/lib/domain/access/principal";
+import { createUser, loadUserPrincipal } from "@/lib/domain/access/users";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 // Real rows through the real domain functions; tests never fake a principal's rights.

@@ -1,5 +1,5 @@
 import { encode } from "next-auth/jwt";
-import { startSession } from "@/lib/domain/sessions";
+import { startSession } from "@/lib/domain/access/sessions";
 
 // `next/headers` for code that tests call in-process (vi.mock("next/headers", () =>
 // import("@/lib/testing/next-headers"))): route handlers and server actions read the request

@@ -8,7 +8,7 @@ export const createUserSchema = z.object({
   /** Omitted: one is generated and returned once (unless the user signs in through OIDC only). */
   password: passwordSchema.optional(),
   frontdoorIds: z.array(uuidSchema).default([]),
-  /** Made for OIDC: no password; bound to the provider account at its first sign-in (lib/domain/oidc-accounts.ts). */
+  /** Made for OIDC: no password; bound to the provider account at its first sign-in (lib/domain/access/oidc-accounts.ts). */
   isOidcOnly: z.boolean().default(false),
 }).refine((v) => !(v.isOidcOnly && v.password), { path: ["password"], message: "A user who signs in through single sign-on has no password" });
 export type CreateUserInput = z.input<typeof createUserSchema>;

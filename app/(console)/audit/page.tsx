@@ -5,10 +5,10 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Input, Select } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
-import { auditActions, listAuditEvents } from "@/lib/domain/audit-log";
+import { auditActions, listAuditEvents } from "@/lib/domain/audit/log";
 import { isAppError } from "@/lib/domain/errors";
 import { listFrontdoors } from "@/lib/domain/frontdoors";
-import { canReadEverything } from "@/lib/domain/permissions";
+import { canReadEverything } from "@/lib/domain/access/permissions";
 
 export const metadata: Metadata = { title: "Audit" };
 

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, textArg } from "@/lib/action";
+import { runAction, textArg } from "@/lib/console/action";
 import { revokeCertificate } from "@/lib/domain/certificates";
 import type { RevokeCertificateInput } from "@/lib/validation/certificates";
 

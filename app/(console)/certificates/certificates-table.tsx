@@ -8,7 +8,7 @@ import { EmptyState } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Select } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
-import { queryKeys } from "@/lib/query-keys";
+import { queryKeys } from "@/lib/console/query-keys";
 
 type Certificate = {
   id: string;

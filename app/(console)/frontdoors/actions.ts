@@ -1,8 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction } from "@/lib/action";
-import { rotateFrontdoorCa } from "@/lib/domain/ca-rotate";
+import { runAction } from "@/lib/console/action";
+import { rotateFrontdoorCa } from "@/lib/domain/ca/rotate";
 import { createFrontdoor, updateFrontdoor } from "@/lib/domain/frontdoors";
 import type { CreateFrontdoorInput, UpdateFrontdoorInput } from "@/lib/validation/frontdoors";
 

@@ -5,8 +5,8 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { listFrontdoors } from "@/lib/domain/frontdoors";
-import { canAdminister } from "@/lib/domain/permissions";
-import { listUsers } from "@/lib/domain/users";
+import { canAdminister } from "@/lib/domain/access/permissions";
+import { listUsers } from "@/lib/domain/access/users";
 import { CreateFrontdoorForm } from "./create-frontdoor-form";
 import { TcpSharesSwitch } from "./tcp-shares-switch";
 

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction } from "@/lib/action";
+import { runAction } from "@/lib/console/action";
 import { setSecondFactorPolicy } from "@/lib/domain/second-factor/policy";
 
 /** Who must have a second factor (administrators only; the domain checks). */

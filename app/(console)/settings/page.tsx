@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/session";
-import { canAdminister } from "@/lib/domain/permissions";
+import { canAdminister } from "@/lib/domain/access/permissions";
 import { getSecondFactorPolicy } from "@/lib/domain/second-factor/policy";
 import { POLICY_LABELS } from "@/lib/validation/second-factor";
 import { SecondFactorPolicyForm } from "./second-factor-policy-form";

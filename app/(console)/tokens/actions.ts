@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, textArg } from "@/lib/action";
+import { runAction, textArg } from "@/lib/console/action";
 import { AppError } from "@/lib/domain/errors";
 import { countPurgeableTokens, createToken, createTokenBatch, previewTokenBatch, purgeTokens, revokeToken, rotateToken, updateToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";

@@ -4,7 +4,7 @@ import { FrontdoorPicker } from "@/components/console/frontdoor-picker";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/session";
 import { frontdoorChoice } from "@/lib/console/frontdoor-choice";
-import { canOperateFrontdoor } from "@/lib/domain/permissions";
+import { canOperateFrontdoor } from "@/lib/domain/access/permissions";
 import { TokensTable } from "./tokens-table";
 
 export const metadata: Metadata = { title: "Tokens" };

@@ -11,7 +11,7 @@ import { EmptyState } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, Td, Th } from "@/components/ui/table";
-import { queryKeys } from "@/lib/query-keys";
+import { queryKeys } from "@/lib/console/query-keys";
 import { previewPurgeAction, purgeTokensAction, revokeTokensAction } from "./actions";
 import { TokenActions } from "./token-actions";
 

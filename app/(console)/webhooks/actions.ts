@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, textArg } from "@/lib/action";
+import { runAction, textArg } from "@/lib/console/action";
 import { createWebhook, deleteWebhook, enableWebhook, redeliver, sendTestEvent } from "@/lib/domain/webhooks";
 import type { CreateWebhookInput } from "@/lib/validation/webhooks";
 

@@ -7,7 +7,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { frontdoorChoice } from "@/lib/console/frontdoor-choice";
-import { canAdminister, canReadEverything } from "@/lib/domain/permissions";
+import { canAdminister, canReadEverything } from "@/lib/domain/access/permissions";
 import { listWebhooks } from "@/lib/domain/webhooks";
 import { env } from "@/lib/env";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/validation/webhooks";

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { runAction } from "@/lib/action";
+import { runAction } from "@/lib/console/action";
 import { requirePendingPrincipal } from "@/lib/auth/session";
 import { completeSecondStepWithCode, completeSecondStepWithPasskey, secondStepPasskeyOptions } from "@/lib/domain/second-factor/second-step";
 

@@ -1,4 +1,4 @@
-import { createApiKey } from "@/lib/domain/api-keys";
+import { createApiKey } from "@/lib/domain/access/api-keys";
 import { print } from "../io";
 import { type Command, defineCommand } from "./shared";
 

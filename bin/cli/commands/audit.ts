@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { sealAuditEvents } from "@/lib/domain/audit-seal";
-import { createCheckpoint, exportAuditEvents, verifyAuditChain } from "@/lib/domain/audit-verify";
+import { sealAuditEvents } from "@/lib/domain/audit/seal";
+import { createCheckpoint, exportAuditEvents, verifyAuditChain } from "@/lib/domain/audit/verify";
 import { CliError, print, UsageError } from "../io";
 import { type Command, defineCommand } from "./shared";
 

@@ -1,4 +1,4 @@
-import { rotateFrontdoorCa } from "@/lib/domain/ca-rotate";
+import { rotateFrontdoorCa } from "@/lib/domain/ca/rotate";
 import { findFrontdoorByIdOrName } from "@/lib/domain/frontdoors";
 import { print } from "../io";
 import { type Command, defineCommand } from "./shared";

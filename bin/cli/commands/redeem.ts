@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
-import { fileExists } from "@/lib/file-exists";
+import { fileExists } from "@/lib/runtime/file-exists";
 import { fromPem, toPem } from "@/lib/pki/pem";
 import { buildPkcs12 } from "@/lib/pki/pkcs12";
 import { KEY_CHOICES, type KeyChoice, makeKeyAndRequest } from "@/lib/pki/request";
-import { redemptionMessage } from "@/lib/redemption-messages";
+import { redemptionMessage } from "@/lib/wire/redemption-messages";
 import { print, UsageError, writeSecretFile } from "../io";
 import { type Command, defineCommand } from "../options";
 import { checkServer, frontdoorUrl, postForCreated, serverOption } from "./server";

@@ -1,5 +1,5 @@
 import { userInfo } from "node:os";
-import { type Principal, systemPrincipal } from "@/lib/domain/principal";
+import { type Principal, systemPrincipal } from "@/lib/domain/access/principal";
 
 // What the database commands share: the CLI's principal. The command shape and the
 // parser are in ../options.ts.

@@ -1,5 +1,5 @@
 import { findFrontdoorByIdOrName } from "@/lib/domain/frontdoors";
-import { createUser } from "@/lib/domain/users";
+import { createUser } from "@/lib/domain/access/users";
 import { roleSchema } from "@/lib/validation/common";
 import { print } from "../io";
 import { type Command, defineCommand } from "./shared";

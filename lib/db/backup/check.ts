@@ -1,6 +1,6 @@
 import { type Migration, readMigrations, scriptMatchesChecksum } from "@/lib/db/migrate";
 import { BackupError, type BackupHeader, readBackup } from "@/lib/db/backup/format";
-import { decryptPrivateKey, MasterKeyError, parseMasterKey } from "@/lib/pki/key-encryption";
+import { MasterKeyError, open, parseMasterKey } from "@/lib/domain/keys";
 
 // Everything restore can check before it changes anything: the file is intact (its SHA-256
 // and row counts), its schema is one this Certdoor's migrations reach, and this process's
@@ -42,7 +42,7 @@ function checkMasterKey(samples: Sample[], masterKey: string): void {
   }
   for (const sample of samples) {
     try {
-      decryptPrivateKey(sample.sealed, key, sample.id);
+      open(sample.sealed, sample.id, key);
     } catch {
       throw new BackupError(
         "master_key_mismatch",

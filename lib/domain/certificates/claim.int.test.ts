@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
-import { rotateFrontdoorCa } from "@/lib/domain/ca-rotate";
+import { rotateFrontdoorCa } from "@/lib/domain/ca/rotate";
 import { redeemToken } from "@/lib/domain/certificates";
 import { renewCertificate } from "@/lib/domain/certificates/renew";
 import { createToken } from "@/lib/domain/tokens";

@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
-import { issuerById } from "@/lib/domain/ca";
-import { CA_IN_USE } from "@/lib/domain/ca-trust";
+import { issuerById } from "@/lib/domain/ca/store";
+import { CA_IN_USE } from "@/lib/domain/ca/trust";
 import { AppError } from "@/lib/domain/errors";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
 import { toPem } from "@/lib/pki/pem";

@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
-import { issuerById } from "@/lib/domain/ca";
-import { frontdoorCas } from "@/lib/domain/ca-trust";
+import { issuerById } from "@/lib/domain/ca/store";
+import { frontdoorCas } from "@/lib/domain/ca/trust";
 import { cachedOcspReply, cacheOcspReply, ocspCacheEpoch, ocspCacheKey } from "@/lib/domain/certificates/ocsp-cache";
 import { AppError } from "@/lib/domain/errors";
 import { buildOcspResponse, ocspError, OCSPResponseStatus, type OcspAnswer, ocspQuestions, parseOcspRequest } from "@/lib/pki/ocsp";

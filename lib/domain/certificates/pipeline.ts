@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/lib/db";
-import { type AuditActor, AUDIT_COLUMNS, type AuditInput, auditValuesSql } from "@/lib/domain/audit";
-import { type CaIssuer, issuerById } from "@/lib/domain/ca";
+import { type AuditActor, AUDIT_COLUMNS, type AuditInput, auditValuesSql } from "@/lib/domain/audit/events";
+import { type CaIssuer, issuerById } from "@/lib/domain/ca/store";
 import { type CertificateView, certificateStatus } from "@/lib/domain/certificates/view";
-import type { AppError } from "@/lib/domain/errors";
+import { type AppError, fromPki } from "@/lib/domain/errors";
 import { type ClaimTarget, claimSql } from "@/lib/domain/certificates/claim";
 import { type CheckedCsr, checkCsr, type KeyAlgorithm, type SubjectFields, subjectFor } from "@/lib/pki/csr";
 import { issueClientCertificate, type LeafSubject } from "@/lib/pki/issue";
 import { pointerExtensions, pointersFor } from "@/lib/pki/pointers";
 import { metrics } from "@/lib/observability/metrics";
-import { certificatePointerBase } from "@/lib/public-url";
+import { certificatePointerBase } from "@/lib/runtime/public-url";
 
 // One issuing pipeline behind every door. A door (redemption by token, EST, renewal) is an
 // authorizer: it says who asks, which subject and lifetime they may have, and what it
@@ -63,9 +63,9 @@ type CheckedRequest = { csr: CheckedCsr; subject: LeafSubject };
 
 /** Checks the CSR, signs, and claims/stores/audits in one statement. */
 export async function issueCertificate(auth: Authorization, csrPem: string): Promise<CertificateView> {
-  const csr = checkCsr(csrPem);
+  const csr = fromPki(() => checkCsr(csrPem));
   auth.assertKey?.(csr.spkiDer);
-  const request = { csr, subject: subjectFor(auth.subject, csr.subject) };
+  const request = { csr, subject: fromPki(() => subjectFor(auth.subject, csr.subject)) };
   const first = await signAndClaim(auth, request, auth.caId);
   // The CA was rotated between the authorizer's read and the claim: sign once more with the
   // CA that is current now (a second loss is explained like any other).

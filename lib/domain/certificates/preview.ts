@@ -1,19 +1,10 @@
 import { findTokenBySecret, redemptionBlocker } from "@/lib/domain/certificates/redeem";
+import type { RedemptionPreview } from "@/lib/wire/redemption";
 
 // What the redemption page shows before anything is generated. Looking does not consume
 // the token and needs no session: the secret is the credential, as for redemption.
 
-export type RedemptionPreview = {
-  frontdoor: { id: string; name: string };
-  token: {
-    name: string;
-    commonName: string | null;
-    organization: string | null;
-    organizationalUnit: string | null;
-    expiresAt: Date;
-    validDays: number;
-  };
-};
+export type { RedemptionPreview } from "@/lib/wire/redemption";
 
 /** The token's pre-approved metadata, or the contract error that stops its redemption. */
 export async function previewRedemption(frontdoorId: string, secret: string): Promise<RedemptionPreview> {

@@ -1,10 +1,10 @@
 import { getDb } from "@/lib/db";
-import { issuerChainPem } from "@/lib/domain/ca";
+import { issuerChainPem } from "@/lib/domain/ca/store";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError } from "@/lib/domain/errors";
-import { canReadFrontdoor } from "@/lib/domain/permissions";
-import type { Principal } from "@/lib/domain/principal";
-import { frontdoorFor } from "@/lib/domain/scope";
+import { canReadFrontdoor } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
+import { frontdoorFor } from "@/lib/domain/access/scope";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type CertificateStatus, type ListCertificatesQuery, listCertificatesQuerySchema } from "@/lib/validation/certificates";
 import { type Page, pageOf } from "@/lib/validation/paging";

@@ -1,5 +1,5 @@
 import { getDb, type Tx } from "@/lib/db";
-import { type AuditActor, recordAudit } from "@/lib/domain/audit";
+import { type AuditActor, recordAudit } from "@/lib/domain/audit/events";
 
 // Failed redemptions are audited, but an attacker must not be able to grow the log at will
 // by replaying a used, expired or revoked token (never purged) or by guessing. So attempts

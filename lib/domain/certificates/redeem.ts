@@ -1,10 +1,10 @@
 import { getDb } from "@/lib/db";
-import { type AuditActor, auditUserAgent } from "@/lib/domain/audit";
+import { type AuditActor, auditUserAgent } from "@/lib/domain/audit/events";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
 import { auditRedeemFailure } from "@/lib/domain/certificates/redeem-failures";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
-import type { RequestContext } from "@/lib/domain/principal";
+import type { RequestContext } from "@/lib/domain/access/principal";
 import { hashSecret, looksLikeTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { tokenStatus } from "@/lib/domain/tokens/status";
 import { redeemRequestSchema } from "@/lib/validation/certificates";

@@ -1,12 +1,12 @@
 import { X509Certificate } from "node:crypto";
 import { getDb } from "@/lib/db";
-import { type AuditActor, auditUserAgent } from "@/lib/domain/audit";
-import { currentCa, frontdoorCas } from "@/lib/domain/ca-trust";
+import { type AuditActor, auditUserAgent } from "@/lib/domain/audit/events";
+import { currentCa, frontdoorCas } from "@/lib/domain/ca/trust";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
 import { newestOfLine } from "@/lib/domain/certificates/renewal-line";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
-import type { RequestContext } from "@/lib/domain/principal";
+import type { RequestContext } from "@/lib/domain/access/principal";
 import { renewRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";

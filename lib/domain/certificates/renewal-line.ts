@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db";
-import { issuerChainPem } from "@/lib/domain/ca";
+import { issuerChainPem } from "@/lib/domain/ca/store";
 import { type CertificateView, certificateViewSelect, toCertificateView } from "@/lib/domain/certificates/view";
-import { AppError } from "@/lib/domain/errors";
+import { AppError, fromPki } from "@/lib/domain/errors";
 import { checkCsr } from "@/lib/pki/csr";
 
 // A renewal line: a certificate, the one that renewed it, the one that renewed that, … (each
@@ -16,7 +16,7 @@ import { checkCsr } from "@/lib/pki/csr";
  * certificate is revoked or expired has ended: certificate_revoked / certificate_expired.
  */
 export async function newestOfLine(input: { frontdoorId: string; certificateId: string; csrPem: string; assertKey: (spkiDer: Uint8Array) => void }): Promise<CertificateView> {
-  input.assertKey(checkCsr(input.csrPem).spkiDer);
+  input.assertKey(fromPki(() => checkCsr(input.csrPem)).spkiDer);
   // One statement follows the line to its end: renewedFromId is unique, so each step is an index read.
   const [newest] = await getDb().$queryRaw<{ id: string }[]>`
     WITH RECURSIVE line ("id", "depth") AS (

@@ -1,13 +1,13 @@
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
-import { issuerById, issuerChainPem } from "@/lib/domain/ca";
+import { recordAudit } from "@/lib/domain/audit/events";
+import { issuerById, issuerChainPem } from "@/lib/domain/ca/store";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
 import { forgetOcspReplies } from "@/lib/domain/certificates/ocsp-cache";
 import { isCertificateId } from "@/lib/domain/certificates/read";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError } from "@/lib/domain/errors";
-import type { Principal } from "@/lib/domain/principal";
-import { actingUserId, frontdoorFor } from "@/lib/domain/scope";
+import type { Principal } from "@/lib/domain/access/principal";
+import { actingUserId, frontdoorFor } from "@/lib/domain/access/scope";
 import { type RevokeCertificateInput, revokeCertificateSchema } from "@/lib/validation/certificates";
 import { parseInput } from "@/lib/validation/parse";
 

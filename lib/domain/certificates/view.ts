@@ -1,31 +1,9 @@
 import type { CertificateStatus } from "@/lib/validation/certificates";
+import type { CertificateView } from "@/lib/wire/certificate";
 
 // The contract's client certificate object.
 
-export type CertificateView = {
-  id: string;
-  name: string;
-  frontdoorId: string;
-  tokenId: string | null;
-  commonName: string;
-  organization: string | null;
-  organizationalUnit: string | null;
-  serialNumber: string;
-  fingerprintSha256: string;
-  keyAlgorithm: string;
-  notBefore: Date;
-  notAfter: Date;
-  status: CertificateStatus;
-  createdAt: Date;
-  revokedAt: Date | null;
-  revokedBy: string | null;
-  revocationReason: string | null;
-  /** The certificate this one renews, and the one that renewed this (each at most one). */
-  renewedFromId: string | null;
-  renewedById: string | null;
-  certificate: string;
-  caCertificates: string;
-};
+export type { CertificateView } from "@/lib/wire/certificate";
 
 export const certificateViewSelect = {
   id: true,

@@ -1,8 +1,8 @@
 import { type Db, getDb, type Tx } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
+import { recordAudit } from "@/lib/domain/audit/events";
 import { AppError } from "@/lib/domain/errors";
-import { assertCanAdminister } from "@/lib/domain/permissions";
-import type { Principal, UserPrincipal } from "@/lib/domain/principal";
+import { assertCanAdminister } from "@/lib/domain/access/permissions";
+import type { Principal, UserPrincipal } from "@/lib/domain/access/principal";
 import { getSecondFactorPolicy, requiresSecondFactor } from "@/lib/domain/second-factor/policy";
 import { uuidSchema } from "@/lib/validation/common";
 

@@ -2,7 +2,7 @@ import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@si
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/domain/errors";
-import type { RequestContext } from "@/lib/domain/principal";
+import type { RequestContext } from "@/lib/domain/access/principal";
 import { type ChallengePurpose, cookieBinding, saveChallenge, takeChallenge } from "@/lib/domain/second-factor/challenges";
 import { passkeyCeremonyLimiter } from "@/lib/domain/second-factor/limits";
 import { addressKey } from "@/lib/http/client-info";

@@ -4,8 +4,8 @@ import { passkeySignIn, passkeySignInOptions } from "@/lib/domain/second-factor/
 import { passkeyRegistrationOptions, registerPasskey, removePasskey } from "@/lib/domain/second-factor/passkeys";
 import { sessionStep } from "@/lib/domain/second-factor/policy";
 import { completeSecondStepWithPasskey, secondStepPasskeyOptions } from "@/lib/domain/second-factor/second-step";
-import { startSession } from "@/lib/domain/sessions";
-import { loadUserPrincipal, updateUser } from "@/lib/domain/users";
+import { startSession } from "@/lib/domain/access/sessions";
+import { loadUserPrincipal, updateUser } from "@/lib/domain/access/users";
 import { makeUser, system } from "@/lib/testing/fixtures";
 import { SoftwareAuthenticator } from "@/lib/testing/software-authenticator";
 

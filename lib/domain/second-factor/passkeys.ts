@@ -1,13 +1,13 @@
 import { generateRegistrationOptions, verifyRegistrationResponse } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
+import { recordAudit } from "@/lib/domain/audit/events";
 import { AppError } from "@/lib/domain/errors";
-import type { UserPrincipal } from "@/lib/domain/principal";
+import type { UserPrincipal } from "@/lib/domain/access/principal";
 import { saveChallenge, sessionBinding, takeChallenge } from "@/lib/domain/second-factor/challenges";
 import { afterOwnFactorRemoved, assertOwnConsoleSession } from "@/lib/domain/second-factor/factors";
 import { credentialDescriptor, RP_NAME, type RegistrationOptionsJSON, type RegistrationResponse, relyingPartyFor } from "@/lib/domain/second-factor/relying-party";
-import { markSecondFactorPassed } from "@/lib/domain/sessions";
+import { markSecondFactorPassed } from "@/lib/domain/access/sessions";
 import { parseInput } from "@/lib/validation/parse";
 import { uuidSchema } from "@/lib/validation/common";
 import { registerPasskeySchema } from "@/lib/validation/second-factor";

@@ -4,8 +4,8 @@ import { getDb } from "@/lib/db";
 import { resetSecondFactors } from "@/lib/domain/second-factor/factors";
 import { getSecondFactorPolicy, sessionStep, setSecondFactorPolicy, signInStep } from "@/lib/domain/second-factor/policy";
 import { beginTotpEnrolment, confirmTotpEnrolment, removeTotp } from "@/lib/domain/second-factor/totp";
-import { type SignInMethod, startSession } from "@/lib/domain/sessions";
-import { loadUserPrincipal } from "@/lib/domain/users";
+import { type SignInMethod, startSession } from "@/lib/domain/access/sessions";
+import { loadUserPrincipal } from "@/lib/domain/access/users";
 import { makeUser, system } from "@/lib/testing/fixtures";
 
 // Who must have a second factor, where each kind of session goes next, and an

@@ -1,15 +1,15 @@
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
-import { assertCanAdminister } from "@/lib/domain/permissions";
-import type { Principal } from "@/lib/domain/principal";
-import { type LiveSession, liveSession } from "@/lib/domain/sessions";
+import { recordAudit } from "@/lib/domain/audit/events";
+import { assertCanAdminister } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
+import { type LiveSession, liveSession } from "@/lib/domain/access/sessions";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { parseInput } from "@/lib/validation/parse";
 import { type SecondFactorPolicy, secondFactorPolicySchema } from "@/lib/validation/second-factor";
 
 // Who must have a second factor, and where a signed-in session may go next. The rule is
 // decided here, once, from facts the session check reads in its one statement
-// (lib/domain/sessions.ts liveSession), so pages, actions and the REST API's session cookie
+// (lib/domain/access/sessions.ts liveSession), so pages, actions and the REST API's session cookie
 // all see the same answer on every request, also right after the policy or a factor changes.
 
 const POLICY_KEY = "secondFactorPolicy";
@@ -30,7 +30,7 @@ export function signInStep(session: Pick<LiveSession, "method" | "secondFactorAt
   // Having a factor means using it: a password (or a provider that did no MFA) alone is not
   // enough, whatever the policy.
   if (session.hasFactor) return session.secondFactorAt ? "console" : "second_factor";
-  // An OIDC provider that says it did MFA (amr/acr, lib/domain/oidc-accounts.ts) stands in for the factor the policy asks.
+  // An OIDC provider that says it did MFA (amr/acr, lib/domain/access/oidc-accounts.ts) stands in for the factor the policy asks.
   if (session.method === "oidc" && session.secondFactorAt) return "console";
   return requiresSecondFactor(parsePolicy(session.policy), session.role) ? "setup" : "console";
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type Db, getDb, type Tx } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
+import { recordAudit } from "@/lib/domain/audit/events";
 import { AppError } from "@/lib/domain/errors";
-import type { UserPrincipal } from "@/lib/domain/principal";
+import type { UserPrincipal } from "@/lib/domain/access/principal";
 import { assertOwnConsoleSession, hasSecondFactor } from "@/lib/domain/second-factor/factors";
 
 // Ten one-time recovery codes, for when the phone or the key is lost. Each has about 79

@@ -8,7 +8,7 @@ import type {
 } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { AppError } from "@/lib/domain/errors";
-import type { RequestContext } from "@/lib/domain/principal";
+import type { RequestContext } from "@/lib/domain/access/principal";
 import { env } from "@/lib/env";
 
 // The WebAuthn relying party is the address the console is used at: its host is the RP ID

@@ -1,13 +1,13 @@
 import { getDb } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/domain/errors";
-import type { UserPrincipal } from "@/lib/domain/principal";
+import type { UserPrincipal } from "@/lib/domain/access/principal";
 import { sessionBinding } from "@/lib/domain/second-factor/challenges";
 import { secondFactorLimiter } from "@/lib/domain/second-factor/limits";
 import { passkeyAssertionOptions, verifyPasskeyAssertion } from "@/lib/domain/second-factor/passkey-assertion";
 import type { AuthenticationOptionsJSON } from "@/lib/domain/second-factor/relying-party";
 import { useRecoveryCode } from "@/lib/domain/second-factor/recovery-codes";
 import { checkTotpCode } from "@/lib/domain/second-factor/totp";
-import { markSecondFactorPassed } from "@/lib/domain/sessions";
+import { markSecondFactorPassed } from "@/lib/domain/access/sessions";
 import { parseInput } from "@/lib/validation/parse";
 import { secondStepCodeSchema } from "@/lib/validation/second-factor";
 

@@ -6,8 +6,8 @@ import { completeSecondStepWithCode, secondStepMethods } from "@/lib/domain/seco
 import { regenerateRecoveryCodes } from "@/lib/domain/second-factor/recovery-codes";
 import * as totp from "@/lib/domain/second-factor/totp";
 import { beginTotpEnrolment, checkTotpCode, confirmTotpEnrolment, removeTotp } from "@/lib/domain/second-factor/totp";
-import { startSession } from "@/lib/domain/sessions";
-import { loadUserPrincipal } from "@/lib/domain/users";
+import { startSession } from "@/lib/domain/access/sessions";
+import { loadUserPrincipal } from "@/lib/domain/access/users";
 import { makeUser } from "@/lib/testing/fixtures";
 
 // An authenticator app from enrolment to sign-in, with the codes an app would show computed

@@ -1,12 +1,12 @@
 import { generateSecret, generateURI, verify } from "otplib";
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
+import { recordAudit } from "@/lib/domain/audit/events";
 import { AppError } from "@/lib/domain/errors";
 import { openText, sealText } from "@/lib/domain/keys";
-import type { UserPrincipal } from "@/lib/domain/principal";
+import type { UserPrincipal } from "@/lib/domain/access/principal";
 import { afterOwnFactorRemoved, assertOwnConsoleSession } from "@/lib/domain/second-factor/factors";
 import { issueRecoveryCodes } from "@/lib/domain/second-factor/recovery-codes";
-import { markSecondFactorPassed } from "@/lib/domain/sessions";
+import { markSecondFactorPassed } from "@/lib/domain/access/sessions";
 import { parseInput } from "@/lib/validation/parse";
 import { totpCodeSchema } from "@/lib/validation/second-factor";
 

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/lib/db";
-import { AUDIT_COLUMNS, type AuditInput, auditValuesSql } from "@/lib/domain/audit";
+import { AUDIT_COLUMNS, type AuditInput, auditValuesSql } from "@/lib/domain/audit/events";
 import { AppError } from "@/lib/domain/errors";
-import { assertCanOperateFrontdoor } from "@/lib/domain/permissions";
-import type { Principal } from "@/lib/domain/principal";
-import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/scope";
+import { assertCanOperateFrontdoor } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
+import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/access/scope";
 import type { CreatedToken } from "@/lib/domain/tokens/create";
 import { deliverLink } from "@/lib/domain/tokens/deliver";
-import { publicUrl } from "@/lib/public-url";
+import { publicUrl } from "@/lib/runtime/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { redemptionUrl, toTokenView } from "@/lib/domain/tokens/view";
 import { uuidSchema } from "@/lib/validation/common";

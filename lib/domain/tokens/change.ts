@@ -1,8 +1,8 @@
 import { getDb, type Tx } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
+import { recordAudit } from "@/lib/domain/audit/events";
 import { AppError } from "@/lib/domain/errors";
-import type { Principal } from "@/lib/domain/principal";
-import { actingUserId, frontdoorFor } from "@/lib/domain/scope";
+import type { Principal } from "@/lib/domain/access/principal";
+import { actingUserId, frontdoorFor } from "@/lib/domain/access/scope";
 import { tokenStatus } from "@/lib/domain/tokens/status";
 import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
 import { parseInput } from "@/lib/validation/parse";

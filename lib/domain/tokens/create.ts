@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/lib/db";
-import { AUDIT_COLUMNS, auditValuesSql } from "@/lib/domain/audit";
-import { assertCanOperateFrontdoor } from "@/lib/domain/permissions";
-import type { Principal } from "@/lib/domain/principal";
-import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/scope";
+import { AUDIT_COLUMNS, auditValuesSql } from "@/lib/domain/audit/events";
+import { assertCanOperateFrontdoor } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
+import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/access/scope";
 import { type Delivery, deliverLink } from "@/lib/domain/tokens/deliver";
-import { publicUrl } from "@/lib/public-url";
+import { publicUrl } from "@/lib/runtime/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { redemptionUrl, type TokenView, toTokenView } from "@/lib/domain/tokens/view";
 import { AppError } from "@/lib/domain/errors";

@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
-import type { Principal } from "@/lib/domain/principal";
+import { recordAudit } from "@/lib/domain/audit/events";
+import type { Principal } from "@/lib/domain/access/principal";
 import { isMailConfigured, sendMail } from "@/lib/email/mailer";
 import { linkMail } from "@/lib/email/token-link";
 

@@ -1,6 +1,6 @@
-import { csvRow } from "@/lib/csv";
+import { csvRow } from "@/lib/format/csv";
 import { getDb } from "@/lib/db";
-import type { Principal } from "@/lib/domain/principal";
+import type { Principal } from "@/lib/domain/access/principal";
 import { tokenSelection } from "@/lib/domain/tokens/read";
 import { toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
 import type { ListTokensQuery } from "@/lib/validation/tokens";

@@ -1,9 +1,9 @@
 import { getDb } from "@/lib/db";
-import { recordAudits } from "@/lib/domain/audit";
-import { assertCanAdminister } from "@/lib/domain/permissions";
-import type { Principal } from "@/lib/domain/principal";
+import { recordAudits } from "@/lib/domain/audit/events";
+import { assertCanAdminister } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
 import { AppError } from "@/lib/domain/errors";
-import { frontdoorFor } from "@/lib/domain/scope";
+import { frontdoorFor } from "@/lib/domain/access/scope";
 import { env } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isRetentionMs, parseDurationMs, RETENTION_BOUNDS_MESSAGE } from "@/lib/validation/duration";

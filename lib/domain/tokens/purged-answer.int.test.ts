@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as tokensRoute from "@/app/frontdoor/[frontdoorId]/certificate-request-tokens/route";
 import * as redeemRoute from "@/app/frontdoor/[frontdoorId]/client-certificates/token/route";
 import { getDb } from "@/lib/db";
-import { createApiKey } from "@/lib/domain/api-keys";
+import { createApiKey } from "@/lib/domain/access/api-keys";
 import { createToken, purgeTokens, revokeToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 import { call, fromAddress } from "@/lib/testing/http";

@@ -1,9 +1,9 @@
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/domain/errors";
-import { canReadFrontdoor } from "@/lib/domain/permissions";
-import type { Principal } from "@/lib/domain/principal";
+import { canReadFrontdoor } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
 import { snapshotTokenTotal } from "@/lib/domain/dashboard";
-import { frontdoorFor } from "@/lib/domain/scope";
+import { frontdoorFor } from "@/lib/domain/access/scope";
 import { statusWhere } from "@/lib/domain/tokens/status";
 import { statusSql } from "@/lib/domain/tokens/status-sql";
 import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";

@@ -1,11 +1,11 @@
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
-import type { Principal } from "@/lib/domain/principal";
-import { frontdoorFor } from "@/lib/domain/scope";
+import { recordAudit } from "@/lib/domain/audit/events";
+import type { Principal } from "@/lib/domain/access/principal";
+import { frontdoorFor } from "@/lib/domain/access/scope";
 import { explainNoChange } from "@/lib/domain/tokens/change";
 import type { CreatedToken } from "@/lib/domain/tokens/create";
 import { deliverLink } from "@/lib/domain/tokens/deliver";
-import { publicUrl } from "@/lib/public-url";
+import { publicUrl } from "@/lib/runtime/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { redemptionUrl, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
 

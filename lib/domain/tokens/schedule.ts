@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db";
-import { systemPrincipal } from "@/lib/domain/principal";
+import { systemPrincipal } from "@/lib/domain/access/principal";
 import { purgeTokens } from "@/lib/domain/tokens/purge";
 import { env } from "@/lib/env";
 import { retentionSchema } from "@/lib/validation/tokens";

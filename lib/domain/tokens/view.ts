@@ -59,7 +59,7 @@ export function toTokenView(row: TokenRow, now = new Date()): TokenView {
   };
 }
 
-/** The public redemption link at `base` (lib/public-url.ts); the secret rides in the fragment, which browsers never send. */
+/** The public redemption link at `base` (lib/runtime/public-url.ts); the secret rides in the fragment, which browsers never send. */
 export function redemptionUrl(base: string, frontdoorId: string, secret: string): string {
   return `${base}/redeem#${frontdoorId}.${secret}`;
 }

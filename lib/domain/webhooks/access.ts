@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { Db, Tx } from "@/lib/db";
 import { AppError } from "@/lib/domain/errors";
-import { assertCanAdminister, assertCanReadEverything } from "@/lib/domain/permissions";
-import type { Principal } from "@/lib/domain/principal";
-import { frontdoorFor, type ScopedFrontdoor } from "@/lib/domain/scope";
-import { requireEnv } from "@/lib/env";
-import { decryptPrivateKey, encryptPrivateKey, parseMasterKey } from "@/lib/pki/key-encryption";
+import { assertCanAdminister, assertCanReadEverything } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
+import { frontdoorFor, type ScopedFrontdoor } from "@/lib/domain/access/scope";
+import { openText, sealText } from "@/lib/domain/keys";
 
 // Who may touch a Frontdoor's webhooks, how one is found, and how its secret is kept.
 // Webhooks are administration: admins change them; admins and auditors read them; an
@@ -61,12 +60,10 @@ export async function webhookOn(db: Db | Tx, frontdoorId: string, webhookId: str
   return toWebhookView(row);
 }
 
-const masterKey = () => parseMasterKey(requireEnv("CERTDOOR_MASTER_KEY"));
-
 /** A Standard Webhooks secret: "whsec_" + base64 of 32 random bytes. */
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
 
 /** The secret sealed for storage, bound to its webhook (AES-256-GCM, the id as AAD, as CA keys are). */
-export const sealSecret = (secret: string, webhookId: string) => encryptPrivateKey(Buffer.from(secret, "utf8"), masterKey(), webhookId);
+export const sealSecret = (secret: string, webhookId: string) => sealText(secret, webhookId);
 
-export const openSecret = (sealed: string, webhookId: string) => decryptPrivateKey(sealed, masterKey(), webhookId).toString("utf8");
+export const openSecret = (sealed: string, webhookId: string) => openText(sealed, webhookId);

@@ -1,7 +1,7 @@
 import { Webhook as Signer } from "standardwebhooks";
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
-import { systemPrincipal } from "@/lib/domain/principal";
+import { recordAudit } from "@/lib/domain/audit/events";
+import { systemPrincipal } from "@/lib/domain/access/principal";
 import { openSecret } from "@/lib/domain/webhooks/access";
 import { postWebhook, type PostOutcome } from "@/lib/domain/webhooks/network";
 import { type EventRow, eventTypeOf, messageIdOf, webhookBody } from "@/lib/domain/webhooks/payload";

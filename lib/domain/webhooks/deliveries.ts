@@ -1,7 +1,7 @@
 import { getDb, type Tx } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
+import { recordAudit } from "@/lib/domain/audit/events";
 import { AppError } from "@/lib/domain/errors";
-import type { Principal } from "@/lib/domain/principal";
+import type { Principal } from "@/lib/domain/access/principal";
 import { frontdoorToAdminister, frontdoorToAudit, type WebhookView, webhookOn } from "@/lib/domain/webhooks/access";
 import { messageIdOf } from "@/lib/domain/webhooks/payload";
 import { enqueueDelivery } from "@/lib/domain/webhooks/jobs";

@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
-import { actorOf, AUDIT_COLUMNS } from "@/lib/domain/audit";
-import { systemPrincipal } from "@/lib/domain/principal";
+import { actorOf, AUDIT_COLUMNS } from "@/lib/domain/audit/events";
+import { systemPrincipal } from "@/lib/domain/access/principal";
 
 // certificate.expiring, 30 and 7 days before notAfter, each once per certificate: one
 // statement marks the certificates it announces and writes their audit events (which the

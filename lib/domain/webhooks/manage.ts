@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/domain/audit";
+import { recordAudit } from "@/lib/domain/audit/events";
 import { AppError } from "@/lib/domain/errors";
-import type { Principal } from "@/lib/domain/principal";
+import type { Principal } from "@/lib/domain/access/principal";
 import {
   frontdoorToAdminister,
   frontdoorToAudit,

@@ -1,7 +1,7 @@
-import type { CertificateView } from "@/lib/domain/certificates/view";
-import type { RedemptionPreview } from "@/lib/domain/certificates/preview";
-import type { ErrorCode } from "@/lib/domain/errors";
-import type { Serialized } from "@/lib/serialized";
+import type { CertificateView } from "@/lib/wire/certificate";
+import type { ErrorCode } from "@/lib/wire/error-codes";
+import type { RedemptionPreview } from "@/lib/wire/redemption";
+import type { Serialized } from "@/lib/wire/serialized";
 
 // The redemption page's two calls. The token travels in a POST body or an Authorization
 // header, never in a URL.

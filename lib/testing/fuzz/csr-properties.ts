@@ -1,7 +1,7 @@
 import { ok } from "node:assert/strict";
 import { sign, X509Certificate } from "node:crypto";
 import fc from "fast-check";
-import { type ErrorCode, isAppError } from "@/lib/domain/errors";
+import { isPkiError, type PkiErrorCode } from "@/lib/pki/errors";
 import { type CheckedCsr, checkCsr, subjectFor } from "@/lib/pki/csr";
 import { tlv } from "@/lib/pki/der";
 import { issueClientCertificate } from "@/lib/pki/issue";
@@ -16,18 +16,18 @@ import { type NamedProperty, Tally } from "@/lib/testing/fuzz/tally";
 // is exactly what the key holder signed; a mutation that touched the signed part and still
 // passed would mean the signature was not checked over what the server reads.
 
-const CSR_ERRORS = new Set<ErrorCode>(["invalid_csr", "csr_signature_invalid", "unsupported_key"]);
+const CSR_ERRORS = new Set<string>(["invalid_csr", "csr_signature_invalid", "unsupported_key"]);
 const LABELS = ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"];
 
 /** checkCsr's result, or the contract code it refused with; anything else fails the property. */
-function outcomeOf(pem: string, tally: Tally): CheckedCsr | ErrorCode {
-  let result: CheckedCsr | ErrorCode = "internal";
+function outcomeOf(pem: string, tally: Tally): CheckedCsr | PkiErrorCode | "internal" {
+  let result: CheckedCsr | PkiErrorCode | "internal" = "internal";
   tally.time(() => {
     try {
       result = checkCsr(pem);
       return "accepted";
     } catch (error) {
-      ok(isAppError(error) && CSR_ERRORS.has(error.code), `checkCsr threw something other than a CSR error: ${String((error as Error)?.stack ?? error)}`);
+      ok(isPkiError(error) && CSR_ERRORS.has(error.code), `checkCsr threw something other than a CSR error: ${String((error as Error)?.stack ?? error)}`);
       result = error.code;
       return error.code;
     }
@@ -115,7 +115,7 @@ export function csrProperties(seeds: ParserSeeds): NamedProperty[] {
               try {
                 subject = subjectFor(NO_TOKEN_SUBJECT, outcome.subject);
               } catch (error) {
-                ok(isAppError(error) && error.code === "invalid_csr", `subjectFor threw something other than invalid_csr: ${String(error)}`);
+                ok(isPkiError(error) && error.code === "invalid_csr", `subjectFor threw something other than invalid_csr: ${String(error)}`);
                 return;
               }
               for (const value of Object.values(subject)) ok(value === null || (value.length <= 64 && !/\p{Cc}/u.test(value)), `a subject value breaks the token rules: ${JSON.stringify(value)}`);

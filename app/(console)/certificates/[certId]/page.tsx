@@ -7,7 +7,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { requireUser } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/console/or-not-found";
 import { findCertificate } from "@/lib/domain/certificates";
-import { canOperateFrontdoor } from "@/lib/domain/permissions";
+import { canOperateFrontdoor } from "@/lib/domain/access/permissions";
 import { RevokeCertificate } from "./revoke-certificate";
 
 export const metadata: Metadata = { title: "Certificate" };

@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { CA_EXPIRY_WARNING_DAYS, isCaExpiringSoon } from "@/lib/domain/ca-expiring";
-import type { CaView } from "@/lib/domain/ca-trust";
+import { CA_EXPIRY_WARNING_DAYS, isCaExpiringSoon } from "@/lib/domain/ca/expiring";
+import type { CaView } from "@/lib/domain/ca/trust";
 import { pointersFor } from "@/lib/pki/pointers";
 import { RotateCa } from "./rotate-ca";
 

@@ -6,11 +6,11 @@ import { DetailItem } from "@/components/ui/detail-item";
 import { requireUser } from "@/lib/auth/session";
 import { gatewayConfig } from "@/lib/console/gateway-config";
 import { orNotFound } from "@/lib/console/or-not-found";
-import { listFrontdoorCas } from "@/lib/domain/ca-trust";
+import { listFrontdoorCas } from "@/lib/domain/ca/trust";
 import { getFrontdoor } from "@/lib/domain/frontdoors";
-import { canAdminister } from "@/lib/domain/permissions";
+import { canAdminister } from "@/lib/domain/access/permissions";
 import { linkOrigin } from "@/lib/console/origin";
-import { certificatePointerBase, type PointerSource } from "@/lib/public-url";
+import { certificatePointerBase, type PointerSource } from "@/lib/runtime/public-url";
 import { IssuingCas } from "./issuing-cas";
 
 export const metadata: Metadata = { title: "Frontdoor" };

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction } from "@/lib/action";
+import { runAction } from "@/lib/console/action";
 import { signIn } from "@/lib/auth";
 import { startOidcLink } from "@/lib/auth/oidc-link";
 import { requireActionPrincipal, requireEnrollingPrincipal } from "@/lib/auth/session";

@@ -1,7 +1,7 @@
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import type { UserPrincipal } from "@/lib/domain/principal";
-import { ownOidcLink } from "@/lib/domain/oidc-accounts";
+import type { UserPrincipal } from "@/lib/domain/access/principal";
+import { ownOidcLink } from "@/lib/domain/access/oidc-accounts";
 import { env } from "@/lib/env";
 import { linkOidcAccountAction } from "./actions";
 

@@ -3,7 +3,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
-import { listOwnSessions } from "@/lib/domain/sessions";
+import { listOwnSessions } from "@/lib/domain/access/sessions";
 import { env } from "@/lib/env";
 import { signOutEverywhereAction } from "../../actions";
 import { ChangePasswordForm } from "./change-password-form";

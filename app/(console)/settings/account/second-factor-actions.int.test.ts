@@ -3,7 +3,7 @@ import * as account from "@/app/(console)/settings/account/actions";
 import * as settings from "@/app/(console)/settings/actions";
 import * as users from "@/app/(console)/settings/users/actions";
 import * as secondStep from "@/app/login/second-factor/actions";
-import type { ActionResult } from "@/lib/action";
+import type { ActionResult } from "@/lib/console/action";
 import { getDb } from "@/lib/db";
 import { makeUser } from "@/lib/testing/fixtures";
 import { sessionCookie, setRequestHeaders } from "@/lib/testing/next-headers";

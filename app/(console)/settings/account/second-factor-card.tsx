@@ -1,5 +1,5 @@
 import { Card } from "@/components/ui/card";
-import type { UserPrincipal } from "@/lib/domain/principal";
+import type { UserPrincipal } from "@/lib/domain/access/principal";
 import { listOwnFactors } from "@/lib/domain/second-factor/factors";
 import { AddAuthenticatorApp, AddPasskey, RegenerateRecoveryCodes, RemoveFactor } from "./factor-controls";
 

@@ -1,8 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction } from "@/lib/action";
-import { createApiKey, revokeApiKey } from "@/lib/domain/api-keys";
+import { runAction } from "@/lib/console/action";
+import { createApiKey, revokeApiKey } from "@/lib/domain/access/api-keys";
 import type { CreateApiKeyInput } from "@/lib/validation/api-keys";
 
 export async function createApiKeyAction(input: CreateApiKeyInput) {

@@ -4,7 +4,7 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
-import { listApiKeys } from "@/lib/domain/api-keys";
+import { listApiKeys } from "@/lib/domain/access/api-keys";
 import { CreateApiKey, RevokeApiKey } from "./api-key-controls";
 
 export const metadata: Metadata = { title: "API keys" };

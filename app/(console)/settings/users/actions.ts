@@ -1,10 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction } from "@/lib/action";
+import { runAction } from "@/lib/console/action";
 import { resetSecondFactors } from "@/lib/domain/second-factor/factors";
-import { endAllSessions } from "@/lib/domain/sessions";
-import { createUser, updateUser } from "@/lib/domain/users";
+import { endAllSessions } from "@/lib/domain/access/sessions";
+import { createUser, updateUser } from "@/lib/domain/access/users";
 import type { CreateUserInput, UpdateUserInput } from "@/lib/validation/users";
 
 export async function createUserAction(input: CreateUserInput) {

@@ -4,9 +4,9 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { listFrontdoors } from "@/lib/domain/frontdoors";
-import { canAdminister } from "@/lib/domain/permissions";
+import { canAdminister } from "@/lib/domain/access/permissions";
 import { env } from "@/lib/env";
-import { listUsers } from "@/lib/domain/users";
+import { listUsers } from "@/lib/domain/access/users";
 import { CreateUserForm } from "./create-user-form";
 import { UserRowControls } from "./user-row-controls";
 

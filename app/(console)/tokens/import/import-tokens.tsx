@@ -4,7 +4,7 @@ import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Table, Td, Th } from "@/components/ui/table";
-import { csvRow } from "@/lib/csv";
+import { csvRow } from "@/lib/format/csv";
 import { BATCH_CSV_COLUMNS } from "@/lib/validation/token-batch-columns";
 import { createTokenBatchAction, previewTokenBatchAction } from "../actions";
 

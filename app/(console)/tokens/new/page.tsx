@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/session";
 import { frontdoorChoice } from "@/lib/console/frontdoor-choice";
-import { canOperateFrontdoor } from "@/lib/domain/permissions";
+import { canOperateFrontdoor } from "@/lib/domain/access/permissions";
 import { isMailConfigured } from "@/lib/email/mailer";
 import { linkOrigin } from "@/lib/console/origin";
 import { redeemTool } from "@/lib/tools/redeem-tool";

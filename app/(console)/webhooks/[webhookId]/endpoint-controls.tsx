@@ -5,7 +5,7 @@ import { useEffect, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import type { ActionResult } from "@/lib/action";
+import type { ActionResult } from "@/lib/console/action";
 import { deleteWebhookAction, enableWebhookAction, redeliverAction, sendTestEventAction } from "../actions";
 
 // An endpoint's buttons (administrators). Deliveries happen in the background, so the page

@@ -7,7 +7,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/console/or-not-found";
-import { canAdminister } from "@/lib/domain/permissions";
+import { canAdminister } from "@/lib/domain/access/permissions";
 import { DELIVERY_LOG_SIZE, findWebhook, listDeliveries } from "@/lib/domain/webhooks";
 import { AutoRefresh, DeleteWebhook, EnableWebhook, Redeliver, SendTestEvent } from "./endpoint-controls";
 

@@ -1,8 +1,8 @@
-import { readiness } from "@/lib/domain/readiness";
+import { readiness } from "@/lib/domain/system/readiness";
 
 export const dynamic = "force-dynamic";
 
-/** Readiness: 200 when this process should get traffic; 503 with the reason otherwise (lib/domain/readiness.ts). */
+/** Readiness: 200 when this process should get traffic; 503 with the reason otherwise (lib/domain/system/readiness.ts). */
 export async function GET(): Promise<Response> {
   const state = await readiness();
   const headers = { "Cache-Control": "no-store" };

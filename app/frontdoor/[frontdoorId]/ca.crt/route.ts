@@ -1,4 +1,4 @@
-import { caCertificateDer } from "@/lib/domain/ca-trust";
+import { caCertificateDer } from "@/lib/domain/ca/trust";
 import { route } from "@/lib/http/handler";
 import { caCertificateResponse } from "@/lib/http/ca-certificate-response";
 

@@ -1,4 +1,4 @@
-import { caChainPem } from "@/lib/domain/ca-trust";
+import { caChainPem } from "@/lib/domain/ca/trust";
 import { route } from "@/lib/http/handler";
 
 /** What a gateway trusts for the Frontdoor's certificates: each issuing CA in use (after a rotation, old and new), then the root. PEM, public. */

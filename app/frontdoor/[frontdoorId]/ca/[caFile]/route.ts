@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/domain/errors";
-import { caCertificateDer } from "@/lib/domain/ca-trust";
+import { caCertificateDer } from "@/lib/domain/ca/trust";
 import { route } from "@/lib/http/handler";
 import { caCertificateResponse } from "@/lib/http/ca-certificate-response";
 

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db";
 import { getCertificate, redeemToken, revokeCertificate } from "@/lib/domain/certificates";
 import { updateFrontdoor } from "@/lib/domain/frontdoors";
 import { createToken } from "@/lib/domain/tokens";
-import { createApiKey } from "@/lib/domain/api-keys";
+import { createApiKey } from "@/lib/domain/access/api-keys";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 import { call } from "@/lib/testing/http";
 import { openssl, opensslCsr, publicKeyOfCertificate, tempDir, verifyClientCertificate } from "@/lib/testing/openssl";

@@ -1,0 +1,17 @@
+// What lib/pki refuses in what a client sent. lib/pki knows nothing of the domain: the
+// domain maps each refusal to the contract's error code of the same name at its edge
+// (lib/domain/errors.ts, fromPki), where the pipeline and renewal call into lib/pki.
+
+export type PkiErrorCode = "invalid_csr" | "csr_signature_invalid" | "unsupported_key";
+
+export class PkiError extends Error {
+  constructor(
+    readonly code: PkiErrorCode,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = "PkiError";
+  }
+}
+
+export const isPkiError = (value: unknown): value is PkiError => value instanceof PkiError;

@@ -1,0 +1,13 @@
+// What the redemption page is shown before anything is generated (POST /api/redeem/preview).
+
+export type RedemptionPreview = {
+  frontdoor: { id: string; name: string };
+  token: {
+    name: string;
+    commonName: string | null;
+    organization: string | null;
+    organizationalUnit: string | null;
+    expiresAt: Date;
+    validDays: number;
+  };
+};
