@@ -12,7 +12,7 @@ export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
 /** Pages, whose POSTs are server actions (next.config.js: serverActions.bodySizeLimit, proxyClientMaxBodySize). */
 export const MAX_ACTION_BODY_BYTES = 1024 * 1024;
 
-const DOORS = /^\/(frontdoor\/|\.well-known\/|api\/|metrics|tools\/)/;
+const DOORS = /^\/(frontdoor\/|frontdoors\/?$|\.well-known\/|api\/|metrics|tools\/)/;
 const BATCH = /^\/frontdoor\/[^/]+\/certificate-request-tokens\/batch\/?$/;
 
 /**
@@ -22,7 +22,14 @@ const BATCH = /^\/frontdoor\/[^/]+\/certificate-request-tokens\/batch\/?$/;
  * @param {string | undefined} url the request target (path and query)
  */
 export function bodyLimitOf(url) {
-  const path = String(url ?? "").split("?")[0] ?? "";
+  // The path as Next.js routes it: an absolute-form target (`POST http://host/frontdoor/…`)
+  // reaches the same door as its origin form and gets the same limit.
+  let path;
+  try {
+    path = new URL(String(url ?? ""), "http://certdoor.invalid").pathname;
+  } catch {
+    path = String(url ?? "").split("?")[0] ?? "";
+  }
   if (BATCH.test(path)) return MAX_BATCH_BODY_BYTES;
   return DOORS.test(path) ? MAX_DOOR_BODY_BYTES : MAX_ACTION_BODY_BYTES;
 }

@@ -41,6 +41,9 @@ describe("request body limits in front of Next.js", () => {
     expect(SERVER_ACTION_BYTES).toBe(MAX_ACTION_BODY_BYTES);
     for (const url of ["/frontdoor/x/client-certificates/token", "/frontdoor/x/ocsp", "/.well-known/est/x/simpleenroll", "/api/redeem/preview", "/api/auth/callback/credentials?x=1", "/metrics"]) expect(bodyLimitOf(url), url).toBe(64 * 1024);
     expect(bodyLimitOf("/frontdoor/x/certificate-request-tokens/batch")).toBe(2 * 1024 * 1024);
+    // An absolute-form target reaches the same door (Next.js routes by its path), and so does the API's POST /frontdoors.
+    for (const url of ["http://localhost:3000/frontdoor/x/client-certificates/token", "http://localhost/frontdoor/x/ocsp?y=1", "/frontdoors"]) expect(bodyLimitOf(url), url).toBe(64 * 1024);
+    expect(bodyLimitOf("http://localhost/frontdoor/x/certificate-request-tokens/batch")).toBe(2 * 1024 * 1024);
     for (const url of ["/", "/login", "/tokens/new", "/no-such-page", "//frontdoor/x/ocsp", undefined]) expect(bodyLimitOf(url), String(url)).toBe(1024 * 1024);
   });
 
