@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import * as users from "@/lib/domain/access/users";
+import { hashPassword } from "@/lib/auth/password";
 import { passwordSignIn } from "@/lib/auth/sign-in";
+import { getDb } from "@/lib/db";
 import { makeUser } from "@/lib/testing/fixtures";
 
 // The limits live in PostgreSQL; each test uses its own addresses and emails.
@@ -75,5 +77,18 @@ describe("the device cookie", () => {
     expect(again).toMatchObject({ kind: "ok", userId: user.user.id });
     for (let i = 0; i < 10; i++) expect((await passwordSignIn(user.email, `mine ${i}`, "192.0.2.54", first.device)).kind).toBe("wrong");
     expect((await passwordSignIn(user.email, user.password, "192.0.2.54", first.device)).kind).toBe("rate_limited");
+  });
+});
+
+describe("the device cookie after a new password", () => {
+  it("a cookie given out under the old password no longer passes the account limit (an ex-holder of the password keeps nothing)", async () => {
+    const user = await makeUser("admin");
+    const first = await passwordSignIn(user.email, user.password, "192.0.2.60");
+    if (first.kind !== "ok") throw new Error("first sign-in failed");
+    for (let i = 0; i < 50; i++) expect((await passwordSignIn(user.email, `guess ${i}`, `198.51.100.${i + 150}`)).kind).toBe("wrong");
+    // The password changes (an admin resets it): the row's hash is new.
+    const newPassword = "a brand new password 42";
+    await getDb().user.update({ where: { id: user.user.id }, data: { passwordHash: await hashPassword(newPassword) } });
+    expect((await passwordSignIn(user.email, newPassword, "192.0.2.61", first.device)).kind).toBe("rate_limited");
   });
 });

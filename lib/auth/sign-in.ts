@@ -1,6 +1,6 @@
 import "server-only";
-import { deviceToken, deviceUserFor } from "@/lib/auth/device";
-import { verifyCredentials } from "@/lib/domain/access/users";
+import { deviceToken, isDeviceOf } from "@/lib/auth/device";
+import { signInCredentialOf, verifyCredentials } from "@/lib/domain/access/users";
 import { addressKey } from "@/lib/http/client-info";
 import { signInAccountLimiter, signInAddressLimiter, signInLimiter, type SharedLimit, takeAll } from "@/lib/http/rate-limit";
 
@@ -21,12 +21,13 @@ export async function passwordSignIn(email: string, password: string, ip: string
   const account = email.toLowerCase();
   const address = addressKey(ip);
   const pair = `${account}|${address}`;
-  const isKnownDevice = deviceUserFor(device, account) !== null;
+  // Read only when a cookie is shown: it must be for the account as it is now (same user, same password).
+  const isKnownDevice = device ? isDeviceOf(device, account, await signInCredentialOf(account)) : false;
   const limits: (readonly [SharedLimit, string])[] = [[signInLimiter, pair], [signInAddressLimiter, address]];
   if (!isKnownDevice) limits.push([signInAccountLimiter, account]);
   if ((await takeAll(limits)) > 0) return { kind: "rate_limited" };
   const user = await verifyCredentials(email, password);
   if (!user) return { kind: "wrong" };
   await Promise.all(limits.map(([limit, key]) => (limit === signInLimiter ? limit.forget(key) : limit.giveBack(key))));
-  return { kind: "ok", userId: user.id, device: deviceToken(user.id, account) };
+  return { kind: "ok", userId: user.id, device: deviceToken(user, account) };
 }

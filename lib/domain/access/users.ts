@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { getDb } from "@/lib/db";
 import { burnPasswordCheck, generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { forgetApiKeys } from "@/lib/domain/access/api-key-cache";
@@ -167,7 +168,19 @@ export async function listUsers(principal: Principal): Promise<UserView[]> {
  * Checks an email and password. Unknown email, wrong password and disabled user all give
  * null, after the same amount of work, so nothing reveals whether the email exists.
  */
-export async function verifyCredentials(email: string, password: string): Promise<{ id: string } | null> {
+/**
+ * A short tag of a password hash: what a sign-in device cookie is bound to (lib/auth/device.ts),
+ * so that a new password (or a reset) retires every cookie given out under the old one.
+ */
+const credentialTagOf = (passwordHash: string) => createHash("sha256").update(passwordHash).digest("base64url").slice(0, 22);
+
+/** The account behind an email and the tag of its current password, for checking a device cookie; null without a password or when disabled. */
+export async function signInCredentialOf(email: string): Promise<{ id: string; credentialTag: string } | null> {
+  const user = await getDb().user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true, passwordHash: true, disabledAt: true } });
+  return user?.passwordHash && !user.disabledAt ? { id: user.id, credentialTag: credentialTagOf(user.passwordHash) } : null;
+}
+
+export async function verifyCredentials(email: string, password: string): Promise<{ id: string; credentialTag: string } | null> {
   const user = await getDb().user.findUnique({
     where: { email: email.trim().toLowerCase() },
     select: { id: true, passwordHash: true, disabledAt: true },
@@ -178,7 +191,7 @@ export async function verifyCredentials(email: string, password: string): Promis
   }
   const isValid = await verifyPassword(user.passwordHash, password);
   if (!isValid || user.disabledAt) return null;
-  return { id: user.id };
+  return { id: user.id, credentialTag: credentialTagOf(user.passwordHash) };
 }
 
 /** The acting principal of an enabled user, with fresh role and memberships; null otherwise. */
