@@ -92,7 +92,11 @@ describe("the second factor after an OIDC sign-in", () => {
   it("reads the provider's MFA from amr or acr, and nothing else", () => {
     expect(providerDidMfa({ amr: ["pwd", "mfa"] })).toBe(true);
     expect(providerDidMfa({ amr: ["pwd", "otp"] })).toBe(true);
-    expect(providerDidMfa({ amr: ["hwk", "user"] })).toBe(true);
+    expect(providerDidMfa({ amr: ["hwk", "pin"] })).toBe(true);
+    // One method alone is not two factors, whichever it is; presence ("user") is not a factor.
+    expect(providerDidMfa({ amr: ["otp"] })).toBe(false);
+    expect(providerDidMfa({ amr: ["swk"] })).toBe(false);
+    expect(providerDidMfa({ amr: ["hwk", "user"] })).toBe(false);
     expect(providerDidMfa({ acr: "phrh" })).toBe(true);
     expect(providerDidMfa({ acr: "http://schemas.openid.net/pape/policies/2007/06/multi-factor" })).toBe(true);
     expect(providerDidMfa({ amr: ["pwd"] })).toBe(false);

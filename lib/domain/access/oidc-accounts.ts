@@ -80,11 +80,13 @@ export async function ownOidcLink(principal: UserPrincipal): Promise<{ issuer: s
 }
 
 // What in an ID token shows that the provider itself did a second factor (RFC 8176 `amr`
-// values, OpenID `acr` values). Anything else, or nothing, means it did not, and a user who
-// has a local factor (or whom the policy covers) is asked for it after the provider. Phone
-// channels ("sms", "tel") are left out on purpose: they are not accepted as a second factor
-// here either.
-const MFA_AMR = new Set(["mfa", "mca", "otp", "hwk", "swk", "sc", "fpt", "face", "iris", "retina", "vbm"]);
+// values, OpenID `acr` values): `amr` says "mfa", or names at least two distinct factors
+// (a password and an OTP, a key and its PIN or fingerprint); each factor alone ("otp",
+// "hwk"...) is one method, not proof of two. Anything else, or nothing, means it did not,
+// and a user who has a local factor (or whom the policy covers) is asked for it after the
+// provider. Phone channels ("sms", "tel") do not count as a factor: they are not accepted as
+// a second factor here either.
+const FACTOR_AMR = new Set(["pwd", "pin", "kba", "otp", "hwk", "swk", "sc", "fpt", "face", "iris", "retina", "vbm"]);
 const MFA_ACR = new Set([
   "http://schemas.openid.net/pape/policies/2007/06/multi-factor",
   "http://schemas.openid.net/pape/policies/2007/06/multi-factor-physical",
@@ -94,7 +96,7 @@ const MFA_ACR = new Set([
 
 /** Whether the ID token's claims show the provider did multi-factor authentication. */
 export function providerDidMfa(claims: { [claim: string]: unknown } | null | undefined): boolean {
-  const amr = Array.isArray(claims?.amr) ? claims.amr : [];
-  if (amr.some((value) => typeof value === "string" && MFA_AMR.has(value))) return true;
+  const amr = new Set((Array.isArray(claims?.amr) ? claims.amr : []).filter((value): value is string => typeof value === "string"));
+  if (amr.has("mfa") || [...amr].filter((value) => FACTOR_AMR.has(value)).length >= 2) return true;
   return typeof claims?.acr === "string" && MFA_ACR.has(claims.acr);
 }
