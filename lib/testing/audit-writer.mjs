@@ -9,9 +9,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 register({ tsconfig: path.join(root, "tsconfig.json") });
 const [count, concurrency, label] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
 const { getDb, closeDb } = await import("../db.ts");
-const { recordAudit } = await import("../domain/audit.ts");
-const { sealAuditEvents } = await import("../domain/audit-seal.ts");
-const { systemPrincipal } = await import("../domain/principal.ts");
+const { recordAudit } = await import("../domain/audit/events.ts");
+const { sealAuditEvents } = await import("../domain/audit/seal.ts");
+const { systemPrincipal } = await import("../domain/access/principal.ts");
 
 let next = 0;
 const sealer = setInterval(() => void sealAuditEvents().catch(() => undefined), 50);

@@ -151,7 +151,7 @@ describe("two instances at once", () => {
     const path = await import("node:path");
     const writer = (label: string) =>
       new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--conditions=react-server", path.resolve(import.meta.dirname, "../testing/audit-writer.mjs"), "1000", "16", label], { env: process.env, stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn(process.execPath, ["--conditions=react-server", path.resolve(import.meta.dirname, "../../testing/audit-writer.mjs"), "1000", "16", label], { env: process.env, stdio: ["ignore", "ignore", "pipe"] });
         let stderr = "";
         child.stderr.on("data", (d) => (stderr += d));
         child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`writer ${label} exited ${code}: ${stderr}`))));
