@@ -17,21 +17,29 @@ import { openssl, opensslCsr } from "@/lib/testing/openssl";
 type Query = (...args: unknown[]) => unknown;
 const textOf = (q: unknown) => (typeof q === "string" ? q : ((q as { text?: string } | undefined)?.text ?? "")).trimStart();
 
-/** Runs `issue`, rotating the Frontdoor's CA right before its first claim statement is sent; counts the claims. */
-async function withRotationBeforeClaim<T>(frontdoorId: string, issue: () => Promise<T>) {
+/** Runs `issue`, running `meanwhile` (on its own connection) right before the first claim statement is sent; counts the claims. */
+async function withBeforeClaim<T, M>(meanwhile: () => Promise<M>, issue: () => Promise<T>) {
   const send = pg.Client.prototype.query as unknown as Query;
   let claims = 0;
-  let rotation: Awaited<ReturnType<typeof rotateFrontdoorCa>> | undefined;
+  let done: M | undefined;
   vi.spyOn(pg.Client.prototype, "query").mockImplementation(async function (this: pg.Client, ...args: unknown[]) {
     if (textOf(args[0]).startsWith("WITH claim AS")) {
       claims += 1;
-      if (claims === 1) rotation = await rotateFrontdoorCa(system, frontdoorId);
+      if (claims === 1) done = await meanwhile();
     }
     return send.apply(this, args);
   } as unknown as Query as never);
-  const result = await issue();
-  vi.restoreAllMocks();
-  return { result, claims, rotation: rotation! };
+  try {
+    return { result: await issue(), claims, done: done! };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+/** Runs `issue`, rotating the Frontdoor's CA right before its first claim statement is sent; counts the claims. */
+async function withRotationBeforeClaim<T>(frontdoorId: string, issue: () => Promise<T>) {
+  const { result, claims, done } = await withBeforeClaim(() => rotateFrontdoorCa(system, frontdoorId), issue);
+  return { result, claims, rotation: done };
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -67,5 +75,21 @@ describe("a CA rotation between signature and claim", () => {
     expect(claims).toBe(2);
     expect(await signedBy(result.certificate, rotation.current.id)).toBe(true);
     expect(await getDb().clientCertificate.findUniqueOrThrow({ where: { id: result.id }, select: { issuerId: true, renewedFromId: true } })).toEqual({ issuerId: rotation.current.id, renewedFromId: old.id });
+  });
+});
+
+describe("renewal turned off between signature and claim", () => {
+  it("the claim loses and the answer is renewal_disabled; nothing is issued", async () => {
+    const frontdoorId = (await makeFrontdoor()).id;
+    const token = await createToken(system, frontdoorId, { name: "switched off", commonName: "off.example.com", validDays: 5 });
+    const csr = opensslCsr("ec-p256");
+    const old = await redeemToken({ frontdoorId, secret: token.token, body: { type: "CSR", value: csr.csrPem }, context: {} });
+    const renewal = openssl(["req", "-new", "-key", csr.keyFile, "-subj", "/CN=off"]);
+    const outcome = withBeforeClaim(
+      () => getDb().frontdoor.update({ where: { id: frontdoorId }, data: { renewalWindowDays: 0 } }),
+      () => renewCertificate({ frontdoorId, body: { type: "CSR", value: renewal, certificate: old.certificate }, context: {} }),
+    );
+    await expect(outcome).rejects.toMatchObject({ code: "renewal_disabled" });
+    expect(await getDb().clientCertificate.count({ where: { frontdoorId } })).toBe(1);
   });
 });

@@ -29,7 +29,8 @@ function targetSql(target: ClaimTarget, { certificateId, now }: ClaimContext): {
       return {
         table: Prisma.sql`"ClientCertificate"`,
         set: Prisma.sql`"renewedAt" = ${now}::timestamptz`,
-        where: Prisma.sql`t."id" = ${target.certificateId} AND t."renewedAt" IS NULL AND t."revokedAt" IS NULL AND t."notAfter" > ${now}::timestamptz`,
+        // f."renewalWindowDays" > 0: renewal turned off while this one was signed stops it too.
+        where: Prisma.sql`t."id" = ${target.certificateId} AND t."renewedAt" IS NULL AND t."revokedAt" IS NULL AND t."notAfter" > ${now}::timestamptz AND f."renewalWindowDays" > 0`,
       };
   }
 }
