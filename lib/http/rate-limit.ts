@@ -15,8 +15,9 @@ import { metrics } from "@/lib/observability/metrics";
 // - count failures (`rule.mode = "failures"`), for the hot doors whose credential cannot be
 //   guessed (a 128-bit token, a certificate and its key): a success costs no statement and
 //   takes no lock on a key that a fleet behind one address shares; a counted failure takes
-//   its point atomically afterwards. A concurrent burst can pass the limit by at most the
-//   attempts already in flight (each an indexed lookup), and is then refused like any other.
+//   its point atomically afterwards. A concurrent burst can pass the limit by the attempts
+//   already in flight (each an indexed lookup), and each worker or instance that has not yet
+//   seen the refusal does one more lookup before it learns it from PostgreSQL.
 // A key's count is the attempts let through in the window minus those given back: a refused
 // attempt gives its point back too, so it neither deepens nor prolongs the block. This
 // process remembers a refusal for at most MEMORY_SECONDS, so a client that keeps knocking
@@ -185,6 +186,16 @@ export const renewalLimitRule: LimitRule = {
   counts: (error: unknown) => isAppError(error) && ["certificate_not_found", "renewal_key_mismatch", "csr_signature_invalid", "invalid_csr"].includes(error.code),
   message: (wait: number) => `Too many renewals without a certificate of this Frontdoor and its key from this address. Wait ${wait} seconds.`,
 };
+
+/**
+ * Renewals issued per key, each point taken before the signature: 30 an hour (a renewal that
+ * loses its claim to a concurrent one gives its point back). A certificate whose life is
+ * shorter than its renewal window may be renewed at once, and so may each successor; with an
+ * old CSR of the key anyone could keep a line renewing without end. Keyed by the key, so a
+ * fleet's devices (a key each) never share a row.
+ */
+export const RENEWALS_PER_KEY_PER_HOUR = 30;
+export const renewalKeyLimiter = new SharedLimit({ prefix: "renewal-key", points: RENEWALS_PER_KEY_PER_HOUR, durationSeconds: 60 * 60 });
 
 /** OCSP answers signed per client address: 600 a minute (an answer from the cache costs no point). */
 export const ocspLimiter = new SharedLimit({ prefix: "ocsp", points: 600, durationSeconds: 60 });

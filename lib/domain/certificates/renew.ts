@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { getDb } from "@/lib/db";
 import { type AuditActor, auditUserAgent } from "@/lib/domain/audit/events";
 import { currentCa, frontdoorCas } from "@/lib/domain/ca/trust";
@@ -11,7 +11,7 @@ import { renewRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
 import { addressKey } from "@/lib/http/client-info";
-import { renewalLimiter, renewalLimitRule } from "@/lib/http/rate-limit";
+import { RateLimited, RENEWALS_PER_KEY_PER_HOUR, renewalKeyLimiter, renewalLimiter, renewalLimitRule } from "@/lib/http/rate-limit";
 
 // Renewal: the current certificate is the credential, a CSR signed by its key the proof of
 // possession. An authorizer in front of the one issuing pipeline: it checks the
@@ -101,6 +101,10 @@ async function renew(input: RenewInput): Promise<Renewal> {
   const blocker = renewalBlocker(current);
   if (blocker) throw blocker;
 
+  const keyTag = createHash("sha256").update(currentKey).digest("base64url");
+  const wait = await renewalKeyLimiter.take(keyTag);
+  if (wait > 0) throw new RateLimited(wait, `This key had ${RENEWALS_PER_KEY_PER_HOUR} renewals issued in the last hour. Wait ${wait} seconds.`);
+
   const actor: AuditActor = { actorKind: "anonymous", actorId: current.id, actorLabel: `certificate ${certificate.serialNumber.toLowerCase()}`, ip: input.context.ip ?? null, userAgent: auditUserAgent(input.context.userAgent) };
   return issueCertificate(
     {
@@ -132,7 +136,11 @@ async function renew(input: RenewInput): Promise<Renewal> {
     body.value,
   ).then(
     (issued): Renewal => ({ certificate: issued, isReplay: false }),
-    // A concurrent renewal of the same certificate won the claim: its certificate is the answer.
-    (error: unknown) => (isAppError(error) && error.code === "certificate_already_renewed" ? replay() : Promise.reject(error)),
+    // A concurrent renewal of the same certificate won the claim: its certificate is the
+    // answer, and this one, which issued nothing, gives its point back.
+    async (error: unknown) => {
+      await renewalKeyLimiter.giveBack(keyTag);
+      return isAppError(error) && error.code === "certificate_already_renewed" ? replay() : Promise.reject(error);
+    },
   );
 }

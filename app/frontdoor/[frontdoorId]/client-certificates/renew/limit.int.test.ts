@@ -41,3 +41,27 @@ describe("renewal limit per address", () => {
     for (let i = 0; i < LIMIT + 5; i++) expect((await post(certificate.certificate, again, "203.0.113.212")).body.code).toBe("renewal_too_early");
   });
 });
+
+describe("renewals issued per key", () => {
+  it("a line of short-lived certificates renewed with an old CSR over and over: 30 issued in an hour, then 429", async () => {
+    // validDays 1 is shorter than the 30-day window: every certificate of the line is renewable at once.
+    const token = await createToken(system, frontdoorId, { name: "short-lived", commonName: "agent-10.example.com", validDays: 1 });
+    const csr = opensslCsr("ec-p256");
+    let newest = (await redeemToken({ frontdoorId, secret: token.token, body: { type: "CSR", value: csr.csrPem }, context: {} })).certificate;
+    const ips = Array.from({ length: 31 }, (_, i) => `198.18.7.${i + 1}`);
+    for (const ip of ips.slice(0, 30)) {
+      const renewed = await post(newest, csr.csrPem, ip);
+      expect(renewed.status).toBe(201);
+      newest = renewed.body.certificate as string;
+    }
+    const refused = await post(newest, csr.csrPem, ips[30]!);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe("rate_limited");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another key's line is not held back.
+    const other = await createToken(system, frontdoorId, { name: "short-lived 2", commonName: "agent-11.example.com", validDays: 1 });
+    const otherCsr = opensslCsr("ec-p256");
+    const otherCert = await redeemToken({ frontdoorId, secret: other.token, body: { type: "CSR", value: otherCsr.csrPem }, context: {} });
+    expect((await post(otherCert.certificate, otherCsr.csrPem, ips[30]!)).status).toBe(201);
+  });
+});
