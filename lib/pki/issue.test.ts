@@ -115,4 +115,14 @@ describe("the issuing CA's end", () => {
     const week = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 7 });
     expect(week.notAfter.getTime()).toBe(week.notBefore.getTime() + 60_000 + 7 * 86_400_000);
   });
+
+  it("refuses to sign with an issuing CA that has ended (the clamp would make a certificate that ends before it begins)", async () => {
+    const born = new Date(Date.now() - ISSUING_CA_YEARS * YEAR_MS - 86_400_000);
+    const root = await createRootCa("ended", born);
+    const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-000000000005", name: "ended" }, born);
+    const issuer = makeIssuer({ id: "ended-ca", certificatePem: intermediate.certificatePem, pkcs8Der: intermediate.pkcs8Der, chainPem: "" });
+    const csr = checkCsr(opensslCsr("ec-p256").csrPem);
+    const subject = { commonName: "too late", organization: null, organizationalUnit: null };
+    expect(() => issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 30 })).toThrow(/ended-ca ends at .*rotate it/);
+  });
 });

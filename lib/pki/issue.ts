@@ -127,6 +127,9 @@ export function issueClientCertificate(request: IssueRequest): IssuedCertificate
   // RFC 5280 path validation refuses a leaf once its issuer has expired, whatever the leaf
   // says: a certificate never claims more life than its issuing CA has (contract, profile).
   const notAfter = new Date(Math.min(notBefore.getTime() + 60_000 + request.validDays * 86_400_000, request.issuer.notAfter.getTime()));
+  // A CA that has ended (or ends within the hour) signs nothing: the clamp would make a leaf
+  // that ends before it begins. Its Frontdoor was warned 90 days ahead; a rotation fixes it.
+  if (notAfter.getTime() - notBefore.getTime() < 3_600_000) throw new Error(`The issuing CA ${request.issuer.id} ends at ${request.issuer.notAfter.toISOString()}: rotate it (certdoor ca rotate) before issuing.`);
   const serialNumber = request.serialNumber ?? randomSerialHex();
   const template = templateOf(request.issuer);
   // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits.
