@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,5 +50,31 @@ describe("certdoor renew", () => {
     expect(JSON.parse(renewed.stdout)).toMatchObject({ id: successor.id, renewedFromId: current.id, isReplay: true, file: certFile });
     expect(readFileSync(certFile, "utf8")).toBe(successor.certificate);
     expect(await getDb().clientCertificate.count({ where: { renewedFromId: current.id } })).toBe(1);
+  });
+
+  it("keeps cert.pem when the server answers with a certificate for another key, and exits 1", async () => {
+    const frontdoor = await makeFrontdoor();
+    const mine = opensslCsr("ec-p256");
+    const token = await createToken(system, frontdoor.id, { name: "mine", commonName: "mine.example.com", validDays: 1 });
+    const current = await redeemToken({ frontdoorId: frontdoor.id, secret: token.token, body: { type: "CSR", value: mine.csrPem }, context: {} });
+    const certFile = path.join(mine.dir, "cert.pem");
+    writeFileSync(certFile, current.certificate);
+    // A stranger's certificate from the same CA, handed back by a wrong server.
+    const theirs = await createToken(system, frontdoor.id, { name: "theirs", commonName: "theirs.example.com" });
+    const stranger = await redeemToken({ frontdoorId: frontdoor.id, secret: theirs.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} });
+    const wrong = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify(stranger)));
+    });
+    await new Promise<void>((resolve) => wrong.listen(0, "127.0.0.1", resolve));
+    try {
+      const origin = `http://127.0.0.1:${(wrong.address() as AddressInfo).port}`;
+      const renewed = await certdoor(["renew", "--server", origin, "--frontdoor", frontdoor.id, "--cert", certFile, "--key", mine.keyFile]);
+      expect(renewed.code).toBe(1);
+      expect(renewed.stderr).toContain("a certificate for another key");
+      expect(readFileSync(certFile, "utf8")).toBe(current.certificate);
+    } finally {
+      await new Promise((resolve) => wrong.close(resolve));
+    }
   });
 });

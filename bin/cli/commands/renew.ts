@@ -54,6 +54,17 @@ export const renewCommand = defineCommand({
     const url = frontdoorUrl(values.server, values.frontdoor, "client-certificates/renew");
     const { status, body } = await postJson(url, { type: "CSR", value: csrPem, certificate: certificatePem }, [200, 201]);
     const isReplay = status === 200;
+    // Only a certificate for this key replaces cert.pem: a wrong answer (a proxy's page, a
+    // misrouted server) must not leave the holder with a certificate its key cannot use.
+    let renewed: X509Certificate;
+    try {
+      renewed = new X509Certificate(String(body.certificate));
+    } catch {
+      throw new Error(`the server's answer holds no PEM certificate; ${values.cert} is unchanged`);
+    }
+    if (!Buffer.from(renewed.publicKey.export({ format: "der", type: "spki" })).equals(Buffer.from(spkiDer))) {
+      throw new Error(`the server answered with a certificate for another key; ${values.cert} is unchanged`);
+    }
     // Atomic: a reader sees the old file or the new one, never half of one.
     const target = path.resolve(values.cert);
     const temporary = `${target}.${process.pid}.tmp`;
