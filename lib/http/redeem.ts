@@ -8,10 +8,11 @@ import { appErrorResponse, type ErrorResponder } from "@/lib/http/problem";
 import { RateLimited, tokenGuessLimiter } from "@/lib/http/rate-limit";
 
 // The doors where a token secret is the credential (both redemption paths, EST and the
-// page's preview) share the guess limiter: every attempt takes its point before the token
-// is looked up (in PostgreSQL, shared by every instance), so a burst of guesses gets no more
-// lookups than the limit, and a token that proves known gives the point back; only unknown
-// tokens stay counted.
+// page's preview) share the guess limiter, counting failures (lib/http/rate-limit.ts): a
+// known token costs the limiter nothing; each unknown one takes a point in PostgreSQL
+// (shared by every instance), and past the limit the answer is 429. Guesses already in
+// flight, and those reaching a worker that has not yet seen the refusal, are still looked up
+// (one indexed read each); a 128-bit secret is not guessed that way.
 
 const isGuess = (error: unknown) => isAppError(error) && error.code === "token_not_found";
 
