@@ -74,10 +74,16 @@ export function CreateUserForm({ frontdoors, oidcName }: { frontdoors: Option[];
         )}
       </div>
       {oidcName ? (
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" className="size-4" checked={isOidcOnly} onChange={(e) => setIsOidcOnly(e.target.checked)} />
-          Signs in with {oidcName} only (no password): their first {oidcName} sign-in with this email, vouched for by the provider, links the account
-        </label>
+        <div>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" className="size-4" checked={isOidcOnly} onChange={(e) => setIsOidcOnly(e.target.checked)} aria-describedby="user-oidc-hint" />
+            Signs in with {oidcName} only (no password)
+          </label>
+          {/* Kept out of the label: the checkbox's name stays short, and "Email" names one field on this form. */}
+          <p id="user-oidc-hint" className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+            Their first {oidcName} sign-in with this address, vouched for by the provider, links the account.
+          </p>
+        </div>
       ) : null}
       {role === "operator" && frontdoors.length > 0 ? (
         <fieldset>
