@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { cachedOcspReply, cacheOcspReply, forgetOcspReplies, OCSP_CACHE_MS, ocspCacheEpoch, ocspCacheKey } from "@/lib/domain/certificates/ocsp-cache";
+import { cachedOcspReply, cacheOcspReply, OCSP_CACHE_MS, ocspCacheKey } from "@/lib/domain/certificates/ocsp-cache";
 
 // The per-process cache of nonce-less OCSP answers: its staleness bound, its size bound, and
-// that a revocation wins over an answer read before it.
+// that an answer is served only under the revocation state it was made under.
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
@@ -12,35 +12,29 @@ const key = (fd: string, n: number) => ocspCacheKey(fd, Buffer.from(`request ${n
 describe("the OCSP answer cache", () => {
   it("serves an answer for at most a minute from its thisUpdate", () => {
     const answer = reply();
-    cacheOcspReply(key(A, 1), A, ocspCacheEpoch(), answer);
-    expect(cachedOcspReply(key(A, 1))).toBe(answer);
-    expect(cachedOcspReply(key(A, 1), answer.thisUpdate.getTime() + OCSP_CACHE_MS - 1)).toBe(answer);
-    expect(cachedOcspReply(key(A, 1), answer.thisUpdate.getTime() + OCSP_CACHE_MS)).toBeUndefined();
-    expect(cachedOcspReply(key(A, 1))).toBeUndefined(); // dropped once stale
+    cacheOcspReply(key(A, 1), "ca:1", answer);
+    expect(cachedOcspReply(key(A, 1), "ca:1")).toBe(answer);
+    expect(cachedOcspReply(key(A, 1), "ca:1", answer.thisUpdate.getTime() + OCSP_CACHE_MS - 1)).toBe(answer);
+    expect(cachedOcspReply(key(A, 1), "ca:1", answer.thisUpdate.getTime() + OCSP_CACHE_MS)).toBeUndefined();
+    expect(cachedOcspReply(key(A, 1), "ca:1")).toBeUndefined(); // dropped once stale
   });
 
-  it("keeps no answer read before a revocation, and a revocation forgets only its Frontdoor's answers", () => {
-    const epoch = ocspCacheEpoch();
-    cacheOcspReply(key(A, 2), A, epoch, reply());
-    cacheOcspReply(key(B, 2), B, epoch, reply());
-    forgetOcspReplies(A);
-    expect(cachedOcspReply(key(A, 2))).toBeUndefined();
-    expect(cachedOcspReply(key(B, 2))).toBeDefined();
-    // Read before the revocation committed, stored after it forgot: not kept.
-    cacheOcspReply(key(A, 3), A, epoch, reply());
-    expect(cachedOcspReply(key(A, 3))).toBeUndefined();
-    cacheOcspReply(key(A, 3), A, ocspCacheEpoch(), reply());
-    expect(cachedOcspReply(key(A, 3))).toBeDefined();
+  it("serves an answer only under the revocation state it was made under", () => {
+    cacheOcspReply(key(A, 2), "ca:1", reply());
+    cacheOcspReply(key(B, 2), "cb:7", reply());
+    // A revocation on A bumped its CA's CRL number: A's answer is gone, B's stays.
+    expect(cachedOcspReply(key(A, 2), "ca:2")).toBeUndefined();
+    expect(cachedOcspReply(key(A, 2), "ca:1")).toBeUndefined();
+    expect(cachedOcspReply(key(B, 2), "cb:7")).toBeDefined();
   });
 
   it("is bounded: 1,000 answers, oldest first, none over 8 KiB, none with a nonce", () => {
-    const epoch = ocspCacheEpoch();
-    for (let n = 0; n < 1_001; n++) cacheOcspReply(key(B, 1_000 + n), B, epoch, reply());
-    expect(cachedOcspReply(key(B, 1_000))).toBeUndefined();
-    expect(cachedOcspReply(key(B, 1_001))).toBeDefined();
-    expect(cachedOcspReply(key(B, 2_000))).toBeDefined();
-    cacheOcspReply(key(B, 3), B, epoch, reply(8 * 1024 + 1));
-    cacheOcspReply(key(B, 4), B, epoch, { ...reply(), isCacheable: false });
-    expect([cachedOcspReply(key(B, 3)), cachedOcspReply(key(B, 4))]).toEqual([undefined, undefined]);
+    for (let n = 0; n < 1_001; n++) cacheOcspReply(key(B, 1_000 + n), "cb:1", reply());
+    expect(cachedOcspReply(key(B, 1_000), "cb:1")).toBeUndefined();
+    expect(cachedOcspReply(key(B, 1_001), "cb:1")).toBeDefined();
+    expect(cachedOcspReply(key(B, 2_000), "cb:1")).toBeDefined();
+    cacheOcspReply(key(B, 3), "cb:1", reply(8 * 1024 + 1));
+    cacheOcspReply(key(B, 4), "cb:1", { ...reply(), isCacheable: false });
+    expect([cachedOcspReply(key(B, 3), "cb:1"), cachedOcspReply(key(B, 4), "cb:1")]).toEqual([undefined, undefined]);
   });
 });

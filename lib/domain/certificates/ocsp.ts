@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db";
 import { issuerById } from "@/lib/domain/ca/store";
 import { frontdoorCas } from "@/lib/domain/ca/trust";
-import { cachedOcspReply, cacheOcspReply, ocspCacheEpoch, ocspCacheKey } from "@/lib/domain/certificates/ocsp-cache";
+import { cachedOcspReply, cacheOcspReply, ocspCacheKey } from "@/lib/domain/certificates/ocsp-cache";
 import { AppError } from "@/lib/domain/errors";
 import { buildOcspResponse, ocspError, OCSPResponseStatus, type OcspAnswer, ocspQuestions, parseOcspRequest } from "@/lib/pki/ocsp";
 import { metrics } from "@/lib/observability/metrics";
@@ -15,12 +15,24 @@ import { uuidSchema } from "@/lib/validation/common";
 // A response has one signer: the CA the first question names; questions about other CAs,
 // and serials a CA never issued, are "unknown". The request's bounds (10 CertIDs, a nonce of
 // 1–32 octets) are checked on its bytes alone, before any read or signature; answers without
-// a nonce come from a per-process cache for up to a minute (ocsp-cache.ts).
+// a nonce come from a per-process cache for up to a minute, checked against the Frontdoor's
+// revocation state in PostgreSQL before each use (ocsp-cache.ts).
 
 /** How long a relying party may reuse an answer (nextUpdate − thisUpdate). */
 export const OCSP_VALIDITY_MS = 60 * 60_000;
 
 export type OcspReply = { der: Uint8Array; thisUpdate: Date; nextUpdate: Date; isCacheable: boolean };
+
+/**
+ * The Frontdoor's revocation state: its CAs' CRL numbers, which every revocation bumps in
+ * its own transaction. One indexed read; a cached answer is served only under the same state.
+ */
+async function revocationState(frontdoorId: string): Promise<string> {
+  const [row] = await getDb().$queryRaw<{ state: string | null }[]>`
+    SELECT string_agg(ca."id"::text || ':' || ca."crlNumber"::text, ',' ORDER BY ca."id") AS state
+      FROM "CertificateAuthority" AS ca WHERE ca."frontdoorId" = ${frontdoorId}::uuid`;
+  return row?.state ?? "";
+}
 
 /** Answers a DER OCSP request for a Frontdoor; `beforeSigning` runs (and may refuse) when the answer is not in the cache. */
 export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array, beforeSigning: () => Promise<void> = async () => {}): Promise<OcspReply> {
@@ -31,10 +43,12 @@ export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array, be
     return { der: ocspError(OCSPResponseStatus.malformedRequest), thisUpdate: now, nextUpdate: now, isCacheable: false };
   }
   const cacheKey = request.nonce === null ? ocspCacheKey(frontdoorId, requestDer) : null;
-  const cached = cacheKey === null ? undefined : cachedOcspReply(cacheKey);
+  // Read before the certificates: a revocation committed after this read changes it, so an
+  // answer made from older reads is never served once the next request reads it again.
+  const validator = cacheKey === null ? "" : await revocationState(frontdoorId);
+  const cached = cacheKey === null ? undefined : cachedOcspReply(cacheKey, validator);
   if (cached) return cached;
   await beforeSigning();
-  const epoch = ocspCacheEpoch();
 
   // One read: the Frontdoor exists and which of its CAs are in use (newest, the current one, first).
   const inUse = (await frontdoorCas(frontdoorId)).cas.filter((ca) => ca.isInUse);
@@ -66,6 +80,6 @@ export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array, be
   }
   // A nonce makes the answer unique to its request: caches must not hand it to others.
   const reply = { der, thisUpdate, nextUpdate, isCacheable: request.nonce === null };
-  if (cacheKey !== null) cacheOcspReply(cacheKey, frontdoorId, epoch, reply);
+  if (cacheKey !== null) cacheOcspReply(cacheKey, validator, reply);
   return reply;
 }

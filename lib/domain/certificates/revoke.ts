@@ -2,7 +2,6 @@ import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/events";
 import { issuerById, issuerChainPem } from "@/lib/domain/ca/store";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
-import { forgetOcspReplies } from "@/lib/domain/certificates/ocsp-cache";
 import { isCertificateId } from "@/lib/domain/certificates/read";
 import { certificateViewSelect, type CertificateView, toCertificateView } from "@/lib/domain/certificates/view";
 import { AppError } from "@/lib/domain/errors";
@@ -39,7 +38,5 @@ export async function revokeCertificate(
     }
     return row;
   });
-  // After the commit: an OCSP answer cached from now on already sees the revocation.
-  forgetOcspReplies(row.frontdoorId);
   return toCertificateView(row, await issuerChainPem(row.issuerId));
 }

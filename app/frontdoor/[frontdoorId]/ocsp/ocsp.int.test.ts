@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { id_pkix_ocsp_nonce, OCSPRequest } from "@peculiar/asn1-ocsp";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import pg from "pg";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { redeemToken, revokeCertificate } from "@/lib/domain/certificates";
 import { createToken } from "@/lib/domain/tokens";
@@ -152,6 +153,25 @@ describe("the OCSP responder", () => {
     expect((await post(req)).der.equals(cached)).toBe(true);
     await revokeCertificate(system, frontdoorId, certificate.id, { reason: "keyCompromise" });
     expect(verdict(["-cert", file("cached.pem")], (await post(req)).der, file("req-cached.der"))).toMatch(/cached\.pem: revoked/);
+  });
+
+  it("a revocation made by another worker or instance shows at once too: the cache checks the Frontdoor's CRL numbers in PostgreSQL", async () => {
+    const certificate = await issue("elsewhere");
+    const req = request("req-elsewhere.der", ["-cert", file("elsewhere.pem")], ["-no_nonce"]);
+    const first = (await post(req)).der;
+    expect((await post(req)).der.equals(first)).toBe(true);
+    // What another process's revokeCertificate commits, on a connection this process's cache knows nothing of.
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`UPDATE "ClientCertificate" SET "revokedAt" = now(), "revocationReason" = 'keyCompromise' WHERE "id" = $1`, [certificate.id]);
+      await other.query(`UPDATE "CertificateAuthority" SET "crlNumber" = "crlNumber" + 1 WHERE "id" = (SELECT "issuerId" FROM "ClientCertificate" WHERE "id" = $1)`, [certificate.id]);
+      await other.query("COMMIT");
+    } finally {
+      await other.end();
+    }
+    expect(verdict(["-cert", file("elsewhere.pem")], (await post(req)).der, file("req-elsewhere.der"))).toMatch(/elsewhere\.pem: revoked/);
   });
 });
 
