@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { cn } from "@/components/ui/cn";
 
 const control =
@@ -47,6 +47,18 @@ export function Input({ className, id, error, ...props }: InputHTMLAttributes<HT
 export function Select({ className, id, error, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { error?: string }) {
   return (
     <select
+      id={id}
+      aria-invalid={error ? true : undefined}
+      aria-describedby={error ? `${id}-error` : undefined}
+      className={cn(control, widthOr(className))}
+      {...props}
+    />
+  );
+}
+
+export function Textarea({ className, id, error, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & { error?: string }) {
+  return (
+    <textarea
       id={id}
       aria-invalid={error ? true : undefined}
       aria-describedby={error ? `${id}-error` : undefined}
