@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { apiWorld } from "@/lib/testing/api-fixtures";
 import { call, fromAddress } from "@/lib/testing/http";
-import { openssl, opensslCsr } from "@/lib/testing/openssl";
+import { openssl, opensslCsr, subjectAltNameText } from "@/lib/testing/openssl";
 import * as preview from "@/app/api/redeem/preview/route";
 import * as certificate from "../client-certificates/[certId]/route";
 import * as renew from "../client-certificates/renew/route";
@@ -40,12 +40,6 @@ async function redeemWith(secret: string, csrPem = greedyCsr().csrPem) {
   return res.body as { id: string; certificate: string; subjectAltNames: unknown };
 }
 
-/** The certificate's SubjectAltName as OpenSSL reads it, "" when it has none. */
-function sanText(pem: string): string {
-  const out = openssl(["x509", "-noout", "-ext", "subjectAltName"], { input: pem });
-  return out.split("\n").slice(1).join(" ").trim();
-}
-
 describe("subject alternative names on tokens", () => {
   it("create: the token, the preview and the certificate carry exactly the token's SANs, none of the CSR's", async () => {
     const res = await create({ name: "agent 7", commonName: "build-agent-7.ci.example.com", subjectAltNames: { ...SANS, dns: ["Build-Agent-7.CI.example.com.", "agent-7.example.com"] } });
@@ -62,7 +56,7 @@ describe("subject alternative names on tokens", () => {
 
     const issued = await redeemWith(res.body.token);
     expect(issued.subjectAltNames).toEqual(SANS);
-    expect(sanText(issued.certificate)).toBe(SANS_TEXT);
+    expect(subjectAltNameText(issued.certificate)).toBe(SANS_TEXT);
     const read = await call(certificate.GET, { frontdoorId, certId: issued.id }, { key: world.keys.auditor });
     expect(read.body.subjectAltNames).toEqual(SANS);
   });
@@ -72,7 +66,7 @@ describe("subject alternative names on tokens", () => {
     expect(res.body.subjectAltNames).toEqual({});
     const issued = await redeemWith(res.body.token);
     expect(issued.subjectAltNames).toEqual({});
-    expect(sanText(issued.certificate)).toBe("");
+    expect(subjectAltNameText(issued.certificate)).toBe("");
     expect(openssl(["x509", "-noout", "-text"], { input: issued.certificate })).not.toContain("evil.example");
   });
 
@@ -83,18 +77,18 @@ describe("subject alternative names on tokens", () => {
     expect(changed.body.subjectAltNames).toEqual({ uri: ["spiffe://ci.example.com/agent/8"], email: ["Ops@example.com"] });
     const audit = await getDb().auditEvent.findFirstOrThrow({ where: { action: "token.updated", targetId: res.body.id } });
     expect(audit.details).toEqual({ subjectAltNames: { uri: ["spiffe://ci.example.com/agent/8"], email: ["Ops@example.com"] } });
-    expect(sanText((await redeemWith(res.body.token)).certificate)).toBe("URI:spiffe://ci.example.com/agent/8, email:Ops@example.com");
+    expect(subjectAltNameText((await redeemWith(res.body.token)).certificate)).toBe("URI:spiffe://ci.example.com/agent/8, email:Ops@example.com");
 
     const cleared = await create({ name: "cleared", subjectAltNames: { dns: ["gone.example.com"] } });
     expect((await patch(cleared.body.id, { subjectAltNames: {} })).body.subjectAltNames).toEqual({});
-    expect(sanText((await redeemWith(cleared.body.token)).certificate)).toBe("");
+    expect(subjectAltNameText((await redeemWith(cleared.body.token)).certificate)).toBe("");
   });
 
   it("batch JSON and CSV: each row's SANs reach its token and its certificate", async () => {
     const json = await postBatch({ json: { tokens: [{ name: "json 1", subjectAltNames: { ip: ["10.1.0.1"] } }, { name: "json 2" }] } });
     expect(json.status).toBe(201);
     expect(json.body.tokens.map((t: { subjectAltNames: unknown }) => t.subjectAltNames)).toEqual([{ ip: ["10.1.0.1"] }, {}]);
-    expect(sanText((await redeemWith(json.body.tokens[0].token)).certificate)).toBe("IP Address:10.1.0.1");
+    expect(subjectAltNameText((await redeemWith(json.body.tokens[0].token)).certificate)).toBe("IP Address:10.1.0.1");
 
     const csv = ["name,commonName,dnsNames,ipAddresses,uris,emails", 'csv 1,one.example.com,"one.example.com  www.one.example.com",10.2.0.1,spiffe://ci.example.com/one,one@example.com', "csv 2,two.example.com,,,,"].join("\n");
     const fromCsv = await postBatch({ csv });
@@ -104,7 +98,7 @@ describe("subject alternative names on tokens", () => {
     expect(second.subjectAltNames).toEqual({});
     const stored = await getDb().certificateRequestToken.findUniqueOrThrow({ where: { id: first.id }, select: { subjectAltNames: true } });
     expect(stored.subjectAltNames).toEqual(first.subjectAltNames);
-    expect(sanText((await redeemWith(first.token)).certificate)).toBe("DNS:one.example.com, DNS:www.one.example.com, IP Address:10.2.0.1, URI:spiffe://ci.example.com/one, email:one@example.com");
+    expect(subjectAltNameText((await redeemWith(first.token)).certificate)).toBe("DNS:one.example.com, DNS:www.one.example.com, IP Address:10.2.0.1, URI:spiffe://ci.example.com/one, email:one@example.com");
   });
 
   it("renewal keeps the SANs of the certificate it renews, not the CSR's", async () => {
@@ -117,7 +111,7 @@ describe("subject alternative names on tokens", () => {
     expect(res.status).toBe(201);
     expect(res.body.renewedFromId).toBe(first.id);
     expect(res.body.subjectAltNames).toEqual({ dns: ["renewed.example.com"], ip: ["10.3.0.1"] });
-    expect(sanText(res.body.certificate)).toBe("DNS:renewed.example.com, IP Address:10.3.0.1");
+    expect(subjectAltNameText(res.body.certificate)).toBe("DNS:renewed.example.com, IP Address:10.3.0.1");
   });
 });
 
