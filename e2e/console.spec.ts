@@ -117,7 +117,7 @@ test("revoke, expire now, extend, bulk revoke, purge with a preview, and CSV exp
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   const text = readFileSync((await download.path())!, "utf8");
   const [header, ...rows] = parse(text) as string[][];
-  expect(header!.join(",")).toBe("id,name,status,commonName,organization,organizationalUnit,tokenHint,createdBy,createdAt,expiresAt,redeemedAt,revokedAt,revokedBy,validDays,clientCertificateId");
+  expect(header!.join(",")).toBe("id,name,status,commonName,organization,organizationalUnit,tokenHint,createdBy,createdAt,expiresAt,redeemedAt,revokedAt,revokedBy,validDays,clientCertificateId,dnsNames,ipAddresses,uris,emails");
   expect(rows.map((r) => r[0]).sort()).toEqual([a!.id, d!.id, e!.id].sort());
   expect(text).not.toContain("crt_" + a!.token.slice(4, 20));
   expect(rows.every((r) => r[2] === "revoked")).toBe(true);

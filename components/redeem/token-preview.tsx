@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { sanRows } from "@/lib/format/subject-alt-names";
 import type { PreviewResult } from "@/lib/pki/browser/api";
 
 function useNow(intervalMs = 1000): number {
@@ -47,10 +48,15 @@ export function TokenPreview({ preview, onExpired }: { preview: PreviewResult; o
       <h2 id="preview-heading" className="text-lg font-semibold">
         A client certificate for Frontdoor <span data-testid="frontdoor-name">{preview.frontdoor.name}</span>
       </h2>
-      <dl className="divide-y divide-zinc-200 rounded-md border border-zinc-200 px-4 dark:divide-zinc-800 dark:border-zinc-800" data-testid="subject">
+      <p id="will-say" className="text-sm text-zinc-600 dark:text-zinc-400">Your certificate will say…</p>
+      <dl aria-labelledby="will-say" className="divide-y divide-zinc-200 rounded-md border border-zinc-200 px-4 dark:divide-zinc-800 dark:border-zinc-800" data-testid="subject">
         <Row label="Common name (CN)" value={preview.token.commonName} />
         <Row label="Organization (O)" value={preview.token.organization} />
         <Row label="Organizational unit (OU)" value={preview.token.organizationalUnit} />
+        {/* Exactly the token's alternative names; none come from the request, so no row says "from your request". */}
+        {sanRows(preview.token.subjectAltNames).map(({ kind, label, values }) => (
+          <Row key={kind} label={label} value={values.join(", ")} />
+        ))}
         <Row label="Certificate valid for" value={`${preview.token.validDays} days`} />
       </dl>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { cn } from "@/components/ui/cn";
 
 const control =
@@ -32,26 +32,22 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
   );
 }
 
+/** What every control shares: its id, invalid state wired to the Field's error, the house look. */
+const controlProps = (id: string | undefined, error: string | undefined, className: string | undefined) => ({
+  id,
+  "aria-invalid": error ? true : undefined,
+  "aria-describedby": error ? `${id}-error` : undefined,
+  className: cn(control, widthOr(className)),
+});
+
 export function Input({ className, id, error, ...props }: InputHTMLAttributes<HTMLInputElement> & { error?: string }) {
-  return (
-    <input
-      id={id}
-      aria-invalid={error ? true : undefined}
-      aria-describedby={error ? `${id}-error` : undefined}
-      className={cn(control, widthOr(className))}
-      {...props}
-    />
-  );
+  return <input {...controlProps(id, error, className)} {...props} />;
 }
 
 export function Select({ className, id, error, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { error?: string }) {
-  return (
-    <select
-      id={id}
-      aria-invalid={error ? true : undefined}
-      aria-describedby={error ? `${id}-error` : undefined}
-      className={cn(control, widthOr(className))}
-      {...props}
-    />
-  );
+  return <select {...controlProps(id, error, className)} {...props} />;
+}
+
+export function Textarea({ className, id, error, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & { error?: string }) {
+  return <textarea {...controlProps(id, error, className)} {...props} />;
 }

@@ -9,6 +9,7 @@ import { CERTIFICATE_STATUSES } from "@/lib/validation/certificates";
 import { renewalWindowDaysSchema } from "@/lib/validation/frontdoors";
 import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/validation/paging";
 import { validDaysSchema } from "@/lib/validation/tokens";
+import { MAX_SANS_PER_KIND } from "@/lib/validation/subject-alt-names";
 
 // Response shapes as zod schemas, for the OpenAPI document. The type assertions at the
 // bottom fail the build if a view object and its documented schema drift apart.
@@ -36,6 +37,13 @@ const pageOf = <T extends z.ZodType>(item: T) =>
 
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601, UTC", example: "2026-12-01T12:00:00.000Z" });
 
+const sanList = z.array(z.string()).max(MAX_SANS_PER_KIND).optional();
+/** What a token approves and a certificate carries; kinds without values are left out. */
+export const subjectAltNamesSchema = z
+  .object({ dns: sanList, ip: sanList, uri: sanList, email: sanList })
+  .meta({ example: { dns: ["build-agent-7.ci.example.com"], ip: ["10.0.0.7"], uri: ["spiffe://ci.example.com/agent/7"], email: ["ci@example.com"] } })
+  .register(responseSchemas, { id: "SubjectAltNames", description: "Subject alternative names (DNS names, IP addresses in RFC 5952 text, URIs, email addresses) a token approves and its certificate carries, exactly" });
+
 export const tokenSchema = z
   .object({
     id: z.string().meta({ example: "token-5b0e5a8e-2f7c-4f43-9d8e-2b1f3c4d5e6f" }),
@@ -47,6 +55,7 @@ export const tokenSchema = z
     expiresAt: timestamp,
     validDays,
     recipientEmail: z.string().nullable().meta({ description: "Who the link is for (emailed when SMTP is configured)" }),
+    subjectAltNames: subjectAltNamesSchema,
     createdAt: timestamp,
     createdBy: z.string().nullable().meta({ description: "Email of the user who created the token" }),
     status: z.enum(TOKEN_STATUSES),
@@ -86,6 +95,7 @@ export const certificateSchema = z
     commonName: z.string(),
     organization: z.string().nullable(),
     organizationalUnit: z.string().nullable(),
+    subjectAltNames: subjectAltNamesSchema,
     serialNumber: z.string().meta({ description: "Lower-case hex", example: "5aff4522a00c2473d92fd869f2144dc4" }),
     fingerprintSha256: z.string(),
     keyAlgorithm: z.string().meta({ example: "EC-P256" }),
@@ -113,6 +123,7 @@ export const previewSchema = z
       commonName: z.string().nullable(),
       organization: z.string().nullable(),
       organizationalUnit: z.string().nullable(),
+      subjectAltNames: subjectAltNamesSchema,
       expiresAt: timestamp,
       validDays,
     }),

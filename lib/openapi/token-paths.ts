@@ -5,7 +5,13 @@ import { listTokensQuerySchema } from "@/lib/validation/tokens";
 
 // Request examples: renderers show these rather than values generated from the schemas'
 // patterns (a pattern such as ^\P{Cs}*$ comes out as "P{Cs}}}}…" in Swagger UI).
-const createExample = { name: "Build agent 7", commonName: "build-agent-7.ci.example.com", organization: "Example Corp", organizationalUnit: "CI" };
+const createExample = {
+  name: "Build agent 7",
+  commonName: "build-agent-7.ci.example.com",
+  organization: "Example Corp",
+  organizationalUnit: "CI",
+  subjectAltNames: { dns: ["build-agent-7.ci.example.com"], uri: ["spiffe://ci.example.com/agent/7"] },
+};
 const updateExample = { name: "Build agent 7 (release)", organizationalUnit: "Release" };
 
 const curlCreate = `curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/certificate-request-tokens" \\
@@ -13,9 +19,9 @@ const curlCreate = `curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/certificate-
   -H "Content-Type: application/json" \\
   -d '${JSON.stringify(createExample)}'`;
 
-const csvExample = `name,commonName,organization,organizationalUnit,recipientEmail,expiresAt,validDays
-"Dana Smith, laptop",dana.example.com,"Example Corp",IT,dana@example.com,,365
-Printer 7,printer-7.example.com,Example Corp,Facilities,,,90
+const csvExample = `name,commonName,organization,organizationalUnit,recipientEmail,expiresAt,validDays,dnsNames,ipAddresses,uris,emails
+"Dana Smith, laptop",dana.example.com,"Example Corp",IT,dana@example.com,,365,,,,dana@example.com
+Printer 7,printer-7.example.com,Example Corp,Facilities,,,90,printer-7.example.com printer-7.local,10.0.0.7,,
 `;
 
 const curlBatch = `curl -X POST "$CERTDOOR/frontdoor/$FRONTDOOR_ID/certificate-request-tokens/batch" \\
@@ -109,7 +115,7 @@ export const tokenPaths: Record<string, Json> = {
       operationId: "createTokenBatch",
       summary: "Create up to 1,000 tokens at once, all or nothing",
       description:
-        "JSON `{ \"tokens\": [ <create body>, … ] }` or CSV with the header `name,commonName,organization,organizationalUnit,recipientEmail,expiresAt,validDays` (RFC 4180 quoting, UTF-8). Any invalid row refuses the whole batch; `errors[].path` names each problem (`tokens[3].commonName`, or `row 4: commonName` where the header is row 1). Links are emailed to rows with a `recipientEmail` when SMTP is configured.",
+        "JSON `{ \"tokens\": [ <create body>, … ] }` or CSV with the header `name,commonName,organization,organizationalUnit,recipientEmail,expiresAt,validDays,dnsNames,ipAddresses,uris,emails` (any order, only `name` required; RFC 4180 quoting, UTF-8; the last four hold the token's subject alternative names, space-separated). Any invalid row refuses the whole batch; `errors[].path` names each problem (`tokens[3].commonName`, `tokens[3].subjectAltNames.dns[1]`, or `row 4: commonName` / `row 4: dnsNames` where the header is row 1). Links are emailed to rows with a `recipientEmail` when SMTP is configured.",
       security: management,
       requestBody: {
         required: true,

@@ -53,3 +53,8 @@ export function publicKeyOfCertificate(pem: string): string {
 export function publicKeyOfCsr(pem: string): string {
   return openssl(["req", "-noout", "-pubkey"], { input: pem });
 }
+
+/** The certificate's SubjectAltName as `openssl x509 -ext subjectAltName` prints it, on one line; "" when it has none. */
+export function subjectAltNameText(pem: string): string {
+  return openssl(["x509", "-noout", "-ext", "subjectAltName"], { input: pem }).split("\n").slice(1).join(" ").trim();
+}

@@ -1,12 +1,15 @@
 import type { z } from "zod";
 import { AppError, type FieldError } from "@/lib/domain/errors";
 
+/** A zod path as people write it: `subjectAltNames.dns[1]`, `events[0]`; "(root)" when empty. */
+export function pathText(path: readonly PropertyKey[]): string {
+  const text = path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), "");
+  return text || "(root)";
+}
+
 /** zod issues as the contract's `errors: [{ path, message }]`. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join(".") || "(root)",
-    message: issue.message,
-  }));
+  return error.issues.map((issue) => ({ path: pathText(issue.path), message: issue.message }));
 }
 
 /** Problems as { path: message }, the first message per path, for forms beside their fields. */

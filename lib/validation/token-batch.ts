@@ -2,12 +2,15 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { AppError, type FieldError } from "@/lib/domain/errors";
 import { fieldErrors } from "@/lib/validation/parse";
+import { SAN_CSV_COLUMNS, type SanCsvColumn, type SanKind, subjectAltNamesFromCsv } from "@/lib/validation/subject-alt-names";
 import { BATCH_CSV_COLUMNS } from "@/lib/validation/token-batch-columns";
 import { type CreateTokenInput, createTokenSchema } from "@/lib/validation/tokens";
 
 // A batch of tokens, from JSON ({ "tokens": [...] }) or CSV, checked whole: every row's
 // every error, with paths a person can find (tokens[3].commonName, or "row 4: commonName"
-// where the header is row 1), so one upload shows everything to fix.
+// where the header is row 1), so one upload shows everything to fix. A CSV's SAN cells
+// (dnsNames, ipAddresses, uris, emails: space-separated) become the row's subjectAltNames,
+// and their errors name the column and the value ("row 4: dnsNames").
 
 export const MAX_BATCH = 1000;
 export { BATCH_CSV_COLUMNS };
@@ -20,22 +23,25 @@ function tooMany(count: number): AppError | null {
   return null;
 }
 
-/** Each row checked by the create schema; the errors carry paths made by `pathOf`. */
-function validateRows(rows: unknown[], pathOf: (index: number, field: string) => string): { parsed: (TokenRequest | null)[]; errors: FieldError[] } {
+/** Where a row's error is, in the words of the batch's format. */
+type Locate = (index: number, error: FieldError, row: unknown) => FieldError;
+
+/** Each row checked by the create schema; the errors placed by `locate`. */
+function validateRows(rows: unknown[], locate: Locate): { parsed: (TokenRequest | null)[]; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const parsed = rows.map((row, i) => {
     const result = createTokenSchema.safeParse(row);
     if (result.success) return result.data;
-    for (const e of fieldErrors(result.error)) errors.push({ path: pathOf(i, e.path), message: e.message });
+    for (const e of fieldErrors(result.error)) errors.push(locate(i, e, row));
     return null;
   });
   return { parsed, errors };
 }
 
-function checkRows(rows: unknown[], pathOf: (index: number, field: string) => string): TokenRequest[] {
+function checkRows(rows: unknown[], locate: Locate): TokenRequest[] {
   const limit = tooMany(rows.length);
   if (limit) throw limit;
-  const { parsed, errors } = validateRows(rows, pathOf);
+  const { parsed, errors } = validateRows(rows, locate);
   if (errors.length > 0) {
     const rowsWithErrors = new Set(errors.map((e) => e.path.replace(/[.:].*$/, ""))).size;
     throw new AppError("validation_failed", `${rowsWithErrors} of ${rows.length} tokens are invalid; nothing was created.`, errors);
@@ -47,7 +53,7 @@ function checkRows(rows: unknown[], pathOf: (index: number, field: string) => st
 export function tokensFromJson(body: unknown): TokenRequest[] {
   const shape = z.object({ tokens: z.array(z.unknown()) }).safeParse(body);
   if (!shape.success) throw new AppError("validation_failed", 'Send { "tokens": [ … ] }.', [{ path: "tokens", message: "Required: an array of tokens" }]);
-  return checkRows(shape.data.tokens, (i, field) => `tokens[${i}]${field === "(root)" ? "" : `.${field}`}`);
+  return checkRows(shape.data.tokens, (i, e) => ({ path: `tokens[${i}]${e.path === "(root)" ? "" : `.${e.path}`}`, message: e.message }));
 }
 
 /** The rows of a CSV with a BATCH_CSV_COLUMNS header (any order; empty cells are absent fields), RFC 4180 quoting, UTF-8. */
@@ -68,19 +74,33 @@ function readCsv(text: string): Record<string, unknown>[] {
   }
   return data.map((cells) => {
     const row: Record<string, unknown> = {};
+    const sanCells: Partial<Record<SanCsvColumn, string>> = {};
     columns.forEach((column, i) => {
       const value = cells[i] ?? "";
       if (value === "") return;
-      row[column] = column === "validDays" && /^\d+$/.test(value) ? Number(value) : value;
+      if (column in SAN_CSV_COLUMNS) sanCells[column as SanCsvColumn] = value;
+      else row[column] = column === "validDays" && /^\d+$/.test(value) ? Number(value) : value;
     });
+    const subjectAltNames = subjectAltNamesFromCsv(sanCells);
+    if (subjectAltNames) row.subjectAltNames = subjectAltNames;
     return row satisfies Partial<Record<keyof CreateTokenInput, unknown>>;
   });
 }
 
-const csvPath = (i: number, field: string) => `row ${i + 2}: ${field === "(root)" ? "(row)" : field}`;
+const COLUMN_OF_KIND = Object.fromEntries(Object.entries(SAN_CSV_COLUMNS).map(([column, kind]) => [kind, column])) as Record<SanKind, SanCsvColumn>;
+
+/** `row 4: commonName`; a SAN value's error names its column and the value (`row 4: dnsNames`, `"a..b": …`). */
+const csvError: Locate = (i, e, row) => {
+  const path = `row ${i + 2}: `;
+  const san = /^subjectAltNames\.(dns|ip|uri|email)(?:\[(\d+)\])?$/.exec(e.path);
+  if (!san) return { path: path + (e.path === "(root)" ? "(row)" : e.path), message: e.message };
+  const kind = san[1] as SanKind;
+  const value = san[2] === undefined ? undefined : (row as { subjectAltNames?: Record<string, string[]> }).subjectAltNames?.[kind]?.[Number(san[2])];
+  return { path: path + COLUMN_OF_KIND[kind], message: value === undefined ? e.message : `"${value}": ${e.message}` };
+};
 
 export function tokensFromCsv(text: string): TokenRequest[] {
-  return checkRows(readCsv(text), csvPath);
+  return checkRows(readCsv(text), csvError);
 }
 
 /** The console's preview: every row as read and every error, without creating anything. */
@@ -88,7 +108,7 @@ export function previewCsv(text: string): { rows: Record<string, unknown>[]; err
   try {
     const rows = readCsv(text);
     const limit = tooMany(rows.length);
-    return { rows, errors: limit ? (limit.errors ?? []) : validateRows(rows, csvPath).errors };
+    return { rows, errors: limit ? (limit.errors ?? []) : validateRows(rows, csvError).errors };
   } catch (error) {
     if (error instanceof AppError) return { rows: [], errors: error.errors ?? [{ path: "(body)", message: error.message }] };
     throw error;

@@ -3,6 +3,7 @@ import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
 import { printable } from "@/lib/validation/common";
 import { isRetentionMs, parseDurationMs, RETENTION_BOUNDS_MESSAGE } from "@/lib/validation/duration";
 import { pageQuerySchema, statusFilter } from "@/lib/validation/paging";
+import { subjectAltNamesSchema } from "@/lib/validation/subject-alt-names";
 
 // One set of schemas for the console form, the server actions, the REST handlers, the CLI
 // and the OpenAPI document.
@@ -35,6 +36,16 @@ const isoDateTime = z.iso.datetime({ offset: true, message: "Use an ISO 8601 dat
 export const validDaysSchema = z.number().int("Use a whole number of days").min(1).max(825);
 const validDays = validDaysSchema;
 
+/**
+ * The token's SANs. Wildcards are refused until the Frontdoor profile (issue 20.2) says
+ * otherwise: that work parses with `allowWildcards: true` here and lets the domain apply
+ * the profile's setting (the schema is idempotent, so parsing twice is safe).
+ */
+export const tokenSubjectAltNamesSchema = subjectAltNamesSchema({ allowWildcards: false }).meta({
+  description: "Subject alternative names the certificate will carry, exactly; each list at most 20 values. Replaces all of them on PATCH ({} removes them).",
+  example: { dns: ["build-agent-7.ci.example.com"], ip: ["10.0.0.7"], uri: ["spiffe://ci.example.com/agent/7"], email: ["ci@example.com"] },
+});
+
 const notTooFar = (value: string) => new Date(value).getTime() <= Date.now() + MAX_TOKEN_LIFETIME_MS + LIFETIME_SLACK_MS;
 
 export const createTokenSchema = z.object({
@@ -48,6 +59,7 @@ export const createTokenSchema = z.object({
     .optional(),
   validDays: validDays.default(365),
   recipientEmail,
+  subjectAltNames: tokenSubjectAltNamesSchema.default({}),
 });
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
 
@@ -61,6 +73,7 @@ export const updateTokenSchema = z
     expiresAt: isoDateTime.refine(notTooFar, "Must be at most 30 days ahead").optional(),
     validDays: validDays.optional(),
     recipientEmail: recipientEmail.optional(),
+    subjectAltNames: tokenSubjectAltNamesSchema.optional(),
   })
   .strict()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "Change at least one field");

@@ -1,4 +1,5 @@
 import type { CertificateStatus } from "@/lib/validation/certificates";
+import type { SubjectAltNames } from "@/lib/validation/subject-alt-names";
 
 // The contract's client certificate object, as the API sends it and the redemption page and
 // the CLI read it (dates are Date on the server, ISO strings on the wire: Serialized<…>).
@@ -11,6 +12,8 @@ export type CertificateView = {
   commonName: string;
   organization: string | null;
   organizationalUnit: string | null;
+  /** The SANs the certificate carries (kinds without values are left out). */
+  subjectAltNames: SubjectAltNames;
   serialNumber: string;
   fingerprintSha256: string;
   keyAlgorithm: string;

@@ -1,3 +1,5 @@
+import type { SubjectAltNames } from "@/lib/validation/subject-alt-names";
+
 // What the redemption page is shown before anything is generated (POST /api/redeem/preview).
 
 export type RedemptionPreview = {
@@ -7,6 +9,8 @@ export type RedemptionPreview = {
     commonName: string | null;
     organization: string | null;
     organizationalUnit: string | null;
+    /** Exactly the SANs the certificate will carry. */
+    subjectAltNames: SubjectAltNames;
     expiresAt: Date;
     validDays: number;
   };

@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db";
 import { createToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
 import { call, fromAddress } from "@/lib/testing/http";
-import { certificateText, openssl, opensslCsr, publicKeyOfCertificate, publicKeyOfCsr, tempDir, verifyClientCertificate } from "@/lib/testing/openssl";
+import { certificateText, openssl, opensslCsr, publicKeyOfCertificate, publicKeyOfCsr, subjectAltNameText, tempDir, verifyClientCertificate } from "@/lib/testing/openssl";
 import { splitPemChain } from "@/lib/pki/pem";
 import * as caPem from "@/app/frontdoor/[frontdoorId]/ca.pem/route";
 import * as cacerts from "./[frontdoorId]/cacerts/route";
@@ -25,8 +25,8 @@ beforeAll(async () => {
 const newToken = () => createToken(system, frontdoorId, { name: "est device", commonName: "device-7.example.com", organization: "Example Corp" });
 
 /** An openssl-made key and request, the request as base64 of its DER wrapped the way `base64` wraps (76 columns). */
-function derCsr() {
-  const csr = opensslCsr("ec-p256", "/CN=from-the-csr/O=Other Org");
+function derCsr(extra: string[] = []) {
+  const csr = opensslCsr("ec-p256", "/CN=from-the-csr/O=Other Org", extra);
   const der = execFileSync("openssl", ["req", "-in", csr.csrFile, "-outform", "DER"]);
   return { ...csr, base64: der.toString("base64").match(/.{1,76}/g)!.join("\r\n") + "\r\n" };
 }
@@ -82,6 +82,13 @@ describe("EST simpleenroll", () => {
     const failures = await db.auditEvent.findMany({ where: { action: "token.redeem_failed", targetId: token.id } });
     expect(failures.map((e) => e.details)).toEqual([{ code: "token_already_used", count: 1 }]);
     expect((await db.certificateRequestToken.findUniqueOrThrow({ where: { id: token.id } })).clientCertificateId).toBe(row.id);
+  });
+
+  it("the certificate carries exactly the token's SANs, none the request asks for", async () => {
+    const token = await createToken(system, frontdoorId, { name: "est device", commonName: "device-7.example.com", organization: "Example Corp", subjectAltNames: { dns: ["device-7.example.com"], uri: ["spiffe://example.com/device/7"] } });
+    const csr = derCsr(["-addext", "subjectAltName=DNS:evil.example,URI:spiffe://evil.example/x"]);
+    const cert = await expectIssued(await enroll(csr.base64, basic(token.token)), csr);
+    expect(subjectAltNameText(cert)).toBe("DNS:device-7.example.com, URI:spiffe://example.com/device/7");
   });
 
   it("Bearer, unwrapped base64 and a PEM body work too", async () => {

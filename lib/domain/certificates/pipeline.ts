@@ -8,6 +8,8 @@ import { type ClaimTarget, claimSql } from "@/lib/domain/certificates/claim";
 import { type CheckedCsr, checkCsr, type KeyAlgorithm, type SubjectFields, subjectFor } from "@/lib/pki/csr";
 import { issueClientCertificate, type LeafSubject } from "@/lib/pki/issue";
 import { pointerExtensions, pointersFor } from "@/lib/pki/pointers";
+import { subjectAltNameExtension } from "@/lib/pki/san";
+import type { SubjectAltNames } from "@/lib/validation/subject-alt-names";
 import { metrics } from "@/lib/observability/metrics";
 import { certificatePointerBase } from "@/lib/runtime/public-url";
 
@@ -35,6 +37,8 @@ export type Authorization = {
   assertKey?: (spkiDer: Uint8Array) => void;
   /** Pre-approved subject: a field set here wins over the CSR's. */
   subject: SubjectFields;
+  /** Pre-approved SANs (the token's, or those of the certificate renewed): the certificate carries exactly these. */
+  subjectAltNames: SubjectAltNames;
   validDays: number;
   actor: AuditActor;
   /** What this issuance claims (claim.ts turns it into the statement's conditional update). */
@@ -59,13 +63,23 @@ function pointersOf(frontdoorId: string, issuer: CaIssuer): Buffer[] {
   return extensions;
 }
 
-type CheckedRequest = { csr: CheckedCsr; subject: LeafSubject };
+type CheckedRequest = { csr: CheckedCsr; subject: LeafSubject; subjectAltNames: SubjectAltNames };
+
+/**
+ * The SANs the certificate will carry: exactly the authorizer's; the SANs a CSR asks for
+ * are ignored. The seam for the Frontdoor profile (issue 20.2): with its
+ * allowCsrSubjectAltNames and no approved SANs, this is where requestedSubjectAltNames
+ * (lib/pki/san.ts), checked by the subjectAltNames schema and the name policy, comes in.
+ */
+function certificateSubjectAltNames(auth: Authorization, _csr: CheckedCsr): SubjectAltNames {
+  return auth.subjectAltNames;
+}
 
 /** Checks the CSR, signs, and claims/stores/audits in one statement. */
 export async function issueCertificate(auth: Authorization, csrPem: string): Promise<CertificateView> {
   const csr = fromPki(() => checkCsr(csrPem));
   auth.assertKey?.(csr.spkiDer);
-  const request = { csr, subject: fromPki(() => subjectFor(auth.subject, csr.subject)) };
+  const request = { csr, subject: fromPki(() => subjectFor(auth.subject, csr.subject)), subjectAltNames: certificateSubjectAltNames(auth, csr) };
   const first = await signAndClaim(auth, request, auth.caId);
   // The CA was rotated between the authorizer's read and the claim: sign once more with the
   // CA that is current now (a second loss is explained like any other).
@@ -77,10 +91,12 @@ export async function issueCertificate(auth: Authorization, csrPem: string): Pro
 
 type Outcome = { kind: "stored"; view: CertificateView } | { kind: "lost"; currentCaId: string | null };
 
-async function signAndClaim(auth: Authorization, { csr, subject }: CheckedRequest, caId: string): Promise<Outcome> {
+async function signAndClaim(auth: Authorization, { csr, subject, subjectAltNames }: CheckedRequest, caId: string): Promise<Outcome> {
   const issuer = await issuerById(caId);
   if (issuer.frontdoorId !== auth.frontdoorId) throw new Error(`CA ${caId} is not an issuing CA of Frontdoor ${auth.frontdoorId}.`);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions: pointersOf(auth.frontdoorId, issuer) });
+  const san = subjectAltNameExtension(subjectAltNames);
+  const extraExtensions = san ? [...pointersOf(auth.frontdoorId, issuer), san] : pointersOf(auth.frontdoorId, issuer);
+  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions });
   const id = `cert-${randomUUID()}`;
   const now = new Date();
   const facts: IssuedFacts = { id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notBefore: issued.notBefore, notAfter: issued.notAfter };
@@ -89,9 +105,9 @@ async function signAndClaim(auth: Authorization, { csr, subject }: CheckedReques
   const [stored] = await getDb().$queryRaw<{ createdAt: Date | null; currentCaId: string | null }[]>`
     WITH claim AS (${claimSql(auth.claim, { frontdoorId: auth.frontdoorId, caId: issuer.id, certificateId: id, now })}),
     cert AS (
-      INSERT INTO "ClientCertificate" ("id", "frontdoorId", "issuerId", "name", "commonName", "organization", "organizationalUnit",
+      INSERT INTO "ClientCertificate" ("id", "frontdoorId", "issuerId", "name", "commonName", "organization", "organizationalUnit", "subjectAltNames",
                                        "serialNumber", "fingerprintSha256", "keyAlgorithm", "notBefore", "notAfter", "certificatePem", "createdAt", "renewedFromId")
-      SELECT ${id}, ${auth.frontdoorId}::uuid, ${issuer.id}::uuid, ${auth.name}, ${subject.commonName}, ${subject.organization}, ${subject.organizationalUnit},
+      SELECT ${id}, ${auth.frontdoorId}::uuid, ${issuer.id}::uuid, ${auth.name}, ${subject.commonName}, ${subject.organization}, ${subject.organizationalUnit}, ${JSON.stringify(subjectAltNames)}::jsonb,
              ${issued.serialNumber}, ${issued.fingerprintSha256}, ${csr.keyAlgorithm}, ${issued.notBefore}::timestamptz, ${issued.notAfter}::timestamptz, ${issued.pem}, ${now}::timestamptz,
              ${auth.renewedFromId ?? null}
         FROM claim
@@ -116,6 +132,7 @@ async function signAndClaim(auth: Authorization, { csr, subject }: CheckedReques
       commonName: subject.commonName,
       organization: subject.organization,
       organizationalUnit: subject.organizationalUnit,
+      subjectAltNames,
       serialNumber: issued.serialNumber,
       fingerprintSha256: issued.fingerprintSha256,
       keyAlgorithm: csr.keyAlgorithm,

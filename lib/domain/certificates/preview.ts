@@ -18,6 +18,7 @@ export async function previewRedemption(frontdoorId: string, secret: string): Pr
       commonName: token.commonName,
       organization: token.organization,
       organizationalUnit: token.organizationalUnit,
+      subjectAltNames: token.subjectAltNames,
       expiresAt: token.expiresAt,
       validDays: token.validDays,
     },

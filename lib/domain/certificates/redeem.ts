@@ -7,6 +7,8 @@ import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/access/principal";
 import { hashSecret, looksLikeTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { tokenStatus } from "@/lib/domain/tokens/status";
+import { storedSubjectAltNames } from "@/lib/domain/tokens/view";
+import type { SubjectAltNames } from "@/lib/validation/subject-alt-names";
 import { redeemRequestSchema } from "@/lib/validation/certificates";
 import { uuidSchema } from "@/lib/validation/common";
 import { parseInput } from "@/lib/validation/parse";
@@ -70,8 +72,8 @@ export function redemptionBlocker(token: TokenRow, now = new Date()): AppError |
   return null;
 }
 
-/** A token found by its secret, with the Frontdoor's current issuing CA read in the same statement. */
-export type FoundToken = TokenRow & { currentCaId: string | null };
+/** A token found by its secret, with its SANs and the Frontdoor's current issuing CA read in the same statement. */
+export type FoundToken = TokenRow & { subjectAltNames: SubjectAltNames; currentCaId: string | null };
 
 /**
  * Finds the token a secret belongs to on this Frontdoor, with the contract's not-found
@@ -86,14 +88,14 @@ export async function findTokenBySecret(frontdoorId: string, secret: string): Pr
   const [row] = looksLikeTokenSecret(secret)
     ? await getDb().$queryRaw<(Omit<FoundToken, "frontdoor"> & { frontdoorName: string; tcpSharesEnabled: boolean })[]>`
         SELECT t."id", t."frontdoorId"::text AS "frontdoorId", t."name", t."commonName", t."organization", t."organizationalUnit",
-               t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",
+               t."subjectAltNames", t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",
                (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = t."frontdoorId" AND c."retiredAt" IS NULL) AS "currentCaId"
           FROM "CertificateRequestToken" t JOIN "Frontdoor" f ON f."id" = t."frontdoorId"
          WHERE t."secretHash" = ${secretHash}`
     : [];
   if (row && row.frontdoorId === frontdoorId) {
-    const { frontdoorName, tcpSharesEnabled, ...token } = row;
-    return { ...token, frontdoor: { name: frontdoorName, tcpSharesEnabled } };
+    const { frontdoorName, tcpSharesEnabled, subjectAltNames, ...token } = row;
+    return { ...token, subjectAltNames: storedSubjectAltNames(subjectAltNames), frontdoor: { name: frontdoorName, tcpSharesEnabled } };
   }
   const [known] = await getDb().$queryRaw<{ isFrontdoor: boolean; wasRevoked: boolean | null }[]>`
     SELECT EXISTS (SELECT 1 FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid) AS "isFrontdoor",
@@ -158,6 +160,7 @@ async function redeemFound(token: FoundToken, input: RedeemInput): Promise<Certi
       name: token.name,
       tokenId: token.id,
       subject: token,
+      subjectAltNames: token.subjectAltNames,
       validDays: token.validDays,
       actor: tokenActor(token, input.secret, input.context),
       // Single use: a racing second redemption, a revocation or a new secret in between makes the claim lose.

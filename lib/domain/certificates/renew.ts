@@ -4,6 +4,7 @@ import { type AuditActor, auditUserAgent } from "@/lib/domain/audit/events";
 import { currentCa, frontdoorCas } from "@/lib/domain/ca/trust";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
 import { newestOfLine } from "@/lib/domain/certificates/renewal-line";
+import { storedSubjectAltNames } from "@/lib/domain/tokens/view";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/access/principal";
@@ -26,7 +27,7 @@ import { RateLimited, RENEWALS_PER_KEY_PER_HOUR, renewalKeyLimiter, renewalLimit
 
 const DAY_MS = 86_400_000;
 
-type Current = { id: string; name: string; commonName: string; organization: string | null; organizationalUnit: string | null; notBefore: Date; notAfter: Date; revokedAt: Date | null; renewedAt: Date | null; frontdoor: { name: string; tcpSharesEnabled: boolean; renewalWindowDays: number } };
+type Current = { id: string; name: string; commonName: string; organization: string | null; organizationalUnit: string | null; subjectAltNames: unknown; notBefore: Date; notAfter: Date; revokedAt: Date | null; renewedAt: Date | null; frontdoor: { name: string; tcpSharesEnabled: boolean; renewalWindowDays: number } };
 
 /** Why the certificate cannot be renewed now, or null when it can. */
 export function renewalBlocker(current: Current, now = new Date()): AppError | null {
@@ -48,6 +49,7 @@ const currentSelect = {
   commonName: true,
   organization: true,
   organizationalUnit: true,
+  subjectAltNames: true,
   notBefore: true,
   notAfter: true,
   revokedAt: true,
@@ -114,8 +116,9 @@ async function renew(input: RenewInput): Promise<Renewal> {
       tokenId: null,
       renewedFromId: current.id,
       assertKey,
-      // Exactly the old subject: nothing from the CSR.
+      // Exactly the old subject and SANs: nothing from the CSR.
       subject: { commonName: current.commonName, organization: current.organization, organizationalUnit: current.organizationalUnit },
+      subjectAltNames: storedSubjectAltNames(current.subjectAltNames),
       validDays: Math.max(1, Math.round((current.notAfter.getTime() - current.notBefore.getTime() - 60_000) / DAY_MS)),
       actor,
       claim: { kind: "renewal", certificateId: current.id },

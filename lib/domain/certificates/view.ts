@@ -1,5 +1,6 @@
 import type { CertificateStatus } from "@/lib/validation/certificates";
 import type { CertificateView } from "@/lib/wire/certificate";
+import { storedSubjectAltNames } from "@/lib/domain/tokens/view";
 
 // The contract's client certificate object.
 
@@ -12,6 +13,7 @@ export const certificateViewSelect = {
   commonName: true,
   organization: true,
   organizationalUnit: true,
+  subjectAltNames: true,
   serialNumber: true,
   fingerprintSha256: true,
   keyAlgorithm: true,
@@ -29,7 +31,8 @@ export const certificateViewSelect = {
   issuerId: true,
 } as const;
 
-type CertificateRow = Omit<CertificateView, "status" | "tokenId" | "revokedBy" | "renewedById" | "certificate" | "caCertificates"> & {
+type CertificateRow = Omit<CertificateView, "status" | "tokenId" | "revokedBy" | "renewedById" | "certificate" | "caCertificates" | "subjectAltNames"> & {
+  subjectAltNames: unknown;
   certificatePem: string;
   token: { id: string } | null;
   revokedBy: { email: string } | null;
@@ -44,9 +47,10 @@ export function certificateStatus(row: { revokedAt: Date | null; notAfter: Date 
 }
 
 export function toCertificateView(row: CertificateRow, caCertificates: string, now = new Date()): CertificateView {
-  const { certificatePem, token, revokedBy, renewedBy, issuerId: _issuerId, ...rest } = row;
+  const { certificatePem, token, revokedBy, renewedBy, issuerId: _issuerId, subjectAltNames, ...rest } = row;
   return {
     ...rest,
+    subjectAltNames: storedSubjectAltNames(subjectAltNames),
     tokenId: token?.id ?? null,
     renewedById: renewedBy?.id ?? null,
     status: certificateStatus(row, now),

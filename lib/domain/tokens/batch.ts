@@ -5,7 +5,7 @@ import { AppError } from "@/lib/domain/errors";
 import { assertCanOperateFrontdoor } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
 import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/access/scope";
-import type { CreatedToken } from "@/lib/domain/tokens/create";
+import { type CreatedToken, sanDetails } from "@/lib/domain/tokens/create";
 import { deliverLink } from "@/lib/domain/tokens/deliver";
 import { publicUrl } from "@/lib/runtime/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
@@ -43,20 +43,21 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
     targetId: r.id,
     details: {
       name: r.input.name, commonName: r.input.commonName, organization: r.input.organization, organizationalUnit: r.input.organizationalUnit,
-      expiresAt: r.expiresAt.toISOString(), validDays: r.input.validDays, tokenHint: r.hint, batchId, ...(r.input.recipientEmail ? { recipientEmail: r.input.recipientEmail } : {}),
+      expiresAt: r.expiresAt.toISOString(), validDays: r.input.validDays, tokenHint: r.hint, batchId, ...(r.input.recipientEmail ? { recipientEmail: r.input.recipientEmail } : {}), ...sanDetails(r.input.subjectAltNames),
     },
   }));
   const [result] = await getDb().$queryRaw<{ n: number; frontdoorName: string | null; createdAt: Date | null }[]>`
     WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled"),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
-                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "createdAt", "createdById", "updatedAt")
-      SELECT r.id, fd."id", r.name, r.cn, r.o, r.ou, r.hash, r.hint, r.exp, r.days, r.email, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
+                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt")
+      SELECT r.id, fd."id", r.name, r.cn, r.o, r.ou, r.hash, r.hint, r.exp, r.days, r.email, r.sans, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
         FROM fd, unnest(${column((r) => r.id)}::text[], ${column((r) => r.input.name)}::text[], ${column((r) => r.input.commonName)}::text[],
                         ${column((r) => r.input.organization)}::text[], ${column((r) => r.input.organizationalUnit)}::text[],
                         ${column((r) => hashSecret(r.secret))}::text[], ${column((r) => r.hint)}::text[], ${column((r) => r.expiresAt.toISOString())}::timestamptz[],
-                        ${column((r) => r.input.validDays)}::int[], ${column((r) => r.input.recipientEmail)}::text[])
-             AS r(id, name, cn, o, ou, hash, hint, exp, days, email)
+                        ${column((r) => r.input.validDays)}::int[], ${column((r) => r.input.recipientEmail)}::text[],
+                        ${column((r) => JSON.stringify(r.input.subjectAltNames))}::jsonb[])
+             AS r(id, name, cn, o, ou, hash, hint, exp, days, email, sans)
       RETURNING "createdAt"
     ),
     a AS (
@@ -74,7 +75,7 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
   const tokens: CreatedToken[] = rows.map((r) => ({
     ...toTokenView({
       id: r.id, name: r.input.name, frontdoorId, commonName: r.input.commonName, organization: r.input.organization, organizationalUnit: r.input.organizationalUnit,
-      expiresAt: r.expiresAt, validDays: r.input.validDays, recipientEmail: r.input.recipientEmail, createdAt: result.createdAt ?? now, secretHint: r.hint,
+      expiresAt: r.expiresAt, validDays: r.input.validDays, recipientEmail: r.input.recipientEmail, subjectAltNames: r.input.subjectAltNames, createdAt: result.createdAt ?? now, secretHint: r.hint,
       redeemedAt: null, revokedAt: null, clientCertificateId: null, createdBy: createdBy ? { email: createdBy } : null, revokedBy: null,
     }, now),
     token: r.secret,

@@ -58,6 +58,7 @@ export async function updateToken(
       organizationalUnit: input.organizationalUnit,
       validDays: input.validDays,
       recipientEmail: input.recipientEmail,
+      subjectAltNames: input.subjectAltNames,
       // An expiry in the past is stored as now, so the history shows when it was ended.
       expiresAt: expiresAt && expiresAt.getTime() <= now.getTime() ? now : expiresAt,
     } satisfies Record<keyof typeof input, unknown>;

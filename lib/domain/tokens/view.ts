@@ -1,4 +1,5 @@
 import { type TokenStatus, tokenStatus } from "@/lib/domain/tokens/status";
+import { SAN_KINDS, type SubjectAltNames } from "@/lib/validation/subject-alt-names";
 
 // The token as every door shows it. It never carries the secret or its hash; only the
 // create response adds the secret (see create.ts).
@@ -13,6 +14,8 @@ export type TokenView = {
   expiresAt: Date;
   validDays: number;
   recipientEmail: string | null;
+  /** The SANs the certificate will carry, exactly (kinds without values are left out). */
+  subjectAltNames: SubjectAltNames;
   createdAt: Date;
   createdBy: string | null;
   status: TokenStatus;
@@ -33,6 +36,7 @@ export const tokenViewSelect = {
   expiresAt: true,
   validDays: true,
   recipientEmail: true,
+  subjectAltNames: true,
   createdAt: true,
   secretHint: true,
   redeemedAt: true,
@@ -42,16 +46,19 @@ export const tokenViewSelect = {
   revokedBy: { select: { email: true } },
 } as const;
 
-type TokenRow = Omit<TokenView, "status" | "tokenHint" | "createdBy" | "revokedBy"> & {
+type TokenRow = Omit<TokenView, "status" | "tokenHint" | "createdBy" | "revokedBy" | "subjectAltNames"> & {
+  /** The jsonb column as read (or the parsed input, on creation). */
+  subjectAltNames: unknown;
   secretHint: string;
   createdBy: { email: string } | null;
   revokedBy: { email: string } | null;
 };
 
 export function toTokenView(row: TokenRow, now = new Date()): TokenView {
-  const { secretHint, createdBy, revokedBy, ...rest } = row;
+  const { secretHint, createdBy, revokedBy, subjectAltNames, ...rest } = row;
   return {
     ...rest,
+    subjectAltNames: storedSubjectAltNames(subjectAltNames),
     status: tokenStatus(row, now),
     tokenHint: secretHint,
     createdBy: createdBy?.email ?? null,
@@ -62,4 +69,19 @@ export function toTokenView(row: TokenRow, now = new Date()): TokenView {
 /** The public redemption link at `base` (lib/runtime/public-url.ts); the secret rides in the fragment, which browsers never send. */
 export function redemptionUrl(base: string, frontdoorId: string, secret: string): string {
   return `${base}/redeem#${frontdoorId}.${secret}`;
+}
+
+/**
+ * A `subjectAltNames` jsonb column (token or certificate) as the view's object. Only the
+ * token schemas write it, already normalised, so this only keeps the four kinds' non-empty
+ * lists, in their fixed order, and never trusts a stray shape into a view.
+ */
+export function storedSubjectAltNames(json: unknown): SubjectAltNames {
+  const stored = (json && typeof json === "object" ? json : {}) as Record<string, unknown>;
+  const sans: SubjectAltNames = {};
+  for (const kind of SAN_KINDS) {
+    const values = stored[kind];
+    if (Array.isArray(values) && values.length > 0) sans[kind] = values.map(String);
+  }
+  return sans;
 }

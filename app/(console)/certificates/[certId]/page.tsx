@@ -3,6 +3,7 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/console/status-badge";
 import { Card, PageHeader } from "@/components/ui/card";
 import { DetailItem } from "@/components/ui/detail-item";
+import { SubjectAltNameItems } from "@/components/console/subject-alt-name-items";
 import { CopyButton } from "@/components/ui/copy-button";
 import { requireUser } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/console/or-not-found";
@@ -25,6 +26,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
           <dl className="divide-y divide-zinc-200 dark:divide-zinc-800">
             <DetailItem label="Status"><span data-testid="certificate-status"><StatusBadge status={c.status} /></span></DetailItem>
             <DetailItem label="Subject">{["CN=" + c.commonName, c.organizationalUnit && "OU=" + c.organizationalUnit, c.organization && "O=" + c.organization].filter(Boolean).join(", ")}</DetailItem>
+            <SubjectAltNameItems sans={c.subjectAltNames} />
             <DetailItem label="Serial"><span className="font-mono">{c.serialNumber}</span></DetailItem>
             <DetailItem label="SHA-256"><span className="font-mono text-xs">{c.fingerprintSha256}</span></DetailItem>
             <DetailItem label="Key">{c.keyAlgorithm}</DetailItem>

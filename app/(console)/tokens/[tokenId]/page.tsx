@@ -5,6 +5,7 @@ import { RedeemToolBlock } from "@/components/console/redeem-tool-block";
 import { Timeline } from "@/components/console/timeline";
 import { Card, PageHeader } from "@/components/ui/card";
 import { DetailItem } from "@/components/ui/detail-item";
+import { SubjectAltNameItems } from "@/components/console/subject-alt-name-items";
 import { requireUser } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/console/or-not-found";
 import { timelineOf } from "@/lib/domain/audit/log";
@@ -38,6 +39,7 @@ export default async function TokenPage({ params }: { params: Promise<{ tokenId:
             <DetailItem label="Common name">{token.commonName}</DetailItem>
             <DetailItem label="Organization">{token.organization}</DetailItem>
             <DetailItem label="Organizational unit">{token.organizationalUnit}</DetailItem>
+            <SubjectAltNameItems sans={token.subjectAltNames} />
             <DetailItem label="Token">{<span className="font-mono">{token.tokenHint}</span>}</DetailItem>
             <DetailItem label="Link sent to">
               {token.recipientEmail ? `${token.recipientEmail}${isMailConfigured() ? "" : " (email is not set up: pass the link on by hand)"}` : null}

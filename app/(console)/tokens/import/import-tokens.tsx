@@ -11,7 +11,7 @@ import { createTokenBatchAction, previewTokenBatchAction } from "../actions";
 type Preview = { csv: string; fileName: string; rows: Record<string, unknown>[]; errors: { path: string; message: string }[] };
 type Created = Extract<Awaited<ReturnType<typeof createTokenBatchAction>>, { ok: true }>["data"]["tokens"];
 
-const TEMPLATE = `data:text/csv;charset=utf-8,${encodeURIComponent(csvRow([...BATCH_CSV_COLUMNS]) + csvRow(["Dana Smith, laptop", "dana.example.com", "Example Corp", "IT", "dana@example.com", "", "365"]))}`;
+const TEMPLATE = `data:text/csv;charset=utf-8,${encodeURIComponent(csvRow([...BATCH_CSV_COLUMNS]) + csvRow(["Dana Smith, laptop", "dana.example.com", "Example Corp", "IT", "dana@example.com", "", "365", "dana.example.com", "", "", "dana@example.com"]))}`;
 
 /** Errors by CSV row number (the header is row 1); file-level errors under 0. */
 function errorsByRow(errors: Preview["errors"]): Map<number, string[]> {
@@ -76,7 +76,7 @@ export function ImportTokens({ frontdoorId, frontdoorName, canEmail }: { frontdo
           {byRow.get(0) ? <p role="alert" className="text-sm text-red-700 dark:text-red-400">{byRow.get(0)!.join("; ")}</p> : null}
           {preview.rows.length > 0 ? (
             <Table label="Rows to import">
-              <thead><tr><Th>Row</Th><Th>Name</Th><Th>CN</Th><Th>O / OU</Th><Th>Recipient</Th><Th>Days</Th><Th>Problems</Th></tr></thead>
+              <thead><tr><Th>Row</Th><Th>Name</Th><Th>CN</Th><Th>O / OU</Th><Th>Recipient</Th><Th>Days</Th><Th>More names</Th><Th>Problems</Th></tr></thead>
               <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
                 {preview.rows.slice(0, 1000).map((row, i) => {
                   const problems = byRow.get(i + 2);
@@ -88,6 +88,7 @@ export function ImportTokens({ frontdoorId, frontdoorName, canEmail }: { frontdo
                       <Td className="text-xs">{[row.organization, row.organizationalUnit].filter(Boolean).join(" / ")}</Td>
                       <Td className="text-xs">{String(row.recipientEmail ?? "")}</Td>
                       <Td>{String(row.validDays ?? 365)}</Td>
+                      <Td className="text-xs">{Object.values((row.subjectAltNames ?? {}) as Record<string, string[]>).flat().join(" ")}</Td>
                       <Td className="text-xs text-red-700 dark:text-red-400">{problems?.join("; ")}</Td>
                     </tr>
                   );

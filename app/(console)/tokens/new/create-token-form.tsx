@@ -9,6 +9,7 @@ import { fieldErrorMap } from "@/lib/validation/parse";
 import { createTokenSchema } from "@/lib/validation/tokens";
 import { createTokenAction } from "../actions";
 import { CreatedTokenPanel } from "./created-token-panel";
+import { MoreNames, NO_MORE_NAMES, subjectAltNamesInput } from "./more-names";
 
 const EXPIRY = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 - 60_000 } as const;
 type Expiry = keyof typeof EXPIRY | "custom";
@@ -21,6 +22,7 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, 
   const [values, setValues] = useState({ name: "", commonName: "", organization: "", organizationalUnit: "", recipientEmail: "", validDays: "365" });
   const [expiry, setExpiry] = useState<Expiry>("24h");
   const [customExpiry, setCustomExpiry] = useState("");
+  const [moreNames, setMoreNames] = useState(NO_MORE_NAMES);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<Created | null>(null);
   const [isPending, startTransition] = useTransition();
@@ -31,7 +33,7 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, 
   function submit(event: React.FormEvent) {
     event.preventDefault();
     const expiresAt = expiry === "custom" ? (customExpiry ? new Date(customExpiry).toISOString() : "") : new Date(Date.now() + EXPIRY[expiry]).toISOString();
-    const input = { ...values, validDays: Number(values.validDays), expiresAt: expiresAt || undefined };
+    const input = { ...values, validDays: Number(values.validDays), expiresAt: expiresAt || undefined, subjectAltNames: subjectAltNamesInput(moreNames) };
     // The same schema the server applies, for errors beside the fields before a round trip.
     const local = createTokenSchema.safeParse(input);
     if (!local.success) {
@@ -83,6 +85,7 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, 
           <Input id="organizationalUnit" value={values.organizationalUnit} onChange={set("organizationalUnit")} error={errors.organizationalUnit} maxLength={64} />
         </Field>
       </div>
+      <MoreNames text={moreNames} onChange={setMoreNames} errors={errors} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="expiry" label="Token expires in" error={errors.expiresAt}>
           <Select id="expiry" value={expiry} onChange={(e) => setExpiry(e.target.value as Expiry)}>

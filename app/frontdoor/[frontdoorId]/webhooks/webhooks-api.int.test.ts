@@ -90,7 +90,7 @@ describe("POST /frontdoor/{id}/webhooks", () => {
     const res = await register(world.frontdoors.a.id, world.keys.admin, { url: "not a url", events: ["token.exploded"] });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("validation_failed");
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["events.0", "url"]);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["events[0]", "url"]);
     const none = await register(world.frontdoors.a.id, world.keys.admin, { url: "https://hooks.example.com/", events: [] });
     expect(none.body.errors).toEqual([{ path: "events", message: "Choose at least one event" }]);
   });
