@@ -18,12 +18,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { answerExpectContinue, refuseOversizedBody } from "./body-limit.mjs";
-import { clientIp } from "./client-ip.mjs";
+import { clientIp, forwardingHeaderOf } from "./client-ip.mjs";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path.mjs";
 import { routeOf } from "./request-route.mjs";
 
 const CLIENT_IP_HEADER = "x-certdoor-client-ip"; // read by lib/http/client-info.ts
 const CLIENT_IP_PROOF_HEADER = "x-certdoor-client-ip-proof";
+const CLIENT_FORWARDED_HEADER = "x-certdoor-forwarded"; // read by lib/http/client-info.ts, like the address
 const PRINCIPAL_HEADER = "x-certdoor-principal"; // set by lib/http/handler.ts, removed here
 
 const { values } = parseArgs({
@@ -189,6 +190,8 @@ async function runServer() {
   const server = http.createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
     req.headers[CLIENT_IP_PROOF_HEADER] = proof;
+    // The forwarding header the client sent, if any: Next.js adds X-Forwarded-* of its own before a handler sees it.
+    req.headers[CLIENT_FORWARDED_HEADER] = forwardingHeaderOf(req.headers) ?? "";
     // A proxy's request id is kept when it looks like one; otherwise this request gets its own.
     const given = req.headers["x-request-id"];
     const requestId = typeof given === "string" && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();

@@ -14,6 +14,7 @@ import { env } from "@/lib/env";
 
 export const CLIENT_IP_HEADER = "x-certdoor-client-ip";
 export const CLIENT_IP_PROOF_HEADER = "x-certdoor-client-ip-proof";
+export const CLIENT_FORWARDED_HEADER = "x-certdoor-forwarded";
 
 function isProven(headers: Headers): boolean {
   const secret = env.CERTDOOR_CLIENT_IP_SECRET;
@@ -41,11 +42,21 @@ export function originFrom(headers: Headers): string | null {
 }
 
 /**
- * The forwarding header (X-Forwarded-For, Forwarded, X-Real-IP) of a loopback request while
- * no proxy is trusted: the sign of a local proxy whose clients all look like 127.0.0.1.
+ * The forwarding header (X-Forwarded-For, Forwarded, X-Real-IP) the client's request carried
+ * when it reached bin/server.mjs, which writes it down with the address (Next.js adds
+ * X-Forwarded-* of its own on the way to a handler, so the handler's own headers cannot
+ * tell). Without the server's proof (next dev, in-process tests), the request's own headers.
+ */
+export function forwardingHeaderSent(headers: Headers): string | null {
+  return isProven(headers) ? headers.get(CLIENT_FORWARDED_HEADER) || null : forwardingHeaderOf(headers);
+}
+
+/**
+ * The forwarding header of a loopback request while no proxy is trusted: the sign of a
+ * local proxy whose clients all look like 127.0.0.1.
  */
 export function ignoredForwardingHeader(headers: Headers, ip: string | null): string | null {
-  return env.TRUST_PROXY_HOPS === 0 && isLoopback(ip) ? forwardingHeaderOf(headers) : null;
+  return env.TRUST_PROXY_HOPS === 0 && isLoopback(ip) ? forwardingHeaderSent(headers) : null;
 }
 
 export function requestContextFrom(headers: Headers): RequestContext {

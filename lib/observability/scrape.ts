@@ -1,8 +1,8 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
-import { forwardingHeaderOf, isLoopback } from "@/bin/client-ip.mjs";
+import { isLoopback } from "@/bin/client-ip.mjs";
 import { AppError } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
-import { requestContextFrom } from "@/lib/http/client-info";
+import { forwardingHeaderSent, requestContextFrom } from "@/lib/http/client-info";
 import { processMetrics } from "@/lib/observability/metrics";
 
 // Who may scrape, and what one scrape sees. With METRICS_TOKEN set, the bearer must match;
@@ -20,7 +20,7 @@ export function assertMayScrape(request: Request): void {
   const ip = requestContextFrom(request.headers).ip;
   // A request with forwarding headers came through a proxy, whoever its socket peer is: a
   // local proxy with TRUST_PROXY_HOPS=0 would otherwise open /metrics to every client.
-  const forwarded = forwardingHeaderOf(request.headers);
+  const forwarded = forwardingHeaderSent(request.headers);
   if (forwarded) throw new AppError("forbidden", `This request came through a proxy (${forwarded}); without METRICS_TOKEN, /metrics answers only direct requests from this machine. Set METRICS_TOKEN to scrape through a proxy.`);
   if (!isLoopback(ip)) throw new AppError("forbidden", "Without METRICS_TOKEN, /metrics answers only this machine (loopback). Set METRICS_TOKEN to scrape from elsewhere.");
 }

@@ -29,8 +29,9 @@ export async function call<P>(
 }
 
 /** Headers as bin/server.mjs sets them for a client at `ip` (with this process's proof). */
-export function fromAddress(ip: string): Record<string, string> {
+export function fromAddress(ip: string, sentForwardingHeader = ""): Record<string, string> {
   const proof = process.env.CERTDOOR_CLIENT_IP_SECRET;
   if (!proof) throw new Error("CERTDOOR_CLIENT_IP_SECRET is not set (lib/testing/database-per-file.ts sets it)");
-  return { "x-certdoor-client-ip": ip, "x-certdoor-client-ip-proof": proof };
+  // What bin/server.mjs writes: the address, its proof, and which forwarding header the client sent.
+  return { "x-certdoor-client-ip": ip, "x-certdoor-client-ip-proof": proof, "x-certdoor-forwarded": sentForwardingHeader };
 }
