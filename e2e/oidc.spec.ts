@@ -1,6 +1,6 @@
 import { generate } from "otplib";
 import { signIn } from "./support/auth";
-import { createTestUser, db } from "./support/db";
+import { createOidcTestUser, createTestUser, db } from "./support/db";
 import { expect, type Page, test } from "./support/test";
 
 // Sign-in through an OpenID Connect provider (a stand-in IdP started with the suite): only
@@ -27,15 +27,6 @@ async function signInWithIdp(page: Page, email: string, options: IdpOptions = {}
   await answerAtIdp(page, email, options);
 }
 
-/** A user made for OIDC, as `certdoor user create --oidc` makes one: no password. */
-async function createOidcUser(role: "admin" | "operator" | "auditor") {
-  await db();
-  const { createUser } = await import("@/lib/domain/access/users");
-  const { systemPrincipal } = await import("@/lib/domain/access/principal");
-  const email = `oidc-${role}-${Math.random().toString(36).slice(2, 10)}@example.test`;
-  const { user } = await createUser(systemPrincipal("e2e"), { email, role, isOidcOnly: true });
-  return { id: user.id, email };
-}
 
 const bindingOf = async (id: string) => (await (await db()).user.findUniqueOrThrow({ where: { id } })).oidcSubject;
 
@@ -45,7 +36,7 @@ async function expectTurnedAway(page: Page) {
 }
 
 test("a user made for OIDC signs in through the identity provider and gets their own role", async ({ page }) => {
-  const operator = await createOidcUser("operator");
+  const operator = await createOidcTestUser("operator");
   await signInWithIdp(page, operator.email.toUpperCase());
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(page.getByTestId("current-user")).toHaveText(operator.email);
@@ -57,7 +48,7 @@ test("an email the console does not know, or a disabled user, is turned away", a
   await expectTurnedAway(page);
   expect(await (await db()).user.count({ where: { email: { startsWith: "stranger-" } } })).toBe(0);
 
-  const disabled = await createOidcUser("auditor");
+  const disabled = await createOidcTestUser("auditor");
   await (await db()).user.update({ where: { id: disabled.id }, data: { disabledAt: new Date() } });
   await signInWithIdp(page, disabled.email);
   await expectTurnedAway(page);
@@ -73,15 +64,15 @@ test("a matching email never hands over an account with a password, even vouched
 });
 
 test("a provider that does not vouch for the email (claim missing) cannot sign in a user made for OIDC", async ({ page }) => {
-  const admin = await createOidcUser("admin");
+  const admin = await createOidcTestUser("admin");
   await signInWithIdp(page, admin.email, { subject: `attacker-${Date.now()}`, verified: "omit" });
   await expectTurnedAway(page);
   expect(await bindingOf(admin.id)).toBeNull();
 });
 
 test("after the first sign-in the provider's subject decides: changing the email there to an admin's moves nothing", async ({ page, browser }) => {
-  const operator = await createOidcUser("operator");
-  const admin = await createOidcUser("admin");
+  const operator = await createOidcTestUser("operator");
+  const admin = await createOidcTestUser("admin");
   const subject = `op-${Date.now()}`;
   await signInWithIdp(page, operator.email, { subject });
   await expect(page.getByTestId("current-user")).toHaveText(operator.email);
@@ -117,7 +108,7 @@ test("a signed-in user links their provider account on Your account, then signs 
 });
 
 test("a user with an authenticator app is asked for it after the provider, unless the provider says it did MFA", async ({ page, browser }) => {
-  const user = await createOidcUser("operator");
+  const user = await createOidcTestUser("operator");
   const subject = `mfa-${Date.now()}`;
   await signInWithIdp(page, user.email, { subject, amr: "pwd" });
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();

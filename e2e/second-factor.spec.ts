@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import { generate } from "otplib";
 import { e2eAdmin } from "../playwright.config";
 import { signIn } from "./support/auth";
-import { createTestUser, db } from "./support/db";
+import { createOidcTestUser, createTestUser, db } from "./support/db";
 import { startIsolatedInstance } from "./support/isolated-instance";
 import { expectAccessible } from "./support/pages";
 import { expect, test } from "./support/test";
@@ -166,15 +166,20 @@ test("an administrator resets a user's second factor: audited, and the user sign
   await theirs.close();
 });
 
-test("an OIDC user with a second factor is not asked for it: their identity provider does that", async ({ page }) => {
-  const user = await createTestUser("operator");
+test("an OIDC user with a second factor is asked for it after their identity provider, when the provider did only one factor", async ({ page }) => {
+  // Before issue 19 the provider's word stood in for the factor whatever it said; now only an
+  // ID token showing MFA does (e2e/oidc.spec.ts signs in with amr "pwd,mfa" and goes straight in).
+  const user = await createOidcTestUser("operator");
   await enrolTotp(user.id);
   await page.goto("/login");
   await page.getByRole("button", { name: "Continue with Test IdP" }).click();
   await page.waitForURL(/127\.0\.0\.1:\d+\/authorize/);
   await page.getByLabel("Email", { exact: true }).fill(user.email);
+  await page.getByLabel("Methods used (amr)").fill("pwd");
   await page.getByRole("button", { name: "Sign in at the IdP" }).click();
-  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await expect(page).toHaveURL(/\/login\/second-factor$/);
+  await page.goto("/tokens");
+  await expect(page).toHaveURL(/\/login\/second-factor$/);
   expect((await latestSession(user.id)).method).toBe("oidc");
 });
 

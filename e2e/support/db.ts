@@ -51,6 +51,16 @@ export async function createTestUser(role: "admin" | "operator" | "auditor", fro
   return { id: user.id, email, password };
 }
 
+/** A user made for OIDC, as `certdoor user create --oidc` makes one: no password; the first provider sign-in binds it. */
+export async function createOidcTestUser(role: "admin" | "operator" | "auditor") {
+  await db();
+  const { createUser } = await import("@/lib/domain/access/users");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
+  const email = `oidc-${role}-${Math.random().toString(36).slice(2, 10)}@example.test`;
+  const { user } = await createUser(systemPrincipal("e2e"), { email, role, isOidcOnly: true });
+  return { id: user.id, email };
+}
+
 /**
  * After a crash mid-burst: no claimed token without its certificate and none the other way,
  * and every success a client saw is a committed redemption (a commit may lose its response).
