@@ -47,7 +47,7 @@ function checkRows(rows: unknown[], pathOf: (index: number, field: string) => st
 export function tokensFromJson(body: unknown): TokenRequest[] {
   const shape = z.object({ tokens: z.array(z.unknown()) }).safeParse(body);
   if (!shape.success) throw new AppError("validation_failed", 'Send { "tokens": [ … ] }.', [{ path: "tokens", message: "Required: an array of tokens" }]);
-  return checkRows(shape.data.tokens, (i, field) => `tokens[${i}]${field === "(root)" ? "" : `.${field}`}`);
+  return checkRows(shape.data.tokens, jsonPath);
 }
 
 /** The rows of a CSV with a BATCH_CSV_COLUMNS header (any order; empty cells are absent fields), RFC 4180 quoting, UTF-8. */
@@ -77,7 +77,9 @@ function readCsv(text: string): Record<string, unknown>[] {
   });
 }
 
-const csvPath = (i: number, field: string) => `row ${i + 2}: ${field === "(root)" ? "(row)" : field}`;
+/** The paths of a batch's errors: `tokens[3].commonName` in JSON, `row 5: commonName` in CSV. */
+export const jsonPath = (i: number, field: string) => `tokens[${i}]${field === "(root)" ? "" : `.${field}`}`;
+export const csvPath = (i: number, field: string) => `row ${i + 2}: ${field === "(root)" ? "(row)" : field}`;
 
 export function tokensFromCsv(text: string): TokenRequest[] {
   return checkRows(readCsv(text), csvPath);

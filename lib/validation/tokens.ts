@@ -46,7 +46,8 @@ export const createTokenSchema = z.object({
     .refine((v) => new Date(v).getTime() > Date.now(), "Must be in the future")
     .refine(notTooFar, "Must be at most 30 days ahead")
     .optional(),
-  validDays: validDays.default(365),
+  // No default here: it is 365, or the Frontdoor's maxValidDays when lower (names/enforce.ts validDaysUnder).
+  validDays: validDays.optional().meta({ description: "Days the certificate is valid: 365 by default, or the Frontdoor profile's maxValidDays when that is lower" }),
   recipientEmail,
 });
 export type CreateTokenInput = z.input<typeof createTokenSchema>;

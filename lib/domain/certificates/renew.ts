@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { type AuditActor, auditUserAgent } from "@/lib/domain/audit/events";
 import { currentCa, frontdoorCas } from "@/lib/domain/ca/trust";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
+import { rulesOf } from "@/lib/domain/names/enforce";
 import { newestOfLine } from "@/lib/domain/certificates/renewal-line";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
@@ -26,7 +27,7 @@ import { renewalLimiter, renewalLimitRule } from "@/lib/http/rate-limit";
 
 const DAY_MS = 86_400_000;
 
-type Current = { id: string; name: string; commonName: string; organization: string | null; organizationalUnit: string | null; notBefore: Date; notAfter: Date; revokedAt: Date | null; renewedAt: Date | null; frontdoor: { name: string; tcpSharesEnabled: boolean; renewalWindowDays: number } };
+type Current = { id: string; name: string; commonName: string; organization: string | null; organizationalUnit: string | null; notBefore: Date; notAfter: Date; revokedAt: Date | null; renewedAt: Date | null; frontdoor: { name: string; tcpSharesEnabled: boolean; renewalWindowDays: number; profile: unknown; namePolicy: unknown } };
 
 /** Why the certificate cannot be renewed now, or null when it can. */
 export function renewalBlocker(current: Current, now = new Date()): AppError | null {
@@ -52,7 +53,7 @@ const currentSelect = {
   notAfter: true,
   revokedAt: true,
   renewedAt: true,
-  frontdoor: { select: { name: true, tcpSharesEnabled: true, renewalWindowDays: true } },
+  frontdoor: { select: { name: true, tcpSharesEnabled: true, renewalWindowDays: true, profile: true, namePolicy: true } },
 } as const;
 
 /** The stored certificate a PEM is, if one of this Frontdoor's issuing CAs signed it; else certificate_not_found. */
@@ -112,6 +113,8 @@ async function renew(input: RenewInput): Promise<Renewal> {
       assertKey,
       // Exactly the old subject: nothing from the CSR.
       subject: { commonName: current.commonName, organization: current.organization, organizationalUnit: current.organizationalUnit },
+      // Today's profile (key types, EKUs) shapes the successor; its names were approved before.
+      rules: rulesOf(current.frontdoor),
       validDays: Math.max(1, Math.round((current.notAfter.getTime() - current.notBefore.getTime() - 60_000) / DAY_MS)),
       actor,
       claim: { kind: "renewal", certificateId: current.id },
