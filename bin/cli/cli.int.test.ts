@@ -40,6 +40,27 @@ describe("certdoor CLI", () => {
     expect(certdoor("frontdoor", "list").stdout).toMatch(/cli-edge\s+on/);
   });
 
+  it("sets a Frontdoor's profile and name policy, as PATCH does", async () => {
+    const frontdoor = await makeFrontdoor();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "certdoor-policy-"));
+    writeFileSync(path.join(dir, "policy.json"), JSON.stringify({ allow: { dns: ["*.ci.example.com"], ip: ["10.0.0.0/8"] }, deny: { commonName: [".prod.example.com"] } }));
+    const set = certdoor("frontdoor", "set", frontdoor.id, "--eku", "clientAuth,serverAuth", "--key-types", "EC-P384,RSA-2048", "--max-valid-days", "30", "--allow-wildcards", "on", "--name-policy", path.join(dir, "policy.json"), "--json");
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({
+      profile: { extendedKeyUsage: ["clientAuth", "serverAuth"], keyTypes: ["EC-P384", "RSA-2048"], maxValidDays: 30, allowCsrSubjectAltNames: false, allowWildcards: true },
+      namePolicy: { allow: { dns: ["*.ci.example.com"], ip: ["10.0.0.0/8"] }, deny: { commonName: [".prod.example.com"] } },
+    });
+    const stored = await getDb().frontdoor.findUniqueOrThrow({ where: { id: frontdoor.id }, select: { profile: true } });
+    expect(stored.profile).toMatchObject({ maxValidDays: 30 });
+
+    writeFileSync(path.join(dir, "bad.json"), JSON.stringify({ allow: { ip: ["10.0.0.1/8"] } }));
+    const bad = certdoor("frontdoor", "set", frontdoor.id, "--name-policy", path.join(dir, "bad.json"));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--name-policy allow.ip.0: The address has bits set beyond /8: use 10.0.0.0/8");
+    writeFileSync(path.join(dir, "not.json"), "{ allow");
+    expect(certdoor("frontdoor", "set", frontdoor.id, "--name-policy", path.join(dir, "not.json")).stderr).toContain("is not JSON");
+  });
+
   it("creates a user with a generated password that works, and memberships by Frontdoor id", async () => {
     const frontdoor = JSON.parse(certdoor("frontdoor", "create", "--name", "cli-members", "--json").stdout);
     const result = certdoor("user", "create", "--email", "cli.op@example.test", "--role", "operator", "--frontdoor", frontdoor.id, "--json");

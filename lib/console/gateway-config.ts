@@ -1,3 +1,5 @@
+import { envoySanMatch, nginxNameMap } from "@/lib/console/gateway-names";
+import type { NamePolicy } from "@/lib/domain/names/policy";
 import { type Pointers, pointersFor } from "@/lib/pki/pointers";
 
 // How a gateway checks certificates from one Frontdoor: the addresses every certificate
@@ -8,7 +10,8 @@ export type GatewayConfig = Pointers & { caChainPem: string; crlPem: string; ngi
 /** A file-name-safe form of a Frontdoor's name. */
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "frontdoor";
 
-export function gatewayConfig(publicUrl: string, frontdoor: { id: string; name: string }): GatewayConfig {
+export function gatewayConfig(publicUrl: string, frontdoor: { id: string; name: string; namePolicy?: NamePolicy }): GatewayConfig {
+  const policy = frontdoor.namePolicy ?? {};
   const pointers = pointersFor(publicUrl, frontdoor.id);
   const base = `${publicUrl}/frontdoor/${frontdoor.id}`;
   const file = `/etc/certdoor/${slug(frontdoor.name)}`;
@@ -20,7 +23,9 @@ export function gatewayConfig(publicUrl: string, frontdoor: { id: string; name: 
     `curl -fsS ${caChainPem} -o ${file}-ca.pem`,
     `0 * * * * curl -fsS ${caChainPem} -o ${file}-ca.pem.new && curl -fsS '${crlPem}' -o ${file}-crl.pem.new && mv ${file}-ca.pem.new ${file}-ca.pem && mv ${file}-crl.pem.new ${file}-crl.pem && nginx -s reload`,
   ].join("\n");
-  const nginx = `server {
+  const nginx = `${nginxNameMap(policy)}
+
+server {
     listen 443 ssl;
     ssl_certificate     /etc/nginx/tls/server.pem;
     ssl_certificate_key /etc/nginx/tls/server.key;
@@ -57,6 +62,7 @@ transport_socket:
         trusted_ca: { filename: ${file}-ca.pem }
         # Envoy checks client certificates against CRLs only (no OCSP for clients);
         # the file holds the Frontdoor's CRLs and its roots'. Refresh it as above.
-        crl: { filename: ${file}-crl.pem }`;
+        crl: { filename: ${file}-crl.pem }
+${envoySanMatch(policy)}`;
   return { ...pointers, caChainPem, crlPem, nginx, envoy, crlRefresh };
 }

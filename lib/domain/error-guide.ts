@@ -67,8 +67,12 @@ export const ERROR_GUIDE: Record<string, ErrorGuide> = {
     action: "Make a new CSR signed with the key it carries; do not edit a CSR after making it.",
   },
   unsupported_key: {
-    when: "The key is not EC P-256, EC P-384 or RSA 2048–4096 with a usual public exponent.",
-    action: "Make the key again as EC P-256 (the default of `certdoor redeem`), EC P-384 or RSA 2048–4096.",
+    when: "The key is not EC P-256, EC P-384 or RSA 2048–4096 with a usual public exponent, or not one of the key types the Frontdoor's profile lists (`detail` names them).",
+    action: "Make the key again as EC P-256 (the default of `certdoor redeem`), EC P-384 or RSA 2048–4096, of a type the Frontdoor accepts.",
+  },
+  name_not_allowed: {
+    when: "A common name or subject alternative name is outside the Frontdoor's name policy: at token creation (API, console, batch, a change), or at issuance for a name taken from the CSR. `detail` names the value and the rule (`deny …` or `not in allow list (…)`).",
+    action: "Use a name the policy allows (the Frontdoor's page shows it), or ask an administrator to change the policy (`certdoor frontdoor set ID --name-policy FILE`).",
   },
   payload_too_large: { when: "The body is over the limit of its path: 64 KiB for the API's doors, 2 MiB for a token batch, 1 MiB for pages and console actions (refused by Content-Length before it is read).", action: "Send a smaller body: one CSR, or a batch of at most 1,000 tokens." },
   certificate_revoked: { when: "Renewal of a revoked certificate (for one renewed before: its line's newest certificate is revoked).", action: "Ask the administrator for a new token and redeem it." },

@@ -26,6 +26,7 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   invalid_csr: "Invalid CSR",
   csr_signature_invalid: "CSR signature invalid",
   unsupported_key: "Unsupported key",
+  name_not_allowed: "Name not allowed",
   payload_too_large: "Payload too large",
   certificate_revoked: "Certificate revoked",
   certificate_expired: "Certificate expired",

@@ -5,8 +5,10 @@ import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister, assertCanReadFrontdoor, canReadEverything } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { rulesOf } from "@/lib/domain/names/enforce";
+import type { NamePolicy } from "@/lib/domain/names/policy";
 import { uuidSchema } from "@/lib/validation/common";
-import { createFrontdoorSchema, type CreateFrontdoorInput, updateFrontdoorSchema, type UpdateFrontdoorInput } from "@/lib/validation/frontdoors";
+import { createFrontdoorSchema, type CreateFrontdoorInput, type FrontdoorProfile, updateFrontdoorSchema, type UpdateFrontdoorInput } from "@/lib/validation/frontdoors";
 import { parseInput } from "@/lib/validation/parse";
 
 /** The CA that signs the Frontdoor's new certificates now. */
@@ -20,6 +22,10 @@ export type FrontdoorView = {
   tcpSharesEnabled: boolean;
   /** Certificates may be renewed in their last N days; 0: renewal off. */
   renewalWindowDays: number;
+  /** The certificate profile every door issues with (names/enforce.ts applies it). */
+  profile: FrontdoorProfile;
+  /** Allowed and denied names; {} allows every name. */
+  namePolicy: NamePolicy;
   createdAt: Date;
   memberCount: number;
   /** null only inside the transaction that creates the Frontdoor, before its CA exists. */
@@ -31,6 +37,8 @@ const frontdoorViewSelect = {
   name: true,
   tcpSharesEnabled: true,
   renewalWindowDays: true,
+  profile: true,
+  namePolicy: true,
   createdAt: true,
   _count: { select: { memberships: true } },
   cas: { where: { kind: "intermediate", retiredAt: null }, select: { id: true, generation: true, notBefore: true, notAfter: true }, orderBy: { generation: "desc" }, take: 1 },
@@ -38,7 +46,10 @@ const frontdoorViewSelect = {
 
 type FrontdoorRow = Prisma.FrontdoorGetPayload<{ select: typeof frontdoorViewSelect }>;
 
-const toView = ({ _count, cas, ...row }: FrontdoorRow): FrontdoorView => ({ ...row, memberCount: _count.memberships, issuingCa: cas[0] ?? null });
+const toView = ({ _count, cas, profile, namePolicy, ...row }: FrontdoorRow): FrontdoorView => {
+  const rules = rulesOf({ profile, namePolicy });
+  return { ...row, profile: rules.profile, namePolicy: rules.namePolicy, memberCount: _count.memberships, issuingCa: cas[0] ?? null };
+};
 
 /** Names are unique: the database's refusal of a taken one is the contract's conflict. */
 function nameTakenAsConflict(error: unknown, name: string | undefined): unknown {
@@ -91,8 +102,16 @@ export async function getFrontdoor(principal: Principal, frontdoorId: string): P
   return toView(row);
 }
 
-const SETTINGS = ["name", "tcpSharesEnabled", "renewalWindowDays"] as const;
+const SETTINGS = ["name", "tcpSharesEnabled", "renewalWindowDays", "profile", "namePolicy"] as const;
 type Settings = Pick<FrontdoorView, (typeof SETTINGS)[number]>;
+
+/** Equal settings, objects compared by content whatever their key order (jsonb reorders keys). */
+const sameSetting = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(",")}}`;
+  return JSON.stringify(value) ?? "null";
+}
 
 /**
  * Changes a Frontdoor's settings (admins), audited as frontdoor.updated with the before and
@@ -108,12 +127,16 @@ export async function updateFrontdoor(principal: Principal, frontdoorId: string,
   const input = parseInput(updateFrontdoorSchema, raw);
   try {
     return await getDb().$transaction(async (tx) => {
-      const [before] = await tx.$queryRaw<Settings[]>`
-        SELECT "name", "tcpSharesEnabled", "renewalWindowDays" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid FOR NO KEY UPDATE`;
-      if (!before) throw new AppError("frontdoor_not_found");
-      const changed = SETTINGS.filter((key) => input[key] !== undefined && input[key] !== before[key]);
+      const [row] = await tx.$queryRaw<(Omit<Settings, "profile" | "namePolicy"> & { profile: unknown; namePolicy: unknown })[]>`
+        SELECT "name", "tcpSharesEnabled", "renewalWindowDays", "profile", "namePolicy" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid FOR NO KEY UPDATE`;
+      if (!row) throw new AppError("frontdoor_not_found");
+      const { profile, namePolicy } = rulesOf(row);
+      const before: Settings = { ...row, profile, namePolicy };
+      // A profile change gives some fields; the others stay. A name policy is replaced whole.
+      const wanted: Partial<Settings> = { ...input, profile: input.profile && { ...before.profile, ...input.profile } };
+      const changed = SETTINGS.filter((key) => wanted[key] !== undefined && !sameSetting(wanted[key], before[key]));
       if (changed.length === 0) return toView(await tx.frontdoor.findUniqueOrThrow({ where: { id: frontdoorId }, select: frontdoorViewSelect }));
-      const updated = await tx.frontdoor.update({ where: { id: frontdoorId }, data: pick(input, changed), select: frontdoorViewSelect });
+      const updated = toView(await tx.frontdoor.update({ where: { id: frontdoorId }, data: pick(wanted, changed), select: frontdoorViewSelect }));
       await recordAudit(tx, principal, {
         action: "frontdoor.updated",
         frontdoorId,
@@ -121,7 +144,7 @@ export async function updateFrontdoor(principal: Principal, frontdoorId: string,
         targetId: frontdoorId,
         details: { before: pick(before, changed), after: pick(updated, changed) },
       });
-      return toView(updated);
+      return updated;
     });
   } catch (error) {
     throw nameTakenAsConflict(error, input.name);

@@ -3,7 +3,11 @@ import { frontdoorId, jsonContent, type Json, management, problems, ref } from "
 // The Frontdoor paths of the OpenAPI document: a Frontdoor's settings, and creating one.
 
 const createExample = { name: "edge-eu", tcpSharesEnabled: true };
-const updateExample = { tcpSharesEnabled: false, renewalWindowDays: 14 };
+const updateExample = {
+  renewalWindowDays: 14,
+  profile: { extendedKeyUsage: ["clientAuth", "serverAuth"], keyTypes: ["EC-P256", "EC-P384"], maxValidDays: 90 },
+  namePolicy: { allow: { commonName: ["*.ci.example.com"], dns: ["*.ci.example.com"], ip: ["10.0.0.0/8"] }, deny: { dns: [".prod.example.com"] } },
+};
 
 const curlCreate = `curl -X POST "$CERTDOOR/frontdoors" \\
   -H "Authorization: Bearer $CERTDOOR_API_KEY" \\
@@ -45,7 +49,9 @@ export const frontdoorPaths: Record<string, Json> = {
       operationId: "updateFrontdoor",
       summary: "Change a Frontdoor's settings",
       description:
-        "Admins. Give any of the settings; the others stay. Audited as `frontdoor.updated` with the before and after of each setting that changed " +
+        "Admins. Give any of the settings; the others stay. `profile` takes any of its fields (the others stay); `namePolicy` replaces the whole policy (`{}` allows every name). " +
+        "A changed profile or policy applies to tokens created and certificates issued from then on, never to certificates already issued. " +
+        "Audited as `frontdoor.updated` with the before and after of each setting that changed " +
         "(nothing is written or audited when nothing changes). `certdoor frontdoor set` does the same.",
       security: management,
       requestBody: { required: true, content: jsonContent("UpdateFrontdoorRequest", updateExample) },

@@ -6,7 +6,8 @@ import type { FrontdoorView } from "@/lib/domain/frontdoors";
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
 import type { Serialized } from "@/lib/wire/serialized";
 import { CERTIFICATE_STATUSES } from "@/lib/validation/certificates";
-import { renewalWindowDaysSchema } from "@/lib/validation/frontdoors";
+import { NAME_KINDS } from "@/lib/domain/names/policy";
+import { KEY_TYPES, renewalWindowDaysSchema } from "@/lib/validation/frontdoors";
 import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/validation/paging";
 import { validDaysSchema } from "@/lib/validation/tokens";
 import { MAX_SANS_PER_KIND } from "@/lib/validation/subject-alt-names";
@@ -144,12 +145,33 @@ export const problemSchema = z
   })
   .register(responseSchemas, { id: "Problem", description: "RFC 9457 problem details, served as application/problem+json" });
 
+const profileSchema = z
+  .object({
+    extendedKeyUsage: z.array(z.string()).meta({ description: "clientAuth first; serverAuth, emailProtection or dotted OIDs after it", example: ["clientAuth", "serverAuth"] }),
+    keyTypes: z.array(z.enum(KEY_TYPES)).meta({ description: "The CSR key types accepted; others are unsupported_key" }),
+    maxValidDays: z.number().int().min(1).max(825).meta({ description: "The most validDays a token may ask for", example: 825 }),
+    allowCsrSubjectAltNames: z.boolean().meta({ description: "A CSR's SANs are used when the token has none, each checked against the name policy" }),
+    allowWildcards: z.boolean().meta({ description: "*.example.com may be a dns SAN" }),
+  })
+  .register(responseSchemas, { id: "FrontdoorProfile", description: "What every certificate of the Frontdoor looks like" });
+
+const patternsByKind = z.partialRecord(z.enum(NAME_KINDS), z.array(z.string()));
+const namePolicyResponseSchema = z
+  .object({
+    allow: patternsByKind.optional().meta({ description: "Per kind, the patterns a name must match (a kind without a list allows any name not denied)" }),
+    deny: patternsByKind.optional().meta({ description: "Per kind, patterns no name may match; deny wins" }),
+  })
+  .meta({ example: { allow: { dns: ["*.ci.example.com"], ip: ["10.0.0.0/8"] }, deny: { commonName: [".prod.example.com"] } } })
+  .register(responseSchemas, { id: "NamePolicy", description: "Allowed and denied names per kind: commonName, dns, ip, uri, email" });
+
 export const frontdoorSchema = z
   .object({
     id: z.uuid(),
     name: z.string().meta({ example: "edge-eu" }),
     tcpSharesEnabled: z.boolean().meta({ description: "Off: no token can be created or redeemed" }),
     renewalWindowDays: renewalWindowDaysSchema.meta({ description: "Renewal opens this many days before a certificate ends; 0: renewal off", example: 30 }),
+    profile: profileSchema,
+    namePolicy: namePolicyResponseSchema,
     createdAt: timestamp,
     memberCount: count.meta({ description: "Operators who are members" }),
     issuingCa: z

@@ -15,6 +15,8 @@ import {
   id_ce_keyUsage,
   id_ce_subjectKeyIdentifier,
   id_kp_clientAuth,
+  id_kp_emailProtection,
+  id_kp_serverAuth,
   KeyIdentifier,
   KeyUsage,
   KeyUsageFlags,
@@ -28,7 +30,7 @@ import { toPem } from "@/lib/pki/pem";
 // Issuing a client certificate: the one replaceable step of the issuing pipeline. Its
 // parts come from the @peculiar/asn1-x509 types; it is signed with Node's synchronous
 // crypto (the issuing CA's key is always ECDSA P-256). The profile is the contract's: CA:FALSE, digitalSignature
-// (+ keyEncipherment for RSA keys), clientAuth, SKI/AKI, a random serial, notBefore one
+// (+ keyEncipherment for RSA keys), the Frontdoor profile's extended key usages (clientAuth first), SKI/AKI, a random serial, notBefore one
 // minute back. Nothing the request asked for beyond its key is copied.
 
 const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
@@ -45,6 +47,8 @@ export type IssueRequest = {
   now?: Date;
   /** Tests pin it to compare builds; otherwise random. */
   serialNumber?: string;
+  /** The extended key usages, by name (clientAuth, serverAuth, emailProtection) or dotted OID; default clientAuth. */
+  extendedKeyUsage?: readonly string[];
   /** DER extensions appended after the profile's (the CRL and OCSP pointers). */
   extraExtensions?: Uint8Array[];
 };
@@ -63,7 +67,7 @@ function extension(extnID: string, critical: boolean, value: unknown): Extension
 }
 
 /** The parts of every certificate an issuer signs that do not change, made once with the @peculiar types. */
-type Template = { issuerName: Buffer; keyUsage: { ec: Buffer; rsa: Buffer }; fixedExtensions: Buffer; authorityKeyId: Buffer };
+type Template = { issuerName: Buffer; keyUsage: { ec: Buffer; rsa: Buffer }; authorityKeyId: Buffer };
 
 const VERSION_3 = Buffer.from([0xa0, 0x03, 0x02, 0x01, 0x02]); // [0] EXPLICIT INTEGER 2
 const SIGNATURE_ALGORITHM = Buffer.from(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 })));
@@ -87,12 +91,26 @@ function templateOf(issuer: Issuer): Template {
     template = {
       issuerName: der(issuer.name),
       keyUsage: { ec: usage(KeyUsageFlags.digitalSignature), rsa: usage(KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment) },
-      fixedExtensions: der(extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_clientAuth]))),
       authorityKeyId: der(extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(issuer.keyIdentifier) }))),
     };
     templates.set(issuer, template);
   }
   return template;
+}
+
+const EKU_OID: Record<string, string> = { clientAuth: id_kp_clientAuth, serverAuth: id_kp_serverAuth, emailProtection: id_kp_emailProtection };
+// One entry per distinct EKU list the profiles of this installation name: a handful.
+const ekuExtensions = new Map<string, Buffer>();
+
+/** The extendedKeyUsage extension (non-critical, RFC 5280 §4.2.1.12) of a list of names or dotted OIDs, in list order. */
+function ekuExtension(usages: readonly string[]): Buffer {
+  const key = usages.join(",");
+  let encoded = ekuExtensions.get(key);
+  if (!encoded) {
+    encoded = der(extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage(usages.map((usage) => EKU_OID[usage] ?? usage))));
+    ekuExtensions.set(key, encoded);
+  }
+  return encoded;
 }
 
 const BASIC_CONSTRAINTS = der(extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })));
@@ -135,7 +153,7 @@ export function issueClientCertificate(request: IssueRequest): IssuedCertificate
   // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits.
   const keyId = createHash("sha1").update(subjectPublicKeyOf(request.spkiDer)).digest();
   const subjectKeyId = Buffer.concat([SKI_EXTENSION.subarray(0, SKI_EXTENSION.length - 20), keyId]);
-  const extensions = [BASIC_CONSTRAINTS, request.isRsa ? template.keyUsage.rsa : template.keyUsage.ec, template.fixedExtensions, subjectKeyId, template.authorityKeyId, ...(request.extraExtensions ?? [])];
+  const extensions = [BASIC_CONSTRAINTS, request.isRsa ? template.keyUsage.rsa : template.keyUsage.ec, ekuExtension(request.extendedKeyUsage ?? ["clientAuth"]), subjectKeyId, template.authorityKeyId, ...(request.extraExtensions ?? [])];
 
   const tbsDer = tlv(
     TAG.sequence,

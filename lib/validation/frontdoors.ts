@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { namePolicySchema } from "@/lib/domain/names/policy";
 import { frontdoorNameSchema } from "@/lib/validation/common";
 
 export const createFrontdoorSchema = z
@@ -12,6 +13,43 @@ export type CreateFrontdoorInput = z.input<typeof createFrontdoorSchema>;
 /** Renewal in a certificate's last N days; 0 turns renewal off. */
 export const renewalWindowDaysSchema = z.number().int("Use a whole number of days").min(0).max(825);
 
+/** The key types a profile may list; an RSA key counts as the largest listed size it reaches (2560 bits: RSA-2048). */
+export const KEY_TYPES = ["EC-P256", "EC-P384", "RSA-2048", "RSA-3072", "RSA-4096"] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+
+/** Extended key usages by name; any other is a dotted OID. clientAuth is in every certificate. */
+export const NAMED_EKUS = ["clientAuth", "serverAuth", "emailProtection"] as const;
+const DOTTED_OID = /^[0-2](\.(0|[1-9]\d{0,9})){1,19}$/;
+
+const ekuSchema = z
+  .array(z.string().trim().refine((eku) => (NAMED_EKUS as readonly string[]).includes(eku) || DOTTED_OID.test(eku), { message: `Use ${NAMED_EKUS.join(", ")} or a dotted OID such as 1.3.6.1.5.5.7.3.4` }))
+  .max(10, "At most 10 extended key usages")
+  // clientAuth is what Certdoor issues for: it is always first, whether or not the list names it.
+  .transform((ekus) => [...new Set(["clientAuth", ...ekus])]);
+
+const keyTypesSchema = z
+  .array(z.enum(KEY_TYPES, { message: `Use ${KEY_TYPES.join(", ")}` }))
+  .min(1, "Allow at least one key type")
+  .transform((types) => KEY_TYPES.filter((type) => types.includes(type)));
+
+const profileFields = {
+  extendedKeyUsage: ekuSchema.meta({ description: "clientAuth always; may add serverAuth, emailProtection or dotted OIDs" }),
+  keyTypes: keyTypesSchema.meta({ description: "The CSR key types accepted; others are unsupported_key" }),
+  maxValidDays: z.number().int("Use a whole number of days").min(1).max(825).meta({ description: "A token asking for more days is refused (validation_failed, path validDays)" }),
+  allowCsrSubjectAltNames: z.boolean().meta({ description: "Take a CSR's SANs when the token has none, each checked against the name policy" }),
+  allowWildcards: z.boolean().meta({ description: "Allow *.example.com in dns SANs" }),
+};
+
+/** A Frontdoor's certificate profile, whole (as stored and shown). */
+export const frontdoorProfileSchema = z.object(profileFields).strict();
+export type FrontdoorProfile = z.output<typeof frontdoorProfileSchema>;
+
+/** A change to the profile: the fields given replace the stored ones. */
+export const frontdoorProfilePatchSchema = z.object(profileFields).partial().strict();
+
+/** The contract's defaults, which the migration also writes for every Frontdoor. */
+export const DEFAULT_PROFILE: FrontdoorProfile = { extendedKeyUsage: ["clientAuth"], keyTypes: [...KEY_TYPES], maxValidDays: 825, allowCsrSubjectAltNames: false, allowWildcards: false };
+
 /**
  * A Frontdoor's settings that PATCH /frontdoor/{id}, the console and `certdoor frontdoor set`
  * change: each key optional, at least one given. Later settings (profile, name policy,
@@ -23,6 +61,8 @@ export const updateFrontdoorSchema = z
     name: frontdoorNameSchema.optional(),
     tcpSharesEnabled: z.boolean().optional(),
     renewalWindowDays: renewalWindowDaysSchema.optional().meta({ description: "Renewal opens this many days before a certificate ends; 0 turns renewal off" }),
+    profile: frontdoorProfilePatchSchema.optional().meta({ description: "The certificate profile; the fields given replace the stored ones" }),
+    namePolicy: namePolicySchema.optional().meta({ description: "The name policy; replaces the stored one ({} allows every name)" }),
   })
   .strict()
   .refine((input) => Object.values(input).some((value) => value !== undefined), { message: "Give at least one setting to change" });

@@ -53,7 +53,7 @@ function checkRows(rows: unknown[], locate: Locate): TokenRequest[] {
 export function tokensFromJson(body: unknown): TokenRequest[] {
   const shape = z.object({ tokens: z.array(z.unknown()) }).safeParse(body);
   if (!shape.success) throw new AppError("validation_failed", 'Send { "tokens": [ … ] }.', [{ path: "tokens", message: "Required: an array of tokens" }]);
-  return checkRows(shape.data.tokens, (i, e) => ({ path: `tokens[${i}]${e.path === "(root)" ? "" : `.${e.path}`}`, message: e.message }));
+  return checkRows(shape.data.tokens, (i, e) => ({ path: jsonPath(i, e.path), message: e.message }));
 }
 
 /** The rows of a CSV with a BATCH_CSV_COLUMNS header (any order; empty cells are absent fields), RFC 4180 quoting, UTF-8. */
@@ -88,15 +88,20 @@ function readCsv(text: string): Record<string, unknown>[] {
 }
 
 const COLUMN_OF_KIND = Object.fromEntries(Object.entries(SAN_CSV_COLUMNS).map(([column, kind]) => [kind, column])) as Record<SanKind, SanCsvColumn>;
+const SAN_PATH = /^subjectAltNames\.(dns|ip|uri|email)(?:\[(\d+)\])?$/;
 
-/** `row 4: commonName`; a SAN value's error names its column and the value (`row 4: dnsNames`, `"a..b": …`). */
+/** The paths of a batch's errors: `tokens[3].commonName` in JSON, `row 5: commonName` in CSV, where a SAN's error names its column (`row 5: dnsNames`). */
+export const jsonPath = (i: number, field: string) => `tokens[${i}]${field === "(root)" ? "" : `.${field}`}`;
+export const csvPath = (i: number, field: string) => {
+  const san = SAN_PATH.exec(field);
+  return `row ${i + 2}: ${san ? COLUMN_OF_KIND[san[1] as SanKind] : field === "(root)" ? "(row)" : field}`;
+};
+
+/** A CSV row's error at its path; a SAN value's error also quotes the value (`"a..b": …`). */
 const csvError: Locate = (i, e, row) => {
-  const path = `row ${i + 2}: `;
-  const san = /^subjectAltNames\.(dns|ip|uri|email)(?:\[(\d+)\])?$/.exec(e.path);
-  if (!san) return { path: path + (e.path === "(root)" ? "(row)" : e.path), message: e.message };
-  const kind = san[1] as SanKind;
-  const value = san[2] === undefined ? undefined : (row as { subjectAltNames?: Record<string, string[]> }).subjectAltNames?.[kind]?.[Number(san[2])];
-  return { path: path + COLUMN_OF_KIND[kind], message: value === undefined ? e.message : `"${value}": ${e.message}` };
+  const san = SAN_PATH.exec(e.path);
+  const value = san?.[2] === undefined ? undefined : (row as { subjectAltNames?: Record<string, string[]> }).subjectAltNames?.[san[1]!]?.[Number(san[2])];
+  return { path: csvPath(i, e.path), message: value === undefined ? e.message : `"${value}": ${e.message}` };
 };
 
 export function tokensFromCsv(text: string): TokenRequest[] {

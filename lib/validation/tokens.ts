@@ -37,11 +37,11 @@ export const validDaysSchema = z.number().int("Use a whole number of days").min(
 const validDays = validDaysSchema;
 
 /**
- * The token's SANs. Wildcards are refused until the Frontdoor profile (issue 20.2) says
- * otherwise: that work parses with `allowWildcards: true` here and lets the domain apply
- * the profile's setting (the schema is idempotent, so parsing twice is safe).
+ * The token's SANs. A wildcard DNS name is well-formed here; whether the Frontdoor takes it
+ * is its profile's `allowWildcards`, which the domain applies (lib/domain/names/enforce.ts
+ * parses again with it: the schema is idempotent, so parsing twice is safe).
  */
-export const tokenSubjectAltNamesSchema = subjectAltNamesSchema({ allowWildcards: false }).meta({
+export const tokenSubjectAltNamesSchema = subjectAltNamesSchema({ allowWildcards: true }).meta({
   description: "Subject alternative names the certificate will carry, exactly; each list at most 20 values. Replaces all of them on PATCH ({} removes them).",
   example: { dns: ["build-agent-7.ci.example.com"], ip: ["10.0.0.7"], uri: ["spiffe://ci.example.com/agent/7"], email: ["ci@example.com"] },
 });
@@ -57,7 +57,8 @@ export const createTokenSchema = z.object({
     .refine((v) => new Date(v).getTime() > Date.now(), "Must be in the future")
     .refine(notTooFar, "Must be at most 30 days ahead")
     .optional(),
-  validDays: validDays.default(365),
+  // No default here: it is 365, or the Frontdoor's maxValidDays when lower (names/enforce.ts validDaysUnder).
+  validDays: validDays.optional().meta({ description: "Days the certificate is valid: 365 by default, or the Frontdoor profile's maxValidDays when that is lower" }),
   recipientEmail,
   subjectAltNames: tokenSubjectAltNamesSchema.default({}),
 });

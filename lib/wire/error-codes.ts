@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   invalid_csr: 400,
   csr_signature_invalid: 400,
   unsupported_key: 400,
+  name_not_allowed: 400,
   payload_too_large: 413,
   certificate_revoked: 410,
   certificate_expired: 410,

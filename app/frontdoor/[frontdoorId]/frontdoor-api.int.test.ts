@@ -41,6 +41,8 @@ describe("GET /frontdoor/{id}", () => {
       name: c.name,
       tcpSharesEnabled: false,
       renewalWindowDays: 30,
+      profile: { extendedKeyUsage: ["clientAuth"], keyTypes: ["EC-P256", "EC-P384", "RSA-2048", "RSA-3072", "RSA-4096"], maxValidDays: 825, allowCsrSubjectAltNames: false, allowWildcards: false },
+      namePolicy: {},
       createdAt: c.createdAt.toISOString(),
       memberCount: 1,
       issuingCa: { id: ca.id, generation: 1, notBefore: ca.notBefore.toISOString(), notAfter: ca.notAfter.toISOString() },

@@ -5,13 +5,15 @@ import { type CaIssuer, issuerById } from "@/lib/domain/ca/store";
 import { type CertificateView, certificateStatus } from "@/lib/domain/certificates/view";
 import { type AppError, fromPki } from "@/lib/domain/errors";
 import { type ClaimTarget, claimSql } from "@/lib/domain/certificates/claim";
+import { assertKeyTypeAllowed, type FrontdoorRules } from "@/lib/domain/names/enforce";
+import { assertCsrCommonName, subjectAltNamesToIssue } from "@/lib/domain/names/issuance";
 import { type CheckedCsr, checkCsr, type KeyAlgorithm, type SubjectFields, subjectFor } from "@/lib/pki/csr";
 import { issueClientCertificate, type LeafSubject } from "@/lib/pki/issue";
 import { pointerExtensions, pointersFor } from "@/lib/pki/pointers";
 import { subjectAltNameExtension } from "@/lib/pki/san";
-import type { SubjectAltNames } from "@/lib/validation/subject-alt-names";
 import { metrics } from "@/lib/observability/metrics";
 import { certificatePointerBase } from "@/lib/runtime/public-url";
+import type { SubjectAltNames } from "@/lib/validation/subject-alt-names";
 
 // One issuing pipeline behind every door. A door (redemption by token, EST, renewal) is an
 // authorizer: it says who asks, which subject and lifetime they may have, and what it
@@ -37,8 +39,10 @@ export type Authorization = {
   assertKey?: (spkiDer: Uint8Array) => void;
   /** Pre-approved subject: a field set here wins over the CSR's. */
   subject: SubjectFields;
-  /** Pre-approved SANs (the token's, or those of the certificate renewed): the certificate carries exactly these. */
+  /** Pre-approved SANs (the token's, or those of the certificate renewed): the certificate carries exactly these, or, where the profile allows it and there are none, the CSR's within the name policy. */
   subjectAltNames: SubjectAltNames;
+  /** The Frontdoor's profile and name policy, read with the authorizer's own statement. */
+  rules: FrontdoorRules;
   validDays: number;
   actor: AuditActor;
   /** What this issuance claims (claim.ts turns it into the statement's conditional update). */
@@ -65,21 +69,15 @@ function pointersOf(frontdoorId: string, issuer: CaIssuer): Buffer[] {
 
 type CheckedRequest = { csr: CheckedCsr; subject: LeafSubject; subjectAltNames: SubjectAltNames };
 
-/**
- * The SANs the certificate will carry: exactly the authorizer's; the SANs a CSR asks for
- * are ignored. The seam for the Frontdoor profile (issue 20.2): with its
- * allowCsrSubjectAltNames and no approved SANs, this is where requestedSubjectAltNames
- * (lib/pki/san.ts), checked by the subjectAltNames schema and the name policy, comes in.
- */
-function certificateSubjectAltNames(auth: Authorization, _csr: CheckedCsr): SubjectAltNames {
-  return auth.subjectAltNames;
-}
-
 /** Checks the CSR, signs, and claims/stores/audits in one statement. */
 export async function issueCertificate(auth: Authorization, csrPem: string): Promise<CertificateView> {
   const csr = fromPki(() => checkCsr(csrPem));
+  // The Frontdoor's profile and name policy, for every door at once (names/enforce.ts).
+  assertKeyTypeAllowed(auth.rules.profile, csr.keyAlgorithm);
   auth.assertKey?.(csr.spkiDer);
-  const request = { csr, subject: fromPki(() => subjectFor(auth.subject, csr.subject)), subjectAltNames: certificateSubjectAltNames(auth, csr) };
+  const subject = fromPki(() => subjectFor(auth.subject, csr.subject));
+  assertCsrCommonName(auth.rules, auth.subject, subject);
+  const request = { csr, subject, subjectAltNames: subjectAltNamesToIssue(auth.rules, auth.subjectAltNames, csrPem, { mayTakeFromCsr: auth.claim.kind === "token" }) };
   const first = await signAndClaim(auth, request, auth.caId);
   // The CA was rotated between the authorizer's read and the claim: sign once more with the
   // CA that is current now (a second loss is explained like any other).
@@ -96,7 +94,7 @@ async function signAndClaim(auth: Authorization, { csr, subject, subjectAltNames
   if (issuer.frontdoorId !== auth.frontdoorId) throw new Error(`CA ${caId} is not an issuing CA of Frontdoor ${auth.frontdoorId}.`);
   const san = subjectAltNameExtension(subjectAltNames);
   const extraExtensions = san ? [...pointersOf(auth.frontdoorId, issuer), san] : pointersOf(auth.frontdoorId, issuer);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extraExtensions });
+  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extendedKeyUsage: auth.rules.profile.extendedKeyUsage, extraExtensions });
   const id = `cert-${randomUUID()}`;
   const now = new Date();
   const facts: IssuedFacts = { id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notBefore: issued.notBefore, notAfter: issued.notAfter };

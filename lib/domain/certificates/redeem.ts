@@ -5,6 +5,7 @@ import { auditRedeemFailure } from "@/lib/domain/certificates/redeem-failures";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import type { RequestContext } from "@/lib/domain/access/principal";
+import { type FrontdoorRules, rulesOf } from "@/lib/domain/names/enforce";
 import { hashSecret, looksLikeTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { tokenStatus } from "@/lib/domain/tokens/status";
 import { storedSubjectAltNames } from "@/lib/domain/tokens/view";
@@ -72,8 +73,8 @@ export function redemptionBlocker(token: TokenRow, now = new Date()): AppError |
   return null;
 }
 
-/** A token found by its secret, with its SANs and the Frontdoor's current issuing CA read in the same statement. */
-export type FoundToken = TokenRow & { subjectAltNames: SubjectAltNames; currentCaId: string | null };
+/** A token found by its secret, with its SANs and the Frontdoor's current issuing CA, profile and name policy read in the same statement. */
+export type FoundToken = TokenRow & { subjectAltNames: SubjectAltNames; currentCaId: string | null; rules: FrontdoorRules };
 
 /**
  * Finds the token a secret belongs to on this Frontdoor, with the contract's not-found
@@ -86,16 +87,17 @@ export async function findTokenBySecret(frontdoorId: string, secret: string): Pr
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   const secretHash = hashSecret(secret);
   const [row] = looksLikeTokenSecret(secret)
-    ? await getDb().$queryRaw<(Omit<FoundToken, "frontdoor"> & { frontdoorName: string; tcpSharesEnabled: boolean })[]>`
+    ? await getDb().$queryRaw<(Omit<FoundToken, "frontdoor" | "rules"> & { frontdoorName: string; tcpSharesEnabled: boolean; profile: unknown; namePolicy: unknown })[]>`
         SELECT t."id", t."frontdoorId"::text AS "frontdoorId", t."name", t."commonName", t."organization", t."organizationalUnit",
                t."subjectAltNames", t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",
+               f."profile", f."namePolicy",
                (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = t."frontdoorId" AND c."retiredAt" IS NULL) AS "currentCaId"
           FROM "CertificateRequestToken" t JOIN "Frontdoor" f ON f."id" = t."frontdoorId"
          WHERE t."secretHash" = ${secretHash}`
     : [];
   if (row && row.frontdoorId === frontdoorId) {
-    const { frontdoorName, tcpSharesEnabled, subjectAltNames, ...token } = row;
-    return { ...token, subjectAltNames: storedSubjectAltNames(subjectAltNames), frontdoor: { name: frontdoorName, tcpSharesEnabled } };
+    const { frontdoorName, tcpSharesEnabled, subjectAltNames, profile, namePolicy, ...token } = row;
+    return { ...token, subjectAltNames: storedSubjectAltNames(subjectAltNames), frontdoor: { name: frontdoorName, tcpSharesEnabled }, rules: rulesOf({ profile, namePolicy }) };
   }
   const [known] = await getDb().$queryRaw<{ isFrontdoor: boolean; wasRevoked: boolean | null }[]>`
     SELECT EXISTS (SELECT 1 FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid) AS "isFrontdoor",
@@ -161,6 +163,7 @@ async function redeemFound(token: FoundToken, input: RedeemInput): Promise<Certi
       tokenId: token.id,
       subject: token,
       subjectAltNames: token.subjectAltNames,
+      rules: token.rules,
       validDays: token.validDays,
       actor: tokenActor(token, input.secret, input.context),
       // Single use: a racing second redemption, a revocation or a new secret in between makes the claim lose.

@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { type AuditActor, auditUserAgent } from "@/lib/domain/audit/events";
 import { currentCa, frontdoorCas } from "@/lib/domain/ca/trust";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
+import { rulesOf } from "@/lib/domain/names/enforce";
 import { newestOfLine } from "@/lib/domain/certificates/renewal-line";
 import { storedSubjectAltNames } from "@/lib/domain/tokens/view";
 import type { CertificateView } from "@/lib/domain/certificates/view";
@@ -27,7 +28,7 @@ import { RateLimited, RENEWALS_PER_KEY_PER_HOUR, renewalKeyLimiter, renewalLimit
 
 const DAY_MS = 86_400_000;
 
-type Current = { id: string; name: string; commonName: string; organization: string | null; organizationalUnit: string | null; subjectAltNames: unknown; notBefore: Date; notAfter: Date; revokedAt: Date | null; renewedAt: Date | null; frontdoor: { name: string; tcpSharesEnabled: boolean; renewalWindowDays: number } };
+type Current = { id: string; name: string; commonName: string; organization: string | null; organizationalUnit: string | null; subjectAltNames: unknown; notBefore: Date; notAfter: Date; revokedAt: Date | null; renewedAt: Date | null; frontdoor: { name: string; tcpSharesEnabled: boolean; renewalWindowDays: number; profile: unknown; namePolicy: unknown } };
 
 /** Why the certificate cannot be renewed now, or null when it can. */
 export function renewalBlocker(current: Current, now = new Date()): AppError | null {
@@ -54,7 +55,7 @@ const currentSelect = {
   notAfter: true,
   revokedAt: true,
   renewedAt: true,
-  frontdoor: { select: { name: true, tcpSharesEnabled: true, renewalWindowDays: true } },
+  frontdoor: { select: { name: true, tcpSharesEnabled: true, renewalWindowDays: true, profile: true, namePolicy: true } },
 } as const;
 
 /** The stored certificate a PEM is, if one of this Frontdoor's issuing CAs signed it; else certificate_not_found. */
@@ -119,6 +120,8 @@ async function renew(input: RenewInput): Promise<Renewal> {
       // Exactly the old subject and SANs: nothing from the CSR.
       subject: { commonName: current.commonName, organization: current.organization, organizationalUnit: current.organizationalUnit },
       subjectAltNames: storedSubjectAltNames(current.subjectAltNames),
+      // Today's profile (key types, EKUs) shapes the successor; its names were approved before.
+      rules: rulesOf(current.frontdoor),
       validDays: Math.max(1, Math.round((current.notAfter.getTime() - current.notBefore.getTime() - 60_000) / DAY_MS)),
       actor,
       claim: { kind: "renewal", certificateId: current.id },

@@ -6,12 +6,14 @@ import { assertCanOperateFrontdoor } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
 import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/access/scope";
 import { type CreatedToken, sanDetails } from "@/lib/domain/tokens/create";
+import { assertBatchWithinRules, type FrontdoorRules, validDaysUnder } from "@/lib/domain/names/enforce";
+import { underFrontdoorRules } from "@/lib/domain/names/frontdoor-rules";
 import { deliverLink } from "@/lib/domain/tokens/deliver";
 import { publicUrl } from "@/lib/runtime/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
 import { redemptionUrl, toTokenView } from "@/lib/domain/tokens/view";
 import { uuidSchema } from "@/lib/validation/common";
-import { previewCsv, tokensFromCsv, tokensFromJson } from "@/lib/validation/token-batch";
+import { csvPath, jsonPath, previewCsv, tokensFromCsv, tokensFromJson } from "@/lib/validation/token-batch";
 import { DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
 import { metrics } from "@/lib/observability/metrics";
 
@@ -36,18 +38,26 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
     return { input, secret, id: `token-${randomUUID()}`, hint: secretHint(secret), expiresAt: input.expiresAt ? new Date(input.expiresAt) : new Date(now.getTime() + DEFAULT_TOKEN_LIFETIME_MS) };
   });
   const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
-  const events: AuditInput[] = rows.map((r) => ({
+  // Each row's lifetime, once the Frontdoor's profile is known (names/enforce.ts validDaysUnder).
+  let validDays: number[] = [];
+  const checkRules = (rules: FrontdoorRules) => {
+    assertBatchWithinRules(rules, requests, "csv" in source ? csvPath : jsonPath);
+    validDays = requests.map((request) => validDaysUnder(rules, request.validDays));
+  };
+  const eventsOf = (): AuditInput[] => rows.map((r, i) => ({
     action: "token.created",
     frontdoorId,
     targetKind: "token",
     targetId: r.id,
     details: {
       name: r.input.name, commonName: r.input.commonName, organization: r.input.organization, organizationalUnit: r.input.organizationalUnit,
-      expiresAt: r.expiresAt.toISOString(), validDays: r.input.validDays, tokenHint: r.hint, batchId, ...(r.input.recipientEmail ? { recipientEmail: r.input.recipientEmail } : {}), ...sanDetails(r.input.subjectAltNames),
+      expiresAt: r.expiresAt.toISOString(), validDays: validDays[i], tokenHint: r.hint, batchId, ...(r.input.recipientEmail ? { recipientEmail: r.input.recipientEmail } : {}), ...sanDetails(r.input.subjectAltNames),
     },
   }));
-  const [result] = await getDb().$queryRaw<{ n: number; frontdoorName: string | null; createdAt: Date | null }[]>`
-    WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled"),
+  // Every row against the Frontdoor's profile and name policy, guarded in the same one statement.
+  const result = await underFrontdoorRules(frontdoorId, checkRules, async (guard) => {
+  const [found] = await getDb().$queryRaw<{ n: number; frontdoorName: string | null; createdAt: Date | null }[]>`
+    WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled" AND ${guard}),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
                                              "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt")
@@ -55,16 +65,18 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
         FROM fd, unnest(${column((r) => r.id)}::text[], ${column((r) => r.input.name)}::text[], ${column((r) => r.input.commonName)}::text[],
                         ${column((r) => r.input.organization)}::text[], ${column((r) => r.input.organizationalUnit)}::text[],
                         ${column((r) => hashSecret(r.secret))}::text[], ${column((r) => r.hint)}::text[], ${column((r) => r.expiresAt.toISOString())}::timestamptz[],
-                        ${column((r) => r.input.validDays)}::int[], ${column((r) => r.input.recipientEmail)}::text[],
+                        ${validDays}::int[], ${column((r) => r.input.recipientEmail)}::text[],
                         ${column((r) => JSON.stringify(r.input.subjectAltNames))}::jsonb[])
              AS r(id, name, cn, o, ou, hash, hint, exp, days, email, sans)
       RETURNING "createdAt"
     ),
     a AS (
       INSERT INTO "AuditEvent" (${AUDIT_COLUMNS})
-      SELECT v.* FROM (${auditValuesSql(principal, events, now)}) AS v WHERE EXISTS (SELECT 1 FROM t)
+      SELECT v.* FROM (${auditValuesSql(principal, eventsOf(), now)}) AS v WHERE EXISTS (SELECT 1 FROM t)
     )
     SELECT count(*)::int AS n, (SELECT "name" FROM fd) AS "frontdoorName", min(t."createdAt") AS "createdAt" FROM t`;
+  return found?.frontdoorName ? found : null;
+  });
   if (!result || result.n !== rows.length || !result.frontdoorName) {
     assertTcpSharesEnabled(await frontdoorFor(principal, frontdoorId, "operate"));
     throw new AppError("conflict", "The Frontdoor changed while the tokens were being created; try again.");
@@ -72,10 +84,10 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
   metrics().tokensCreated.inc(rows.length);
   const base = publicUrl(principal.context);
   const createdBy = principal.kind === "user" ? principal.email : null;
-  const tokens: CreatedToken[] = rows.map((r) => ({
+  const tokens: CreatedToken[] = rows.map((r, i) => ({
     ...toTokenView({
       id: r.id, name: r.input.name, frontdoorId, commonName: r.input.commonName, organization: r.input.organization, organizationalUnit: r.input.organizationalUnit,
-      expiresAt: r.expiresAt, validDays: r.input.validDays, recipientEmail: r.input.recipientEmail, subjectAltNames: r.input.subjectAltNames, createdAt: result.createdAt ?? now, secretHint: r.hint,
+      expiresAt: r.expiresAt, validDays: validDays[i]!, recipientEmail: r.input.recipientEmail, subjectAltNames: r.input.subjectAltNames, createdAt: result.createdAt ?? now, secretHint: r.hint,
       redeemedAt: null, revokedAt: null, clientCertificateId: null, createdBy: createdBy ? { email: createdBy } : null, revokedBy: null,
     }, now),
     token: r.secret,

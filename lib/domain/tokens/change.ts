@@ -2,6 +2,8 @@ import { getDb, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/events";
 import { AppError } from "@/lib/domain/errors";
 import type { Principal } from "@/lib/domain/access/principal";
+import { assertTokenWithinRules } from "@/lib/domain/names/enforce";
+import { readFrontdoorRules } from "@/lib/domain/names/frontdoor-rules";
 import { actingUserId, frontdoorFor } from "@/lib/domain/access/scope";
 import { tokenStatus } from "@/lib/domain/tokens/status";
 import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
@@ -49,6 +51,8 @@ export async function updateToken(
   const input = parseInput(updateTokenSchema, raw);
   return getDb().$transaction(async (tx) => {
     const frontdoor = await frontdoorFor(principal, frontdoorId, "operate", tx);
+    // What the change sets must fit the Frontdoor's profile and name policy (held FOR SHARE until commit).
+    assertTokenWithinRules((await readFrontdoorRules(frontdoor.id, tx))!, input);
     const now = new Date();
     const expiresAt = input.expiresAt === undefined ? undefined : new Date(input.expiresAt);
     const data = {

@@ -4,6 +4,8 @@ import { AUDIT_COLUMNS, auditValuesSql } from "@/lib/domain/audit/events";
 import { assertCanOperateFrontdoor } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
 import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/access/scope";
+import { assertTokenWithinRules, type FrontdoorRules, validDaysUnder } from "@/lib/domain/names/enforce";
+import { underFrontdoorRules } from "@/lib/domain/names/frontdoor-rules";
 import { type Delivery, deliverLink } from "@/lib/domain/tokens/deliver";
 import { publicUrl } from "@/lib/runtime/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
@@ -36,15 +38,22 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
   const now = new Date();
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : new Date(now.getTime() + DEFAULT_TOKEN_LIFETIME_MS);
   const hint = secretHint(secret);
-  const details = { name: input.name, commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit, expiresAt: expiresAt.toISOString(), validDays: input.validDays, tokenHint: hint, ...(input.recipientEmail ? { recipientEmail: input.recipientEmail } : {}), ...sanDetails(input.subjectAltNames) };
+  let validDays = 0;
+  const checkRules = (rules: FrontdoorRules) => {
+    assertTokenWithinRules(rules, input);
+    validDays = validDaysUnder(rules, input.validDays);
+  };
 
-  const rows = await getDb().$queryRaw<{ createdAt: Date; frontdoorName: string }[]>`
-    WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled"),
+  // The Frontdoor's profile and name policy, checked and guarded in the same one statement.
+  const rows = (await underFrontdoorRules(frontdoorId, checkRules, async (guard) => {
+  const details = { name: input.name, commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit, expiresAt: expiresAt.toISOString(), validDays, tokenHint: hint, ...(input.recipientEmail ? { recipientEmail: input.recipientEmail } : {}), ...sanDetails(input.subjectAltNames) };
+  const found = await getDb().$queryRaw<{ createdAt: Date; frontdoorName: string }[]>`
+    WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled" AND ${guard}),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
                                              "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt")
       SELECT ${id}, fd."id", ${input.name}, ${input.commonName}, ${input.organization}, ${input.organizationalUnit},
-             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${input.validDays}, ${input.recipientEmail}, ${JSON.stringify(input.subjectAltNames)}::jsonb, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
+             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${validDays}, ${input.recipientEmail}, ${JSON.stringify(input.subjectAltNames)}::jsonb, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
         FROM fd
       RETURNING "createdAt"
     ),
@@ -53,6 +62,8 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
       SELECT v.* FROM (${auditValuesSql(principal, [{ action: "token.created", frontdoorId, targetKind: "token", targetId: id, details }], now)}) AS v CROSS JOIN t
     )
     SELECT t."createdAt", fd."name" AS "frontdoorName" FROM t CROSS JOIN fd`;
+  return found.length ? found : null;
+  })) ?? [];
   if (rows.length === 0) {
     assertTcpSharesEnabled(await frontdoorFor(principal, frontdoorId, "operate"));
     throw new AppError("conflict", "The Frontdoor changed while the token was being created; try again.");
@@ -66,7 +77,7 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
     organization: input.organization,
     organizationalUnit: input.organizationalUnit,
     expiresAt,
-    validDays: input.validDays,
+    validDays,
     recipientEmail: input.recipientEmail,
     subjectAltNames: input.subjectAltNames,
     createdAt: rows[0]!.createdAt,

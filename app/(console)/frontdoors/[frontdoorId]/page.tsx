@@ -12,6 +12,7 @@ import { canAdminister } from "@/lib/domain/access/permissions";
 import { linkOrigin } from "@/lib/console/origin";
 import { certificatePointerBase, type PointerSource } from "@/lib/runtime/public-url";
 import { IssuingCas } from "./issuing-cas";
+import { ProfileForm } from "./profile-form";
 
 export const metadata: Metadata = { title: "Frontdoor" };
 
@@ -71,6 +72,7 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
             {address("CA chain (PEM)", config.caChainPem, "address-ca-chain")}
           </dl>
         </Card>
+        <ProfileForm frontdoorId={f.id} profile={f.profile} namePolicy={f.namePolicy} canEdit={canAdminister(user)} />
         <IssuingCas frontdoor={f} cas={cas} origin={origin} pointerOrigin={pointers.url} canRotate={canAdminister(user)} />
         <Snippet title="Fetch and refresh" text={config.crlRefresh} testId="snippet-refresh" />
         <Snippet title="nginx" text={config.nginx} testId="snippet-nginx" />

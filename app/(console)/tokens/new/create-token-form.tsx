@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
+import { checkNames, type NamePolicy, nameRefusalDetail } from "@/lib/domain/names/policy";
 import { fieldErrorMap } from "@/lib/validation/parse";
 import { createTokenSchema } from "@/lib/validation/tokens";
 import { createTokenAction } from "../actions";
@@ -16,10 +17,11 @@ type Expiry = keyof typeof EXPIRY | "custom";
 
 type Created = { token: string; redemptionUrl: string; commonName: string | null; delivery?: { to: string; status: "sent" | "failed" | "not_configured"; error?: string } };
 
-type FormProps = { frontdoorId: string; frontdoorName: string; origin: string; canEmail: boolean; toolSha256?: string };
+/** namePolicy and maxValidDays: the Frontdoor's, so the form says what the server would refuse as you type. */
+type FormProps = { frontdoorId: string; frontdoorName: string; origin: string; canEmail: boolean; toolSha256?: string; namePolicy?: NamePolicy; maxValidDays?: number };
 
-export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, toolSha256 }: FormProps) {
-  const [values, setValues] = useState({ name: "", commonName: "", organization: "", organizationalUnit: "", recipientEmail: "", validDays: "365" });
+export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, toolSha256, namePolicy, maxValidDays = 825 }: FormProps) {
+  const [values, setValues] = useState({ name: "", commonName: "", organization: "", organizationalUnit: "", recipientEmail: "", validDays: String(Math.min(365, maxValidDays)) });
   const [expiry, setExpiry] = useState<Expiry>("24h");
   const [customExpiry, setCustomExpiry] = useState("");
   const [moreNames, setMoreNames] = useState(NO_MORE_NAMES);
@@ -28,6 +30,9 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, 
   const [isPending, startTransition] = useTransition();
   const router = useRouter();
 
+  // The server's name policy check (names/policy.ts is browser-safe), run as you type.
+  const refusal = checkNames(namePolicy, { commonName: values.commonName.trim() || null });
+  const commonNameError = errors.commonName ?? (refusal ? nameRefusalDetail(refusal) : undefined);
   const set = (key: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [key]: e.target.value }));
 
   function submit(event: React.FormEvent) {
@@ -75,8 +80,8 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, 
         <Input id="name" value={values.name} onChange={set("name")} error={errors.name} required maxLength={128} />
       </Field>
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field id="commonName" label="Common name (CN)" error={errors.commonName}>
-          <Input id="commonName" value={values.commonName} onChange={set("commonName")} error={errors.commonName} maxLength={64} />
+        <Field id="commonName" label="Common name (CN)" error={commonNameError}>
+          <Input id="commonName" value={values.commonName} onChange={set("commonName")} error={commonNameError} maxLength={64} />
         </Field>
         <Field id="organization" label="Organization (O)" error={errors.organization}>
           <Input id="organization" value={values.organization} onChange={set("organization")} error={errors.organization} maxLength={64} />
@@ -110,8 +115,8 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, 
       >
         <Input id="recipientEmail" type="email" value={values.recipientEmail} onChange={set("recipientEmail")} error={errors.recipientEmail} maxLength={254} autoComplete="off" />
       </Field>
-      <Field id="validDays" label="Certificate validity (days)" error={errors.validDays} hint="1 to 825; 365 by default.">
-        <Input id="validDays" type="number" min={1} max={825} value={values.validDays} onChange={set("validDays")} error={errors.validDays} className="w-32" />
+      <Field id="validDays" label="Certificate validity (days)" error={errors.validDays} hint={`1 to ${maxValidDays} on this Frontdoor; ${Math.min(365, maxValidDays)} by default.`}>
+        <Input id="validDays" type="number" min={1} max={maxValidDays} value={values.validDays} onChange={set("validDays")} error={errors.validDays} className="w-32" />
       </Field>
       <Button type="submit" disabled={isPending}>{isPending ? "Creating…" : "Create token"}</Button>
     </form>

@@ -25,7 +25,7 @@ export default async function NewTokenPage({ searchParams }: { searchParams: Pro
     <>
       <PageHeader title="Create token" description="The token carries the certificate's subject; whoever redeems it brings only their key." />
       {current.tcpSharesEnabled ? (
-        <CreateTokenForm frontdoorId={current.id} frontdoorName={current.name} origin={await linkOrigin()} canEmail={isMailConfigured()} toolSha256={(await redeemTool())?.sha256} />
+        <CreateTokenForm frontdoorId={current.id} frontdoorName={current.name} origin={await linkOrigin()} canEmail={isMailConfigured()} toolSha256={(await redeemTool())?.sha256} namePolicy={current.namePolicy} maxValidDays={current.profile.maxValidDays} />
       ) : (
         <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
           TCP shares are disabled on {current.name}, so no token can be created or redeemed there. An administrator can switch them on under Frontdoors.
