@@ -69,7 +69,7 @@ describe("PATCH /frontdoor/{id}: profile and name policy", () => {
     const { id } = await makeFrontdoor();
     const res = await patch(id, { profile: { keyTypes: [], extendedKeyUsage: ["codeSigning?"], maxValidDays: 826 }, namePolicy: { allow: { ip: ["10.0.0.1/8"] } } });
     expect([res.status, res.body.code]).toEqual([400, "validation_failed"]);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["namePolicy.allow.ip.0", "profile.extendedKeyUsage.0", "profile.keyTypes", "profile.maxValidDays"]);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["namePolicy.allow.ip[0]", "profile.extendedKeyUsage[0]", "profile.keyTypes", "profile.maxValidDays"]);
   });
 });
 

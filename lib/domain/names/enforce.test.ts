@@ -20,13 +20,13 @@ describe("tokenProblems", () => {
     expect(tokenProblems(r, { commonName: "a.ci.example.com", subjectAltNames: { dns: ["ok.ci.example.com", "db.prod.ci.example.com"] } }).refusal).toMatchObject({
       value: "db.prod.ci.example.com",
       rule: "deny *.prod.ci.example.com",
-      path: "subjectAltNames.dns.1",
+      path: "subjectAltNames.dns[1]",
     });
     expect(() => assertTokenWithinRules(r, { subjectAltNames: { ip: ["192.168.0.1"] } })).toThrow(expect.objectContaining({ code: "name_not_allowed", message: expect.stringContaining('"192.168.0.1"') }));
   });
 
   it("refuses validDays over maxValidDays and wildcards the profile does not allow, as field errors", () => {
-    expect(tokenProblems(rules({ maxValidDays: 30 }), { validDays: 31, subjectAltNames: { dns: ["*.example.com"] } }).errors.map((e) => e.path)).toEqual(["validDays", "subjectAltNames.dns.0"]);
+    expect(tokenProblems(rules({ maxValidDays: 30 }), { validDays: 31, subjectAltNames: { dns: ["*.example.com"] } }).errors.map((e) => e.path)).toEqual(["validDays", "subjectAltNames.dns[0]"]);
     expect(tokenProblems(rules({ allowWildcards: true }), { subjectAltNames: { dns: ["*.example.com"] } }).errors).toEqual([]);
     expect(() => assertTokenWithinRules(rules({ maxValidDays: 30 }), { validDays: 31 })).toThrow(expect.objectContaining({ code: "validation_failed" }));
   });

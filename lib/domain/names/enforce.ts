@@ -41,7 +41,7 @@ export type TokenAsk = { commonName?: string | null; subjectAltNames?: SubjectAl
 /** The path of a refused name inside a token body. */
 function refusalPath(refusal: NameRefusal, sans: SubjectAltNames | null | undefined): string {
   if (refusal.kind === "commonName") return "commonName";
-  return `subjectAltNames.${refusal.kind}.${sans?.[refusal.kind]?.indexOf(refusal.value) ?? 0}`;
+  return `subjectAltNames.${refusal.kind}[${sans?.[refusal.kind]?.indexOf(refusal.value) ?? 0}]`;
 }
 
 /** Everything the rules refuse in one token: field errors (validation_failed) and the first name outside the policy. */
