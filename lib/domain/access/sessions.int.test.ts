@@ -59,7 +59,7 @@ describe("console sessions", () => {
     });
     expect(await changeOwnPassword(a.principal, { currentPassword: "correct horse battery staple", newPassword: "a brand new password" })).toEqual({ endedSessions: 1 });
     expect([await isSessionLive(a.sessionId, a.user.id), await isSessionLive(elsewhere, a.user.id)]).toEqual([true, false]);
-    expect(await verifyCredentials(a.email, "a brand new password")).toEqual({ id: a.user.id });
+    expect(await verifyCredentials(a.email, "a brand new password")).toEqual({ id: a.user.id, credentialTag: expect.any(String) });
     expect(await verifyCredentials(a.email, "correct horse battery staple")).toBeNull();
     const event = await getDb().auditEvent.findFirstOrThrow({ where: { action: "user.password_changed", targetId: a.user.id } });
     expect(JSON.stringify(event.details)).not.toContain("brand new");

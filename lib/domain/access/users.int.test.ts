@@ -21,7 +21,7 @@ describe("users", () => {
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
     expect(row.passwordHash).not.toContain(generatedPassword!);
 
-    expect(await verifyCredentials("NEW.operator@example.test", generatedPassword!)).toEqual({ id: user.id });
+    expect(await verifyCredentials("NEW.operator@example.test", generatedPassword!)).toEqual({ id: user.id, credentialTag: expect.any(String) });
     expect(await verifyCredentials("new.operator@example.test", "wrong password!!")).toBeNull();
     expect(await verifyCredentials("nobody@example.test", generatedPassword!)).toBeNull();
 
@@ -38,7 +38,7 @@ describe("users", () => {
     expect(await loadUserPrincipal({ id: target.user.id })).toBeNull();
 
     await updateUser(admin.principal, { userId: target.user.id, isDisabled: false });
-    expect(await verifyCredentials(target.email, target.password)).toEqual({ id: target.user.id });
+    expect(await verifyCredentials(target.email, target.password)).toEqual({ id: target.user.id, credentialTag: expect.any(String) });
     const actions = (await getDb().auditEvent.findMany({ where: { targetId: target.user.id }, orderBy: { id: "asc" } })).map(
       (e) => e.action,
     );
