@@ -59,12 +59,18 @@ describe("sign-in limits under a burst", () => {
   });
 });
 
+/** An admin who signed in once from `home` (its device cookie), then 50 wrong guesses from elsewhere: the account limit is used up. */
+async function lockedOutAfterSignIn(home: string, firstGuesser: number) {
+  const user = await makeUser("admin");
+  const first = await passwordSignIn(user.email, user.password, home);
+  if (first.kind !== "ok") throw new Error("first sign-in failed");
+  for (let i = 0; i < 50; i++) expect((await passwordSignIn(user.email, `guess ${i}`, `198.51.100.${i + firstGuesser}`)).kind).toBe("wrong");
+  return { user, first };
+}
+
 describe("the device cookie", () => {
   it("after 50 failures from elsewhere a fresh browser is locked out, a browser that signed in before is not; its own guesses still meet the pair limit", async () => {
-    const user = await makeUser("admin");
-    const first = await passwordSignIn(user.email, user.password, "192.0.2.50");
-    if (first.kind !== "ok") throw new Error("first sign-in failed");
-    for (let i = 0; i < 50; i++) expect((await passwordSignIn(user.email, `guess ${i}`, `198.51.100.${i + 100}`)).kind).toBe("wrong");
+    const { user, first } = await lockedOutAfterSignIn("192.0.2.50", 100);
     expect((await passwordSignIn(user.email, user.password, "192.0.2.51")).kind).toBe("rate_limited");
     // Another account's cookie, or a forged one, does not open this account's limit.
     const other = await makeUser("operator");
@@ -82,10 +88,7 @@ describe("the device cookie", () => {
 
 describe("the device cookie after a new password", () => {
   it("a cookie given out under the old password no longer passes the account limit (an ex-holder of the password keeps nothing)", async () => {
-    const user = await makeUser("admin");
-    const first = await passwordSignIn(user.email, user.password, "192.0.2.60");
-    if (first.kind !== "ok") throw new Error("first sign-in failed");
-    for (let i = 0; i < 50; i++) expect((await passwordSignIn(user.email, `guess ${i}`, `198.51.100.${i + 150}`)).kind).toBe("wrong");
+    const { user, first } = await lockedOutAfterSignIn("192.0.2.60", 150);
     // The password changes (an admin resets it): the row's hash is new.
     const newPassword = "a brand new password 42";
     await getDb().user.update({ where: { id: user.user.id }, data: { passwordHash: await hashPassword(newPassword) } });
