@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 // browser (issue 20), so nothing they import, however indirectly, may need Node or the server.
 
 const ROOT = path.resolve(__dirname, "../..");
-const ENTRIES = ["lib/validation/subject-alt-names.ts", "lib/domain/names/policy.ts"];
+const ENTRIES = ["lib/validation/subject-alt-names.ts", "lib/domain/names/policy.ts", "lib/domain/names/field-errors.ts"];
 
 /** Every module specifier the file and the project files it imports (transitively) name. */
 function importsOf(entry: string, seen = new Set<string>()): string[] {

@@ -1,4 +1,5 @@
 import { AppError, type FieldError } from "@/lib/domain/errors";
+import { refusalPath } from "@/lib/domain/names/field-errors";
 import { checkNames, compileNamePolicy, type NameCheck, type NamePolicy, namePolicySchema, type NameRefusal, nameRefusalDetail } from "@/lib/domain/names/policy";
 import type { KeyAlgorithm } from "@/lib/pki/csr";
 import { DEFAULT_PROFILE, type FrontdoorProfile, frontdoorProfileSchema, KEY_TYPES, type KeyType } from "@/lib/validation/frontdoors";
@@ -37,12 +38,6 @@ export const validDaysUnder = (rules: FrontdoorRules, asked: number | undefined)
 
 /** The names and lifetime a token asks for (a PATCH gives only what it changes). */
 export type TokenAsk = { commonName?: string | null; subjectAltNames?: SubjectAltNames | null; validDays?: number };
-
-/** The path of a refused name inside a token body. */
-function refusalPath(refusal: NameRefusal, sans: SubjectAltNames | null | undefined): string {
-  if (refusal.kind === "commonName") return "commonName";
-  return `subjectAltNames.${refusal.kind}[${sans?.[refusal.kind]?.indexOf(refusal.value) ?? 0}]`;
-}
 
 /** Everything the rules refuse in one token: field errors (validation_failed) and the first name outside the policy. */
 export function tokenProblems(rules: FrontdoorRules, ask: TokenAsk): { errors: FieldError[]; refusal: (NameRefusal & { path: string }) | null } {

@@ -5,7 +5,8 @@ import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
-import { checkNames, type NamePolicy, nameRefusalDetail } from "@/lib/domain/names/policy";
+import { policyFieldErrors } from "@/lib/domain/names/field-errors";
+import type { NamePolicy } from "@/lib/domain/names/policy";
 import { fieldErrorMap } from "@/lib/validation/parse";
 import { createTokenSchema } from "@/lib/validation/tokens";
 import { createTokenAction } from "../actions";
@@ -30,9 +31,9 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, 
   const [isPending, startTransition] = useTransition();
   const router = useRouter();
 
-  // The server's name policy check (names/policy.ts is browser-safe), run as you type.
-  const refusal = checkNames(namePolicy, { commonName: values.commonName.trim() || null });
-  const commonNameError = errors.commonName ?? (refusal ? nameRefusalDetail(refusal) : undefined);
+  // The server's name policy check (names/policy.ts is browser-safe), run as you type on the CN and the SANs.
+  const policyErrors = policyFieldErrors(namePolicy, values.commonName, subjectAltNamesInput(moreNames));
+  const commonNameError = errors.commonName ?? policyErrors.commonName;
   const set = (key: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [key]: e.target.value }));
 
   function submit(event: React.FormEvent) {
@@ -90,7 +91,7 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, 
           <Input id="organizationalUnit" value={values.organizationalUnit} onChange={set("organizationalUnit")} error={errors.organizationalUnit} maxLength={64} />
         </Field>
       </div>
-      <MoreNames text={moreNames} onChange={setMoreNames} errors={errors} />
+      <MoreNames text={moreNames} onChange={setMoreNames} errors={{ ...policyErrors, ...errors }} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="expiry" label="Token expires in" error={errors.expiresAt}>
           <Select id="expiry" value={expiry} onChange={(e) => setExpiry(e.target.value as Expiry)}>
