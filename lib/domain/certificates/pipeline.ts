@@ -75,9 +75,13 @@ export async function issueCertificate(auth: Authorization, csrPem: string): Pro
   // The Frontdoor's profile and name policy, for every door at once (names/enforce.ts).
   assertKeyTypeAllowed(auth.rules.profile, csr.keyAlgorithm);
   auth.assertKey?.(csr.spkiDer);
-  const subject = fromPki(() => subjectFor(auth.subject, csr.subject));
+  // A redemption fills the fields its token left blank from the CSR; a renewal takes nothing
+  // from its CSR: exactly the old certificate's subject and names (an O or OU the old one
+  // lacked must not appear because the renewal CSR asks for it).
+  const mayTakeFromCsr = auth.claim.kind === "token";
+  const subject = fromPki(() => subjectFor(auth.subject, mayTakeFromCsr ? csr.subject : { commonName: null, organization: null, organizationalUnit: null }));
   assertCsrCommonName(auth.rules, auth.subject, subject);
-  const request = { csr, subject, subjectAltNames: subjectAltNamesToIssue(auth.rules, auth.subjectAltNames, csrPem, { mayTakeFromCsr: auth.claim.kind === "token" }) };
+  const request = { csr, subject, subjectAltNames: subjectAltNamesToIssue(auth.rules, auth.subjectAltNames, csrPem, { mayTakeFromCsr }) };
   const first = await signAndClaim(auth, request, auth.caId);
   // The CA was rotated between the authorizer's read and the claim: sign once more with the
   // CA that is current now (a second loss is explained like any other).

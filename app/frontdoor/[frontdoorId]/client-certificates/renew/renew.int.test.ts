@@ -35,6 +35,18 @@ const renewalCsr = (keyFile: string, subject = "/CN=something-else") => openssl(
 const post = (certificatePem: string, csrPem: string, fd = frontdoorId) =>
   call(renew.POST, { frontdoorId: fd }, { method: "POST", body: { type: "CSR", value: csrPem, certificate: certificatePem } });
 
+describe("renewal takes nothing from its CSR", () => {
+  it("an O or OU the old certificate lacks is not added because the renewal CSR asks for it", async () => {
+    // The token approved CN and O only: OU is blank, and a redemption would fill it from the CSR; a renewal must not.
+    const { certificate, keyFile } = await issued();
+    const res = await post(certificate.certificate, renewalCsr(keyFile, "/CN=agent-1.example.com/O=Evil Corp/OU=admins"));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ commonName: "agent-1.example.com", organization: "Example Corp", organizationalUnit: null });
+    const subject = openssl(["x509", "-noout", "-subject", "-nameopt", "RFC2253"], { input: res.body.certificate as string });
+    expect(subject.trim()).toBe("subject=CN=agent-1.example.com,O=Example Corp");
+  });
+});
+
 describe("renewal", () => {
   it("renews with the same key: same subject and key, same lifetime, new serial; openssl verifies; once per certificate", async () => {
     const { certificate, keyFile } = await issued();
