@@ -46,7 +46,9 @@ function compileHostPattern(kind: "commonName" | "dns", raw: string): Compiled {
     }
   }
   if (text.length > 253) return { error: "A pattern has at most 253 characters" };
-  const normalise = (value: string) => (kind === "dns" ? value.toLowerCase().replace(/\.$/, "") : value.toLowerCase());
+  // A CN is compared as a host name is: trimmed, lower-cased, one trailing dot dropped, so
+  // "admin.corp.example.com." or " admin.corp.example.com" cannot step past a deny rule.
+  const normalise = (value: string) => (kind === "dns" ? value.toLowerCase() : value.trim().toLowerCase()).replace(/\.$/, "");
   return {
     text,
     matches: (value, isDeny) => {
@@ -119,7 +121,12 @@ function compileEmailPattern(raw: string): Compiled {
   if (raw.includes("*")) return { error: "Use an address, or *@domain for every address of a domain" };
   const checked = checkEmail(raw);
   if ("error" in checked) return checked;
-  return { text: checked.value, matches: (value) => normaliseEmail(value) === checked.value };
+  // Exact addresses compare the local part as written for allow, but case-insensitively for
+  // deny: mail systems mostly treat Root@ and root@ as one mailbox, and a deny must hold for both.
+  return {
+    text: checked.value,
+    matches: (value, isDeny) => (isDeny ? normaliseEmail(value).toLowerCase() === checked.value.toLowerCase() : normaliseEmail(value) === checked.value),
+  };
 }
 
 /** A pattern of the kind, checked and normalised, or why it is not one. */

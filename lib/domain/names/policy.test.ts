@@ -113,6 +113,15 @@ describe("matching", () => {
     expect(allows("email", ["*@example.com"], "dana@sub.example.com")).toBe(false);
     expect(allows("email", ["dana@example.com"], "dana@Example.com")).toBe(true);
     expect(allows("email", ["dana@example.com"], "Dana@example.com")).toBe(false);
+    // A deny holds whatever the local part's case: Root@ and root@ are one mailbox almost everywhere.
+    expect(ruleFor({ deny: { email: ["root@example.com"] } }, "email", "Root@example.com")).toBe("deny root@example.com");
+  });
+
+  it("commonName: a trailing dot or surrounding spaces do not step past a rule", () => {
+    for (const value of ["admin.corp.example.com.", " admin.corp.example.com", "ADMIN.corp.example.com. "]) {
+      expect(ruleFor({ deny: { commonName: ["admin.corp.example.com"] } }, "commonName", value)).toBe("deny admin.corp.example.com");
+      expect(ruleFor({ deny: { commonName: [".corp.example.com"] } }, "commonName", value)).toBe("deny .corp.example.com");
+    }
   });
 });
 
