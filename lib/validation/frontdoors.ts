@@ -20,12 +20,31 @@ export type KeyType = (typeof KEY_TYPES)[number];
 /** Extended key usages by name; any other is a dotted OID. clientAuth is in every certificate. */
 export const NAMED_EKUS = ["clientAuth", "serverAuth", "emailProtection"] as const;
 const DOTTED_OID = /^[0-2](\.(0|[1-9]\d{0,9})){1,19}$/;
+/** Under arcs 0 and 1 the second arc is at most 39 (X.690: larger ones encode as another OID). */
+const isEncodableOid = (oid: string) => DOTTED_OID.test(oid) && (oid.startsWith("2.") || Number(oid.split(".")[1]) <= 39);
+const OID_OF_NAME: Record<(typeof NAMED_EKUS)[number], string> = { clientAuth: "1.3.6.1.5.5.7.3.2", serverAuth: "1.3.6.1.5.5.7.3.1", emailProtection: "1.3.6.1.5.5.7.3.4" };
+/**
+ * Usages a client certificate must never carry: OCSPSigning would make every leaf signed by
+ * the issuing CA an authorized OCSP responder for it (RFC 6960 §4.2.2.2), able to answer
+ * "good" for revoked certificates; anyExtendedKeyUsage would allow every usage at once.
+ */
+const FORBIDDEN_EKUS = new Map([["1.3.6.1.5.5.7.3.9", "OCSPSigning"], ["2.5.29.37.0", "anyExtendedKeyUsage"]]);
 
 const ekuSchema = z
-  .array(z.string().trim().refine((eku) => (NAMED_EKUS as readonly string[]).includes(eku) || DOTTED_OID.test(eku), { message: `Use ${NAMED_EKUS.join(", ")} or a dotted OID such as 1.3.6.1.5.5.7.3.4` }))
+  .array(
+    z
+      .string()
+      .trim()
+      .refine((eku) => (NAMED_EKUS as readonly string[]).includes(eku) || isEncodableOid(eku), { message: `Use ${NAMED_EKUS.join(", ")} or a dotted OID such as 1.3.6.1.5.5.7.3.4` })
+      .refine((eku) => !FORBIDDEN_EKUS.has(eku), { message: "OCSPSigning and anyExtendedKeyUsage are never issued to a client certificate" }),
+  )
   .max(10, "At most 10 extended key usages")
-  // clientAuth is what Certdoor issues for: it is always first, whether or not the list names it.
-  .transform((ekus) => [...new Set(["clientAuth", ...ekus])]);
+  // clientAuth is what Certdoor issues for: it is always first, whether or not the list names
+  // it; a named usage and its own OID are one usage.
+  .transform((ekus) => {
+    const named = new Map(Object.entries(OID_OF_NAME).map(([name, oid]) => [oid, name]));
+    return [...new Set(["clientAuth", ...ekus.map((eku) => named.get(eku) ?? eku)])];
+  });
 
 const keyTypesSchema = z
   .array(z.enum(KEY_TYPES, { message: `Use ${KEY_TYPES.join(", ")}` }))
