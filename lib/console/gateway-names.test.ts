@@ -22,13 +22,17 @@ describe("nginx", () => {
     writeFileSync(conf, `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n${map}\n  server { listen 127.0.0.1:1; location / { if ($certdoor_name_allowed = 0) { return 403; } } }\n}\n`);
     execFileSync("/usr/sbin/nginx", ["-t", "-q", "-p", dir, "-c", conf], { stdio: "pipe" });
 
-    const regexes = [...map.matchAll(/"~(.*)" 1;/g)].map((m) => new RegExp(m[1]!));
+    // As nginx reads them: "~*" is case-insensitive, and a quoted "\\" is one backslash.
+    const regexes = [...map.matchAll(/"~\*(.*)" 1;/g)].map((m) => new RegExp(m[1]!.replace(/\\\\/g, "\\"), "i"));
     const allowed = (dn: string) => regexes.some((r) => r.test(dn));
     expect(allowed("CN=agent-1.ci.example.com,O=Example")).toBe(true);
     expect(allowed("CN=a.b.corp.example.com")).toBe(true);
     expect(allowed("CN=a.b.ci.example.com")).toBe(false);
     expect(allowed("CN=evil.example.com,OU=x.ci.example.com")).toBe(false);
     expect(allowed("CN=corp.example.com")).toBe(false);
+    // As case-insensitive as the policy; and "CN=" after an escaped comma is inside another value, not an RDN.
+    expect(allowed("CN=Agent-1.CI.example.com")).toBe(true);
+    expect(allowed("CN=evil.example.com,O=x\\,CN=agent-1.ci.example.com")).toBe(false);
   });
 
   it("says honestly that nginx cannot match SANs itself", () => {

@@ -25,7 +25,9 @@ export function nginxNameMap(policy: NamePolicy): string {
 # DNS, IP, URI or email SAN, pass the certificate upstream (proxy_set_header X-Client-Cert
 # $ssl_client_escaped_cert;) and match it there, or parse $ssl_client_raw_cert with njs.`;
   if (!cns.length) return sanNote;
-  const lines = cns.map((pattern) => `    "~(^|,)CN=${cnRegex(pattern)}(,|$)" 1;  # ${pattern}`);
+  // (^|[^\\],): a CN RDN at a real separator, not after an escaped "\," inside another value;
+  // ~* because the policy compares names case-insensitively.
+  const lines = cns.map((pattern) => `    "~*(^|[^\\\\\\\\],)CN=${cnRegex(pattern)}(,|$)" 1;  # ${pattern}`);
   return `# http { } context, beside the server: the CN allow list of the name policy.
 map $ssl_client_s_dn $certdoor_name_allowed {
     default 0;
