@@ -13,7 +13,7 @@ export type CreateFrontdoorInput = z.input<typeof createFrontdoorSchema>;
 /** Renewal in a certificate's last N days; 0 turns renewal off. */
 export const renewalWindowDaysSchema = z.number().int("Use a whole number of days").min(0).max(825);
 
-/** The key types a profile may list; an RSA key counts as the largest listed size it reaches (2560 bits: RSA-2048). */
+/** The key types a profile may list; an RSA key is in the size class it reaches among these five (2560 bits: RSA-2048). */
 export const KEY_TYPES = ["EC-P256", "EC-P384", "RSA-2048", "RSA-3072", "RSA-4096"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 

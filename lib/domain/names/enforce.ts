@@ -78,7 +78,7 @@ export function assertBatchWithinRules(rules: FrontdoorRules, asks: TokenAsk[], 
   if (refused.length) throw new AppError("name_not_allowed", `${refused.length} of ${asks.length} tokens name what this Frontdoor's name policy refuses; nothing was created. ${refused[0]!.path}: ${refused[0]!.message}`, refused);
 }
 
-/** The profile's key type of a CSR key: an RSA key counts as the largest listed size it reaches (2560 bits: RSA-2048). */
+/** The profile's key type of a CSR key: an RSA key is in the size class it reaches among the five (2560 bits: RSA-2048; 3072 bits: RSA-3072, refused where only RSA-2048 and RSA-4096 are allowed). */
 export function keyTypeOf(keyAlgorithm: KeyAlgorithm): KeyType | null {
   if (!keyAlgorithm.startsWith("RSA-")) return (KEY_TYPES as readonly string[]).includes(keyAlgorithm) ? (keyAlgorithm as KeyType) : null;
   const bits = Number(keyAlgorithm.slice(4));
