@@ -51,7 +51,9 @@ describe("GET /api/openapi.json", () => {
     const create = document.components.schemas.CreateTokenRequest;
     expect(create.required).toEqual(["name"]);
     expect(create.properties.name).toMatchObject({ minLength: 1, maxLength: 128 });
-    expect(create.properties.validDays).toMatchObject({ minimum: 1, maximum: 825, default: 365 });
+    // No fixed default since profiles: 365, or the Frontdoor's maxValidDays when lower (the description says so).
+    expect(create.properties.validDays).toMatchObject({ minimum: 1, maximum: 825, description: expect.stringContaining("365 by default") });
+    expect(create.properties.validDays).not.toHaveProperty("default");
     expect(create.properties.expiresAt).toMatchObject({ format: "date-time" });
     const list = document.paths["/frontdoor/{frontdoorId}/certificate-request-tokens"].get.parameters;
     expect(list.map((p: { name: string }) => p.name)).toEqual(["page", "size", "sort", "q", "status"]);
