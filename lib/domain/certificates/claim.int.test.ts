@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db";
 import { rotateFrontdoorCa } from "@/lib/domain/ca/rotate";
 import { redeemToken } from "@/lib/domain/certificates";
 import { renewCertificate } from "@/lib/domain/certificates/renew";
-import { createToken } from "@/lib/domain/tokens";
+import { createToken, updateToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
 import { openssl, opensslCsr } from "@/lib/testing/openssl";
 
@@ -90,6 +90,21 @@ describe("renewal turned off between signature and claim", () => {
       () => renewCertificate({ frontdoorId, body: { type: "CSR", value: renewal, certificate: old.certificate }, context: {} }),
     );
     await expect(outcome).rejects.toMatchObject({ code: "renewal_disabled" });
+    expect(await getDb().clientCertificate.count({ where: { frontdoorId } })).toBe(1);
+  });
+});
+
+describe("a token changed between signature and claim", () => {
+  it("the redemption reads it again and issues what it says now, once", async () => {
+    const frontdoorId = (await makeFrontdoor()).id;
+    const token = await createToken(system, frontdoorId, { name: "changing", commonName: "before.example.com" });
+    const { result, claims } = await withBeforeClaim(
+      () => updateToken(system, frontdoorId, token.id, { commonName: "after.example.com" }),
+      () => redeemToken({ frontdoorId, secret: token.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} }),
+    );
+    expect(claims).toBe(2);
+    expect(result.commonName).toBe("after.example.com");
+    expect(new X509Certificate(result.certificate).subject).toContain("CN=after.example.com");
     expect(await getDb().clientCertificate.count({ where: { frontdoorId } })).toBe(1);
   });
 });

@@ -9,8 +9,12 @@ import { Prisma } from "@/lib/generated/prisma/client";
 // a CA retired before it was. Conditions written once here cannot be forgotten by a new door.
 
 export type ClaimTarget =
-  /** Redemption: the token, still active and still holding this secret (a rotation of the secret retires the old one). */
-  | { kind: "token"; tokenId: string; secretHash: string }
+  /**
+   * Redemption: the token, still active, still holding this secret (a rotation of the secret
+   * retires the old one) and unchanged since it was read (a PATCH in between changed what
+   * the certificate may say: the redemption reads it again).
+   */
+  | { kind: "token"; tokenId: string; secretHash: string; updatedAt: Date }
   /** Renewal: the certificate being renewed, not renewed, revoked or expired since it was read. */
   | { kind: "renewal"; certificateId: string };
 
@@ -22,7 +26,7 @@ function targetSql(target: ClaimTarget, { certificateId, now }: ClaimContext): {
       return {
         table: Prisma.sql`"CertificateRequestToken"`,
         set: Prisma.sql`"redeemedAt" = ${now}::timestamptz, "clientCertificateId" = ${certificateId}, "updatedAt" = ${now}::timestamptz`,
-        where: Prisma.sql`t."id" = ${target.tokenId} AND t."secretHash" = ${target.secretHash}
+        where: Prisma.sql`t."id" = ${target.tokenId} AND t."secretHash" = ${target.secretHash} AND t."updatedAt" = ${target.updatedAt}::timestamptz
            AND t."redeemedAt" IS NULL AND t."revokedAt" IS NULL AND t."expiresAt" > ${now}::timestamptz`,
       };
     case "renewal":

@@ -50,7 +50,8 @@ export type Authorization = {
   /** The audit events of a successful issuance. */
   events: (issued: IssuedFacts) => AuditInput[];
   /** Why the claim found no row (read only then). */
-  explainLostClaim: () => Promise<AppError>;
+  /** Why the claim was lost: the contract error to answer, or another error the door handles (redemption retries a token changed meanwhile). */
+  explainLostClaim: () => Promise<Error>;
 };
 
 // One entry per CA this process signs with: the pointers' origin is configuration
