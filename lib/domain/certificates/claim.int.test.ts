@@ -3,9 +3,10 @@ import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { rotateFrontdoorCa } from "@/lib/domain/ca/rotate";
+import { updateFrontdoor } from "@/lib/domain/frontdoors";
 import { redeemToken } from "@/lib/domain/certificates";
 import { renewCertificate } from "@/lib/domain/certificates/renew";
-import { createToken } from "@/lib/domain/tokens";
+import { createToken, updateToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
 import { openssl, opensslCsr } from "@/lib/testing/openssl";
 
@@ -90,6 +91,48 @@ describe("renewal turned off between signature and claim", () => {
       () => renewCertificate({ frontdoorId, body: { type: "CSR", value: renewal, certificate: old.certificate }, context: {} }),
     );
     await expect(outcome).rejects.toMatchObject({ code: "renewal_disabled" });
+    expect(await getDb().clientCertificate.count({ where: { frontdoorId } })).toBe(1);
+  });
+});
+
+describe("a token changed between signature and claim", () => {
+  it("the redemption reads it again and issues what it says now, once", async () => {
+    const frontdoorId = (await makeFrontdoor()).id;
+    const token = await createToken(system, frontdoorId, { name: "changing", commonName: "before.example.com" });
+    const { result, claims } = await withBeforeClaim(
+      () => updateToken(system, frontdoorId, token.id, { commonName: "after.example.com" }),
+      () => redeemToken({ frontdoorId, secret: token.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} }),
+    );
+    expect(claims).toBe(2);
+    expect(result.commonName).toBe("after.example.com");
+    expect(new X509Certificate(result.certificate).subject).toContain("CN=after.example.com");
+    expect(await getDb().clientCertificate.count({ where: { frontdoorId } })).toBe(1);
+  });
+});
+
+describe("the Frontdoor's profile changed between signature and claim", () => {
+  it("a redemption is read again and issued under the profile as it is now", async () => {
+    const frontdoorId = (await makeFrontdoor()).id;
+    const token = await createToken(system, frontdoorId, { name: "reshaped", commonName: "reshaped.example.com" });
+    const { result, claims } = await withBeforeClaim(
+      () => updateFrontdoor(system, frontdoorId, { profile: { extendedKeyUsage: ["clientAuth", "serverAuth"] } }),
+      () => redeemToken({ frontdoorId, secret: token.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} }),
+    );
+    expect(claims).toBe(2);
+    expect(openssl(["x509", "-noout", "-ext", "extendedKeyUsage"], { input: result.certificate })).toMatch(/TLS Web Client Authentication, TLS Web Server Authentication/);
+  });
+
+  it("a renewal answers 409 conflict and issues nothing", async () => {
+    const frontdoorId = (await makeFrontdoor()).id;
+    const token = await createToken(system, frontdoorId, { name: "renewal reshaped", commonName: "rr.example.com", validDays: 5 });
+    const csr = opensslCsr("ec-p256");
+    const old = await redeemToken({ frontdoorId, secret: token.token, body: { type: "CSR", value: csr.csrPem }, context: {} });
+    const renewal = openssl(["req", "-new", "-key", csr.keyFile, "-subj", "/CN=rr"]);
+    const outcome = withBeforeClaim(
+      () => updateFrontdoor(system, frontdoorId, { profile: { extendedKeyUsage: ["clientAuth", "serverAuth"] } }),
+      () => renewCertificate({ frontdoorId, body: { type: "CSR", value: renewal, certificate: old.certificate }, context: {} }),
+    );
+    await expect(outcome).rejects.toMatchObject({ code: "conflict" });
     expect(await getDb().clientCertificate.count({ where: { frontdoorId } })).toBe(1);
   });
 });

@@ -50,7 +50,8 @@ export type Authorization = {
   /** The audit events of a successful issuance. */
   events: (issued: IssuedFacts) => AuditInput[];
   /** Why the claim found no row (read only then). */
-  explainLostClaim: () => Promise<AppError>;
+  /** Why the claim was lost: the contract error to answer, or another error the door handles (redemption retries a token changed meanwhile). */
+  explainLostClaim: () => Promise<Error>;
 };
 
 // One entry per CA this process signs with: the pointers' origin is configuration
@@ -105,7 +106,7 @@ async function signAndClaim(auth: Authorization, { csr, subject, subjectAltNames
 
   // A lost claim also says which CA is current, in the same statement (read only then).
   const [stored] = await getDb().$queryRaw<{ createdAt: Date | null; currentCaId: string | null }[]>`
-    WITH claim AS (${claimSql(auth.claim, { frontdoorId: auth.frontdoorId, caId: issuer.id, certificateId: id, now })}),
+    WITH claim AS (${claimSql(auth.claim, { frontdoorId: auth.frontdoorId, caId: issuer.id, certificateId: id, now, rules: auth.rules.stored })}),
     cert AS (
       INSERT INTO "ClientCertificate" ("id", "frontdoorId", "issuerId", "name", "commonName", "organization", "organizationalUnit", "subjectAltNames",
                                        "serialNumber", "fingerprintSha256", "keyAlgorithm", "notBefore", "notAfter", "certificatePem", "createdAt", "renewedFromId")

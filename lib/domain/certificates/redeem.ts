@@ -26,6 +26,7 @@ export type RedeemInput = { frontdoorId: string; secret: string; body: unknown; 
 
 type TokenRow = {
   id: string;
+  updatedAt: Date;
   frontdoorId: string;
   name: string;
   commonName: string | null;
@@ -40,6 +41,7 @@ type TokenRow = {
 
 const tokenSelect = {
   id: true,
+  updatedAt: true,
   frontdoorId: true,
   name: true,
   commonName: true,
@@ -89,7 +91,7 @@ export async function findTokenBySecret(frontdoorId: string, secret: string): Pr
   const [row] = looksLikeTokenSecret(secret)
     ? await getDb().$queryRaw<(Omit<FoundToken, "frontdoor" | "rules"> & { frontdoorName: string; tcpSharesEnabled: boolean; profile: unknown; namePolicy: unknown })[]>`
         SELECT t."id", t."frontdoorId"::text AS "frontdoorId", t."name", t."commonName", t."organization", t."organizationalUnit",
-               t."subjectAltNames", t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",
+               t."subjectAltNames", t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", t."updatedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",
                f."profile", f."namePolicy",
                (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = t."frontdoorId" AND c."retiredAt" IS NULL) AS "currentCaId"
           FROM "CertificateRequestToken" t JOIN "Frontdoor" f ON f."id" = t."frontdoorId"
@@ -126,12 +128,25 @@ const tokenActor = (token: { id: string } | null, secret: string, context: Reque
   userAgent: auditUserAgent(context.userAgent),
 });
 
+/** A token changed (PATCH) between the redemption's read and its claim: read it again. */
+class TokenChanged extends Error {}
+
 /** Exchanges a token and a CSR for a client certificate. */
 export async function redeemToken(input: RedeemInput): Promise<CertificateView> {
   let token: FoundToken | null = null;
   try {
     token = await findTokenBySecret(input.frontdoorId, input.secret);
-    const issued = await redeemFound(token, input);
+    let issued: CertificateView;
+    try {
+      issued = await redeemFound(token, input);
+    } catch (error) {
+      if (!(error instanceof TokenChanged)) throw error;
+      // Issue what the token says now, once; changed again in that moment, the caller retries.
+      token = await findTokenBySecret(input.frontdoorId, input.secret);
+      issued = await redeemFound(token, input).catch((again: unknown) => {
+        throw again instanceof TokenChanged ? new AppError("conflict", "The token was changed while it was being redeemed; send the request again.") : again;
+      });
+    }
     metrics().redemptions.inc({ outcome: "issued" });
     return issued;
   } catch (error) {
@@ -167,7 +182,7 @@ async function redeemFound(token: FoundToken, input: RedeemInput): Promise<Certi
       validDays: token.validDays,
       actor: tokenActor(token, input.secret, input.context),
       // Single use: a racing second redemption, a revocation or a new secret in between makes the claim lose.
-      claim: { kind: "token", tokenId: token.id, secretHash },
+      claim: { kind: "token", tokenId: token.id, secretHash, updatedAt: token.updatedAt },
       events: (issued) => [
         { frontdoorId: token.frontdoorId, action: "token.redeemed", targetKind: "token", targetId: token.id, details: { clientCertificateId: issued.id } },
         {
@@ -182,7 +197,10 @@ async function redeemFound(token: FoundToken, input: RedeemInput): Promise<Certi
       explainLostClaim: async () => {
         const current = await getDb().certificateRequestToken.findUnique({ where: { id: token.id }, select: { ...tokenSelect, secretHash: true } });
         if (!current || current.secretHash !== secretHash) return new AppError("token_not_found", "This link was replaced by a new one. Use the newest link you were sent, or ask for a new one.");
-        return redemptionBlocker(current) ?? new AppError("token_already_used");
+        const blocker = redemptionBlocker(current);
+        if (blocker || current.redeemedAt) return blocker ?? new AppError("token_already_used");
+        // Still active, same secret: it was changed (PATCH) after it was read.
+        return new TokenChanged();
       },
     },
     body.value,

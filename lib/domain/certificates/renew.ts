@@ -136,7 +136,9 @@ async function renew(input: RenewInput): Promise<Renewal> {
       ],
       explainLostClaim: async () => {
         const now = await getDb().clientCertificate.findUnique({ where: { id: current.id }, select: currentSelect });
-        return (now && renewalBlocker(now)) ?? new AppError("certificate_already_renewed");
+        if (!now) return new AppError("certificate_not_found");
+        // Not blocked and not renewed: the Frontdoor's profile or name policy changed while this renewal was signed.
+        return renewalBlocker(now) ?? new AppError("conflict", "This Frontdoor's profile or name policy changed while the renewal was being signed; send it again.");
       },
     },
     body.value,

@@ -12,7 +12,13 @@ import { type SubjectAltNames, subjectAltNamesSchema } from "@/lib/validation/su
 // runs in the browser (names/policy.ts), so the form's as-you-type answer is this answer.
 
 /** A Frontdoor's profile and name policy, the policy compiled once. */
-export type FrontdoorRules = { profile: FrontdoorProfile; namePolicy: NamePolicy; check: NameCheck };
+export type FrontdoorRules = {
+  profile: FrontdoorProfile;
+  namePolicy: NamePolicy;
+  check: NameCheck;
+  /** The stored JSON these rules came from, for a claim that must see them unchanged (certificates/claim.ts). */
+  stored: { profile: string; namePolicy: string };
+};
 
 // Keyed by the stored JSON: a redemption reads the policy with its token and compiles it
 // only when this process has not seen that exact policy yet. Bounded; cleared when full.
@@ -26,7 +32,7 @@ export function rulesOf(stored: { profile: unknown; namePolicy: unknown }): Fron
   if (!rules) {
     const profile = frontdoorProfileSchema.parse({ ...DEFAULT_PROFILE, ...(stored.profile as object | null) });
     const namePolicy = namePolicySchema.parse(stored.namePolicy ?? {});
-    rules = { profile, namePolicy, check: compileNamePolicy(namePolicy) };
+    rules = { profile, namePolicy, check: compileNamePolicy(namePolicy), stored: { profile: JSON.stringify(stored.profile ?? null), namePolicy: JSON.stringify(stored.namePolicy ?? null) } };
     if (compiled.size >= MAX_COMPILED) compiled.clear();
     compiled.set(key, rules);
   }
