@@ -34,8 +34,9 @@ function policyOf(lists: Lists): NamePolicy {
   return { allow: side("allow"), deny: side("deny") };
 }
 
-/** The first error under a path prefix (namePolicy.allow.dns.2 shows beside the allow DNS box). */
-const errorUnder = (errors: Record<string, string>, prefix: string) => Object.entries(errors).find(([path]) => path === prefix || path.startsWith(`${prefix}.`))?.[1];
+/** The first error under a path prefix (namePolicy.allow.dns[2] shows beside the allow DNS box). */
+const errorUnder = (errors: Record<string, string>, prefix: string) =>
+  Object.entries(errors).find(([path]) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`))?.[1];
 
 export function ProfileForm({ frontdoorId, profile, namePolicy, canEdit }: { frontdoorId: string; profile: FrontdoorProfile; namePolicy: NamePolicy; canEdit: boolean }) {
   const [ekus, setEkus] = useState(profile.extendedKeyUsage.filter((eku) => eku !== "clientAuth"));
