@@ -49,8 +49,7 @@ export type Authorization = {
   claim: ClaimTarget;
   /** The audit events of a successful issuance. */
   events: (issued: IssuedFacts) => AuditInput[];
-  /** Why the claim found no row (read only then). */
-  /** Why the claim was lost: the contract error to answer, or another error the door handles (redemption retries a token changed meanwhile). */
+  /** Why the claim was lost (read only then): the contract error to answer, or another error the door handles (redemption retries a token changed meanwhile). */
   explainLostClaim: () => Promise<Error>;
 };
 
