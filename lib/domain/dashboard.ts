@@ -2,14 +2,14 @@ import { getDb } from "@/lib/db";
 import { canReadEverything } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
 import { frontdoorFor } from "@/lib/domain/access/scope";
-import type { TokenStatus } from "@/lib/domain/tokens/status";
+import { TOKEN_STATUSES, type TokenStatus } from "@/lib/domain/tokens/status";
 import { statusSql } from "@/lib/domain/tokens/status-sql";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 // The numbers on the dashboard, for one Frontdoor or for every Frontdoor the caller sees.
 
 export type DashboardStats = {
-  tokens: { active: number; redeemed: number; expiringSoon: number; expired: number; revoked: number };
+  tokens: { active: number; redeemed: number; expiringSoon: number; expired: number; revoked: number; pending_approval: number; rejected: number };
   certificatesExpiringSoon: number;
   /** Certificates renewed (by their holder, `certdoor renew`) in the last 30 days. */
   certificatesRenewed: number;
@@ -82,9 +82,10 @@ async function recount(): Promise<number> {
 }
 
 /** A stored snapshot; ones written before a number existed count it as 0 until the next recount. */
+/** A stored snapshot as today's stats (snapshots from before a count existed have none: 0). */
 const reviveStats = (json: unknown): DashboardStats => {
-  const stats = json as Omit<DashboardStats, "certificatesRenewed"> & { certificatesRenewed?: number };
-  return { ...stats, certificatesRenewed: stats.certificatesRenewed ?? 0 };
+  const stats = json as Omit<DashboardStats, "certificatesRenewed" | "tokens"> & { certificatesRenewed?: number; tokens: Partial<DashboardStats["tokens"]> };
+  return { ...stats, tokens: { active: 0, redeemed: 0, expiringSoon: 0, expired: 0, revoked: 0, pending_approval: 0, rejected: 0, ...stats.tokens }, certificatesRenewed: stats.certificatesRenewed ?? 0 };
 };
 
 /**
@@ -99,7 +100,7 @@ export async function snapshotTokenTotal(frontdoorId: string, status?: TokenStat
   });
   if (!snapshot) return null;
   const { tokens } = reviveStats(snapshot.stats);
-  return status ? tokens[status] : tokens.active + tokens.redeemed + tokens.expired + tokens.revoked;
+  return status ? tokens[status] : TOKEN_STATUSES.reduce((sum, s) => sum + tokens[s], 0);
 }
 
 function sumStats(parts: DashboardStats[]): DashboardStats {
@@ -129,12 +130,14 @@ async function computeStats(ids: string[]): Promise<DashboardStats> {
   // One pass over the status index (an index-only scan) for every token count, with the
   // status rule's own SQL form.
   const [[counts], [certificates], created, redemptions] = await Promise.all([
-    db.$queryRaw<{ active: bigint; redeemed: bigint; expiringSoon: bigint; expired: bigint; revoked: bigint }[]>`
+    db.$queryRaw<{ active: bigint; redeemed: bigint; expiringSoon: bigint; expired: bigint; revoked: bigint; pending: bigint; rejected: bigint }[]>`
       SELECT count(*) FILTER (WHERE ${statusSql("active", now)}) AS active,
              count(*) FILTER (WHERE ${statusSql("redeemed", now)}) AS redeemed,
              count(*) FILTER (WHERE ${statusSql("active", now)} AND "expiresAt" <= ${soon}) AS "expiringSoon",
              count(*) FILTER (WHERE ${statusSql("expired", now)}) AS expired,
-             count(*) FILTER (WHERE ${statusSql("revoked", now)}) AS revoked
+             count(*) FILTER (WHERE ${statusSql("revoked", now)}) AS revoked,
+             count(*) FILTER (WHERE ${statusSql("pending_approval", now)}) AS pending,
+             count(*) FILTER (WHERE ${statusSql("rejected", now)}) AS rejected
         FROM "CertificateRequestToken" WHERE true ${scopeSql}`,
     db.$queryRaw<{ expiring: bigint; renewed: bigint }[]>`
       SELECT count(*) FILTER (WHERE "revokedAt" IS NULL AND "notAfter" > ${now} AND "notAfter" <= ${new Date(now.getTime() + 30 * DAY)}) AS expiring,
@@ -155,7 +158,7 @@ async function computeStats(ids: string[]): Promise<DashboardStats> {
   });
   const n = (v: bigint | undefined) => Number(v ?? 0);
   return {
-    tokens: { active: n(counts?.active), redeemed: n(counts?.redeemed), expiringSoon: n(counts?.expiringSoon), expired: n(counts?.expired), revoked: n(counts?.revoked) },
+    tokens: { active: n(counts?.active), redeemed: n(counts?.redeemed), expiringSoon: n(counts?.expiringSoon), expired: n(counts?.expired), revoked: n(counts?.revoked), pending_approval: n(counts?.pending), rejected: n(counts?.rejected) },
     certificatesExpiringSoon: n(certificates?.expiring),
     certificatesRenewed: n(certificates?.renewed),
     perDay,

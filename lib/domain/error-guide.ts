@@ -48,6 +48,22 @@ export const ERROR_GUIDE: Record<string, ErrorGuide> = {
     when: "A change was asked of a token that is no longer active (redeemed, expired or revoked).",
     action: "Create a new token instead; to withdraw a redeemed token's certificate, revoke the certificate.",
   },
+  token_pending_approval: {
+    when: "The token's Frontdoor requires approvals (`approvals.required`) and not enough people other than its creator have approved it yet.",
+    action: "Wait until it is approved (its approvers were told; the Approvals page in the console lists it), then redeem the same token again.",
+  },
+  token_rejected: {
+    when: "An approver rejected the token; a rejection is for good.",
+    action: "Ask the administrator for a new token; the rejection's comment (on the token's page) says why.",
+  },
+  token_not_pending: {
+    when: "An approval or rejection was sent for a token that is not waiting for approval (approved, rejected, redeemed, revoked or expired already).",
+    action: "Read the token (`GET …/certificate-request-tokens/{tokenId}`) to see its status and its approvals.",
+  },
+  approval_not_allowed: {
+    when: "The caller may not answer this token: its creator, someone who answered it already, an auditor, or the CLI (answers are given by people).",
+    action: "Ask another administrator or member operator of the Frontdoor to answer it.",
+  },
   tcp_shares_disabled: {
     when: "The Frontdoor has TCP shares disabled: no token can be created or redeemed on it.",
     action: "Ask its administrator to enable TCP shares (`certdoor frontdoor set ID --tcp-shares on`), then try again.",

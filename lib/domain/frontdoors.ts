@@ -7,6 +7,7 @@ import type { Principal } from "@/lib/domain/access/principal";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { rulesOf } from "@/lib/domain/names/enforce";
 import type { NamePolicy } from "@/lib/domain/names/policy";
+import type { ApprovalPolicy } from "@/lib/validation/approvals";
 import { uuidSchema } from "@/lib/validation/common";
 import { createFrontdoorSchema, type CreateFrontdoorInput, type FrontdoorProfile, updateFrontdoorSchema, type UpdateFrontdoorInput } from "@/lib/validation/frontdoors";
 import { parseInput } from "@/lib/validation/parse";
@@ -26,6 +27,8 @@ export type FrontdoorView = {
   profile: FrontdoorProfile;
   /** Allowed and denied names; {} allows every name. */
   namePolicy: NamePolicy;
+  /** How many people other than a token's creator must approve each new token (CONTRACT "Approvals"). */
+  approvals: ApprovalPolicy;
   createdAt: Date;
   memberCount: number;
   /** null only inside the transaction that creates the Frontdoor, before its CA exists. */
@@ -39,6 +42,7 @@ const frontdoorViewSelect = {
   renewalWindowDays: true,
   profile: true,
   namePolicy: true,
+  approvalsRequired: true,
   createdAt: true,
   _count: { select: { memberships: true } },
   cas: { where: { kind: "intermediate", retiredAt: null }, select: { id: true, generation: true, notBefore: true, notAfter: true }, orderBy: { generation: "desc" }, take: 1 },
@@ -46,9 +50,9 @@ const frontdoorViewSelect = {
 
 type FrontdoorRow = Prisma.FrontdoorGetPayload<{ select: typeof frontdoorViewSelect }>;
 
-const toView = ({ _count, cas, profile, namePolicy, ...row }: FrontdoorRow): FrontdoorView => {
+const toView = ({ _count, cas, profile, namePolicy, approvalsRequired, ...row }: FrontdoorRow): FrontdoorView => {
   const rules = rulesOf({ profile, namePolicy });
-  return { ...row, profile: rules.profile, namePolicy: rules.namePolicy, memberCount: _count.memberships, issuingCa: cas[0] ?? null };
+  return { ...row, profile: rules.profile, namePolicy: rules.namePolicy, approvals: { required: approvalsRequired }, memberCount: _count.memberships, issuingCa: cas[0] ?? null };
 };
 
 /** Names are unique: the database's refusal of a taken one is the contract's conflict. */
@@ -102,7 +106,7 @@ export async function getFrontdoor(principal: Principal, frontdoorId: string): P
   return toView(row);
 }
 
-const SETTINGS = ["name", "tcpSharesEnabled", "renewalWindowDays", "profile", "namePolicy"] as const;
+const SETTINGS = ["name", "tcpSharesEnabled", "renewalWindowDays", "profile", "namePolicy", "approvals"] as const;
 type Settings = Pick<FrontdoorView, (typeof SETTINGS)[number]>;
 
 /** Equal settings, objects compared by content whatever their key order (jsonb reorders keys). */
@@ -127,16 +131,19 @@ export async function updateFrontdoor(principal: Principal, frontdoorId: string,
   const input = parseInput(updateFrontdoorSchema, raw);
   try {
     return await getDb().$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<(Omit<Settings, "profile" | "namePolicy"> & { profile: unknown; namePolicy: unknown })[]>`
-        SELECT "name", "tcpSharesEnabled", "renewalWindowDays", "profile", "namePolicy" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid FOR NO KEY UPDATE`;
+      const [row] = await tx.$queryRaw<(Omit<Settings, "profile" | "namePolicy" | "approvals"> & { profile: unknown; namePolicy: unknown; approvalsRequired: number })[]>`
+        SELECT "name", "tcpSharesEnabled", "renewalWindowDays", "profile", "namePolicy", "approvalsRequired" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid FOR NO KEY UPDATE`;
       if (!row) throw new AppError("frontdoor_not_found");
       const { profile, namePolicy } = rulesOf(row);
-      const before: Settings = { ...row, profile, namePolicy };
+      const { approvalsRequired, ...plain } = row;
+      const before: Settings = { ...plain, profile, namePolicy, approvals: { required: approvalsRequired } };
       // A profile change gives some fields; the others stay. A name policy is replaced whole.
       const wanted: Partial<Settings> = { ...input, profile: input.profile && { ...before.profile, ...input.profile } };
       const changed = SETTINGS.filter((key) => wanted[key] !== undefined && !sameSetting(wanted[key], before[key]));
       if (changed.length === 0) return toView(await tx.frontdoor.findUniqueOrThrow({ where: { id: frontdoorId }, select: frontdoorViewSelect }));
-      const updated = toView(await tx.frontdoor.update({ where: { id: frontdoorId }, data: pick(wanted, changed), select: frontdoorViewSelect }));
+      const { approvals, ...data } = pick(wanted, changed);
+      // Tokens copy the count when they are made: a change reaches new tokens only.
+      const updated = toView(await tx.frontdoor.update({ where: { id: frontdoorId }, data: { ...data, ...(approvals ? { approvalsRequired: approvals.required } : {}) }, select: frontdoorViewSelect }));
       await recordAudit(tx, principal, {
         action: "frontdoor.updated",
         frontdoorId,

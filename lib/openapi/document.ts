@@ -1,3 +1,4 @@
+import { approvalAnswerSchema } from "@/lib/validation/approvals";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { certificatePaths } from "@/lib/openapi/certificate-paths";
@@ -21,6 +22,7 @@ import { createTokenSchema, updateTokenSchema } from "@/lib/validation/tokens";
 const requestSchemas = z.registry<{ id: string }>();
 requestSchemas.add(createTokenSchema, { id: "CreateTokenRequest" });
 requestSchemas.add(updateTokenSchema, { id: "UpdateTokenRequest" });
+requestSchemas.add(approvalAnswerSchema, { id: "ApprovalAnswerRequest" });
 requestSchemas.add(redeemRequestSchema, { id: "RedeemRequest" });
 requestSchemas.add(renewRequestSchema, { id: "RenewRequest" });
 requestSchemas.add(revokeCertificateSchema, { id: "RevokeCertificateRequest" });

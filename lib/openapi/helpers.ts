@@ -14,7 +14,7 @@ export function problems(...statuses: number[]): Record<string, Json> {
     401: "No or bad bearer credential (`unauthenticated`)",
     403: "The caller's role does not allow this (`forbidden`)",
     404: "Unknown Frontdoor or token, or one the caller may not see",
-    409: "The token is not active or was used already, or TCP shares are disabled",
+    409: "The token is not active, was used already, waits for approval (`token_pending_approval`) or was rejected (`token_rejected`), or TCP shares are disabled",
     410: "The token expired (`token_expired`) or was revoked (`token_revoked`)",
     429: "Too many unknown tokens from this address (`rate_limited`); see Retry-After",
     413: "Body over 64 KiB (`payload_too_large`)",

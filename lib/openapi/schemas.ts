@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { ERROR_STATUS } from "@/lib/domain/errors";
-import type { CreatedToken, Page, TokenView } from "@/lib/domain/tokens";
+import type { CreatedToken, Page, TokenDetail, TokenView } from "@/lib/domain/tokens";
 import type { CertificateView, RedemptionPreview } from "@/lib/domain/certificates";
 import type { FrontdoorView } from "@/lib/domain/frontdoors";
 import { TOKEN_STATUSES } from "@/lib/domain/tokens/status";
 import type { Serialized } from "@/lib/wire/serialized";
 import { CERTIFICATE_STATUSES } from "@/lib/validation/certificates";
 import { NAME_KINDS } from "@/lib/domain/names/policy";
+import { approvalPolicySchema } from "@/lib/validation/approvals";
 import { KEY_TYPES, renewalWindowDaysSchema } from "@/lib/validation/frontdoors";
 import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/validation/paging";
 import { validDaysSchema } from "@/lib/validation/tokens";
@@ -65,6 +66,10 @@ export const tokenSchema = z
     revokedAt: timestamp.nullable(),
     revokedBy: z.string().nullable(),
     clientCertificateId: z.string().nullable().meta({ example: "cert-0d4b3c2a-1e2f-4a5b-8c9d-0e1f2a3b4c5d" }),
+    approvalsRequired: z.int().min(0).max(5).meta({ description: "How many people other than the creator must approve the token (the Frontdoor's approvals.required when it was created; 0: none)" }),
+    approvalCount: z.int().min(0).max(5).meta({ description: "Approvals given so far" }),
+    approvedAt: timestamp.nullable().meta({ description: "When the last required approval made the token active" }),
+    rejectedAt: timestamp.nullable().meta({ description: "When an approver rejected it (for good)" }),
   })
   .register(responseSchemas, { id: "Token" });
 
@@ -84,6 +89,21 @@ export const createdTokenSchema = tokenSchema
     delivery: deliverySchema.optional(),
   })
   .register(responseSchemas, { id: "CreatedToken" });
+
+export const tokenDetailSchema = tokenSchema
+  .extend({
+    approvals: z
+      .array(
+        z.object({
+          by: z.string().meta({ description: "Email of the person who answered" }),
+          at: timestamp,
+          decision: z.enum(["approve", "reject"]),
+          comment: z.string().nullable(),
+        }),
+      )
+      .meta({ description: "The answers to a token that needs approval, oldest first (empty when it needs none)" }),
+  })
+  .register(responseSchemas, { id: "TokenDetail" });
 
 export const tokenPageSchema = pageOf(tokenSchema).register(responseSchemas, { id: "TokenPage" });
 
@@ -172,6 +192,7 @@ export const frontdoorSchema = z
     renewalWindowDays: renewalWindowDaysSchema.meta({ description: "Renewal opens this many days before a certificate ends; 0: renewal off", example: 30 }),
     profile: profileSchema,
     namePolicy: namePolicyResponseSchema,
+    approvals: approvalPolicySchema.meta({ description: "How many people other than a token's creator must approve each new token before it can be redeemed (0: none)", example: { required: 0 } }),
     createdAt: timestamp,
     memberCount: count.meta({ description: "Operators who are members" }),
     issuingCa: z
@@ -186,6 +207,7 @@ export const healthSchema = z.object({ status: z.enum(["ok", "unavailable"]) }).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const assertSame = <T extends true>() => undefined as unknown as T;
 assertSame<Same<Serialized<TokenView>, z.infer<typeof tokenSchema>>>();
+assertSame<Same<Serialized<TokenDetail>, z.infer<typeof tokenDetailSchema>>>();
 assertSame<Same<Serialized<CreatedToken>, z.infer<typeof createdTokenSchema>>>();
 assertSame<Same<Serialized<Page<TokenView>>, z.infer<typeof tokenPageSchema>>>();
 assertSame<Same<Serialized<CertificateView>, z.infer<typeof certificateSchema>>>();

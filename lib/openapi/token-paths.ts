@@ -75,8 +75,9 @@ export const tokenPaths: Record<string, Json> = {
       tags: ["Tokens"],
       operationId: "getToken",
       summary: "Get one token",
+      description: "With its approvals (who, when, decision, comment) when its Frontdoor requires them.",
       security: management,
-      responses: { "200": { description: "The token", content: jsonContent("Token") }, ...problems(401, 404) },
+      responses: { "200": { description: "The token", content: jsonContent("TokenDetail") }, ...problems(401, 404) },
     },
     patch: {
       tags: ["Tokens"],
@@ -94,6 +95,19 @@ export const tokenPaths: Record<string, Json> = {
       description: "The token can no longer be redeemed; its history stays.",
       security: management,
       responses: { "204": { description: "Revoked" }, ...problems(401, 403, 404, 409) },
+    },
+  },
+  "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}/approvals": {
+    parameters: [frontdoorId, tokenId],
+    post: {
+      tags: ["Tokens"],
+      operationId: "answerToken",
+      summary: "Approve or reject a token waiting for approval",
+      description:
+        "For Frontdoors whose `approvals.required` is above 0. Enough approvals by distinct people other than the token's creator make it `active` (`token.approved`); one rejection makes it `rejected` for good (`token.rejected`). Answered by admins and member operators: the creator, a second answer by the same person, an auditor or the CLI get 403 `approval_not_allowed`; a token not `pending_approval` gets 409 `token_not_pending`.",
+      security: management,
+      requestBody: { required: true, content: jsonContent("ApprovalAnswerRequest", { decision: "approve", comment: "Checked with the team lead" }) },
+      responses: { "200": { description: "The token as it now is", content: jsonContent("Token") }, ...problems(400, 401, 403, 404, 409, 413) },
     },
   },
   "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}/rotate": {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { namePolicySchema } from "@/lib/domain/names/policy";
+import { approvalPolicySchema } from "@/lib/validation/approvals";
 import { frontdoorNameSchema } from "@/lib/validation/common";
 
 export const createFrontdoorSchema = z
@@ -82,6 +83,7 @@ export const updateFrontdoorSchema = z
     renewalWindowDays: renewalWindowDaysSchema.optional().meta({ description: "Renewal opens this many days before a certificate ends; 0 turns renewal off" }),
     profile: frontdoorProfilePatchSchema.optional().meta({ description: "The certificate profile; the fields given replace the stored ones" }),
     namePolicy: namePolicySchema.optional().meta({ description: "The name policy; replaces the stored one ({} allows every name)" }),
+    approvals: approvalPolicySchema.optional().meta({ description: "How many people other than a token's creator must approve each new token (0–5); tokens made before keep what they needed" }),
   })
   .strict()
   .refine((input) => Object.values(input).some((value) => value !== undefined), { message: "Give at least one setting to change" });

@@ -8,6 +8,7 @@ export const REDEMPTION_MESSAGES: Partial<Record<ErrorCode, string>> = {
   token_expired: "This token has expired. Ask the administrator who sent it for a new one.",
   token_already_used: "This token was used already; each token gives exactly one certificate. Ask for a new token if you need another.",
   token_revoked: "This token was withdrawn by an administrator. Ask them for a new one.",
+  token_rejected: "This token was rejected by an approver. Ask the administrator for a new one.",
   tcp_shares_disabled: "The Frontdoor does not accept certificate requests right now: its administrator must enable TCP shares.",
   frontdoor_not_found: "This Frontdoor does not exist. Check the link or the Frontdoor id.",
   rate_limited: "Too many attempts from your address. Wait a minute, then try again.",

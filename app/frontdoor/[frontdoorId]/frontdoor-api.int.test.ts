@@ -43,6 +43,7 @@ describe("GET /frontdoor/{id}", () => {
       renewalWindowDays: 30,
       profile: { extendedKeyUsage: ["clientAuth"], keyTypes: ["EC-P256", "EC-P384", "RSA-2048", "RSA-3072", "RSA-4096"], maxValidDays: 825, allowCsrSubjectAltNames: false, allowWildcards: false },
       namePolicy: {},
+      approvals: { required: 0 },
       createdAt: c.createdAt.toISOString(),
       memberCount: 1,
       issuingCa: { id: ca.id, generation: 1, notBefore: ca.notBefore.toISOString(), notAfter: ca.notAfter.toISOString() },
@@ -60,6 +61,18 @@ describe("PATCH /frontdoor/{id}", () => {
     }
     expect((await getDb().frontdoor.findUniqueOrThrow({ where: { id: b.id } })).tcpSharesEnabled).toBe(true);
     expect(await updates(b.id)).toEqual([]);
+  });
+
+  it("changes the approval policy (0–5), audited; out of range is validation_failed at approvals.required", async () => {
+    const b = await makeFrontdoor();
+    const res = await patch(b.id, "admin", { approvals: { required: 2 } });
+    expect([res.status, res.body.approvals]).toEqual([200, { required: 2 }]);
+    expect((await getDb().frontdoor.findUniqueOrThrow({ where: { id: b.id }, select: { approvalsRequired: true } })).approvalsRequired).toBe(2);
+    expect((await updates(b.id))[0]).toMatchObject({ details: { before: { approvals: { required: 0 } }, after: { approvals: { required: 2 } } } });
+    for (const required of [6, -1, 1.5]) {
+      const bad = await patch(b.id, "admin", { approvals: { required } });
+      expect([bad.status, bad.body.code, bad.body.errors?.[0]?.path]).toEqual([400, "validation_failed", "approvals.required"]);
+    }
   });
 
   it("changes name, TCP shares and renewal window, audited with the before and after of what changed", async () => {

@@ -12,7 +12,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 
 export type ClaimTarget =
   /**
-   * Redemption: the token, still active, still holding this secret (a rotation of the secret
+   * Redemption: the token, still active (approved, when it needs approvals), still holding this secret (a rotation of the secret
    * retires the old one) and unchanged since it was read (a PATCH in between changed what
    * the certificate may say: the redemption reads it again).
    */
@@ -30,7 +30,8 @@ function targetSql(target: ClaimTarget, { certificateId, now }: ClaimContext): {
         table: Prisma.sql`"CertificateRequestToken"`,
         set: Prisma.sql`"redeemedAt" = ${now}::timestamptz, "clientCertificateId" = ${certificateId}, "updatedAt" = ${now}::timestamptz`,
         where: Prisma.sql`t."id" = ${target.tokenId} AND t."secretHash" = ${target.secretHash} AND t."updatedAt" = ${target.updatedAt}::timestamptz
-           AND t."redeemedAt" IS NULL AND t."revokedAt" IS NULL AND t."expiresAt" > ${now}::timestamptz`,
+           AND t."redeemedAt" IS NULL AND t."revokedAt" IS NULL AND t."expiresAt" > ${now}::timestamptz
+           AND t."rejectedAt" IS NULL AND (t."approvalsRequired" = 0 OR t."approvedAt" IS NOT NULL)`,
       };
     case "renewal":
       return {

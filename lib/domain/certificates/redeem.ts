@@ -36,6 +36,10 @@ type TokenRow = {
   expiresAt: Date;
   redeemedAt: Date | null;
   revokedAt: Date | null;
+  approvalsRequired: number;
+  approvalCount: number;
+  approvedAt: Date | null;
+  rejectedAt: Date | null;
   frontdoor: { name: string; tcpSharesEnabled: boolean };
 };
 
@@ -51,6 +55,10 @@ const tokenSelect = {
   expiresAt: true,
   redeemedAt: true,
   revokedAt: true,
+  approvalsRequired: true,
+  approvalCount: true,
+  approvedAt: true,
+  rejectedAt: true,
   frontdoor: { select: { name: true, tcpSharesEnabled: true } },
 } as const;
 
@@ -63,6 +71,10 @@ export function redemptionBlocker(token: TokenRow, now = new Date()): AppError |
       return new AppError("token_revoked", "This token was revoked by an administrator. Ask the administrator for a new token.");
     case "expired":
       return new AppError("token_expired", `This token expired at ${token.expiresAt.toISOString()}. Ask the administrator for a new one.`);
+    case "rejected":
+      return new AppError("token_rejected", "This token was rejected by an approver, for good. Ask the administrator for a new token.");
+    case "pending_approval":
+      return pendingApproval(token);
     case "active":
       break;
   }
@@ -73,6 +85,15 @@ export function redemptionBlocker(token: TokenRow, now = new Date()): AppError |
     );
   }
   return null;
+}
+
+/** token_pending_approval, saying how many more approvals it waits for. */
+function pendingApproval(token: { approvalsRequired: number; approvalCount: number }): AppError {
+  const more = Math.max(1, token.approvalsRequired - token.approvalCount);
+  return new AppError(
+    "token_pending_approval",
+    `This token is waiting for approval by ${more} more ${more === 1 ? "person" : "people"}. Try again with the same token once it is approved; nothing else is needed from you.`,
+  );
 }
 
 /** A token found by its secret, with its SANs and the Frontdoor's current issuing CA, profile and name policy read in the same statement. */
@@ -91,7 +112,8 @@ export async function findTokenBySecret(frontdoorId: string, secret: string): Pr
   const [row] = looksLikeTokenSecret(secret)
     ? await getDb().$queryRaw<(Omit<FoundToken, "frontdoor" | "rules"> & { frontdoorName: string; tcpSharesEnabled: boolean; profile: unknown; namePolicy: unknown })[]>`
         SELECT t."id", t."frontdoorId"::text AS "frontdoorId", t."name", t."commonName", t."organization", t."organizationalUnit",
-               t."subjectAltNames", t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", t."updatedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",
+               t."subjectAltNames", t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", t."updatedAt",
+               t."approvalsRequired", t."approvalCount", t."approvedAt", t."rejectedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",
                f."profile", f."namePolicy",
                (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = t."frontdoorId" AND c."retiredAt" IS NULL) AS "currentCaId"
           FROM "CertificateRequestToken" t JOIN "Frontdoor" f ON f."id" = t."frontdoorId"

@@ -11,7 +11,8 @@ import { underFrontdoorRules } from "@/lib/domain/names/frontdoor-rules";
 import { deliverLink } from "@/lib/domain/tokens/deliver";
 import { publicUrl } from "@/lib/runtime/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
-import { redemptionUrl, toTokenView } from "@/lib/domain/tokens/view";
+import { approvalRequestedSql } from "@/lib/domain/tokens/approval-sql";
+import { noApprovalsYet, redemptionUrl, toTokenView } from "@/lib/domain/tokens/view";
 import { uuidSchema } from "@/lib/validation/common";
 import { csvPath, jsonPath, previewCsv, tokensFromCsv, tokensFromJson } from "@/lib/validation/token-batch";
 import { DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
@@ -56,12 +57,12 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
   }));
   // Every row against the Frontdoor's profile and name policy, guarded in the same one statement.
   const result = await underFrontdoorRules(frontdoorId, checkRules, async (guard) => {
-  const [found] = await getDb().$queryRaw<{ n: number; frontdoorName: string | null; createdAt: Date | null }[]>`
-    WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled" AND ${guard}),
+  const [found] = await getDb().$queryRaw<{ n: number; frontdoorName: string | null; createdAt: Date | null; approvalsRequired: number | null }[]>`
+    WITH fd AS (SELECT "id", "name", "approvalsRequired" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled" AND ${guard}),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
-                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt")
-      SELECT r.id, fd."id", r.name, r.cn, r.o, r.ou, r.hash, r.hint, r.exp, r.days, r.email, r.sans, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
+                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt", "approvalsRequired", "batchId")
+      SELECT r.id, fd."id", r.name, r.cn, r.o, r.ou, r.hash, r.hint, r.exp, r.days, r.email, r.sans, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz, fd."approvalsRequired", ${batchId}::uuid
         FROM fd, unnest(${column((r) => r.id)}::text[], ${column((r) => r.input.name)}::text[], ${column((r) => r.input.commonName)}::text[],
                         ${column((r) => r.input.organization)}::text[], ${column((r) => r.input.organizationalUnit)}::text[],
                         ${column((r) => hashSecret(r.secret))}::text[], ${column((r) => r.hint)}::text[], ${column((r) => r.expiresAt.toISOString())}::timestamptz[],
@@ -73,8 +74,9 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
     a AS (
       INSERT INTO "AuditEvent" (${AUDIT_COLUMNS})
       SELECT v.* FROM (${auditValuesSql(principal, eventsOf(), now)}) AS v WHERE EXISTS (SELECT 1 FROM t)
+      ${approvalRequestedSql(principal, frontdoorId, rows.map((r) => r.id), now)}
     )
-    SELECT count(*)::int AS n, (SELECT "name" FROM fd) AS "frontdoorName", min(t."createdAt") AS "createdAt" FROM t`;
+    SELECT count(*)::int AS n, (SELECT "name" FROM fd) AS "frontdoorName", (SELECT "approvalsRequired" FROM fd) AS "approvalsRequired", min(t."createdAt") AS "createdAt" FROM t`;
   return found?.frontdoorName ? found : null;
   });
   if (!result || result.n !== rows.length || !result.frontdoorName) {
@@ -88,7 +90,7 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
     ...toTokenView({
       id: r.id, name: r.input.name, frontdoorId, commonName: r.input.commonName, organization: r.input.organization, organizationalUnit: r.input.organizationalUnit,
       expiresAt: r.expiresAt, validDays: validDays[i]!, recipientEmail: r.input.recipientEmail, subjectAltNames: r.input.subjectAltNames, createdAt: result.createdAt ?? now, secretHint: r.hint,
-      redeemedAt: null, revokedAt: null, clientCertificateId: null, createdBy: createdBy ? { email: createdBy } : null, revokedBy: null,
+      redeemedAt: null, revokedAt: null, ...noApprovalsYet(result.approvalsRequired ?? 0), clientCertificateId: null, createdBy: createdBy ? { email: createdBy } : null, revokedBy: null,
     }, now),
     token: r.secret,
     redemptionUrl: redemptionUrl(base, frontdoorId, r.secret),

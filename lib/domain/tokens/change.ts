@@ -17,7 +17,7 @@ import { type UpdateTokenInput, updateTokenSchema } from "@/lib/validation/token
 export async function explainNoChange(tx: Tx, frontdoorId: string, tokenId: string, what: string): Promise<never> {
   const row = await tx.certificateRequestToken.findFirst({
     where: { id: tokenId, frontdoorId },
-    select: { expiresAt: true, redeemedAt: true, revokedAt: true },
+    select: { expiresAt: true, redeemedAt: true, revokedAt: true, rejectedAt: true, approvalsRequired: true, approvedAt: true },
   });
   if (!row) throw new AppError("token_not_found", `No token ${tokenId} on this Frontdoor.`);
   const status = tokenStatus(row);
@@ -28,7 +28,9 @@ export async function explainNoChange(tx: Tx, frontdoorId: string, tokenId: stri
         ? " It was revoked already."
         : status === "expired"
           ? " It has expired; create a new token."
-          : "";
+          : status === "rejected"
+            ? " An approver rejected it; create a new token."
+            : "";
   throw new AppError("token_not_active", `Cannot ${what} token ${tokenId}: it is ${status}.${advice}`);
 }
 
@@ -39,6 +41,26 @@ export async function explainNoChange(tx: Tx, frontdoorId: string, tokenId: stri
 function writtenValues<D extends object>(data: D, row: Record<keyof D, unknown>): Record<string, unknown> {
   const written = (Object.keys(data) as (keyof D)[]).filter((key) => data[key] !== undefined);
   return Object.fromEntries(written.map((key) => [key, row[key] instanceof Date ? (row[key] as Date).toISOString() : row[key]]));
+}
+
+/** The fields of a token that shape its certificate: approvals were given to exactly these. */
+const CERTIFICATE_FIELDS = ["commonName", "organization", "organizationalUnit", "subjectAltNames", "validDays"] as const;
+
+/**
+ * A change to what the certificate will say sends a token that needs approvals back to
+ * pending, its answers cleared (their events stay in the audit log): approvers approved the
+ * certificate they were shown, not the one it became. Any such field in the change counts,
+ * whether or not its value differs, so no comparison can race. True when it reopened them.
+ */
+async function reopenApprovals(tx: Tx, frontdoorId: string, tokenId: string, input: UpdateTokenInput, now: Date): Promise<boolean> {
+  if (!CERTIFICATE_FIELDS.some((field) => input[field] !== undefined)) return false;
+  const { count } = await tx.certificateRequestToken.updateMany({
+    where: { id: tokenId, frontdoorId, approvalsRequired: { gt: 0 } },
+    data: { approvalCount: 0, approvedAt: null, approvalNotifiedAt: null, updatedAt: now },
+  });
+  if (count === 0) return false;
+  await tx.tokenApproval.deleteMany({ where: { tokenId } });
+  return true;
 }
 
 /** Changes metadata, validity or expiry of an active token; an expiry at or before now expires it at once. */
@@ -67,10 +89,11 @@ export async function updateToken(
       expiresAt: expiresAt && expiresAt.getTime() <= now.getTime() ? now : expiresAt,
     } satisfies Record<keyof typeof input, unknown>;
     const { count } = await tx.certificateRequestToken.updateMany({
-      where: { id: tokenId, frontdoorId: frontdoor.id, redeemedAt: null, revokedAt: null, expiresAt: { gt: now } },
+      where: { id: tokenId, frontdoorId: frontdoor.id, redeemedAt: null, revokedAt: null, rejectedAt: null, expiresAt: { gt: now } },
       data,
     });
     if (count === 0) await explainNoChange(tx, frontdoor.id, tokenId, "change");
+    const isReopened = await reopenApprovals(tx, frontdoor.id, tokenId, input, now);
     const row = await tx.certificateRequestToken.findFirstOrThrow({ where: { id: tokenId, frontdoorId: frontdoor.id }, select: tokenViewSelect });
     const isExpiredNow = expiresAt !== undefined && expiresAt.getTime() <= now.getTime();
     await recordAudit(tx, principal, {
@@ -80,6 +103,7 @@ export async function updateToken(
       targetId: tokenId,
       details: writtenValues(data, row),
     });
+    if (isReopened) await recordAudit(tx, principal, { action: "token.approval_requested", frontdoorId: frontdoor.id, targetKind: "token", targetId: tokenId, details: { approvalsRequired: row.approvalsRequired, reason: "changed" } });
     return toTokenView(row, now);
   });
 }

@@ -9,7 +9,8 @@ import { underFrontdoorRules } from "@/lib/domain/names/frontdoor-rules";
 import { type Delivery, deliverLink } from "@/lib/domain/tokens/deliver";
 import { publicUrl } from "@/lib/runtime/public-url";
 import { hashSecret, newTokenSecret, secretHint } from "@/lib/domain/tokens/secret";
-import { redemptionUrl, type TokenView, toTokenView } from "@/lib/domain/tokens/view";
+import { approvalRequestedSql } from "@/lib/domain/tokens/approval-sql";
+import { noApprovalsYet, redemptionUrl, type TokenView, toTokenView } from "@/lib/domain/tokens/view";
 import { AppError } from "@/lib/domain/errors";
 import { uuidSchema } from "@/lib/validation/common";
 import { type CreateTokenInput, createTokenSchema, DEFAULT_TOKEN_LIFETIME_MS } from "@/lib/validation/tokens";
@@ -47,21 +48,22 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
   // The Frontdoor's profile and name policy, checked and guarded in the same one statement.
   const rows = (await underFrontdoorRules(frontdoorId, checkRules, async (guard) => {
   const details = { name: input.name, commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit, expiresAt: expiresAt.toISOString(), validDays, tokenHint: hint, ...(input.recipientEmail ? { recipientEmail: input.recipientEmail } : {}), ...sanDetails(input.subjectAltNames) };
-  const found = await getDb().$queryRaw<{ createdAt: Date; frontdoorName: string }[]>`
-    WITH fd AS (SELECT "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled" AND ${guard}),
+  const found = await getDb().$queryRaw<{ createdAt: Date; frontdoorName: string; approvalsRequired: number }[]>`
+    WITH fd AS (SELECT "id", "name", "approvalsRequired" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled" AND ${guard}),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
-                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt")
+                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt", "approvalsRequired")
       SELECT ${id}, fd."id", ${input.name}, ${input.commonName}, ${input.organization}, ${input.organizationalUnit},
-             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${validDays}, ${input.recipientEmail}, ${JSON.stringify(input.subjectAltNames)}::jsonb, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz
+             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${validDays}, ${input.recipientEmail}, ${JSON.stringify(input.subjectAltNames)}::jsonb, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz, fd."approvalsRequired"
         FROM fd
       RETURNING "createdAt"
     ),
     a AS (
       INSERT INTO "AuditEvent" (${AUDIT_COLUMNS})
       SELECT v.* FROM (${auditValuesSql(principal, [{ action: "token.created", frontdoorId, targetKind: "token", targetId: id, details }], now)}) AS v CROSS JOIN t
+      ${approvalRequestedSql(principal, frontdoorId, [id], now)}
     )
-    SELECT t."createdAt", fd."name" AS "frontdoorName" FROM t CROSS JOIN fd`;
+    SELECT t."createdAt", fd."name" AS "frontdoorName", fd."approvalsRequired" FROM t CROSS JOIN fd`;
   return found.length ? found : null;
   })) ?? [];
   if (rows.length === 0) {
@@ -84,6 +86,7 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
     secretHint: hint,
     redeemedAt: null,
     revokedAt: null,
+    ...noApprovalsYet(rows[0]!.approvalsRequired),
     clientCertificateId: null,
     createdBy: creator,
     revokedBy: null,

@@ -1,6 +1,7 @@
 // The certificate request token domain: the only code that writes tokens.
 export { type CreatedToken, createToken } from "@/lib/domain/tokens/create";
-export { findToken, getToken, listTokens } from "@/lib/domain/tokens/read";
+export { findToken, getToken, listTokens, type TokenDetail } from "@/lib/domain/tokens/read";
+export { answerToken, approvalsOf, type ApprovalAnswer } from "@/lib/domain/tokens/approvals";
 export { tokensCsvStream } from "@/lib/domain/tokens/export";
 export type { Page } from "@/lib/validation/paging";
 export { revokeToken, updateToken } from "@/lib/domain/tokens/change";

@@ -4,6 +4,7 @@ import { canReadFrontdoor } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
 import { snapshotTokenTotal } from "@/lib/domain/dashboard";
 import { frontdoorFor } from "@/lib/domain/access/scope";
+import { type ApprovalAnswer, approvalsOf } from "@/lib/domain/tokens/approvals";
 import { statusWhere } from "@/lib/domain/tokens/status";
 import { statusSql } from "@/lib/domain/tokens/status-sql";
 import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
@@ -13,19 +14,23 @@ import { parseInput } from "@/lib/validation/parse";
 import { type ListTokensQuery, listTokensQuerySchema } from "@/lib/validation/tokens";
 
 
+/** One token, as lists show it plus its approvals (who, when, decision, comment). */
+export type TokenDetail = TokenView & { approvals: ApprovalAnswer[] };
+
 /** One token of a Frontdoor. */
-export async function getToken(principal: Principal, frontdoorId: string, tokenId: string): Promise<TokenView> {
+export async function getToken(principal: Principal, frontdoorId: string, tokenId: string): Promise<TokenDetail> {
   const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
   const row = await getDb().certificateRequestToken.findFirst({
     where: { id: tokenId, frontdoorId: frontdoor.id },
     select: tokenViewSelect,
   });
   if (!row) throw new AppError("token_not_found", `No token ${tokenId} on this Frontdoor.`);
-  return toTokenView(row);
+  // Only a token that ever needed approval has answers to read.
+  return { ...toTokenView(row), approvals: row.approvalsRequired > 0 ? await approvalsOf(tokenId) : [] };
 }
 
 /** A token by id alone (console links); tokens of Frontdoors the caller may not see are not found. */
-export async function findToken(principal: Principal, tokenId: string): Promise<TokenView> {
+export async function findToken(principal: Principal, tokenId: string): Promise<TokenDetail> {
   const row = await getDb().certificateRequestToken.findUnique({ where: { id: tokenId }, select: { frontdoorId: true } });
   if (!row || !canReadFrontdoor(principal, row.frontdoorId)) throw new AppError("token_not_found", `No token ${tokenId}.`);
   return getToken(principal, row.frontdoorId, tokenId);

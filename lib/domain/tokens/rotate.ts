@@ -23,7 +23,7 @@ export async function rotateToken(principal: Principal, frontdoorId: string, tok
     const [old] = await tx.$queryRaw<{ secretHint: string }[]>`
       SELECT "secretHint" FROM "CertificateRequestToken" WHERE "id" = ${tokenId} AND "frontdoorId" = ${frontdoor.id}::uuid FOR UPDATE`;
     const { count } = await tx.certificateRequestToken.updateMany({
-      where: { id: tokenId, frontdoorId: frontdoor.id, redeemedAt: null, revokedAt: null, expiresAt: { gt: now } },
+      where: { id: tokenId, frontdoorId: frontdoor.id, redeemedAt: null, revokedAt: null, rejectedAt: null, expiresAt: { gt: now } },
       data: { secretHash: hashSecret(secret), secretHint: hint },
     });
     if (count === 0) await explainNoChange(tx, frontdoor.id, tokenId, "rotate");

@@ -24,6 +24,14 @@ export type TokenView = {
   revokedAt: Date | null;
   revokedBy: string | null;
   clientCertificateId: string | null;
+  /** People other than the creator who must approve it (0: none; copied from the Frontdoor at creation). */
+  approvalsRequired: number;
+  /** Approvals given so far. */
+  approvalCount: number;
+  /** When the last required approval made it active. */
+  approvedAt: Date | null;
+  /** When it was rejected (for good). */
+  rejectedAt: Date | null;
 };
 
 export const tokenViewSelect = {
@@ -42,6 +50,10 @@ export const tokenViewSelect = {
   redeemedAt: true,
   revokedAt: true,
   clientCertificateId: true,
+  approvalsRequired: true,
+  approvalCount: true,
+  approvedAt: true,
+  rejectedAt: true,
   createdBy: { select: { email: true } },
   revokedBy: { select: { email: true } },
 } as const;
@@ -65,6 +77,9 @@ export function toTokenView(row: TokenRow, now = new Date()): TokenView {
     revokedBy: revokedBy?.email ?? null,
   };
 }
+
+/** The approval columns of a token just created. */
+export const noApprovalsYet = (approvalsRequired: number) => ({ approvalsRequired, approvalCount: 0, approvedAt: null, rejectedAt: null });
 
 /** The public redemption link at `base` (lib/runtime/public-url.ts); the secret rides in the fragment, which browsers never send. */
 export function redemptionUrl(base: string, frontdoorId: string, secret: string): string {

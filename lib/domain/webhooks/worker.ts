@@ -1,10 +1,11 @@
 import { Logger, run, type Runner, type Task } from "graphile-worker";
 import { deliverWebhook } from "@/lib/domain/webhooks/deliver";
 import { DELIVER_TASK } from "@/lib/domain/webhooks/jobs";
+import { APPROVAL_NOTICE_TASK, notifyApprovers } from "@/lib/domain/tokens/approval-notices";
 import { requireEnv } from "@/lib/env";
 import { logger as appLogger } from "@/lib/observability/log";
 
-// The worker pool of this process: takes delivery jobs (jobs.ts) from PostgreSQL, a few at a
+// The worker pool of this process: takes delivery jobs (jobs.ts) and approval notices from PostgreSQL, a few at a
 // time, and lets graphile-worker retry the failed ones. deliverWebhook does the work.
 
 function parsePayload(payload: unknown): { webhookId: string; eventId: bigint } {
@@ -20,6 +21,13 @@ const deliverTask: Task = async (payload, helpers) => {
   if (result.outcome === "failed" && !result.isDisabled && helpers.job.attempts < helpers.job.max_attempts) {
     throw new Error(`webhook delivery failed: ${result.statusCode !== null ? `HTTP ${result.statusCode}` : result.error}`);
   }
+};
+
+/** Emails the approvers of a Frontdoor (lib/domain/tokens/approval-notices.ts); a throw retries later. */
+const approvalNoticeTask: Task = async (payload) => {
+  const { frontdoorId } = (payload ?? {}) as { frontdoorId?: unknown };
+  if (typeof frontdoorId !== "string") throw new Error("malformed approval notice job payload");
+  await notifyApprovers(frontdoorId);
 };
 
 /** Failed attempts are expected (an endpoint is down) and recorded in the delivery log: one line each, no stack. */
@@ -40,7 +48,7 @@ export function startWebhookWorker(options: { pollInterval?: number } = {}): Pro
     pollInterval: options.pollInterval ?? 2_000,
     noHandleSignals: true,
     logger,
-    taskList: { [DELIVER_TASK]: deliverTask },
+    taskList: { [DELIVER_TASK]: deliverTask, [APPROVAL_NOTICE_TASK]: approvalNoticeTask },
     parsedCronItems: [],
   });
   return globalForQueue.certdoorWebhookRunner;

@@ -1,0 +1,101 @@
+import { getDb } from "@/lib/db";
+import { canOperateFrontdoor, canReadEverything } from "@/lib/domain/access/permissions";
+import type { Principal } from "@/lib/domain/access/principal";
+import { isAppError } from "@/lib/domain/errors";
+import { rulesOf } from "@/lib/domain/names/enforce";
+import { answerToken, type ApprovalAnswer } from "@/lib/domain/tokens/approvals";
+import { statusWhere } from "@/lib/domain/tokens/status";
+import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { ApprovalAnswerInput, ApprovalDecision } from "@/lib/validation/approvals";
+import type { FrontdoorProfile } from "@/lib/validation/frontdoors";
+
+// The Approvals page's data: every token waiting for approval that the caller may see, with
+// exactly what its certificate will carry (the token's subject, SANs and lifetime, and the
+// Frontdoor's profile, which shapes every certificate it issues), who asked, the answers so
+// far, and whether the caller may answer it.
+
+export type PendingApproval = {
+  token: TokenView;
+  frontdoor: { id: string; name: string };
+  profile: FrontdoorProfile;
+  batchId: string | null;
+  answers: ApprovalAnswer[];
+  /** Null when the caller may answer; otherwise why not (their own token, answered already, their role). */
+  cannotAnswer: string | null;
+};
+
+export const APPROVAL_QUEUE_LIMIT = 500;
+
+/** Frontdoors whose pending tokens the caller sees (null: every one). */
+function visibleScope(principal: Principal): Prisma.CertificateRequestTokenWhereInput {
+  if (canReadEverything(principal)) return {};
+  return { frontdoorId: { in: principal.kind === "user" ? [...principal.frontdoorIds] : [] } };
+}
+
+function whyNot(principal: Principal, frontdoorId: string, createdById: string | null, answers: { userId: string | null }[]): string | null {
+  if (principal.kind !== "user") return "The command line cannot answer approvals.";
+  if (principal.role === "auditor") return "Auditors do not answer approvals.";
+  if (!canOperateFrontdoor(principal, frontdoorId)) return "You are not a member of this Frontdoor.";
+  if (createdById === principal.userId) return "You created this token; someone else must approve it.";
+  if (answers.some((a) => a.userId === principal.userId)) return "You approved it already.";
+  return null;
+}
+
+/** Tokens waiting for approval, the soonest to expire first (at most APPROVAL_QUEUE_LIMIT). */
+export async function listPendingApprovals(principal: Principal, options: { frontdoorId?: string } = {}, now = new Date()): Promise<PendingApproval[]> {
+  const rows = await getDb().certificateRequestToken.findMany({
+    where: { AND: [visibleScope(principal), options.frontdoorId ? { frontdoorId: options.frontdoorId } : {}, statusWhere("pending_approval", now)] },
+    orderBy: [{ expiresAt: "asc" }, { id: "asc" }],
+    take: APPROVAL_QUEUE_LIMIT,
+    select: {
+      ...tokenViewSelect,
+      batchId: true,
+      createdById: true,
+      frontdoor: { select: { id: true, name: true, profile: true, namePolicy: true } },
+      approvals: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { userId: true, userEmail: true, createdAt: true, decision: true, comment: true } },
+    },
+  });
+  return rows.map(({ batchId, createdById, frontdoor, approvals, ...row }) => ({
+    token: toTokenView(row, now),
+    frontdoor: { id: frontdoor.id, name: frontdoor.name },
+    profile: rulesOf(frontdoor).profile,
+    batchId,
+    answers: approvals.map((a) => ({ by: a.userEmail, at: a.createdAt, decision: a.decision as ApprovalDecision, comment: a.comment })),
+    cannotAnswer: whyNot(principal, frontdoor.id, createdById, approvals),
+  }));
+}
+
+/** How many pending tokens the caller may answer now (the navigation's count). */
+export async function countApprovalsForMe(principal: Principal, now = new Date()): Promise<number> {
+  if (principal.kind !== "user" || principal.role === "auditor") return 0;
+  return getDb().certificateRequestToken.count({
+    where: {
+      ...(principal.role === "admin" ? {} : { frontdoorId: { in: [...principal.frontdoorIds] } }),
+      ...statusWhere("pending_approval", now),
+      NOT: { createdById: principal.userId },
+      approvals: { none: { userId: principal.userId } },
+    },
+  });
+}
+
+export type BulkAnswer = { answered: string[]; refused: { tokenId: string; code: string; detail: string }[] };
+
+/**
+ * The same answer to many tokens of one Frontdoor (a batch approved at once): each is
+ * answered as answerToken answers one, in its own transaction, so one refusal (a token
+ * answered meanwhile, the caller's own) stops nothing else and is reported.
+ */
+export async function answerTokens(principal: Principal, frontdoorId: string, tokenIds: string[], answer: ApprovalAnswerInput): Promise<BulkAnswer> {
+  const result: BulkAnswer = { answered: [], refused: [] };
+  for (const tokenId of [...new Set(tokenIds)].slice(0, APPROVAL_QUEUE_LIMIT)) {
+    try {
+      await answerToken(principal, frontdoorId, tokenId, answer);
+      result.answered.push(tokenId);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      result.refused.push({ tokenId, code: error.code, detail: error.message });
+    }
+  }
+  return result;
+}

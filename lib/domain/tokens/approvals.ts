@@ -1,0 +1,82 @@
+import { getDb, type Tx } from "@/lib/db";
+import { recordAudit } from "@/lib/domain/audit/events";
+import { AppError } from "@/lib/domain/errors";
+import { canOperateFrontdoor } from "@/lib/domain/access/permissions";
+import type { Principal, UserPrincipal } from "@/lib/domain/access/principal";
+import { frontdoorFor } from "@/lib/domain/access/scope";
+import { tokenStatus } from "@/lib/domain/tokens/status";
+import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
+import { type ApprovalAnswerInput, approvalAnswerSchema, type ApprovalDecision } from "@/lib/validation/approvals";
+import { parseInput } from "@/lib/validation/parse";
+
+// Two-person approval (CONTRACT "Approvals"). An answer is one transaction that locks the
+// token's row first: answers to one token queue behind each other, so two approvals racing
+// for the last place make one `active` transition and one token.approved event, never two;
+// the unique (tokenId, userId) index holds "one answer per person" even beneath that.
+
+export type ApprovalAnswer = { by: string; at: Date; decision: ApprovalDecision; comment: string | null };
+
+const notAllowed = (why: string) => new AppError("approval_not_allowed", why);
+
+/** Who may answer tokens at all: people (not the CLI) who may operate the Frontdoor and are not auditors. */
+function assertMayAnswer(principal: Principal, frontdoorId: string): asserts principal is UserPrincipal {
+  if (principal.kind !== "user") throw notAllowed("Approvals are answered by people, each with their own account; the command line cannot answer them.");
+  if (principal.role === "auditor") throw notAllowed("Auditors never approve or reject tokens; an administrator or a member operator of the Frontdoor does.");
+  if (!canOperateFrontdoor(principal, frontdoorId)) throw new AppError("frontdoor_not_found");
+}
+
+type Locked = { createdById: string | null; expiresAt: Date; redeemedAt: Date | null; revokedAt: Date | null; approvalsRequired: number; approvalCount: number; approvedAt: Date | null; rejectedAt: Date | null };
+
+async function lockToken(tx: Tx, frontdoorId: string, tokenId: string): Promise<Locked> {
+  const [row] = await tx.$queryRaw<Locked[]>`
+    SELECT "createdById"::text AS "createdById", "expiresAt", "redeemedAt", "revokedAt", "approvalsRequired", "approvalCount", "approvedAt", "rejectedAt"
+      FROM "CertificateRequestToken" WHERE "id" = ${tokenId} AND "frontdoorId" = ${frontdoorId}::uuid FOR UPDATE`;
+  if (!row) throw new AppError("token_not_found", `No token ${tokenId} on this Frontdoor.`);
+  return row;
+}
+
+/**
+ * Approves or rejects a token waiting for approval. Enough approvals make it active
+ * (token.approved), one rejection makes it rejected for good (token.rejected); an approval
+ * short of the count is audited as token.approval_given. Refused: the token's creator, a
+ * second answer by the same person, an auditor (approval_not_allowed); a token not pending
+ * (token_not_pending).
+ */
+export async function answerToken(principal: Principal, frontdoorId: string, tokenId: string, raw: ApprovalAnswerInput): Promise<TokenView> {
+  const answer = parseInput(approvalAnswerSchema, raw);
+  const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
+  assertMayAnswer(principal, frontdoor.id);
+  return getDb().$transaction(async (tx) => {
+    const now = new Date();
+    const token = await lockToken(tx, frontdoor.id, tokenId);
+    const status = tokenStatus(token, now);
+    if (status !== "pending_approval") throw new AppError("token_not_pending", `Token ${tokenId} is ${status.replace("_", " ")}, not waiting for approval.`);
+    if (token.createdById === principal.userId) throw notAllowed("You created this token; another person must approve it (two-person rule).");
+    const answered = await tx.tokenApproval.findUnique({ where: { tokenId_userId: { tokenId, userId: principal.userId } }, select: { decision: true } });
+    if (answered) throw notAllowed(`You answered this token already (${answered.decision}); each person answers once.`);
+
+    await tx.tokenApproval.create({ data: { tokenId, userId: principal.userId, userEmail: principal.email, decision: answer.decision, comment: answer.comment, createdAt: now } });
+    const count = token.approvalCount + (answer.decision === "approve" ? 1 : 0);
+    const isApproved = answer.decision === "approve" && count >= token.approvalsRequired;
+    await tx.certificateRequestToken.update({
+      where: { id: tokenId },
+      data: { approvalCount: count, updatedAt: now, ...(answer.decision === "reject" ? { rejectedAt: now } : {}), ...(isApproved ? { approvedAt: now } : {}) },
+    });
+    const action = answer.decision === "reject" ? "token.rejected" : isApproved ? "token.approved" : "token.approval_given";
+    await recordAudit(tx, principal, {
+      action,
+      frontdoorId: frontdoor.id,
+      targetKind: "token",
+      targetId: tokenId,
+      details: { decision: answer.decision, ...(answer.comment ? { comment: answer.comment } : {}), approvals: count, approvalsRequired: token.approvalsRequired },
+    });
+    const row = await tx.certificateRequestToken.findUniqueOrThrow({ where: { id: tokenId }, select: tokenViewSelect });
+    return toTokenView(row, now);
+  });
+}
+
+/** A token's answers, oldest first (who, when, decision, comment). */
+export async function approvalsOf(tokenId: string): Promise<ApprovalAnswer[]> {
+  const rows = await getDb().tokenApproval.findMany({ where: { tokenId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { userEmail: true, createdAt: true, decision: true, comment: true } });
+  return rows.map((r) => ({ by: r.userEmail, at: r.createdAt, decision: r.decision as ApprovalDecision, comment: r.comment }));
+}
