@@ -40,7 +40,7 @@ describe(`the SCEP door under mutated scepclient requests (fast-check seed ${FUZ
     await fc.assert(
       fc.asyncProperty(hostileDer(seeds), fc.boolean(), async (body, isGet) => {
         const url = `http://localhost/scep/${frontdoorId}?operation=PKIOperation${isGet ? `&message=${encodeURIComponent(Buffer.from(body).toString("base64"))}` : ""}`;
-        const request = new Request(url, isGet ? { headers: fromAddress("198.51.100.9") } : { method: "POST", body: body, headers: { "content-type": "application/octet-stream", ...fromAddress("198.51.100.9") } });
+        const request = new Request(url, isGet ? { headers: fromAddress("198.51.100.9") } : { method: "POST", body: new Uint8Array(body), headers: { "content-type": "application/octet-stream", ...fromAddress("198.51.100.9") } });
         const response = await (isGet ? scep.GET : scep.POST)(request, { params: Promise.resolve({ frontdoorId }) });
         statuses.add(response.status);
         expect(response.status).toBeLessThan(500);
