@@ -5,11 +5,11 @@ import { contentSecurityPolicy, PERMISSIONS_POLICY } from "@/lib/http/security-h
 
 // Every page gets a fresh nonce and the strict policy (Next.js's documented pattern: the
 // policy on the request lets Next.js put the nonce on its own scripts; the same on the
-// response makes the browser enforce it). The REST doors, EST, OCSP and static files answer
+// response makes the browser enforce it). The REST doors, EST, SCEP, OCSP and static files answer
 // JSON, DER or immutable assets and are left out of the matcher, so the hot paths pay nothing.
 
 /** Paths that are not pages: the first matcher below leaves them out (keep the two alike). */
-const NOT_PAGES = /^\/(frontdoor\/|\.well-known\/|api\/|metrics|_next\/static|_next\/image|favicon\.ico|icon\.svg|screenshots\/)/;
+const NOT_PAGES = /^\/(frontdoor\/|\.well-known\/|scep\/|api\/|metrics|_next\/static|_next\/image|favicon\.ico|icon\.svg|screenshots\/)/;
 
 export async function proxy(request: NextRequest) {
   // A multipart POST is read by Next.js as a possible server action on any path a route
@@ -38,7 +38,7 @@ export async function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!frontdoor/|\\.well-known/|api/|metrics|_next/static|_next/image|favicon\\.ico|icon\\.svg|screenshots/).*)",
+      source: "/((?!frontdoor/|\\.well-known/|scep/|api/|metrics|_next/static|_next/image|favicon\\.ico|icon\\.svg|screenshots/).*)",
       // Prefetches render no new document: no policy needed.
       missing: [
         { type: "header", key: "next-router-prefetch" },

@@ -21,6 +21,7 @@ const TEMPLATES = [
   [`^/frontdoor/${ID}/webhooks$`, "/frontdoor/{frontdoorId}/webhooks"],
   [`^/frontdoor/${ID}/webhooks/${ID}(/deliveries)?$`, "/frontdoor/{frontdoorId}/webhooks/{webhookId}$1"],
   [`^/\\.well-known/est/${ID}/(cacerts|simpleenroll)$`, "/.well-known/est/{frontdoorId}/$1"],
+  [`^/scep/${ID}(/pkiclient\\.exe)?$`, "/scep/{frontdoorId}$1"],
   ["^/(tokens|certificates|frontdoors|webhooks)/(?!new$|import$)[^/]+$", "/$1/{id}"],
   ["^/_next/.*$", "/_next/*"],
 ].map(([pattern, template]) => [new RegExp(pattern), template]);

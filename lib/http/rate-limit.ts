@@ -177,6 +177,13 @@ export const signInAccountLimiter = new SharedLimit({ prefix: "signin-account", 
  */
 export const tokenGuessLimiter = new SharedLimit({ prefix: "token-guess", points: 20, durationSeconds: 60 });
 
+/** What counts against the guess limit: an unknown token (every door where a token secret is the credential). */
+export const tokenGuessRule: LimitRule = {
+  mode: "failures",
+  counts: (error: unknown) => isAppError(error) && error.code === "token_not_found",
+  message: (wait: number) => `Too many attempts with unknown tokens. Wait ${wait} seconds.`,
+};
+
 /** Renewals per client address that do not show a certificate of the Frontdoor and its key: 30 in 10 minutes. */
 export const renewalLimiter = new SharedLimit({ prefix: "renewal", points: 30, durationSeconds: 10 * 60 });
 

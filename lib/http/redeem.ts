@@ -1,11 +1,11 @@
 import "server-only";
 import { redeemToken } from "@/lib/domain/certificates";
-import { AppError, isAppError } from "@/lib/domain/errors";
+import { AppError } from "@/lib/domain/errors";
 import { readJson } from "@/lib/http/body";
 import { addressKey, requestContextFrom } from "@/lib/http/client-info";
 import { json } from "@/lib/http/handler";
 import { appErrorResponse, type ErrorResponder } from "@/lib/http/problem";
-import { RateLimited, tokenGuessLimiter } from "@/lib/http/rate-limit";
+import { RateLimited, tokenGuessLimiter, tokenGuessRule } from "@/lib/http/rate-limit";
 
 // The doors where a token secret is the credential (both redemption paths, EST and the
 // page's preview) share the guess limiter, counting failures (lib/http/rate-limit.ts): a
@@ -14,15 +14,9 @@ import { RateLimited, tokenGuessLimiter } from "@/lib/http/rate-limit";
 // flight, and those reaching a worker that has not yet seen the refusal, are still looked up
 // (one indexed read each); a 128-bit secret is not guessed that way.
 
-const isGuess = (error: unknown) => isAppError(error) && error.code === "token_not_found";
-
 export async function withTokenGuessLimit(request: Request, handle: () => Promise<Response>, respond: ErrorResponder = appErrorResponse): Promise<Response> {
   try {
-    return await tokenGuessLimiter.around(addressKey(requestContextFrom(request.headers).ip), handle, {
-      counts: isGuess,
-      message: (wait) => `Too many attempts with unknown tokens. Wait ${wait} seconds.`,
-      mode: "failures",
-    });
+    return await tokenGuessLimiter.around(addressKey(requestContextFrom(request.headers).ip), handle, tokenGuessRule);
   } catch (error) {
     if (error instanceof RateLimited) return respond(error, { "Retry-After": String(error.retryAfter) });
     throw error;

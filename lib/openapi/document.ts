@@ -3,6 +3,7 @@ import { z } from "zod";
 import { env } from "@/lib/env";
 import { certificatePaths } from "@/lib/openapi/certificate-paths";
 import { estPaths } from "@/lib/openapi/est-paths";
+import { scepPaths } from "@/lib/openapi/scep-paths";
 import { frontdoorPaths } from "@/lib/openapi/frontdoor-paths";
 import { revocationPaths } from "@/lib/openapi/revocation-paths";
 import { servicePaths } from "@/lib/openapi/service-paths";
@@ -79,6 +80,7 @@ export function buildOpenApiDocument(): Json {
       ...certificatePaths,
       ...revocationPaths,
       ...estPaths,
+      ...scepPaths,
       ...webhookPaths,
       ...servicePaths,
       "/api/health": {

@@ -6,8 +6,8 @@ import { frontdoorId, type Json, problems } from "@/lib/openapi/helpers";
 
 const base64Body = (mediaType: string, description: string) => ({ [mediaType]: { schema: { type: "string", contentEncoding: "base64", description } } });
 
-/** The JSON doors' failure wording, answered as EST's plain text. */
-function textFailures(...statuses: number[]): Record<string, Json> {
+/** The JSON doors' failure wording, answered as plain text (EST's and SCEP's medium). */
+export function textFailures(...statuses: number[]): Record<string, Json> {
   return Object.fromEntries(
     Object.entries(problems(...statuses)).map(([status, response]) => [
       status,

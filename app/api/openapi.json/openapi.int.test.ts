@@ -30,6 +30,8 @@ describe("GET /api/openapi.json", () => {
         "/frontdoor/{frontdoorId}/crl",
         "/.well-known/est/{frontdoorId}/cacerts",
         "/.well-known/est/{frontdoorId}/simpleenroll",
+        "/scep/{frontdoorId}",
+        "/scep/{frontdoorId}/pkiclient.exe",
         "/api/health",
         "/api/openapi.json",
       ]),

@@ -15,6 +15,8 @@ export type RedeemFailure = {
   frontdoorId: string;
   token: { id: string } | null;
   code: string;
+  /** A door other than the REST API (SCEP): kept in the window's code as `channel:code`, written to the event as details.channel. */
+  channel?: string;
   actor: AuditActor;
 };
 
@@ -33,9 +35,15 @@ function eventFor(row: WindowRow, count: number) {
     frontdoorId: row.frontdoorId,
     targetKind: row.tokenId ? "token" : null,
     targetId: row.tokenId,
-    details: { code: row.code, count },
+    details: channelAndCode(row.code, count),
   };
   return { actor, input };
+}
+
+/** The event's details from a window's code (`code`, or `channel:code`). */
+function channelAndCode(stored: string, count: number) {
+  const [channel, code] = stored.includes(":") ? stored.split(":", 2) : [null, stored];
+  return channel ? { code, count, channel } : { code, count };
 }
 
 const audit = (tx: Tx, row: WindowRow, count: number) => {
@@ -52,7 +60,7 @@ export async function auditRedeemFailure(failure: RedeemFailure): Promise<void> 
     actorLabel: failure.actor.actorLabel,
     userAgent: failure.actor.userAgent,
     ip,
-    code: failure.code,
+    code: failure.channel ? `${failure.channel}:${failure.code}` : failure.code,
     pending: 0,
   };
   // An unknown token's window is the address's on this Frontdoor: the events name the

@@ -22,7 +22,8 @@ import { metrics } from "@/lib/observability/metrics";
 // concurrent requests, on any number of instances, exactly one claim matches; the others
 // store nothing, and are told why.
 
-export type RedeemInput = { frontdoorId: string; secret: string; body: unknown; context: RequestContext };
+/** `channel` names a door that is not the REST API (SCEP) in the audit events. */
+export type RedeemInput = { frontdoorId: string; secret: string; body: unknown; context: RequestContext; channel?: "scep" };
 
 type TokenRow = {
   id: string;
@@ -176,7 +177,7 @@ export async function redeemToken(input: RedeemInput): Promise<CertificateView> 
     if (isAppError(error) && error.code !== "frontdoor_not_found") {
       // Failed attempts are audited with their code and address, never with the secret,
       // at most about once a minute per token (or address) and code, each with its count.
-      await auditRedeemFailure({ frontdoorId: token?.frontdoorId ?? input.frontdoorId, token, code: error.code, actor: tokenActor(token, input.secret, input.context) }).catch(
+      await auditRedeemFailure({ frontdoorId: token?.frontdoorId ?? input.frontdoorId, token, code: error.code, channel: input.channel, actor: tokenActor(token, input.secret, input.context) }).catch(
         (auditError: unknown) => logger("redeem").error({ err: auditError }, "could not audit a failed attempt"),
       );
     }
@@ -191,6 +192,7 @@ async function redeemFound(token: FoundToken, input: RedeemInput): Promise<Certi
   if (blocker) throw blocker;
   if (!token.currentCaId) throw new Error(`Frontdoor ${token.frontdoorId} has no issuing CA; restart Certdoor to create it.`);
   const secretHash = hashSecret(input.secret);
+  const channel = input.channel ? { channel: input.channel } : {};
 
   return issueCertificate(
     {
@@ -206,13 +208,13 @@ async function redeemFound(token: FoundToken, input: RedeemInput): Promise<Certi
       // Single use: a racing second redemption, a revocation or a new secret in between makes the claim lose.
       claim: { kind: "token", tokenId: token.id, secretHash, updatedAt: token.updatedAt },
       events: (issued) => [
-        { frontdoorId: token.frontdoorId, action: "token.redeemed", targetKind: "token", targetId: token.id, details: { clientCertificateId: issued.id } },
+        { frontdoorId: token.frontdoorId, action: "token.redeemed", targetKind: "token", targetId: token.id, details: { clientCertificateId: issued.id, ...channel } },
         {
           frontdoorId: token.frontdoorId,
           action: "certificate.issued",
           targetKind: "certificate",
           targetId: issued.id,
-          details: { tokenId: token.id, serialNumber: issued.serialNumber, commonName: issued.commonName, keyAlgorithm: issued.keyAlgorithm, notAfter: issued.notAfter.toISOString() },
+          details: { tokenId: token.id, serialNumber: issued.serialNumber, commonName: issued.commonName, keyAlgorithm: issued.keyAlgorithm, notAfter: issued.notAfter.toISOString(), ...channel },
         },
       ],
       // Someone else claimed it (or it changed) between our read and our claim: say why.

@@ -79,7 +79,8 @@ async function currentCertificate(cas: { id: string; certificatePem: string }[],
   return { current, certificate };
 }
 
-export type RenewInput = { frontdoorId: string; body: unknown; context: RequestContext };
+/** `channel` names a door that is not the REST API (SCEP) in the audit event. */
+export type RenewInput = { frontdoorId: string; body: unknown; context: RequestContext; channel?: "scep" };
 /** The successor; `isReplay` when it was issued before (by an earlier or concurrent request) and nothing was issued now. */
 export type Renewal = { certificate: CertificateView; isReplay: boolean };
 
@@ -131,7 +132,7 @@ async function renew(input: RenewInput): Promise<Renewal> {
           action: "certificate.renewed",
           targetKind: "certificate",
           targetId: issued.id,
-          details: { renewedFromId: current.id, serialNumber: issued.serialNumber, notAfter: issued.notAfter.toISOString() },
+          details: { renewedFromId: current.id, serialNumber: issued.serialNumber, notAfter: issued.notAfter.toISOString(), ...(input.channel ? { channel: input.channel } : {}) },
         },
       ],
       explainLostClaim: async () => {
