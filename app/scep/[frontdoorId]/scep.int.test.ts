@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { caChainPem } from "@/lib/domain/ca/trust";
 import { currentRa } from "@/lib/domain/scep/ra";
-import { createToken, updateToken } from "@/lib/domain/tokens";
-import { makeFrontdoor, system } from "@/lib/testing/fixtures";
+import { updateFrontdoor } from "@/lib/domain/frontdoors";
+import { answerToken, createToken, updateToken } from "@/lib/domain/tokens";
+import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 import { toPem } from "@/lib/pki/pem";
 import { certificateText, openssl, verifyClientCertificate } from "@/lib/testing/openssl";
 import { runScepClient, type ScepServer, serveScep } from "@/lib/testing/scep-client";
@@ -118,5 +119,32 @@ describe("PKIOperation with scepclient", () => {
         expect.objectContaining({ details: expect.objectContaining({ code: "token_not_found", channel: "scep" }) }),
       ]),
     );
+  });
+});
+
+describe("SCEP under the two-person rule", () => {
+  it("a challenge waiting for approval, or rejected, gets FAILURE badRequest; once approved it enrolls", async () => {
+    await updateFrontdoor(system, frontdoorId, { approvals: { required: 1 } });
+    try {
+      const approver = await makeUser("admin");
+      const pending = await newToken();
+      const rejected = await newToken();
+      await answerToken(approver.principal, frontdoorId, rejected.id, { decision: "reject" });
+      const before = await count();
+      for (const challenge of [pending.token, rejected.token]) {
+        const run = await runScepClient(url(), raDer, { challenge });
+        expect(run.isOk).toBe(false);
+        expect(run.output).toMatch(/failInfo: badRequest/);
+      }
+      expect(await count()).toBe(before);
+      const codes = await getDb().auditEvent.findMany({ where: { frontdoorId, action: "token.redeem_failed", targetId: { in: [pending.id, rejected.id] } }, select: { details: true } });
+      expect(codes.map((e) => (e.details as { code: string }).code).sort()).toEqual(["token_pending_approval", "token_rejected"]);
+
+      await answerToken(approver.principal, frontdoorId, pending.id, { decision: "approve" });
+      expect((await runScepClient(url(), raDer, { challenge: pending.token })).isOk).toBe(true);
+      expect(await count()).toBe(before + 1);
+    } finally {
+      await updateFrontdoor(system, frontdoorId, { approvals: { required: 0 } });
+    }
   });
 });
