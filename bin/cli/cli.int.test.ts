@@ -175,6 +175,14 @@ describe("certdoor CLI", () => {
     const events = await getDb().auditEvent.findMany({ where: { frontdoorId: frontdoor.id, action: "frontdoor.updated" }, orderBy: { id: "asc" } });
     expect(events.map((e) => e.details)).toEqual([{ before: { renewalWindowDays: 30 }, after: { renewalWindowDays: 7 } }, { before: { name: frontdoor.name }, after: { name: renamed } }]);
     expect(certdoor("frontdoor", "set", frontdoor.id, "--name", "a/b").code).toBe(2);
+    // The two-person rule: --approvals N (0–5), as PATCH's approvals.required.
+    const approvals = certdoor("frontdoor", "set", frontdoor.id, "--approvals", "2");
+    expect(approvals.code, approvals.stderr).toBe(0);
+    expect(approvals.stdout).toContain("2 approvals per token");
+    expect((await getDb().frontdoor.findUniqueOrThrow({ where: { id: frontdoor.id }, select: { approvalsRequired: true } })).approvalsRequired).toBe(2);
+    const tooMany = certdoor("frontdoor", "set", frontdoor.id, "--approvals", "6");
+    expect([tooMany.code, tooMany.stderr]).toEqual([2, expect.stringContaining("--approvals takes a whole number from 0 (no approval) to 5")]);
+    certdoor("frontdoor", "set", frontdoor.id, "--approvals", "0");
 
     const { redeemToken } = await import("@/lib/domain/certificates");
     const { opensslCsr } = await import("@/lib/testing/openssl");
