@@ -1,9 +1,9 @@
 import { getDb, type Tx } from "@/lib/db";
-import { type CaSigner, createFrontdoorRoot, rootSigner, storeCa } from "@/lib/domain/ca/store";
+import { type CaSigner, createFrontdoorRoot, makeIssuingCa, rootSigner, storeCa } from "@/lib/domain/ca/store";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
-import { createIntermediateCa, ISSUING_CA_YEARS, YEAR_MS } from "@/lib/pki/ca";
+import { ISSUING_CA_YEARS, YEAR_MS } from "@/lib/pki/ca";
 import { uuidSchema } from "@/lib/validation/common";
 
 export type CaRotation = {
@@ -60,8 +60,9 @@ export async function rotateFrontdoorCa(principal: Principal, frontdoorId: strin
       const last = await tx.clientCertificate.aggregate({ where: { issuerId: old.id }, _max: { notAfter: true } });
       const inUseUntil = last._max.notAfter && last._max.notAfter > retiredAt ? last._max.notAfter : null;
       const root = await rootForRotation(tx, frontdoor, generation, old, principal);
-      const created = await createIntermediateCa(root, frontdoor, new Date(), generation);
-      const id = await storeCa(tx, created, { kind: "intermediate", frontdoorId, generation, parentId: root.id }, {
+      const made = await makeIssuingCa(root, frontdoor, generation);
+      const created = made.ca;
+      const id = await storeCa(tx, made, { kind: "intermediate", frontdoorId, generation, parentId: root.id }, {
         principal,
         action: "ca.rotated",
         details: { generation, previousCaId: old.id, previousSubject: old.subject, previousInUseUntil: inUseUntil?.toISOString() ?? null, isNewRoot: root.isNew },
