@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getDb, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/events";
-import { caKeyColumns, caKeyRefOf, caKeySigner, type CaKeyRef, checkCaKey, generateCaKey } from "@/lib/domain/ca/key-store";
+import { caKeyColumns, caKeyRefOf, caKeySigner, type CaKeyRef, checkCaKey, generateCaKey, verifyKeyStore } from "@/lib/domain/ca/key-store";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
 import { type Principal, systemPrincipal } from "@/lib/domain/access/principal";
 import { createFrontdoorRootCa, createIntermediateCa, type NewCa } from "@/lib/pki/ca";
@@ -96,6 +96,8 @@ export async function ensureFrontdoorCa(tx: Tx, frontdoor: { id: string; name: s
  * others): a wrong key or a missing one stops the start, not the first redemption.
  */
 export async function ensureAllCas(): Promise<void> {
+  // CA_KEY_STORE first: a URI, module or token that does not work stops the start before any CA is made.
+  await verifyKeyStore();
   const db = getDb();
   await db.$transaction(async (tx) => {
     const missing = await tx.frontdoor.findMany({ where: { cas: { none: {} } }, select: { id: true, name: true } });

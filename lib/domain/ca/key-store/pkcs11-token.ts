@@ -87,22 +87,28 @@ export class TokenSessions {
     return match;
   }
 
-  /** Runs `work` on a logged-in session of its own; errors meaning the token went away drop the pool and become CaKeyUnavailableError. */
+  /**
+   * Runs `work` on a logged-in session of its own. A session that turns out dead (the token
+   * was reset or re-inserted) drops the pool and the work runs once more on a fresh one;
+   * when the token is still gone, the error is CaKeyUnavailableError.
+   */
   async withSession<T>(work: (session: Handle) => Promise<T> | T): Promise<T> {
-    const epoch = this.epoch;
-    const session = await this.take();
-    try {
-      const result = await work(session);
-      this.giveBack(session, epoch);
-      return result;
-    } catch (error) {
-      const code = ckr(error);
-      if (code && TOKEN_GONE.has(code)) {
+    for (let attempt = 0; ; attempt++) {
+      const epoch = this.epoch;
+      const session = await this.take();
+      try {
+        const result = await work(session);
+        this.giveBack(session, epoch);
+        return result;
+      } catch (error) {
+        const code = ckr(error);
+        if (!code || !TOKEN_GONE.has(code)) {
+          this.giveBack(session, epoch);
+          throw error;
+        }
         this.drop();
-        throw new CaKeyUnavailableError(`The PKCS#11 token ${this.describe()} cannot be reached (${code}): check that it is present and CA_KEY_STORE_PIN is right.`);
+        if (attempt > 0) throw new CaKeyUnavailableError(`The PKCS#11 token ${this.describe()} cannot be reached (${code}): check that it is present and CA_KEY_STORE_PIN is right.`);
       }
-      this.giveBack(session, epoch);
-      throw error;
     }
   }
 
