@@ -40,7 +40,9 @@ function loadModule(modulePath: string): Module {
     throw new KeyStoreConfigError(`The PKCS#11 module ${modulePath} (CA_KEY_STORE's module-path) does not load: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}. Install the HSM vendor's library there or fix the path.`);
   }
   try {
-    module.C_Initialize();
+    // C_Sign runs on libuv's worker threads, several at once: without CKF_OS_LOCKING_OK a
+    // module may assume one thread at a time (SoftHSM2 then takes no locks and corrupts its heap).
+    module.C_Initialize({ flags: binding.CKF_OS_LOCKING_OK });
   } catch (error) {
     if (ckr(error) !== "CKR_CRYPTOKI_ALREADY_INITIALIZED") throw new KeyStoreConfigError(`The PKCS#11 module ${modulePath} does not initialize (${ckr(error) ?? String(error)}): check its configuration (for SoftHSM2, SOFTHSM2_CONF).`);
   }

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { verify, X509Certificate } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type * as Pkcs11Js from "pkcs11js";
@@ -6,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { writeBackup } from "@/lib/db/backup/export";
 import { readBackup } from "@/lib/db/backup/format";
+import { caKeyRefOf, caKeySigner } from "@/lib/domain/ca/key-store";
 import { rotateFrontdoorCa } from "@/lib/domain/ca/rotate";
 import { ensureAllCas } from "@/lib/domain/ca/store";
 import { redeemToken, revokeCertificate } from "@/lib/domain/certificates";
@@ -118,6 +120,15 @@ describe("CA keys in a PKCS#11 token", () => {
     const verdict = run(`-reqin ${dir}/req.der`) + run(`-cert ${issued.file} -no_nonce`);
     expect(verdict).toContain("Response verify OK");
     expect(verdict).toMatch(/: revoked/);
+  });
+
+  it("signs concurrently on pooled sessions: 64 signatures at once all verify (the module is initialized for threads)", async () => {
+    const ca = await getDb().certificateAuthority.findFirstOrThrow({ where: { frontdoorId, retiredAt: null } });
+    const signer = await caKeySigner(caKeyRefOf(ca), ca.id);
+    const messages = Array.from({ length: 64 }, (_, i) => Buffer.from(`message ${i}`));
+    const signatures = await Promise.all(messages.map((m) => signer.sign(m)));
+    const publicKey = new X509Certificate(ca.certificatePem).publicKey;
+    expect(signatures.every((sig, i) => verify("sha256", messages[i]!, { key: publicKey, dsaEncoding: "der" }, sig))).toBe(true);
   });
 
   it("a backup carries the references and no key material for the token's CAs", async () => {
