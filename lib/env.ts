@@ -41,6 +41,10 @@ const schema = z
     CERTDOOR_CLIENT_IP_SECRET: optionalString,
     AUTH_SECRET: optionalString,
     CERTDOOR_MASTER_KEY: optionalString,
+    /** Where new CA keys are made: "database" (sealed under CERTDOOR_MASTER_KEY) or a PKCS#11 URI (lib/domain/ca/key-store). */
+    CA_KEY_STORE: optionalString,
+    /** The PKCS#11 token's user PIN (or pin-source=file:… in CA_KEY_STORE); taken as written. */
+    CA_KEY_STORE_PIN: z.string().optional(),
     CERTDOOR_DATA_DIR: z.string().default("./data"),
     ADMIN_EMAIL: z.string().regex(/^[^@\s]+@[^@\s]+$/, "must be an email address").default("admin@localhost"),
     ADMIN_PASSWORD: optionalString,

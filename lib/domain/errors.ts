@@ -44,6 +44,7 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   rate_limited: "Too many requests",
   internal: "Internal error",
   unavailable: "Service unavailable",
+  ca_key_unavailable: "CA key unavailable",
 };
 
 /**

@@ -18,7 +18,7 @@ export function problems(...statuses: number[]): Record<string, Json> {
     410: "The token expired (`token_expired`) or was revoked (`token_revoked`)",
     429: "Too many unknown tokens from this address (`rate_limited`); see Retry-After",
     413: "Body over 64 KiB (`payload_too_large`)",
-    503: "The database cannot be reached for a moment (`unavailable`); see Retry-After",
+    503: "The database cannot be reached for a moment (`unavailable`; see Retry-After), or a CA key cannot be reached in its key store, e.g. a PKCS#11 token removed or its PIN changed (`ca_key_unavailable`)",
   };
   // Every door that reads or writes the database may answer 503 while it restarts.
   return Object.fromEntries(

@@ -21,10 +21,11 @@ export const servicePaths: Record<string, Json> = {
       tags: ["Service"],
       operationId: "ready",
       summary: "Readiness: should this instance get traffic",
-      description: "Database reachable, every migration of this build applied, every Frontdoor's root and issuing CA present, not shutting down.",
+      description:
+        "Database reachable, every migration of this build applied, every Frontdoor's root and issuing CA present, every current issuing CA's key reachable in its key store (a PKCS#11 token present and its PIN right: otherwise `code` is `ca_key_unavailable`), not shutting down.",
       responses: {
         "200": { description: "Ready", content: status(["ready"]) },
-        "503": { description: "Not ready, and why", content: status(["unavailable"], { reason: { type: "string", example: "database unreachable: connect ECONNREFUSED 127.0.0.1:5432" } }) },
+        "503": { description: "Not ready, and why", content: status(["unavailable"], { code: { type: "string", enum: ["ca_key_unavailable"], description: "Present when a CA key cannot be reached" }, reason: { type: "string", example: "database unreachable: connect ECONNREFUSED 127.0.0.1:5432" } }) },
       },
     },
   },

@@ -1,14 +1,38 @@
 import "reflect-metadata";
-import { randomBytes, webcrypto } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import {
+  AlgorithmIdentifier,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
+  Extension,
+  Extensions,
+  id_ce_authorityKeyIdentifier,
+  id_ce_basicConstraints,
+  id_ce_keyUsage,
+  id_ce_subjectKeyIdentifier,
+  KeyIdentifier,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
+  Version,
+} from "@peculiar/asn1-x509";
 import * as x509 from "@peculiar/x509";
+import { parseCertificatePem, subjectKeyIdentifierOf } from "@/lib/pki/issuer";
+import { toPem } from "@/lib/pki/pem";
+import { type CaKeyPair, type Signer, softwareKeyPair } from "@/lib/pki/signer";
 
-// Creating CAs: rare (a root and an issuing CA per Frontdoor, more at rotations), so the readable
-// @peculiar/x509 generator is used here; the hot path (issuing leaves) is lib/pki/issue.ts.
-// Every CA key is ECDSA P-256, signatures ecdsa-with-SHA256.
+// Creating CAs: rare (a root and an issuing CA per Frontdoor, more at rotations). The
+// certificate is built from the @peculiar/asn1-x509 types and signed by a Signer, so the
+// key may live anywhere a key store keeps it (lib/domain/ca/key-store): no step here needs
+// the private key's bytes. Every CA key is ECDSA P-256, signatures ecdsa-with-SHA256.
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-
-const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 export const YEAR_MS = 365.25 * 24 * 3600_000;
 const ROOT_YEARS = 10;
 /** How long a new issuing CA lives (never past its root). */
@@ -16,7 +40,8 @@ export const ISSUING_CA_YEARS = 5;
 
 export type NewCa = {
   certificatePem: string;
-  pkcs8Der: Uint8Array;
+  /** Signs with the new CA's key (wherever its key store keeps it). */
+  signer: Signer;
   subject: string;
   serialNumber: string;
   notBefore: Date;
@@ -31,37 +56,54 @@ export function randomSerialHex(): string {
   return bytes.toString("hex");
 }
 
-async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as CryptoKeyPair;
+const extension = (extnID: string, critical: boolean, value: unknown) => new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+const nameOf = (name: x509.JsonName) => AsnConvert.parse(new x509.Name(name).toArrayBuffer(), Name);
+
+/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
+function keyIdOf(spki: SubjectPublicKeyInfo): ArrayBuffer {
+  const digest = createHash("sha1").update(Buffer.from(spki.subjectPublicKey)).digest();
+  return digest.buffer.slice(digest.byteOffset, digest.byteOffset + digest.byteLength) as ArrayBuffer;
 }
 
-async function exportPkcs8(key: CryptoKey): Promise<Uint8Array> {
-  return new Uint8Array(await webcrypto.subtle.exportKey("pkcs8", key as webcrypto.CryptoKey));
+type CaCertificate = { subject: Name; issuer: Name; spkiDer: Uint8Array; pathLen?: number; authorityKeyId?: ArrayBuffer; notBefore: Date; notAfter: Date; signer: Signer };
+
+/** A CA certificate (CA:TRUE critical, keyCertSign + cRLSign critical, SKI, AKI unless self-signed), signed by `signer`. */
+async function signCaCertificate(spec: CaCertificate): Promise<{ pem: string; serialNumber: string; subject: string }> {
+  const spki = AsnConvert.parse(spec.spkiDer, SubjectPublicKeyInfo);
+  const serialNumber = randomSerialHex();
+  const signatureAlgorithm = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
+  const tbs = new TBSCertificate({
+    version: Version.v3,
+    serialNumber: new Uint8Array(Buffer.from(serialNumber, "hex")).buffer,
+    signature: signatureAlgorithm,
+    issuer: spec.issuer,
+    validity: new Validity({ notBefore: spec.notBefore, notAfter: spec.notAfter }),
+    subject: spec.subject,
+    subjectPublicKeyInfo: spki,
+    extensions: new Extensions([
+      extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: true, pathLenConstraint: spec.pathLen })),
+      extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign)),
+      extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdOf(spki))),
+      ...(spec.authorityKeyId ? [extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(spec.authorityKeyId) }))] : []),
+    ]),
+  });
+  const signature = await spec.signer.sign(new Uint8Array(AsnConvert.serialize(tbs)));
+  const der = AsnConvert.serialize(new Certificate({ tbsCertificate: tbs, signatureAlgorithm, signatureValue: new Uint8Array(signature).buffer }));
+  return { pem: toPem(new Uint8Array(der), "CERTIFICATE"), serialNumber, subject: new x509.Name(AsnConvert.serialize(spec.subject)).toString() };
 }
 
-const caKeyUsage = new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true);
-
-/** A self-signed root, 10 years. */
-async function createSelfSigned(name: x509.JsonName, now: Date): Promise<NewCa> {
-  const keys = await generateKeys();
+/** A self-signed root, 10 years, on the given key pair (one made in this process unless given). */
+async function createSelfSigned(name: x509.JsonName, now: Date, key: CaKeyPair): Promise<NewCa> {
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(now.getTime() + ROOT_YEARS * YEAR_MS);
-  const serialNumber = randomSerialHex();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber,
-    name,
-    notBefore,
-    notAfter,
-    signingAlgorithm: ALGORITHM,
-    keys,
-    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), caKeyUsage, await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)],
-  });
-  return { certificatePem: cert.toString("pem") + "\n", pkcs8Der: await exportPkcs8(keys.privateKey), subject: cert.subject, serialNumber, notBefore, notAfter, keyAlgorithm: "EC-P256" };
+  const subject = nameOf(name);
+  const made = await signCaCertificate({ subject, issuer: subject, spkiDer: key.spkiDer, notBefore, notAfter, signer: key.signer });
+  return { certificatePem: made.pem, signer: key.signer, subject: made.subject, serialNumber: made.serialNumber, notBefore, notAfter, keyAlgorithm: "EC-P256" };
 }
 
 /** A root named by a label (tests and benchmarks: a chain without a Frontdoor). */
-export function createRootCa(label: string, now = new Date()): Promise<NewCa> {
-  return createSelfSigned([{ O: ["Certdoor"] }, { CN: [`Certdoor Root CA ${label}`] }], now);
+export function createRootCa(label: string, now = new Date(), key: CaKeyPair = softwareKeyPair()): Promise<NewCa> {
+  return createSelfSigned([{ O: ["Certdoor"] }, { CN: [`Certdoor Root CA ${label}`] }], now, key);
 }
 
 /**
@@ -69,8 +111,8 @@ export function createRootCa(label: string, now = new Date()): Promise<NewCa> {
  * issuing CAs. A root made when a rotation moves a Frontdoor onto a new root carries the
  * generation of the issuing CA it is made for: two roots of one Frontdoor never share a subject.
  */
-export function createFrontdoorRootCa(frontdoor: { id: string; name: string }, now = new Date(), generation = 1): Promise<NewCa> {
-  return createSelfSigned([{ O: ["Certdoor"] }, { OU: [`Frontdoor ${frontdoor.id}`] }, { CN: [`${frontdoor.name} root CA${generation > 1 ? ` ${generation}` : ""}`] }], now);
+export function createFrontdoorRootCa(frontdoor: { id: string; name: string }, now: Date, generation: number, key: CaKeyPair): Promise<NewCa> {
+  return createSelfSigned([{ O: ["Certdoor"] }, { OU: [`Frontdoor ${frontdoor.id}`] }, { CN: [`${frontdoor.name} root CA${generation > 1 ? ` ${generation}` : ""}`] }], now, key);
 }
 
 /**
@@ -80,32 +122,24 @@ export function createFrontdoorRootCa(frontdoor: { id: string; name: string }, n
  * never have to tell them apart by key alone.
  */
 export async function createIntermediateCa(
-  root: { certificatePem: string; pkcs8Der: Uint8Array },
+  root: { certificatePem: string; signer: Signer },
   frontdoor: { id: string; name: string },
   now = new Date(),
   generation = 1,
+  key: CaKeyPair = softwareKeyPair(),
 ): Promise<NewCa> {
-  const rootCert = new x509.X509Certificate(root.certificatePem);
-  const rootKey = await webcrypto.subtle.importKey("pkcs8", root.pkcs8Der, ALGORITHM, false, ["sign"]);
-  const keys = await generateKeys();
+  const rootCert = parseCertificatePem(root.certificatePem);
   const notBefore = new Date(now.getTime() - 60_000);
-  const notAfter = new Date(Math.min(now.getTime() + ISSUING_CA_YEARS * YEAR_MS, rootCert.notAfter.getTime()));
-  const serialNumber = randomSerialHex();
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber,
-    subject: [{ O: ["Certdoor"] }, { OU: [`Frontdoor ${frontdoor.id}`] }, { CN: [`${frontdoor.name} issuing CA${generation > 1 ? ` ${generation}` : ""}`] }],
-    issuer: rootCert.subject,
+  const notAfter = new Date(Math.min(now.getTime() + ISSUING_CA_YEARS * YEAR_MS, rootCert.tbsCertificate.validity.notAfter.getTime().getTime()));
+  const made = await signCaCertificate({
+    subject: nameOf([{ O: ["Certdoor"] }, { OU: [`Frontdoor ${frontdoor.id}`] }, { CN: [`${frontdoor.name} issuing CA${generation > 1 ? ` ${generation}` : ""}`] }]),
+    issuer: rootCert.tbsCertificate.subject,
+    spkiDer: key.spkiDer,
+    pathLen: 0,
+    authorityKeyId: subjectKeyIdentifierOf(rootCert),
     notBefore,
     notAfter,
-    signingAlgorithm: ALGORITHM,
-    publicKey: keys.publicKey,
-    signingKey: rootKey as CryptoKey,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      caKeyUsage,
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(rootCert.publicKey),
-    ],
+    signer: root.signer,
   });
-  return { certificatePem: cert.toString("pem") + "\n", pkcs8Der: await exportPkcs8(keys.privateKey), subject: cert.subject, serialNumber, notBefore, notAfter, keyAlgorithm: "EC-P256" };
+  return { certificatePem: made.pem, signer: key.signer, subject: made.subject, serialNumber: made.serialNumber, notBefore, notAfter, keyAlgorithm: "EC-P256" };
 }

@@ -1,5 +1,4 @@
 import "reflect-metadata";
-import { sign } from "node:crypto";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
   AlgorithmIdentifier,
@@ -41,13 +40,13 @@ function reasonCode(reason: string | null): CRLReasons {
   return typeof code === "number" ? code : CRLReasons.unspecified;
 }
 
-export function buildCrl(options: {
+export async function buildCrl(options: {
   issuer: Issuer;
   revoked: RevokedEntry[];
   crlNumber: number;
   thisUpdate: Date;
   nextUpdate: Date;
-}): { der: Uint8Array; pem: string } {
+}): Promise<{ der: Uint8Array; pem: string }> {
   const signatureAlgorithm = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
   const tbs = new TBSCertList({
     version: Version.v2,
@@ -70,7 +69,7 @@ export function buildCrl(options: {
       ext(id_ce_cRLNumber, new CRLNumber(options.crlNumber)),
     ],
   });
-  const signature = sign("sha256", Buffer.from(AsnConvert.serialize(tbs)), { key: options.issuer.privateKey, dsaEncoding: "der" });
+  const signature = await options.issuer.signer.sign(new Uint8Array(AsnConvert.serialize(tbs)));
   const crl = new CertificateList({
     tbsCertList: tbs,
     signatureAlgorithm,

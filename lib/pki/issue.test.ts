@@ -76,7 +76,7 @@ describe("issuing from DER parts", () => {
     const caBorn = new Date("2059-06-01T00:00:00Z");
     const root = await createRootCa("oracle", caBorn);
     const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-000000000003", name: "oracle" }, caBorn);
-    const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, pkcs8Der: intermediate.pkcs8Der, chainPem: "" });
+    const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, signer: intermediate.signer, chainPem: "" });
     const subjects = [
       { commonName: "a", organization: null, organizationalUnit: null },
       { commonName: "build-agent-7.ci.example.com", organization: "Example Corp", organizationalUnit: "CI" },
@@ -89,7 +89,7 @@ describe("issuing from DER parts", () => {
       for (const [i, subject] of subjects.entries()) {
         for (const now of dates) {
           const request = { issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: i === 3 ? 825 : 1 + i * 100, now, serialNumber: `4${i}${"0f".repeat(15)}` };
-          const issued = issueClientCertificate(request);
+          const issued = await issueClientCertificate(request);
           const parsed = AsnConvert.parse(issued.der, Certificate);
           expect(Buffer.from(AsnConvert.serialize(parsed.tbsCertificate))).toEqual(Buffer.from(referenceTbs(request)));
           // The whole certificate re-serializes to itself: every length and tag is well formed.
@@ -106,13 +106,13 @@ describe("the issuing CA's end", () => {
     const born = new Date(Date.now() - ISSUING_CA_YEARS * YEAR_MS + 10 * 86_400_000);
     const root = await createRootCa("ending", born);
     const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-000000000004", name: "ending" }, born);
-    const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, pkcs8Der: intermediate.pkcs8Der, chainPem: "" });
+    const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, signer: intermediate.signer, chainPem: "" });
     const csr = checkCsr(opensslCsr("ec-p256").csrPem);
     const subject = { commonName: "short-lived", organization: null, organizationalUnit: null };
-    const year = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 365 });
+    const year = await issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 365 });
     expect(year.notAfter.getTime()).toBe(new Date(new X509Certificate(intermediate.certificatePem).validTo).getTime());
     expect(new Date(new X509Certificate(year.pem).validTo).getTime()).toBe(year.notAfter.getTime());
-    const week = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 7 });
+    const week = await issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 7 });
     expect(week.notAfter.getTime()).toBe(week.notBefore.getTime() + 60_000 + 7 * 86_400_000);
   });
 
@@ -120,9 +120,9 @@ describe("the issuing CA's end", () => {
     const born = new Date(Date.now() - ISSUING_CA_YEARS * YEAR_MS - 86_400_000);
     const root = await createRootCa("ended", born);
     const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-000000000005", name: "ended" }, born);
-    const issuer = makeIssuer({ id: "ended-ca", certificatePem: intermediate.certificatePem, pkcs8Der: intermediate.pkcs8Der, chainPem: "" });
+    const issuer = makeIssuer({ id: "ended-ca", certificatePem: intermediate.certificatePem, signer: intermediate.signer, chainPem: "" });
     const csr = checkCsr(opensslCsr("ec-p256").csrPem);
     const subject = { commonName: "too late", organization: null, organizationalUnit: null };
-    expect(() => issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 30 })).toThrow(/ended-ca ends at .*rotate it/);
+    await expect(issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject, validDays: 30 })).rejects.toThrow(/ended-ca ends at .*rotate it/);
   });
 });

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createHash, sign } from "node:crypto";
+import { createHash } from "node:crypto";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
   AlgorithmIdentifier,
@@ -28,8 +28,8 @@ import type { Issuer } from "@/lib/pki/issuer";
 import { toPem } from "@/lib/pki/pem";
 
 // Issuing a client certificate: the one replaceable step of the issuing pipeline. Its
-// parts come from the @peculiar/asn1-x509 types; it is signed with Node's synchronous
-// crypto (the issuing CA's key is always ECDSA P-256). The profile is the contract's: CA:FALSE, digitalSignature
+// parts come from the @peculiar/asn1-x509 types; it is signed by the issuer's Signer (the
+// issuing CA's key is always ECDSA P-256, wherever its key store keeps it). The profile is the contract's: CA:FALSE, digitalSignature
 // (+ keyEncipherment for RSA keys), the Frontdoor profile's extended key usages (clientAuth first), SKI/AKI, a random serial, notBefore one
 // minute back. Nothing the request asked for beyond its key is copied.
 
@@ -139,7 +139,7 @@ function subjectPublicKeyOf(spkiDer: Uint8Array): Uint8Array {
  * primitives (lib/pki/der.ts). Building the whole structure through the generic
  * serializer for each certificate cost ~1 ms, most of a redemption's CPU.
  */
-export function issueClientCertificate(request: IssueRequest): IssuedCertificate {
+export async function issueClientCertificate(request: IssueRequest): Promise<IssuedCertificate> {
   const now = request.now ?? new Date();
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
   // RFC 5280 path validation refuses a leaf once its issuer has expired, whatever the leaf
@@ -166,7 +166,7 @@ export function issueClientCertificate(request: IssueRequest): IssuedCertificate
     request.spkiDer,
     tlv(0xa3, tlv(TAG.sequence, ...extensions)),
   );
-  const signature = sign("sha256", tbsDer, { key: request.issuer.privateKey, dsaEncoding: "der" });
+  const signature = await request.issuer.signer.sign(tbsDer);
   const certificate = tlv(TAG.sequence, tbsDer, SIGNATURE_ALGORITHM, tlv(TAG.bitString, Buffer.from([0]), signature));
   return {
     der: new Uint8Array(certificate),

@@ -1,17 +1,18 @@
 import "reflect-metadata";
-import { createPrivateKey, type KeyObject } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate, id_ce_subjectKeyIdentifier, type Name, SubjectKeyIdentifier } from "@peculiar/asn1-x509";
 import { fromPem } from "@/lib/pki/pem";
+import type { Signer } from "@/lib/pki/signer";
 
-// A CA ready to sign: its parsed certificate pieces and its private key as a KeyObject.
+// A CA ready to sign: its parsed certificate pieces and a Signer for its key (wherever the
+// key store keeps it).
 // Built once per CA and cached by the caller (lib/domain/ca/store.ts).
 
 export type Issuer = {
   id: string;
   name: Name;
   keyIdentifier: ArrayBuffer;
-  privateKey: KeyObject;
+  signer: Signer;
   certificatePem: string;
   /** This CA, then its issuers up to the root. */
   chainPem: string;
@@ -31,13 +32,13 @@ export function subjectKeyIdentifierOf(certificate: Certificate): ArrayBuffer {
   return AsnConvert.parse(extension.extnValue, SubjectKeyIdentifier).buffer;
 }
 
-export function makeIssuer(ca: { id: string; certificatePem: string; pkcs8Der: Uint8Array; chainPem: string }): Issuer {
+export function makeIssuer(ca: { id: string; certificatePem: string; signer: Signer; chainPem: string }): Issuer {
   const certificate = parseCertificatePem(ca.certificatePem);
   return {
     id: ca.id,
     name: certificate.tbsCertificate.subject,
     keyIdentifier: subjectKeyIdentifierOf(certificate),
-    privateKey: createPrivateKey({ key: Buffer.from(ca.pkcs8Der), format: "der", type: "pkcs8" }),
+    signer: ca.signer,
     certificatePem: ca.certificatePem,
     chainPem: ca.chainPem,
     notAfter: certificate.tbsCertificate.validity.notAfter.getTime(),

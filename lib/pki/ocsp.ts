@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createHash, sign } from "node:crypto";
+import { createHash } from "node:crypto";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
   BasicOCSPResponse,
@@ -145,7 +145,7 @@ function certStatus(answer: OcspAnswer): CertStatus {
 }
 
 /** A signed, successful response: one SingleResponse per question, the nonce echoed. */
-export function buildOcspResponse(options: { issuer: Issuer; answers: { certId: CertID; answer: OcspAnswer }[]; nonce: Extension | null; thisUpdate: Date; nextUpdate: Date }): Uint8Array {
+export async function buildOcspResponse(options: { issuer: Issuer; answers: { certId: CertID; answer: OcspAnswer }[]; nonce: Extension | null; thisUpdate: Date; nextUpdate: Date }): Promise<Uint8Array> {
   const thisUpdate = wholeSeconds(options.thisUpdate);
   const nextUpdate = wholeSeconds(options.nextUpdate);
   const keyHash = issuerHashes(options.issuer).keyHash("sha1");
@@ -159,7 +159,7 @@ export function buildOcspResponse(options: { issuer: Issuer; answers: { certId: 
   const basic = new BasicOCSPResponse({
     tbsResponseData: data,
     signatureAlgorithm: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
-    signature: new Uint8Array(sign("sha256", tbs, { key: options.issuer.privateKey, dsaEncoding: "der" })).buffer,
+    signature: new Uint8Array(await options.issuer.signer.sign(tbs)).buffer,
   });
   const response = new OCSPResponse({
     responseStatus: OCSPResponseStatus.successful,

@@ -14,10 +14,10 @@ import { openssl, opensslCsr, tempDir } from "@/lib/testing/openssl";
 async function issued(spec: "ec-p256" | "rsa-2048") {
   const root = await createRootCa("p12");
   const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-000000000002", name: "p12" });
-  const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, pkcs8Der: intermediate.pkcs8Der, chainPem: "" });
+  const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, signer: intermediate.signer, chainPem: "" });
   const csr = opensslCsr(spec);
   const checked = checkCsr(csr.csrPem);
-  const leaf = issueClientCertificate({ issuer, spkiDer: checked.spkiDer, isRsa: checked.isRsa, subject: { commonName: "p12 user", organization: null, organizationalUnit: null }, validDays: 10 });
+  const leaf = await issueClientCertificate({ issuer, spkiDer: checked.spkiDer, isRsa: checked.isRsa, subject: { commonName: "p12 user", organization: null, organizationalUnit: null }, validDays: 10 });
   const pkcs8Der = new Uint8Array(createPrivateKey(csr.keyPem).export({ format: "der", type: "pkcs8" }));
   return { leaf, pkcs8Der, chain: [fromPem(intermediate.certificatePem, ["CERTIFICATE"])!, fromPem(root.certificatePem, ["CERTIFICATE"])!], keyPem: csr.keyPem };
 }

@@ -26,8 +26,8 @@ describe(`readers under hostile input (fast-check seed ${FUZZ_SEED})`, () => {
 
   for (const { name, tally, check } of readerProperties(seeds)) {
     // A generous bound so a loaded machine passes; a hang still fails (speed is measured in bench/).
-    it(name, { timeout: 120_000 }, () => {
-      check({ numRuns: TEST_RUNS, seed: FUZZ_SEED });
+    it(name, { timeout: 120_000 }, async () => {
+      await check({ numRuns: TEST_RUNS, seed: FUZZ_SEED });
       expect(tally.counts.size).toBeGreaterThan(0);
     });
   }

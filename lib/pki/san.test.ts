@@ -55,9 +55,9 @@ describe("subjectAltNameExtension", () => {
   it("goes into an issued certificate that OpenSSL reads and verifies", async () => {
     const root = await createRootCa("san");
     const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-000000000020", name: "san" });
-    const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, pkcs8Der: intermediate.pkcs8Der, chainPem: "" });
+    const issuer = makeIssuer({ id: "i", certificatePem: intermediate.certificatePem, signer: intermediate.signer, chainPem: "" });
     const csr = checkCsr(opensslCsr("ec-p256").csrPem);
-    const certificate = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject: { commonName: "agent", organization: null, organizationalUnit: null }, validDays: 1, extraExtensions: [subjectAltNameExtension(SANS)!] });
+    const certificate = await issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: false, subject: { commonName: "agent", organization: null, organizationalUnit: null }, validDays: 1, extraExtensions: [subjectAltNameExtension(SANS)!] });
     expect(openssl(["x509", "-noout", "-ext", "subjectAltName"], { input: certificate.pem })).toBe(
       "X509v3 Subject Alternative Name: \n" +
         "    DNS:build-7.ci.example.com, DNS:*.svc.example.com, IP Address:10.0.0.7, IP Address:2001:DB8:0:0:0:0:0:7, IP Address:0:0:0:0:0:FFFF:C000:201, URI:spiffe://example.org/ns/prod/sa/api, email:dana@example.com\n",

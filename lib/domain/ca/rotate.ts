@@ -1,9 +1,10 @@
 import { getDb, type Tx } from "@/lib/db";
-import { type CaSigner, createFrontdoorRoot, rootSigner, storeCa } from "@/lib/domain/ca/store";
+import { configuredKeyStore } from "@/lib/domain/ca/key-store";
+import { type CaSigner, createFrontdoorRoot, makeIssuingCa, rootSigner, storeCa } from "@/lib/domain/ca/store";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
-import { createIntermediateCa, ISSUING_CA_YEARS, YEAR_MS } from "@/lib/pki/ca";
+import { ISSUING_CA_YEARS, YEAR_MS } from "@/lib/pki/ca";
 import { uuidSchema } from "@/lib/validation/common";
 
 export type CaRotation = {
@@ -16,18 +17,23 @@ export type CaRotation = {
   root: { id: string; isNew: boolean };
 };
 
-type OldCa = { id: string; generation: number; subject: string; parent: { id: string; isSharedRoot: boolean; notAfter: Date } | null };
+type OldCa = { id: string; generation: number; subject: string; parent: { id: string; isSharedRoot: boolean; notAfter: Date; keyStore: string } | null };
 
 /**
  * The root a rotation signs the new issuing CA with: the Frontdoor's own, unless it is the
  * shared root of an installation from before trust domains (the rotation is how a Frontdoor
- * leaves it) or ends before a new issuing CA would; then a new root of the Frontdoor's own.
+ * leaves it), ends before a new issuing CA would, or keeps its key in another store than
+ * CA_KEY_STORE now names; then a new root of the Frontdoor's own. (A root left in the
+ * database under an HSM-held issuing CA would still let whoever holds the database and the
+ * master key sign an issuing CA every gateway of the Frontdoor trusts.)
  * The old root stays in ca.pem while the retired CA under it has unexpired certificates.
  */
 async function rootForRotation(tx: Tx, frontdoor: { id: string; name: string }, generation: number, old: OldCa, principal: Principal): Promise<CaSigner & { isNew: boolean }> {
   const parent = old.parent;
-  if (parent && !parent.isSharedRoot && parent.notAfter.getTime() > Date.now() + ISSUING_CA_YEARS * YEAR_MS) return { ...(await rootSigner(tx, parent.id)), isNew: false };
-  const reason = !parent || parent.isSharedRoot ? "leaves the shared root" : "the root ends too soon";
+  const store = configuredKeyStore().kind;
+  const isLongEnough = parent !== null && parent.notAfter.getTime() > Date.now() + ISSUING_CA_YEARS * YEAR_MS;
+  if (parent && !parent.isSharedRoot && isLongEnough && parent.keyStore === store) return { ...(await rootSigner(tx, parent.id)), isNew: false };
+  const reason = !parent || parent.isSharedRoot ? "leaves the shared root" : !isLongEnough ? "the root ends too soon" : `moves the keys to ${store}`;
   const root = await createFrontdoorRoot(tx, frontdoor, generation, { principal, action: "ca.root_created", details: { reason, previousRootId: parent?.id ?? null } });
   return { ...root, isNew: true };
 }
@@ -49,7 +55,7 @@ export async function rotateFrontdoorCa(principal: Principal, frontdoorId: strin
       if (!frontdoor) throw new AppError("frontdoor_not_found", `No Frontdoor ${frontdoorId}.`);
       const old: OldCa | null = await tx.certificateAuthority.findFirst({
         where: { frontdoorId, retiredAt: null },
-        select: { id: true, generation: true, subject: true, parent: { select: { id: true, isSharedRoot: true, notAfter: true } } },
+        select: { id: true, generation: true, subject: true, parent: { select: { id: true, isSharedRoot: true, notAfter: true, keyStore: true } } },
       });
       if (!old) throw new Error(`Frontdoor ${frontdoorId} has no issuing CA; restart Certdoor to create it.`);
       const newest = await tx.certificateAuthority.aggregate({ where: { frontdoorId }, _max: { generation: true } });
@@ -60,8 +66,9 @@ export async function rotateFrontdoorCa(principal: Principal, frontdoorId: strin
       const last = await tx.clientCertificate.aggregate({ where: { issuerId: old.id }, _max: { notAfter: true } });
       const inUseUntil = last._max.notAfter && last._max.notAfter > retiredAt ? last._max.notAfter : null;
       const root = await rootForRotation(tx, frontdoor, generation, old, principal);
-      const created = await createIntermediateCa(root, frontdoor, new Date(), generation);
-      const id = await storeCa(tx, created, { kind: "intermediate", frontdoorId, generation, parentId: root.id }, {
+      const made = await makeIssuingCa(root, frontdoor, generation);
+      const created = made.ca;
+      const id = await storeCa(tx, made, { kind: "intermediate", frontdoorId, generation, parentId: root.id }, {
         principal,
         action: "ca.rotated",
         details: { generation, previousCaId: old.id, previousSubject: old.subject, previousInUseUntil: inUseUntil?.toISOString() ?? null, isNewRoot: root.isNew },

@@ -1,29 +1,45 @@
 import { randomUUID } from "node:crypto";
 import { getDb, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/events";
+import { caKeyColumns, caKeyRefOf, caKeySigner, type CaKeyRef, checkCaKey, generateCaKey, verifyKeyStore } from "@/lib/domain/ca/key-store";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
 import { type Principal, systemPrincipal } from "@/lib/domain/access/principal";
 import { createFrontdoorRootCa, createIntermediateCa, type NewCa } from "@/lib/pki/ca";
 import { makeIssuer, type Issuer } from "@/lib/pki/issuer";
-import { open, seal } from "@/lib/domain/keys";
+import type { CaKeyPair, Signer } from "@/lib/pki/signer";
 
 // Each Frontdoor's trust domain: a root of its own and, under it, the Frontdoor's issuing
-// CAs (one current, and those that rotation retired), stored with their private keys
-// encrypted under CERTDOOR_MASTER_KEY. A root signs only its Frontdoor's issuing CAs, so a
-// gateway trusting one Frontdoor's ca.pem admits nothing issued under another. (Installations
-// from before trust domains have one root every older issuing CA hangs under, marked
-// isSharedRoot; a rotation moves a Frontdoor off it.) Keys are decrypted only here, kept in
-// memory as KeyObjects for signing, and never returned to a caller.
+// CAs (one current, and those that rotation retired). Each CA's key lives in the key store
+// it was made in (lib/domain/ca/key-store: sealed in this database under
+// CERTDOOR_MASTER_KEY, or in a PKCS#11 token with only its reference here). A root signs
+// only its Frontdoor's issuing CAs, so a gateway trusting one Frontdoor's ca.pem admits
+// nothing issued under another. (Installations from before trust domains have one root
+// every older issuing CA hangs under, marked isSharedRoot; a rotation moves a Frontdoor off
+// it.) Keys are reached only here, as Signers, and never returned to a caller.
+
+const KEY_COLUMNS = { keyStore: true, encryptedPrivateKey: true, keyReference: true } as const;
 
 type CaEvent = { principal: Principal; action: string; details?: Record<string, unknown> };
 /** A CA that can sign other CAs' certificates: a root, with its key. */
-export type CaSigner = { id: string; certificatePem: string; pkcs8Der: Uint8Array };
+export type CaSigner = { id: string; certificatePem: string; signer: Signer };
+/** A CA made but not yet stored: its id (which labels its key in the store), its certificate and where its key is. */
+export type MadeCa = { id: string; ca: NewCa; key: CaKeyRef };
 /** Where a CA goes: the Frontdoor it serves (a root's row has none: it belongs to the Frontdoor whose issuing CAs hang under it). */
 type Placement = { kind: "root" | "intermediate"; frontdoorId: string; generation?: number; parentId?: string };
 
-/** Stores a new CA with its first (empty) CRL, so its CRL address has something to serve from the start; audited on its Frontdoor. */
-export async function storeCa(tx: Tx, ca: NewCa, placement: Placement, event?: CaEvent): Promise<string> {
+/** A new CA: a key pair for a fresh id in the configured key store, then the certificate `build` makes on it. */
+export async function makeCa(build: (key: CaKeyPair) => Promise<NewCa>): Promise<MadeCa> {
   const id = randomUUID();
+  const key = await generateCaKey(id);
+  return { id, ca: await build(key), key: key.ref };
+}
+
+/** A new issuing CA for a Frontdoor under a root, its key in the configured store. */
+export const makeIssuingCa = (root: { certificatePem: string; signer: Signer }, frontdoor: { id: string; name: string }, generation = 1): Promise<MadeCa> =>
+  makeCa((key) => createIntermediateCa(root, frontdoor, new Date(), generation, key));
+
+/** Stores a new CA with its first (empty) CRL, so its CRL address has something to serve from the start; audited on its Frontdoor. */
+export async function storeCa(tx: Tx, { id, ca, key }: MadeCa, placement: Placement, event?: CaEvent): Promise<string> {
   const { kind, frontdoorId, generation = 1, parentId = null } = placement;
   await tx.certificateAuthority.create({
     data: {
@@ -35,13 +51,13 @@ export async function storeCa(tx: Tx, ca: NewCa, placement: Placement, event?: C
       subject: ca.subject,
       serialNumber: ca.serialNumber,
       certificatePem: ca.certificatePem,
-      encryptedPrivateKey: seal(ca.pkcs8Der, id),
+      ...caKeyColumns(key),
       keyAlgorithm: ca.keyAlgorithm,
       notBefore: ca.notBefore,
       notAfter: ca.notAfter,
     },
   });
-  await signCrl(tx, makeIssuer({ id, certificatePem: ca.certificatePem, pkcs8Der: ca.pkcs8Der, chainPem: ca.certificatePem }));
+  await signCrl(tx, makeIssuer({ id, certificatePem: ca.certificatePem, signer: ca.signer, chainPem: ca.certificatePem }));
   const facts = { subject: ca.subject, serialNumber: ca.serialNumber, notAfter: ca.notAfter.toISOString() };
   await recordAudit(tx, event?.principal ?? systemPrincipal("ca"), {
     action: event?.action ?? (kind === "root" ? "ca.root_created" : "ca.intermediate_created"),
@@ -55,15 +71,15 @@ export async function storeCa(tx: Tx, ca: NewCa, placement: Placement, event?: C
 
 /** A new root for one Frontdoor (at its creation, or when a rotation moves it onto a root of its own). */
 export async function createFrontdoorRoot(tx: Tx, frontdoor: { id: string; name: string }, generation = 1, event?: CaEvent): Promise<CaSigner> {
-  const created = await createFrontdoorRootCa(frontdoor, new Date(), generation);
-  const id = await storeCa(tx, created, { kind: "root", frontdoorId: frontdoor.id }, event);
-  return { id, certificatePem: created.certificatePem, pkcs8Der: created.pkcs8Der };
+  const made = await makeCa((key) => createFrontdoorRootCa(frontdoor, new Date(), generation, key));
+  await storeCa(tx, made, { kind: "root", frontdoorId: frontdoor.id }, event);
+  return { id: made.id, certificatePem: made.ca.certificatePem, signer: made.ca.signer };
 }
 
 /** A stored root with its key, to sign a new issuing CA under it. */
 export async function rootSigner(tx: Tx, rootId: string): Promise<CaSigner> {
-  const root = await tx.certificateAuthority.findUniqueOrThrow({ where: { id: rootId }, select: { id: true, certificatePem: true, encryptedPrivateKey: true } });
-  return { id: root.id, certificatePem: root.certificatePem, pkcs8Der: open(root.encryptedPrivateKey, root.id) };
+  const root = await tx.certificateAuthority.findUniqueOrThrow({ where: { id: rootId }, select: { id: true, certificatePem: true, ...KEY_COLUMNS } });
+  return { id: root.id, certificatePem: root.certificatePem, signer: await caKeySigner(caKeyRefOf(root), root.id) };
 }
 
 /** A Frontdoor's first root and issuing CA, created with the Frontdoor (inside its transaction). */
@@ -71,28 +87,31 @@ export async function ensureFrontdoorCa(tx: Tx, frontdoor: { id: string; name: s
   const existing = await tx.certificateAuthority.findFirst({ where: { frontdoorId: frontdoor.id }, select: { id: true } });
   if (existing) return;
   const root = await createFrontdoorRoot(tx, frontdoor);
-  await storeCa(tx, await createIntermediateCa(root, frontdoor), { kind: "intermediate", frontdoorId: frontdoor.id, parentId: root.id });
+  await storeCa(tx, await makeIssuingCa(root, frontdoor), { kind: "intermediate", frontdoorId: frontdoor.id, parentId: root.id });
 }
 
 /**
  * At start: a root and an issuing CA for every Frontdoor that lacks one, and a check that
- * the master key opens every stored key (a wrong key stops the start, not the first redemption).
+ * every stored key can be reached (the master key opens the sealed ones, the token holds the
+ * others): a wrong key or a missing one stops the start, not the first redemption.
  */
 export async function ensureAllCas(): Promise<void> {
+  // CA_KEY_STORE first: a URI, module or token that does not work stops the start before any CA is made.
+  await verifyKeyStore();
   const db = getDb();
   await db.$transaction(async (tx) => {
     const missing = await tx.frontdoor.findMany({ where: { cas: { none: {} } }, select: { id: true, name: true } });
     for (const frontdoor of missing) await ensureFrontdoorCa(tx, frontdoor);
   }, { timeout: 120_000 });
-  const all = await db.certificateAuthority.findMany({ select: { id: true, encryptedPrivateKey: true } });
-  for (const ca of all) open(ca.encryptedPrivateKey, ca.id);
+  const all = await db.certificateAuthority.findMany({ select: { id: true, ...KEY_COLUMNS } });
+  for (const ca of all) await checkCaKey(caKeyRefOf(ca), ca.id);
 }
 
 /** A CA ready to sign, with where it belongs: its Frontdoor (null for the root) and generation (1 = the Frontdoor's first). */
 export type CaIssuer = Issuer & { frontdoorId: string | null; generation: number };
 
 // Keyed by CA id. A CA's certificate and key never change once stored, so an entry never
-// goes stale and each process decrypts each CA once (entries: one per CA ever made, a few
+// goes stale and each process opens each CA's key once (entries: one per CA ever made, a few
 // per Frontdoor). Which CA is a Frontdoor's *current* one is never cached: every caller
 // reads that with a statement it makes anyway (redemption's token read, renewal's and
 // OCSP's CA read), so all workers switch at the rotation's commit without any message.
@@ -106,13 +125,13 @@ async function loadIssuer(caId: string): Promise<CaIssuer> {
   const issuer = makeIssuer({
     id: ca.id,
     certificatePem: ca.certificatePem,
-    pkcs8Der: open(ca.encryptedPrivateKey, ca.id),
+    signer: await caKeySigner(caKeyRefOf(ca), ca.id),
     chainPem: ca.certificatePem + (ca.parent?.certificatePem ?? ""),
   });
   return { ...issuer, frontdoorId: ca.frontdoorId, generation: ca.generation };
 }
 
-/** A CA as a signer, by id (its chain: itself, then its root), decrypted once per process. */
+/** A CA as a signer, by id (its chain: itself, then its root), its key reached once per process. */
 export function issuerById(caId: string): Promise<CaIssuer> {
   let issuer = issuers.get(caId);
   if (!issuer) {

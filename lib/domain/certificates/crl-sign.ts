@@ -32,7 +32,7 @@ export async function signCrl(tx: Tx, issuer: Issuer, options: { onlyIfDueBefore
         });
   const thisUpdate = new Date();
   const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY_MS);
-  const crl = buildCrl({
+  const crl = await buildCrl({
     issuer,
     revoked: revoked.map((r) => ({ serialNumber: r.serialNumber, revokedAt: r.revokedAt!, reason: r.revocationReason })),
     crlNumber: Number(ca.crlNumber),

@@ -73,7 +73,7 @@ export async function answerOcsp(frontdoorId: string, requestDer: Uint8Array, be
   });
   let der: Uint8Array;
   try {
-    der = buildOcspResponse({ issuer, answers, nonce: request.nonce, thisUpdate, nextUpdate });
+    der = await buildOcspResponse({ issuer, answers, nonce: request.nonce, thisUpdate, nextUpdate });
   } catch (error) {
     metrics().signingErrors.inc({ kind: "ocsp" });
     throw error;

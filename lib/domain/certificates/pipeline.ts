@@ -98,7 +98,7 @@ async function signAndClaim(auth: Authorization, { csr, subject, subjectAltNames
   if (issuer.frontdoorId !== auth.frontdoorId) throw new Error(`CA ${caId} is not an issuing CA of Frontdoor ${auth.frontdoorId}.`);
   const san = subjectAltNameExtension(subjectAltNames);
   const extraExtensions = san ? [...pointersOf(auth.frontdoorId, issuer), san] : pointersOf(auth.frontdoorId, issuer);
-  const issued = issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extendedKeyUsage: auth.rules.profile.extendedKeyUsage, extraExtensions });
+  const issued = await issueClientCertificate({ issuer, spkiDer: csr.spkiDer, isRsa: csr.isRsa, subject, validDays: auth.validDays, extendedKeyUsage: auth.rules.profile.extendedKeyUsage, extraExtensions });
   const id = `cert-${randomUUID()}`;
   const now = new Date();
   const facts: IssuedFacts = { id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notBefore: issued.notBefore, notAfter: issued.notAfter };

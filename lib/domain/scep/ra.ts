@@ -41,7 +41,7 @@ async function makeRa(caId: string): Promise<void> {
   const issuer = await issuerById(caId);
   const { publicKey, privateKey } = await generateRsa("rsa", { modulusLength: 2048 });
   // The life is clamped to the issuing CA's (issueClientCertificate): the RA ends with its CA.
-  const issued = issueClientCertificate({
+  const issued = await issueClientCertificate({
     issuer,
     spkiDer: new Uint8Array(publicKey.export({ format: "der", type: "spki" })),
     isRsa: true, // digitalSignature + keyEncipherment

@@ -105,9 +105,10 @@ export function csrProperties(seeds: ParserSeeds): NamedProperty[] {
       tally: signedHostile,
       check: (options) =>
         fc.assert(
-          fc.property(
+          // async: issuing signs through the issuer's Signer
+          fc.asyncProperty(
             fc.nat(seeds.csrs.length - 1).chain((i) => resigned(seeds.csrs[i]!).map((der) => [i, der] as const)),
-            ([i, der]) => {
+            async ([i, der]) => {
               const outcome = outcomeOf(toPem(der, "CERTIFICATE REQUEST"), signedHostile);
               if (typeof outcome === "string") return;
               ok(outcome.publicKey.equals(seeds.csrs[i]!.expected.publicKey), "accepted a key other than the one that signed");
@@ -119,7 +120,7 @@ export function csrProperties(seeds: ParserSeeds): NamedProperty[] {
                 return;
               }
               for (const value of Object.values(subject)) ok(value === null || (value.length <= 64 && !/\p{Cc}/u.test(value)), `a subject value breaks the token rules: ${JSON.stringify(value)}`);
-              const issued = issueClientCertificate({ issuer: seeds.issuer, spkiDer: outcome.spkiDer, isRsa: outcome.isRsa, subject, validDays: 1 });
+              const issued = await issueClientCertificate({ issuer: seeds.issuer, spkiDer: outcome.spkiDer, isRsa: outcome.isRsa, subject, validDays: 1 });
               const certificate = new X509Certificate(issued.pem);
               ok(certificate.verify(issuerKey), "the issued certificate does not verify against its CA");
               ok(certificate.publicKey.equals(outcome.publicKey), "the issued certificate carries another key than the request's");

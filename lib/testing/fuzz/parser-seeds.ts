@@ -68,9 +68,9 @@ export async function parserSeeds(): Promise<ParserSeeds> {
 
   const root = await createRootCa("fuzz");
   const intermediate = await createIntermediateCa(root, { id: "00000000-0000-4000-8000-00000000f022", name: "fuzz" });
-  const issuer = makeIssuer({ id: "fuzz", certificatePem: intermediate.certificatePem, pkcs8Der: intermediate.pkcs8Der, chainPem: intermediate.certificatePem + root.certificatePem });
+  const issuer = makeIssuer({ id: "fuzz", certificatePem: intermediate.certificatePem, signer: intermediate.signer, chainPem: intermediate.certificatePem + root.certificatePem });
   const first = csrs[0]!.expected;
-  const leafDer = issueClientCertificate({ issuer, spkiDer: first.spkiDer, isRsa: first.isRsa, subject: { commonName: "leaf", organization: null, organizationalUnit: null }, validDays: 30 }).der;
+  const leafDer = (await issueClientCertificate({ issuer, spkiDer: first.spkiDer, isRsa: first.isRsa, subject: { commonName: "leaf", organization: null, organizationalUnit: null }, validDays: 30 })).der;
   const ocspRequests = [ocspRequest(issuer.certificatePem, leafDer, true, 1), ocspRequest(issuer.certificatePem, leafDer, false, 3)];
   return { csrs, issuer, leafDer, ocspRequests };
 }

@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   const state = await readiness();
   const headers = { "Cache-Control": "no-store" };
-  return state.ready ? Response.json({ status: "ready" }, { headers }) : Response.json({ status: "unavailable", reason: state.reason }, { status: 503, headers });
+  return state.ready ? Response.json({ status: "ready" }, { headers }) : Response.json({ status: "unavailable", ...(state.code ? { code: state.code } : {}), reason: state.reason }, { status: 503, headers });
 }

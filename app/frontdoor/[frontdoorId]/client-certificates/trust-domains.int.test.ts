@@ -3,11 +3,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { storeCa } from "@/lib/domain/ca/store";
+import { makeCa, makeIssuingCa, storeCa } from "@/lib/domain/ca/store";
 import { rotateFrontdoorCa } from "@/lib/domain/ca/rotate";
 import { redeemToken } from "@/lib/domain/certificates";
 import { createToken } from "@/lib/domain/tokens";
-import { createIntermediateCa, createRootCa } from "@/lib/pki/ca";
+import { createRootCa } from "@/lib/pki/ca";
 import { makeFrontdoor, system, uniqueName } from "@/lib/testing/fixtures";
 import { openssl, opensslCsr, tempDir } from "@/lib/testing/openssl";
 import { mtlsServer, peerCn } from "@/e2e/support/tls";
@@ -108,11 +108,11 @@ describe("an installation from before trust domains", () => {
   /** Two Frontdoors whose issuing CAs hang under one shared root, as the migration leaves them. */
   async function legacyPair(): Promise<[string, string]> {
     const ids = await Promise.all([0, 1].map(async () => (await getDb().frontdoor.create({ data: { name: uniqueName("legacy") }, select: { id: true } })).id));
-    const root = await createRootCa("legacy");
+    const root = await makeCa((key) => createRootCa("legacy", new Date(), key));
     await getDb().$transaction(async (tx) => {
       const rootId = await storeCa(tx, root, { kind: "root", frontdoorId: ids[0]! });
       await tx.certificateAuthority.update({ where: { id: rootId }, data: { isSharedRoot: true } });
-      for (const id of ids) await storeCa(tx, await createIntermediateCa(root, { id, name: "legacy" }), { kind: "intermediate", frontdoorId: id, parentId: rootId });
+      for (const id of ids) await storeCa(tx, await makeIssuingCa(root.ca, { id, name: "legacy" }), { kind: "intermediate", frontdoorId: id, parentId: rootId });
     });
     return ids as [string, string];
   }

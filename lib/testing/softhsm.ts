@@ -1,0 +1,38 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { tempDir } from "@/lib/testing/openssl";
+
+// A throwaway SoftHSM2 token for tests: a temporary token directory, SOFTHSM2_CONF pointing
+// at a configuration that uses it, and a token initialized with softhsm2-util. SoftHSM reads
+// SOFTHSM2_CONF when the module initializes (once per process), so a test file makes its
+// tokens before the first PKCS#11 call, all in one directory.
+
+export const SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
+export const SO_PIN = "5678";
+
+export type SoftHsm = { dir: string; conf: string; env: { SOFTHSM2_CONF: string }; addToken(label: string, pin?: string): { label: string; pin: string; uri: string } };
+
+/** A SoftHSM2 configuration in a new temporary directory, set in this process's SOFTHSM2_CONF. */
+export function makeSoftHsm(): SoftHsm {
+  const dir = tempDir("certdoor-softhsm-");
+  const tokens = path.join(dir, "tokens");
+  mkdirSync(tokens);
+  const conf = path.join(dir, "softhsm2.conf");
+  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  process.env.SOFTHSM2_CONF = conf;
+  return {
+    dir,
+    conf,
+    env: { SOFTHSM2_CONF: conf },
+    addToken(label, pin = "1234") {
+      execFileSync("softhsm2-util", ["--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", SO_PIN], { env: { ...process.env, SOFTHSM2_CONF: conf }, stdio: "pipe" });
+      return { label, pin, uri: `pkcs11:token=${label}?module-path=${SOFTHSM_MODULE}` };
+    },
+  };
+}
+
+/** pkcs11-tool's listing of the token's objects (-O), logged in, as text. */
+export function listTokenObjects(hsm: SoftHsm, token: { label: string; pin: string }): string {
+  return execFileSync("pkcs11-tool", ["--module", SOFTHSM_MODULE, "--token-label", token.label, "--login", "--pin", token.pin, "-O"], { env: { ...process.env, ...hsm.env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
