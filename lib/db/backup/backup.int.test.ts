@@ -143,6 +143,23 @@ describe("backup and restore", () => {
     expect(await schemaTables(target)).toBe(0);
   });
 
+  it("the master-key check samples a sealed CA key even when the first CA's key is in an HSM (no sealed column)", async () => {
+    // Rows are written in id order: this HSM-held root comes first and has no sealed key.
+    const hsmCa = "00000000-0000-4000-8000-000000000000";
+    await query(sourceUrl(), `INSERT INTO "CertificateAuthority" ("id", "kind", "subject", "serialNumber", "certificatePem", "keyAlgorithm", "notBefore", "notAfter", "keyStore", "keyReference", "retiredAt")
+      SELECT '${hsmCa}', 'root', 'CN=HSM root', '01', "certificatePem", "keyAlgorithm", "notBefore", "notAfter", 'pkcs11', 'pkcs11:token=t;object=x', now() FROM "CertificateAuthority" LIMIT 1`);
+    try {
+      const second = path.join(dir, "hsm-first.gz");
+      await writeBackup(sourceUrl(), second);
+      const target = await emptyDatabase();
+      const wrongKey = await refusal(restoreBackup(target, second, { masterKey: Buffer.alloc(32, 7).toString("base64") }));
+      expect([wrongKey.code, wrongKey.message]).toEqual(["master_key_mismatch", expect.stringContaining("CA private keys")]);
+      expect(await schemaTables(target)).toBe(0);
+    } finally {
+      await query(sourceUrl(), `DELETE FROM "CertificateAuthority" WHERE "id" = '${hsmCa}'`);
+    }
+  });
+
   it("a backup taken at an older migration restores onto that schema, then gets the newer migrations; a newer schema or an unknown migration is refused", async () => {
     const local = await readMigrations();
     const older = await emptyDatabase();

@@ -8,9 +8,14 @@ import { MasterKeyError, open, parseMasterKey } from "@/lib/domain/keys";
 // matters most on a new machine: the embedded default generates a fresh master key on first
 // use, and a restore under it would leave CAs that can never sign again.
 
-/** Columns sealed under CERTDOOR_MASTER_KEY (AES-256-GCM, the row's id as associated data). */
-const SEALED_COLUMNS = [
+/**
+ * Columns sealed under CERTDOOR_MASTER_KEY (AES-256-GCM, the row's id, or `aad` of it, as
+ * associated data). A CA whose key is in an HSM has none (null): the first row that has one
+ * is the sample.
+ */
+const SEALED_COLUMNS: { table: string; column: string; what: string; key?: string; aad?: (id: string) => string }[] = [
   { table: "CertificateAuthority", column: "encryptedPrivateKey", what: "CA private keys" },
+  { table: "ScepRaCertificate", column: "encryptedPrivateKey", key: "caId", what: "SCEP RA keys", aad: (caId) => `scep-ra:${caId}` },
   { table: "Webhook", column: "encryptedSecret", what: "webhook signing secrets" },
 ];
 
@@ -57,20 +62,21 @@ function checkMasterKey(samples: Sample[], masterKey: string): void {
 export async function checkBackup(file: string, options: { masterKey?: string; migrationsDir?: string } = {}): Promise<BackupHeader> {
   let header: BackupHeader | undefined;
   const samples: Sample[] = [];
-  let sampling: { id: number; sealed: number; what: string } | undefined;
+  let sampling: { id: number; sealed: number; what: string; aad: (id: string) => string } | undefined;
   for await (const entry of readBackup(file, (h) => (header = h))) {
     if (entry.kind === "section") {
       const section = entry.section;
       const sealed = section.section === "table" ? SEALED_COLUMNS.find((s) => s.table === section.name) : undefined;
       const names = section.section === "table" ? section.columns.map((c) => c.name) : [];
-      sampling = sealed ? { id: names.indexOf("id"), sealed: names.indexOf(sealed.column), what: sealed.what } : undefined;
+      sampling = sealed ? { id: names.indexOf(sealed.key ?? "id"), sealed: names.indexOf(sealed.column), what: sealed.what, aad: sealed.aad ?? ((id) => id) } : undefined;
       continue;
     }
-    // One row per sealed table proves the key: a wrong key fails AES-GCM's tag on every row.
-    const row = entry.rows[0];
-    if (sampling && row && sampling.id >= 0 && sampling.sealed >= 0) {
-      const [id, sealed] = [row[sampling.id], row[sampling.sealed]];
-      if (id && sealed) samples.push({ id, sealed, what: sampling.what });
+    // One sealed value per table proves the key: a wrong key fails AES-GCM's tag on every row.
+    if (!sampling || sampling.id < 0 || sampling.sealed < 0) continue;
+    const { id: idAt, sealed: sealedAt, what, aad } = sampling;
+    const row = entry.rows.find((r) => r[idAt] && r[sealedAt]);
+    if (row) {
+      samples.push({ id: aad(row[idAt]!), sealed: row[sealedAt]!, what });
       sampling = undefined;
     }
   }
