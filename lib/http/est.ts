@@ -5,7 +5,7 @@ import { AppError } from "@/lib/domain/errors";
 import { bearerOf } from "@/lib/http/authenticate";
 import { readBytes } from "@/lib/http/body";
 import { requestContextFrom } from "@/lib/http/client-info";
-import type { ErrorResponder } from "@/lib/http/problem";
+import { type ErrorResponder, publicDetail } from "@/lib/http/problem";
 import { withTokenGuessLimit } from "@/lib/http/redeem";
 import { fromPem, splitPemChain, toPem } from "@/lib/pki/pem";
 import { certsOnlyPkcs7 } from "@/lib/pki/pkcs7";
@@ -25,7 +25,7 @@ export const estErrorResponse: ErrorResponder = (error, headers) => {
   h.set("Cache-Control", "no-store");
   // RFC 7030 §3.2.3: a client that sent no credential retries after a Basic challenge.
   if (error.code === "unauthenticated") h.set("WWW-Authenticate", BASIC_REALM);
-  return new Response(`${error.code}: ${error.message.replace(/\s*\n\s*/g, " ")}\n`, { status: error.status, headers: h });
+  return new Response(`${error.code}: ${publicDetail(error).replace(/\s*\n\s*/g, " ")}\n`, { status: error.status, headers: h });
 };
 
 /** The token: the password of HTTP Basic (the user name is ignored), or a bearer. */

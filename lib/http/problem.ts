@@ -1,4 +1,5 @@
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/db/unavailable";
+import { logger } from "@/lib/observability/log";
 import { AppError, ERROR_STATUS, ERROR_TITLE, type ErrorCode, type FieldError } from "@/lib/domain/errors";
 
 // RFC 9457 problem details with the contract's `code`. Nothing from an unexpected error
@@ -34,6 +35,18 @@ export function problemResponse(code: ErrorCode, detail?: string, options: { err
   return new Response(JSON.stringify(body), { status: body.status, headers });
 }
 
+/**
+ * What a caller is told of an expected failure. A CA key that cannot be reached is the
+ * operator's to fix, and its detail names the token, the CA and the PKCS#11 return code:
+ * that goes to the log (once per answer), and the caller, who may be anyone holding a token,
+ * is told only that signing is down for now.
+ */
+export function publicDetail(error: AppError): string {
+  if (error.code !== "ca_key_unavailable") return error.message;
+  logger("ca-keys").error({ code: error.code }, error.message);
+  return "The certificate authority's signing key cannot be reached right now, so nothing can be signed. The operator has been told (server log); try again later.";
+}
+
 /** How a door answers an expected failure: problem+json here, plain text for EST (lib/http/est.ts). */
 export type ErrorResponder = (error: AppError, headers?: HeadersInit) => Response;
 
@@ -42,5 +55,5 @@ export const appErrorResponse: ErrorResponder = (error, headers) => {
   // A limit's refusal carries its wait (lib/http/rate-limit.ts RateLimited).
   const wait = (error as { retryAfter?: unknown }).retryAfter;
   if (typeof wait === "number" && !merged.has("Retry-After")) merged.set("Retry-After", String(wait));
-  return problemResponse(error.code, error.message, { errors: error.errors, headers: merged });
+  return problemResponse(error.code, publicDetail(error), { errors: error.errors, headers: merged });
 };
