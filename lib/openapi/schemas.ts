@@ -70,6 +70,7 @@ export const tokenSchema = z
     approvalCount: z.int().min(0).max(5).meta({ description: "Approvals given so far" }),
     approvedAt: timestamp.nullable().meta({ description: "When the last required approval made the token active" }),
     rejectedAt: timestamp.nullable().meta({ description: "When an approver rejected it (for good)" }),
+    contentVersion: z.int().min(1).max(2_147_483_647).meta({ description: "+1 each time what the certificate will say changes (which sends a token that needs approvals back to pending); an approval may send the version it approves" }),
   })
   .register(responseSchemas, { id: "Token" });
 

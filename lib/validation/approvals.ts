@@ -16,6 +16,8 @@ export const approvalAnswerSchema = z.strictObject({
     .max(MAX_APPROVAL_COMMENT, `At most ${MAX_APPROVAL_COMMENT} characters`)
     .optional()
     .transform((comment) => comment || null),
+  /** The token's contentVersion the answer was given to (the console always sends it): a token changed since is refused. */
+  contentVersion: z.int("Must be a whole number").min(1).max(2_147_483_647).optional(),
 });
 export type ApprovalAnswerInput = z.input<typeof approvalAnswerSchema>;
 

@@ -119,9 +119,10 @@ export async function authenticateApiKey(key: string, context?: RequestContext):
   const db = getDb();
   const row = await db.apiKey.findUnique({
     where: { keyHash },
-    select: { id: true, ownerId: true, prefix: true, revokedAt: true, lastUsedAt: true, createdBy: { select: { email: true } } },
+    select: { id: true, ownerId: true, prefix: true, revokedAt: true, lastUsedAt: true, createdById: true, createdBy: { select: { email: true } } },
   });
-  const principal = row && !row.revokedAt ? await loadUserPrincipal({ id: row.ownerId }, { apiKeyId: row.id, apiKeyLabel: apiKeyLabel(row.prefix, row.createdBy?.email ?? null) }) : null;
+  const madeByOther = row && row.createdById !== row.ownerId ? { apiKeyMadeByOther: { userId: row.createdById } } : {};
+  const principal = row && !row.revokedAt ? await loadUserPrincipal({ id: row.ownerId }, { apiKeyId: row.id, apiKeyLabel: apiKeyLabel(row.prefix, row.createdBy?.email ?? null), ...madeByOther }) : null;
   cacheApiKey(keyHash, { at: now, principal, id: row?.id ?? null });
   if (principal && row && (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
     // Off the request's path: a missed update only makes "last used" a minute staler.

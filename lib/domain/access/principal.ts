@@ -21,6 +21,8 @@ export type UserPrincipal = {
   apiKeyId?: string;
   /** How the audit log names that key: "key cdk_a1b2c3…, made by alice@…". */
   apiKeyLabel?: string;
+  /** Who made that key, when not its owner (an admin can make a key for someone); null: the CLI made it. */
+  apiKeyMadeByOther?: { userId: string | null };
   /** The console session the call came with (lib/domain/access/sessions.ts). */
   sessionId?: string;
   context?: RequestContext;

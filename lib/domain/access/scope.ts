@@ -37,6 +37,17 @@ export function assertTcpSharesEnabled(frontdoor: ScopedFrontdoor): void {
   }
 }
 
+/**
+ * The people behind an action that decides what a certificate says: the acting user and,
+ * when they act with an API key someone else made for them, that key's maker. None of them
+ * may approve the result (lib/domain/tokens/approvals.ts).
+ */
+export function actingAuthorIds(principal: Principal): string[] {
+  if (principal.kind !== "user") return [];
+  const maker = principal.apiKeyMadeByOther?.userId;
+  return maker && maker !== principal.userId ? [principal.userId, maker] : [principal.userId];
+}
+
 /** The user id to record as creator or revoker (null for the system itself). */
 export function actingUserId(principal: Principal): string | null {
   return principal.kind === "user" ? principal.userId : null;

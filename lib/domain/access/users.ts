@@ -197,7 +197,7 @@ export async function verifyCredentials(email: string, password: string): Promis
 /** The acting principal of an enabled user, with fresh role and memberships; null otherwise. */
 export async function loadUserPrincipal(
   where: { id: string } | { email: string },
-  extra: Pick<UserPrincipal, "apiKeyId" | "apiKeyLabel" | "context" | "sessionId"> = {},
+  extra: Pick<UserPrincipal, "apiKeyId" | "apiKeyLabel" | "apiKeyMadeByOther" | "context" | "sessionId"> = {},
 ): Promise<UserPrincipal | null> {
   const user = await getDb().user.findUnique({
     where: "id" in where ? { id: where.id } : { email: where.email.toLowerCase() },

@@ -33,11 +33,11 @@ function visibleScope(principal: Principal): Prisma.CertificateRequestTokenWhere
   return { frontdoorId: { in: principal.kind === "user" ? [...principal.frontdoorIds] : [] } };
 }
 
-function whyNot(principal: Principal, frontdoorId: string, createdById: string | null, answers: { userId: string | null }[]): string | null {
+function whyNot(principal: Principal, frontdoorId: string, authorIds: string[], answers: { userId: string | null }[]): string | null {
   if (principal.kind !== "user") return "The command line cannot answer approvals.";
   if (principal.role === "auditor") return "Auditors do not answer approvals.";
   if (!canOperateFrontdoor(principal, frontdoorId)) return "You are not a member of this Frontdoor.";
-  if (createdById === principal.userId) return "You created this token; someone else must approve it.";
+  if (authorIds.includes(principal.userId)) return "You created this token or changed what its certificate will say; someone else must approve it.";
   if (answers.some((a) => a.userId === principal.userId)) return "You approved it already.";
   return null;
 }
@@ -51,18 +51,18 @@ export async function listPendingApprovals(principal: Principal, options: { fron
     select: {
       ...tokenViewSelect,
       batchId: true,
-      createdById: true,
+      authorIds: true,
       frontdoor: { select: { id: true, name: true, profile: true, namePolicy: true } },
       approvals: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { userId: true, userEmail: true, createdAt: true, decision: true, comment: true } },
     },
   });
-  return rows.map(({ batchId, createdById, frontdoor, approvals, ...row }) => ({
+  return rows.map(({ batchId, authorIds, frontdoor, approvals, ...row }) => ({
     token: toTokenView(row, now),
     frontdoor: { id: frontdoor.id, name: frontdoor.name },
     profile: rulesOf(frontdoor).profile,
     batchId,
     answers: approvals.map((a) => ({ by: a.userEmail, at: a.createdAt, decision: a.decision as ApprovalDecision, comment: a.comment })),
-    cannotAnswer: whyNot(principal, frontdoor.id, createdById, approvals),
+    cannotAnswer: whyNot(principal, frontdoor.id, authorIds, approvals),
   }));
 }
 
@@ -73,7 +73,7 @@ export async function countApprovalsForMe(principal: Principal, now = new Date()
     where: {
       ...(principal.role === "admin" ? {} : { frontdoorId: { in: [...principal.frontdoorIds] } }),
       ...statusWhere("pending_approval", now),
-      NOT: { createdById: principal.userId },
+      NOT: { authorIds: { has: principal.userId } },
       approvals: { none: { userId: principal.userId } },
     },
   });
@@ -82,15 +82,16 @@ export async function countApprovalsForMe(principal: Principal, now = new Date()
 export type BulkAnswer = { answered: string[]; refused: { tokenId: string; code: string; detail: string }[] };
 
 /**
- * The same answer to many tokens of one Frontdoor (a batch approved at once): each is
- * answered as answerToken answers one, in its own transaction, so one refusal (a token
+ * The same answer to many tokens of one Frontdoor (a batch approved at once), each to the
+ * content version the approver was shown (`versions`, by token id): each is answered as
+ * answerToken answers one, in its own transaction, so one refusal (a token
  * answered meanwhile, the caller's own) stops nothing else and is reported.
  */
-export async function answerTokens(principal: Principal, frontdoorId: string, tokenIds: string[], answer: ApprovalAnswerInput): Promise<BulkAnswer> {
+export async function answerTokens(principal: Principal, frontdoorId: string, tokenIds: string[], answer: ApprovalAnswerInput, versions: Record<string, number> = {}): Promise<BulkAnswer> {
   const result: BulkAnswer = { answered: [], refused: [] };
   for (const tokenId of [...new Set(tokenIds)].slice(0, APPROVAL_QUEUE_LIMIT)) {
     try {
-      await answerToken(principal, frontdoorId, tokenId, answer);
+      await answerToken(principal, frontdoorId, tokenId, { ...answer, contentVersion: versions[tokenId] ?? answer.contentVersion });
       result.answered.push(tokenId);
     } catch (error) {
       if (!isAppError(error)) throw error;

@@ -18,18 +18,23 @@ export type ApprovalAnswer = { by: string; at: Date; decision: ApprovalDecision;
 
 const notAllowed = (why: string) => new AppError("approval_not_allowed", why);
 
-/** Who may answer tokens at all: people (not the CLI) who may operate the Frontdoor and are not auditors. */
+/**
+ * Who may answer tokens at all: people (not the CLI) who may operate the Frontdoor and are
+ * not auditors, each as themselves: an API key someone else made for them (an admin may make
+ * keys for others) cannot answer, or that someone could answer in their name.
+ */
 function assertMayAnswer(principal: Principal, frontdoorId: string): asserts principal is UserPrincipal {
   if (principal.kind !== "user") throw notAllowed("Approvals are answered by people, each with their own account; the command line cannot answer them.");
   if (principal.role === "auditor") throw notAllowed("Auditors never approve or reject tokens; an administrator or a member operator of the Frontdoor does.");
+  if (principal.apiKeyMadeByOther) throw notAllowed("This API key was made for you by someone else; answer approvals in the console or with a key you made yourself.");
   if (!canOperateFrontdoor(principal, frontdoorId)) throw new AppError("frontdoor_not_found");
 }
 
-type Locked = { createdById: string | null; expiresAt: Date; redeemedAt: Date | null; revokedAt: Date | null; approvalsRequired: number; approvalCount: number; approvedAt: Date | null; rejectedAt: Date | null };
+type Locked = { authorIds: string[]; contentVersion: number; expiresAt: Date; redeemedAt: Date | null; revokedAt: Date | null; approvalsRequired: number; approvalCount: number; approvedAt: Date | null; rejectedAt: Date | null };
 
 async function lockToken(tx: Tx, frontdoorId: string, tokenId: string): Promise<Locked> {
   const [row] = await tx.$queryRaw<Locked[]>`
-    SELECT "createdById"::text AS "createdById", "expiresAt", "redeemedAt", "revokedAt", "approvalsRequired", "approvalCount", "approvedAt", "rejectedAt"
+    SELECT "authorIds"::text[] AS "authorIds", "contentVersion", "expiresAt", "redeemedAt", "revokedAt", "approvalsRequired", "approvalCount", "approvedAt", "rejectedAt"
       FROM "CertificateRequestToken" WHERE "id" = ${tokenId} AND "frontdoorId" = ${frontdoorId}::uuid FOR UPDATE`;
   if (!row) throw new AppError("token_not_found", `No token ${tokenId} on this Frontdoor.`);
   return row;
@@ -38,9 +43,11 @@ async function lockToken(tx: Tx, frontdoorId: string, tokenId: string): Promise<
 /**
  * Approves or rejects a token waiting for approval. Enough approvals make it active
  * (token.approved), one rejection makes it rejected for good (token.rejected); an approval
- * short of the count is audited as token.approval_given. Refused: the token's creator, a
- * second answer by the same person, an auditor (approval_not_allowed); a token not pending
- * (token_not_pending).
+ * short of the count is audited as token.approval_given. Refused: the token's authors (its
+ * creator and whoever changed what its certificate says), a second answer by the same person,
+ * an auditor, the CLI, a key made by someone else (approval_not_allowed); a token not pending
+ * (token_not_pending); an answer to a version of the token that is no longer its content
+ * (conflict).
  */
 export async function answerToken(principal: Principal, frontdoorId: string, tokenId: string, raw: ApprovalAnswerInput): Promise<TokenView> {
   const answer = parseInput(approvalAnswerSchema, raw);
@@ -51,7 +58,10 @@ export async function answerToken(principal: Principal, frontdoorId: string, tok
     const token = await lockToken(tx, frontdoor.id, tokenId);
     const status = tokenStatus(token, now);
     if (status !== "pending_approval") throw new AppError("token_not_pending", `Token ${tokenId} is ${status.replace("_", " ")}, not waiting for approval.`);
-    if (token.createdById === principal.userId) throw notAllowed("You created this token; another person must approve it (two-person rule).");
+    if (answer.contentVersion !== undefined && answer.contentVersion !== token.contentVersion) {
+      throw new AppError("conflict", `Token ${tokenId} was changed since you saw it: what its certificate will say is now version ${token.contentVersion}, not ${answer.contentVersion}. Look at it again, then answer.`);
+    }
+    if (token.authorIds.includes(principal.userId)) throw notAllowed("You created this token or changed what its certificate will say; another person must approve it (two-person rule).");
     const answered = await tx.tokenApproval.findUnique({ where: { tokenId_userId: { tokenId, userId: principal.userId } }, select: { decision: true } });
     if (answered) throw notAllowed(`You answered this token already (${answered.decision}); each person answers once.`);
 

@@ -4,7 +4,7 @@ import { AUDIT_COLUMNS, type AuditInput, auditValuesSql } from "@/lib/domain/aud
 import { AppError } from "@/lib/domain/errors";
 import { assertCanOperateFrontdoor } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
-import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/access/scope";
+import { actingAuthorIds, actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/access/scope";
 import { type CreatedToken, sanDetails } from "@/lib/domain/tokens/create";
 import { assertBatchWithinRules, type FrontdoorRules, validDaysUnder } from "@/lib/domain/names/enforce";
 import { underFrontdoorRules } from "@/lib/domain/names/frontdoor-rules";
@@ -61,8 +61,8 @@ export async function createTokenBatch(principal: Principal, frontdoorId: string
     WITH fd AS (SELECT "id", "name", "approvalsRequired" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled" AND ${guard}),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
-                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt", "approvalsRequired", "batchId")
-      SELECT r.id, fd."id", r.name, r.cn, r.o, r.ou, r.hash, r.hint, r.exp, r.days, r.email, r.sans, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz, fd."approvalsRequired", ${batchId}::uuid
+                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt", "approvalsRequired", "batchId", "authorIds")
+      SELECT r.id, fd."id", r.name, r.cn, r.o, r.ou, r.hash, r.hint, r.exp, r.days, r.email, r.sans, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz, fd."approvalsRequired", ${batchId}::uuid, ${actingAuthorIds(principal)}::uuid[]
         FROM fd, unnest(${column((r) => r.id)}::text[], ${column((r) => r.input.name)}::text[], ${column((r) => r.input.commonName)}::text[],
                         ${column((r) => r.input.organization)}::text[], ${column((r) => r.input.organizationalUnit)}::text[],
                         ${column((r) => hashSecret(r.secret))}::text[], ${column((r) => r.hint)}::text[], ${column((r) => r.expiresAt.toISOString())}::timestamptz[],

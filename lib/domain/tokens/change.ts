@@ -4,7 +4,7 @@ import { AppError } from "@/lib/domain/errors";
 import type { Principal } from "@/lib/domain/access/principal";
 import { assertTokenWithinRules } from "@/lib/domain/names/enforce";
 import { readFrontdoorRules } from "@/lib/domain/names/frontdoor-rules";
-import { actingUserId, frontdoorFor } from "@/lib/domain/access/scope";
+import { actingAuthorIds, actingUserId, frontdoorFor } from "@/lib/domain/access/scope";
 import { tokenStatus } from "@/lib/domain/tokens/status";
 import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
 import { parseInput } from "@/lib/validation/parse";
@@ -47,18 +47,29 @@ function writtenValues<D extends object>(data: D, row: Record<keyof D, unknown>)
 const CERTIFICATE_FIELDS = ["commonName", "organization", "organizationalUnit", "subjectAltNames", "validDays"] as const;
 
 /**
- * A change to what the certificate will say sends a token that needs approvals back to
- * pending, its answers cleared (their events stay in the audit log): approvers approved the
- * certificate they were shown, not the one it became. Any such field in the change counts,
- * whether or not its value differs, so no comparison can race. True when it reopened them.
+ * What a change does to approvals. A change to what the certificate will say (any such field
+ * given, whether or not its value differs, so no comparison can race) sends the token back to
+ * pending under the larger of its own and the Frontdoor's current requirement, its answers
+ * cleared (their events stay in the audit log), its content version +1, and whoever made the
+ * change among its authors: approvers approved the certificate they were shown, and nobody
+ * approves what they wrote. A longer life for a token made under a smaller requirement than
+ * today's brings it under today's too, so a token from before the policy cannot be kept alive
+ * forever unapproved. True when it reopened them.
  */
-async function reopenApprovals(tx: Tx, frontdoorId: string, tokenId: string, input: UpdateTokenInput, now: Date): Promise<boolean> {
-  if (!CERTIFICATE_FIELDS.some((field) => input[field] !== undefined)) return false;
-  const { count } = await tx.certificateRequestToken.updateMany({
-    where: { id: tokenId, frontdoorId, approvalsRequired: { gt: 0 } },
-    data: { approvalCount: 0, approvedAt: null, approvalNotifiedAt: null, updatedAt: now },
-  });
-  if (count === 0) return false;
+async function reopenApprovals(tx: Tx, principal: Principal, frontdoorId: string, tokenId: string, input: UpdateTokenInput, now: Date): Promise<boolean> {
+  const isContent = CERTIFICATE_FIELDS.some((field) => input[field] !== undefined);
+  const isLonger = input.expiresAt !== undefined && new Date(input.expiresAt).getTime() > now.getTime();
+  if (!isContent && !isLonger) return false;
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE "CertificateRequestToken" AS t
+       SET "approvalsRequired" = GREATEST(t."approvalsRequired", f."approvalsRequired"), "approvalCount" = 0, "approvedAt" = NULL,
+           "approvalNotifiedAt" = NULL, "contentVersion" = t."contentVersion" + 1, "updatedAt" = ${now}::timestamptz,
+           "authorIds" = ARRAY(SELECT DISTINCT unnest(t."authorIds" || ${actingAuthorIds(principal)}::uuid[]))
+      FROM "Frontdoor" AS f
+     WHERE t."id" = ${tokenId} AND t."frontdoorId" = ${frontdoorId}::uuid AND f."id" = t."frontdoorId"
+       AND ((${isContent} AND GREATEST(t."approvalsRequired", f."approvalsRequired") > 0) OR (${isLonger} AND t."approvalsRequired" < f."approvalsRequired"))
+    RETURNING t."id"`;
+  if (rows.length === 0) return false;
   await tx.tokenApproval.deleteMany({ where: { tokenId } });
   return true;
 }
@@ -93,7 +104,7 @@ export async function updateToken(
       data,
     });
     if (count === 0) await explainNoChange(tx, frontdoor.id, tokenId, "change");
-    const isReopened = await reopenApprovals(tx, frontdoor.id, tokenId, input, now);
+    const isReopened = await reopenApprovals(tx, principal, frontdoor.id, tokenId, input, now);
     const row = await tx.certificateRequestToken.findFirstOrThrow({ where: { id: tokenId, frontdoorId: frontdoor.id }, select: tokenViewSelect });
     const isExpiredNow = expiresAt !== undefined && expiresAt.getTime() <= now.getTime();
     await recordAudit(tx, principal, {

@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db";
 import { AUDIT_COLUMNS, auditValuesSql } from "@/lib/domain/audit/events";
 import { assertCanOperateFrontdoor } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
-import { actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/access/scope";
+import { actingAuthorIds, actingUserId, assertTcpSharesEnabled, frontdoorFor } from "@/lib/domain/access/scope";
 import { assertTokenWithinRules, type FrontdoorRules, validDaysUnder } from "@/lib/domain/names/enforce";
 import { underFrontdoorRules } from "@/lib/domain/names/frontdoor-rules";
 import { type Delivery, deliverLink } from "@/lib/domain/tokens/deliver";
@@ -52,9 +52,9 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
     WITH fd AS (SELECT "id", "name", "approvalsRequired" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled" AND ${guard}),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",
-                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt", "approvalsRequired")
+                                             "secretHash", "secretHint", "expiresAt", "validDays", "recipientEmail", "subjectAltNames", "createdAt", "createdById", "updatedAt", "approvalsRequired", "authorIds")
       SELECT ${id}, fd."id", ${input.name}, ${input.commonName}, ${input.organization}, ${input.organizationalUnit},
-             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${validDays}, ${input.recipientEmail}, ${JSON.stringify(input.subjectAltNames)}::jsonb, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz, fd."approvalsRequired"
+             ${hashSecret(secret)}, ${hint}, ${expiresAt}::timestamptz, ${validDays}, ${input.recipientEmail}, ${JSON.stringify(input.subjectAltNames)}::jsonb, ${now}::timestamptz, ${actingUserId(principal)}::uuid, ${now}::timestamptz, fd."approvalsRequired", ${actingAuthorIds(principal)}::uuid[]
         FROM fd
       RETURNING "createdAt"
     ),

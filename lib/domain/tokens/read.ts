@@ -63,10 +63,10 @@ export async function tokenSelection(principal: Principal, frontdoorId: string, 
   const query = parseInput(listTokensQuerySchema, raw);
   const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
   const now = new Date();
+  // AND, not spread: the status rule and a broad search may each be an OR of their own.
   const where: Prisma.CertificateRequestTokenWhereInput = {
     frontdoorId: frontdoor.id,
-    ...(query.status ? statusWhere(query.status, now) : {}),
-    ...(query.q ? await searchWhere(frontdoor.id, query.q, query.status ? statusSql(query.status, now) : null) : {}),
+    AND: [query.status ? statusWhere(query.status, now) : {}, query.q ? await searchWhere(frontdoor.id, query.q, query.status ? statusSql(query.status, now) : null) : {}],
   };
   const { field, direction } = query.sort;
   // A stable tie-breaker keeps pages disjoint when many rows share the sort value.

@@ -9,10 +9,9 @@ type StatusColumns = {
   expiresAt: Date;
   redeemedAt: Date | null;
   revokedAt: Date | null;
-  /** Absent on rows read before approvals existed in a query: then no approval applies. */
-  approvalsRequired?: number;
-  approvedAt?: Date | null;
-  rejectedAt?: Date | null;
+  approvalsRequired: number;
+  approvedAt: Date | null;
+  rejectedAt: Date | null;
 };
 
 export function tokenStatus(token: StatusColumns, now: Date = new Date()): TokenStatus {
@@ -20,7 +19,7 @@ export function tokenStatus(token: StatusColumns, now: Date = new Date()): Token
   if (token.revokedAt) return "revoked";
   if (token.rejectedAt) return "rejected";
   if (token.expiresAt.getTime() <= now.getTime()) return "expired";
-  if ((token.approvalsRequired ?? 0) > 0 && !token.approvedAt) return "pending_approval";
+  if (token.approvalsRequired > 0 && !token.approvedAt) return "pending_approval";
   return "active";
 }
 

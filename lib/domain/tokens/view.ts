@@ -32,6 +32,8 @@ export type TokenView = {
   approvedAt: Date | null;
   /** When it was rejected (for good). */
   rejectedAt: Date | null;
+  /** +1 each time what the certificate says changes; an approval may name the version it approves. */
+  contentVersion: number;
 };
 
 export const tokenViewSelect = {
@@ -54,6 +56,7 @@ export const tokenViewSelect = {
   approvalCount: true,
   approvedAt: true,
   rejectedAt: true,
+  contentVersion: true,
   createdBy: { select: { email: true } },
   revokedBy: { select: { email: true } },
 } as const;
@@ -79,7 +82,7 @@ export function toTokenView(row: TokenRow, now = new Date()): TokenView {
 }
 
 /** The approval columns of a token just created. */
-export const noApprovalsYet = (approvalsRequired: number) => ({ approvalsRequired, approvalCount: 0, approvedAt: null, rejectedAt: null });
+export const noApprovalsYet = (approvalsRequired: number) => ({ approvalsRequired, approvalCount: 0, approvedAt: null, rejectedAt: null, contentVersion: 1 });
 
 /** The public redemption link at `base` (lib/runtime/public-url.ts); the secret rides in the fragment, which browsers never send. */
 export function redemptionUrl(base: string, frontdoorId: string, secret: string): string {
