@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { namePolicySchema } from "@/lib/domain/names/policy";
 import { frontdoorNameSchema } from "@/lib/validation/common";
+import { scepSettingsPatchSchema } from "@/lib/validation/scep";
 
 export const createFrontdoorSchema = z
   .object({
@@ -82,6 +83,7 @@ export const updateFrontdoorSchema = z
     renewalWindowDays: renewalWindowDaysSchema.optional().meta({ description: "Renewal opens this many days before a certificate ends; 0 turns renewal off" }),
     profile: frontdoorProfilePatchSchema.optional().meta({ description: "The certificate profile; the fields given replace the stored ones" }),
     namePolicy: namePolicySchema.optional().meta({ description: "The name policy; replaces the stored one ({} allows every name)" }),
+    scep: scepSettingsPatchSchema.optional().meta({ description: "SCEP settings: Microsoft Intune validation" }),
   })
   .strict()
   .refine((input) => Object.values(input).some((value) => value !== undefined), { message: "Give at least one setting to change" });

@@ -57,7 +57,7 @@ describe("GET /frontdoor/{id}/scep/challenge", () => {
 
   it("asks for Basic credentials without a key or with a wrong one, and never takes a console session", async () => {
     const { a } = world.frontdoors;
-    for (const headers of [{}, basic("cdk_notARealKeyAtAll0000"), basic(world.keys.revoked), basic(world.keys.disabledOwner), basic(""), { cookie: "authjs.session-token=anything" }]) {
+    for (const headers of [{} as Record<string, string>, basic("cdk_notARealKeyAtAll0000"), basic(world.keys.revoked), basic(world.keys.disabledOwner), basic(""), { cookie: "authjs.session-token=anything" }]) {
       const res = await fetchChallenge(a.id, headers);
       expect([res.status, res.body.code]).toEqual([401, "unauthenticated"]);
       expect(res.headers.get("www-authenticate")).toMatch(/^Basic realm=/);
