@@ -4,12 +4,14 @@ import { columns, print, UsageError } from "../io";
 import type { Values } from "../options";
 import { type Command, defineCommand } from "./shared";
 import { describeProfile, profileOptionOf, profileOptions, profileSettingsOf } from "./frontdoor-profile";
+import { describeIntune, intuneOptionOf, intuneOptions, intuneSettingsOf } from "./frontdoor-intune";
 
 const setOptions = {
   name: { type: "string", value: "NAME", help: "a new unique name" },
   "tcp-shares": { type: "string", value: "on|off", help: "whether tokens can be created and redeemed", choices: ["on", "off"] },
   "renewal-window-days": { type: "string", value: "N", help: "renewal opens N days before a certificate ends, 0 to 825; 0 turns renewal off" },
   ...profileOptions,
+  ...intuneOptions,
 } as const;
 
 /** The options as the settings they change; an option not given changes nothing. */
@@ -20,6 +22,7 @@ function settingsOf(values: Values<typeof setOptions>): UpdateFrontdoorInput {
     tcpSharesEnabled: values["tcp-shares"] === undefined ? undefined : values["tcp-shares"] === "on",
     renewalWindowDays: windowText === undefined ? undefined : Number(windowText),
     ...profileSettingsOf(values),
+    ...intuneSettingsOf(values),
   };
 }
 
@@ -50,7 +53,7 @@ export const frontdoorCommands: Record<string, Command> = {
   }),
   "frontdoor set": defineCommand({
     summary:
-      "Changes a Frontdoor's name, TCP shares, renewal window, certificate profile and/or name policy (PATCH /frontdoor/{id} does the same). Give at least one option; profile options not given stay as they are.",
+      "Changes a Frontdoor's name, TCP shares, renewal window, certificate profile, name policy and/or Intune settings (PATCH /frontdoor/{id} does the same). Give at least one option; profile options not given stay as they are.",
     positionals: [{ name: "ID", help: "the Frontdoor's id or name" }],
     options: setOptions,
     check({ values }) {
@@ -59,7 +62,7 @@ export const frontdoorCommands: Record<string, Command> = {
       if (!result.success) {
         const [issue] = result.error.issues;
         const [key, field] = (issue?.path ?? []).map(String);
-        const option = key === "profile" ? profileOptionOf[field ?? ""] : key === "namePolicy" ? "--name-policy" : { name: "--name", tcpSharesEnabled: "--tcp-shares", renewalWindowDays: "--renewal-window-days" }[key ?? ""];
+        const option = key === "profile" ? profileOptionOf[field ?? ""] : key === "scep" ? intuneOptionOf[String(issue?.path[2] ?? "")] : key === "namePolicy" ? "--name-policy" : { name: "--name", tcpSharesEnabled: "--tcp-shares", renewalWindowDays: "--renewal-window-days" }[key ?? ""];
         const where = key === "namePolicy" ? `${issue!.path.slice(1).join(".")}: ` : "";
         const hint = option === "--renewal-window-days" ? "takes a whole number of days from 0 (renewal off) to 825" : `${where}${issue?.message ?? ""}`;
         throw new UsageError(option ? `frontdoor set: ${option} ${hint}` : "frontdoor set: give at least one option (see certdoor help frontdoor set)", "frontdoor set");
@@ -68,7 +71,7 @@ export const frontdoorCommands: Record<string, Command> = {
     async run({ values, positionals }, out, principal) {
       const { id } = await findFrontdoorByIdOrName(principal, positionals[0]!);
       const result = await updateFrontdoor(principal, id, settingsOf(values));
-      print(out, result, () => `${result.name}: TCP shares ${result.tcpSharesEnabled ? "on" : "off"}, renewal in the last ${result.renewalWindowDays} days${result.renewalWindowDays === 0 ? " (off)" : ""}\n${describeProfile(result)}`);
+      print(out, result, () => `${result.name}: TCP shares ${result.tcpSharesEnabled ? "on" : "off"}, renewal in the last ${result.renewalWindowDays} days${result.renewalWindowDays === 0 ? " (off)" : ""}\n${describeProfile(result)}\n${describeIntune(result.scep.intune)}`);
     },
   }),
 };
