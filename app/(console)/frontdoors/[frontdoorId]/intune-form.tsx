@@ -1,13 +1,10 @@
 "use client";
 
-import { useState, useTransition } from "react";
-import { toast } from "sonner";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import type { IntuneSettingsView } from "@/lib/domain/scep/intune/settings";
-import { updateFrontdoorSchema } from "@/lib/validation/frontdoors";
-import { fieldErrorMap } from "@/lib/validation/parse";
-import { updateFrontdoorAction } from "../actions";
+import { useFrontdoorUpdate } from "./use-frontdoor-update";
 
 // The Frontdoor's Intune settings (admins): the client secret is write-only. The box is
 // always empty; left empty, a save keeps the stored secret. Checked with the schema the
@@ -17,27 +14,13 @@ export function IntuneForm({ frontdoorId, intune }: { frontdoorId: string; intun
   const [tenantId, setTenantId] = useState(intune?.tenantId ?? "");
   const [clientId, setClientId] = useState(intune?.clientId ?? "");
   const [clientSecret, setClientSecret] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [isPending, startTransition] = useTransition();
+  const update = useFrontdoorUpdate(frontdoorId);
+  const { errors, isPending } = update;
 
   function save(settings: { tenantId: string; clientId: string; clientSecret?: string } | null) {
-    const input = { scep: { intune: settings } };
-    const local = updateFrontdoorSchema.safeParse(input);
-    if (!local.success) {
-      setErrors(fieldErrorMap(local.error));
-      return;
-    }
-    startTransition(async () => {
-      const result = await updateFrontdoorAction(frontdoorId, input);
-      if (result.ok) {
-        setErrors({});
-        setClientSecret("");
-        if (!settings) [setTenantId, setClientId].forEach((set) => set(""));
-        toast.success(settings ? "Intune settings saved" : "Intune settings removed");
-      } else {
-        setErrors(result.fieldErrors ?? {});
-        toast.error(result.message);
-      }
+    update.save({ scep: { intune: settings } }, settings ? "Intune settings saved" : "Intune settings removed", () => {
+      setClientSecret("");
+      if (!settings) [setTenantId, setClientId].forEach((set) => set(""));
     });
   }
 
