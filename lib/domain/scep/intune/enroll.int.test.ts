@@ -82,6 +82,8 @@ describe("an Intune-validated SCEP request", () => {
     const csrDer = deviceCsr("not-from-intune", "laptop-8.corp.example.com", "laptop-8.corp.example.com");
     await expect(enroll("tx-refused", csrDer)).rejects.toMatchObject({ code: "token_not_found", message: expect.stringContaining("ChallengeDecryptionError") });
     expect(await getDb().clientCertificate.count({ where: { frontdoorId } })).toBe(before);
+    // Only validated transactions are recorded: refused ones (anyone can send them) add no rows.
+    expect(await getDb().intuneScepTransaction.count({ where: { frontdoorId, transactionId: "tx-refused" } })).toBe(0);
     const [validate, failure] = callsFor("tx-refused");
     expect(validate?.path).toBe("validateRequest");
     expect(failure).toMatchObject({ path: "failureNotification", body: { notification: { transactionId: "tx-refused", hResult: 0x80004005, errorDescription: expect.stringContaining("ChallengeDecryptionError") } } });

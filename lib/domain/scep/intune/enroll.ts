@@ -17,7 +17,9 @@ import { uuidSchema } from "@/lib/validation/common";
 // Intune settings: Intune validates the request (its challenge is inside the CSR), then the
 // issuing pipeline issues with the subject and SANs of the CSR within the Frontdoor's name
 // policy and profile, as a token with blank fields would. Each transactionId is issued for
-// once: its record is taken before Intune is asked and claimed by the pipeline's one write.
+// once: a replay is refused before Intune is asked; a validated request records its
+// transaction (only validated ones, so refused garbage adds no rows), and the pipeline's one
+// write claims that record, so two requests racing with one transactionId get one certificate.
 
 export type IntuneEnrollment = { frontdoorId: string; transactionId: string; csrDer: Uint8Array; context: RequestContext };
 
@@ -39,29 +41,32 @@ class RefusedByIntune extends AppError {
   }
 }
 
-type FrontdoorRow = { tcpSharesEnabled: boolean; name: string; profile: unknown; namePolicy: unknown; currentCaId: string | null; transactionRowId: string | null };
+type FrontdoorRow = { tcpSharesEnabled: boolean; name: string; profile: unknown; namePolicy: unknown; currentCaId: string | null; wasIssued: boolean };
 
-/**
- * Reads the Frontdoor (its rules and current CA) and takes the transaction's record, in one
- * statement. No record back: this transactionId was issued for already.
- */
-async function frontdoorAndTransaction(frontdoorId: string, transactionId: string): Promise<FrontdoorRow> {
+/** The Frontdoor (its rules and current CA) and whether this transactionId got a certificate already, in one statement. */
+async function readFrontdoor(frontdoorId: string, transactionId: string): Promise<FrontdoorRow> {
   const [row] = await getDb().$queryRaw<FrontdoorRow[]>`
-    WITH f AS (
-      SELECT f."id", f."name", f."tcpSharesEnabled", f."profile", f."namePolicy",
-             (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = f."id" AND c."retiredAt" IS NULL) AS "currentCaId"
-        FROM "Frontdoor" f WHERE f."id" = ${frontdoorId}::uuid),
-    t AS (
-      INSERT INTO "IntuneScepTransaction" ("frontdoorId", "transactionId") SELECT "id", ${transactionId} FROM f
-      ON CONFLICT ("frontdoorId", "transactionId") DO UPDATE SET "createdAt" = "IntuneScepTransaction"."createdAt"
-       WHERE "IntuneScepTransaction"."certificateId" IS NULL
-      RETURNING "id")
-    SELECT f."name", f."tcpSharesEnabled", f."profile", f."namePolicy", f."currentCaId", (SELECT t."id"::text FROM t) AS "transactionRowId" FROM f`;
+    SELECT f."name", f."tcpSharesEnabled", f."profile", f."namePolicy",
+           (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = f."id" AND c."retiredAt" IS NULL) AS "currentCaId",
+           EXISTS (SELECT 1 FROM "IntuneScepTransaction" t WHERE t."frontdoorId" = f."id" AND t."transactionId" = ${transactionId} AND t."certificateId" IS NOT NULL) AS "wasIssued"
+      FROM "Frontdoor" f WHERE f."id" = ${frontdoorId}::uuid`;
   if (!row) throw new AppError("frontdoor_not_found");
   return row;
 }
 
-const actorOf = (transactionId: string, context: RequestContext): AuditActor => ({
+/** Records a validated transaction (or finds its record); null when it was issued for meanwhile. */
+async function recordTransaction(frontdoorId: string, transactionId: string): Promise<string | null> {
+  const [row] = await getDb().$queryRaw<{ id: string }[]>`
+    INSERT INTO "IntuneScepTransaction" ("frontdoorId", "transactionId") VALUES (${frontdoorId}::uuid, ${transactionId})
+    ON CONFLICT ("frontdoorId", "transactionId") DO UPDATE SET "createdAt" = "IntuneScepTransaction"."createdAt"
+     WHERE "IntuneScepTransaction"."certificateId" IS NULL
+    RETURNING "id"::text AS "id"`;
+  return row?.id ?? null;
+}
+
+const replayed = (transactionId: string) => new AppError("token_already_used", `SCEP transaction ${transactionId} was issued a certificate already; a transaction is issued for once.`);
+
+const intuneActor = (transactionId: string, context: RequestContext): AuditActor => ({
   actorKind: "anonymous",
   actorId: null,
   actorLabel: `Intune SCEP ${transactionId}`.slice(0, 200),
@@ -77,14 +82,16 @@ export async function enrollWithIntune(input: IntuneEnrollment): Promise<Certifi
   const intune = await intuneFor(input.frontdoorId);
   if (!intune) throw new AppError("token_not_found", "The challenge is not a certificate request token of this Frontdoor, and the Frontdoor does not use Intune.");
   const request = { transactionId, csrDer: input.csrDer };
-  const actor = actorOf(transactionId, input.context);
+  const actor = intuneActor(transactionId, input.context);
   try {
-    const frontdoor = await frontdoorAndTransaction(input.frontdoorId, transactionId);
-    if (!frontdoor.transactionRowId) throw new AppError("token_already_used", `SCEP transaction ${transactionId} was issued a certificate already; a transaction is issued for once.`);
+    const frontdoor = await readFrontdoor(input.frontdoorId, transactionId);
+    if (frontdoor.wasIssued) throw replayed(transactionId);
     if (!frontdoor.tcpSharesEnabled) throw new AppError("tcp_shares_disabled", `TCP shares are disabled on Frontdoor "${frontdoor.name}", so no certificate can be issued there.`);
     if (!frontdoor.currentCaId) throw new Error(`Frontdoor ${input.frontdoorId} has no issuing CA; restart Certdoor to create it.`);
     await validate(intune, request);
-    const issued = await issueValidated(input, frontdoor, frontdoor.transactionRowId, actor);
+    const transactionRowId = await recordTransaction(input.frontdoorId, transactionId);
+    if (!transactionRowId) throw replayed(transactionId);
+    const issued = await issueValidated(input, frontdoor, transactionRowId, actor);
     await notifySuccess(intune, request, issued, input.frontdoorId);
     return issued;
   } catch (error) {
@@ -139,7 +146,7 @@ function issueValidated(input: IntuneEnrollment, frontdoor: FrontdoorRow, transa
       ],
       explainLostClaim: async () => {
         const row = await getDb().intuneScepTransaction.findUnique({ where: { id: transactionRowId }, select: { certificateId: true } });
-        if (row?.certificateId) return new AppError("token_already_used", `SCEP transaction ${input.transactionId} was issued a certificate already.`);
+        if (row?.certificateId) return replayed(input.transactionId);
         return new AppError("conflict", "The Frontdoor's settings changed while the certificate was being issued; send the request again.");
       },
     },
