@@ -71,6 +71,10 @@ const schema = z
     SMTP_FROM: optionalString,
     /** Webhooks may target http:// and private, loopback and link-local addresses (tests, labs); off: https:// to public addresses only. */
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"], "must be true or false").default("false").transform((v) => v === "true"),
+    /** Microsoft Entra ID's sign-in endpoint for Intune's SCEP validation (other clouds, tests). */
+    INTUNE_LOGIN_URL: z.string().url("must be a URL").default("https://login.microsoftonline.com").transform((v) => v.replace(/\/+$/, "")),
+    /** Microsoft Graph, where Intune's SCEP validation service is discovered (other clouds, tests). */
+    INTUNE_GRAPH_URL: z.string().url("must be a URL").default("https://graph.microsoft.com").transform((v) => v.replace(/\/+$/, "")),
   })
   .transform((e) => ({
     ...e,

@@ -11,6 +11,7 @@ import type { ApprovalPolicy } from "@/lib/validation/approvals";
 import { uuidSchema } from "@/lib/validation/common";
 import { createFrontdoorSchema, type CreateFrontdoorInput, type FrontdoorProfile, updateFrontdoorSchema, type UpdateFrontdoorInput } from "@/lib/validation/frontdoors";
 import { parseInput } from "@/lib/validation/parse";
+import { changeIntuneSettings, type IntuneSettingsView, intuneView } from "@/lib/domain/scep/intune/settings";
 
 /** The CA that signs the Frontdoor's new certificates now. */
 export type IssuingCaView = { id: string; generation: number; notBefore: Date; notAfter: Date };
@@ -33,6 +34,8 @@ export type FrontdoorView = {
   memberCount: number;
   /** null only inside the transaction that creates the Frontdoor, before its CA exists. */
   issuingCa: IssuingCaView | null;
+  /** SCEP settings: Microsoft Intune validation (null: not set up); the client secret is never shown. */
+  scep: { intune: IntuneSettingsView | null };
 };
 
 const frontdoorViewSelect = {
@@ -46,13 +49,14 @@ const frontdoorViewSelect = {
   createdAt: true,
   _count: { select: { memberships: true } },
   cas: { where: { kind: "intermediate", retiredAt: null }, select: { id: true, generation: true, notBefore: true, notAfter: true }, orderBy: { generation: "desc" }, take: 1 },
+  intune: { select: { tenantId: true, clientId: true } },
 } as const satisfies Prisma.FrontdoorSelect;
 
 type FrontdoorRow = Prisma.FrontdoorGetPayload<{ select: typeof frontdoorViewSelect }>;
 
-const toView = ({ _count, cas, profile, namePolicy, approvalsRequired, ...row }: FrontdoorRow): FrontdoorView => {
+const toView = ({ _count, cas, profile, namePolicy, approvalsRequired, intune, ...row }: FrontdoorRow): FrontdoorView => {
   const rules = rulesOf({ profile, namePolicy });
-  return { ...row, profile: rules.profile, namePolicy: rules.namePolicy, approvals: { required: approvalsRequired }, memberCount: _count.memberships, issuingCa: cas[0] ?? null };
+  return { ...row, profile: rules.profile, namePolicy: rules.namePolicy, approvals: { required: approvalsRequired }, memberCount: _count.memberships, issuingCa: cas[0] ?? null, scep: { intune: intuneView(intune) } };
 };
 
 /** Names are unique: the database's refusal of a taken one is the contract's conflict. */
@@ -140,16 +144,20 @@ export async function updateFrontdoor(principal: Principal, frontdoorId: string,
       // A profile change gives some fields; the others stay. A name policy is replaced whole.
       const wanted: Partial<Settings> = { ...input, profile: input.profile && { ...before.profile, ...input.profile } };
       const changed = SETTINGS.filter((key) => wanted[key] !== undefined && !sameSetting(wanted[key], before[key]));
-      if (changed.length === 0) return toView(await tx.frontdoor.findUniqueOrThrow({ where: { id: frontdoorId }, select: frontdoorViewSelect }));
+      // Intune's settings live in their own row, with a secret no event may carry (settings.ts).
+      const intune = await changeIntuneSettings(tx, frontdoorId, input.scep?.intune);
+      if (changed.length === 0 && !intune) return toView(await tx.frontdoor.findUniqueOrThrow({ where: { id: frontdoorId }, select: frontdoorViewSelect }));
       const { approvals, ...data } = pick(wanted, changed);
       // Tokens copy the count when they are made: a change reaches new tokens only.
-      const updated = toView(await tx.frontdoor.update({ where: { id: frontdoorId }, data: { ...data, ...(approvals ? { approvalsRequired: approvals.required } : {}) }, select: frontdoorViewSelect }));
+      const columns = { ...data, ...(approvals ? { approvalsRequired: approvals.required } : {}) };
+      const updated = toView(changed.length > 0 ? await tx.frontdoor.update({ where: { id: frontdoorId }, data: columns, select: frontdoorViewSelect }) : await tx.frontdoor.findUniqueOrThrow({ where: { id: frontdoorId }, select: frontdoorViewSelect }));
+      const scep = (side: "before" | "after") => (intune ? { scep: { intune: intune[side] } } : {});
       await recordAudit(tx, principal, {
         action: "frontdoor.updated",
         frontdoorId,
         targetKind: "frontdoor",
         targetId: frontdoorId,
-        details: { before: pick(before, changed), after: pick(updated, changed) },
+        details: { before: { ...pick(before, changed), ...scep("before") }, after: { ...pick(updated, changed), ...scep("after") }, ...(intune?.clientSecretChanged ? { intuneClientSecretChanged: true } : {}) },
       });
       return updated;
     });

@@ -17,6 +17,15 @@ export function bearerOf(request: Request): string | null {
   return match?.[1] ?? null;
 }
 
+/** The password of HTTP Basic (the user name is ignored), or null. */
+export function basicPasswordOf(request: Request): string | null {
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+  if (!basic) return null;
+  const pair = Buffer.from(basic[1]!, "base64").toString("utf8");
+  const colon = pair.indexOf(":");
+  return colon >= 0 && colon < pair.length - 1 ? pair.slice(colon + 1) : null;
+}
+
 function hasSessionCookie(request: Request): boolean {
   return /(?:^|;\s*)(?:__Secure-)?authjs\.session-token(?:\.\d+)?=/.test(request.headers.get("cookie") ?? "");
 }
@@ -27,6 +36,19 @@ export const actorOfRequest = (request: Request) => actors.get(request);
 
 export async function authenticateRequest(request: Request): Promise<UserPrincipal> {
   const principal = await authenticate(request);
+  actors.set(request, principal.apiKeyLabel ? `${principal.email} (${principal.apiKeyLabel})` : principal.email);
+  return principal;
+}
+
+/**
+ * Doors for machines that can only send HTTP Basic (an MDM's "dynamic challenge URL"): an
+ * API key as the Basic password (any user name) or as a bearer; never a session cookie,
+ * so no page another site opens can make a signed-in browser call them.
+ */
+export async function authenticateApiKeyRequest(request: Request): Promise<UserPrincipal> {
+  const key = basicPasswordOf(request) ?? bearerOf(request);
+  const principal = key ? await authenticateApiKey(key, requestContextFrom(request.headers)) : null;
+  if (!principal) throw new AppError("unauthenticated", "Send an API key (cdk_…) of an administrator or member operator as the HTTP Basic password, any user name.");
   actors.set(request, principal.apiKeyLabel ? `${principal.email} (${principal.apiKeyLabel})` : principal.email);
   return principal;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { caChainPem } from "@/lib/domain/ca/trust";
 import { redeemToken } from "@/lib/domain/certificates";
 import { AppError } from "@/lib/domain/errors";
-import { bearerOf } from "@/lib/http/authenticate";
+import { basicPasswordOf, bearerOf } from "@/lib/http/authenticate";
 import { readBytes } from "@/lib/http/body";
 import { requestContextFrom } from "@/lib/http/client-info";
 import { type ErrorResponder, publicDetail } from "@/lib/http/problem";
@@ -30,11 +30,7 @@ export const estErrorResponse: ErrorResponder = (error, headers) => {
 
 /** The token: the password of HTTP Basic (the user name is ignored), or a bearer. */
 function estCredential(request: Request): string | null {
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-  if (!basic) return bearerOf(request);
-  const pair = Buffer.from(basic[1]!, "base64").toString("utf8");
-  const colon = pair.indexOf(":");
-  return colon >= 0 && colon < pair.length - 1 ? pair.slice(colon + 1) : null;
+  return /^Basic\s/i.test(request.headers.get("authorization") ?? "") ? basicPasswordOf(request) : bearerOf(request);
 }
 
 /**

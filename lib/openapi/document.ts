@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { certificatePaths } from "@/lib/openapi/certificate-paths";
 import { estPaths } from "@/lib/openapi/est-paths";
 import { scepPaths } from "@/lib/openapi/scep-paths";
+import { scepChallengePaths } from "@/lib/openapi/scep-challenge-paths";
 import { frontdoorPaths } from "@/lib/openapi/frontdoor-paths";
 import { revocationPaths } from "@/lib/openapi/revocation-paths";
 import { servicePaths } from "@/lib/openapi/service-paths";
@@ -71,6 +72,7 @@ export function buildOpenApiDocument(): Json {
         token: { type: "http", scheme: "bearer", bearerFormat: "crt_…", description: "A certificate request token (single use)" },
         metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN, for /metrics" },
         tokenAsBasic: { type: "http", scheme: "basic", description: "EST: a certificate request token as the HTTP Basic password, any user name" },
+        apiKeyAsBasic: { type: "http", scheme: "basic", description: "An API key (cdk_…) as the HTTP Basic password, any user name: for MDMs' dynamic SCEP challenge URL" },
       },
       schemas: componentSchemas(),
     },
@@ -81,6 +83,7 @@ export function buildOpenApiDocument(): Json {
       ...revocationPaths,
       ...estPaths,
       ...scepPaths,
+      ...scepChallengePaths,
       ...webhookPaths,
       ...servicePaths,
       "/api/health": {

@@ -200,6 +200,12 @@ export const frontdoorSchema = z
       .object({ id: z.uuid(), generation: z.number().int().min(1).max(MAX_CA_GENERATION).meta({ description: "1 for the first CA, +1 per rotation" }), notBefore: timestamp, notAfter: timestamp })
       .nullable()
       .meta({ description: "The CA that signs new certificates now (its chain: GET /frontdoor/{frontdoorId}/ca.pem)" }),
+    scep: z.object({
+      intune: z
+        .object({ tenantId: z.string().meta({ example: "contoso.onmicrosoft.com" }), clientId: z.uuid(), clientSecretSet: z.literal(true).meta({ description: "The secret is sealed under the master key and never read back" }) })
+        .nullable()
+        .meta({ description: "Microsoft Intune's SCEP validation (null: not set up): a challenge that is not a token of this Frontdoor is validated with Intune" }),
+    }),
   })
   .register(responseSchemas, { id: "Frontdoor", description: "A Frontdoor and its settings" });
 

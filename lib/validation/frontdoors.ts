@@ -2,6 +2,7 @@ import { z } from "zod";
 import { namePolicySchema } from "@/lib/domain/names/policy";
 import { approvalPolicySchema } from "@/lib/validation/approvals";
 import { frontdoorNameSchema } from "@/lib/validation/common";
+import { scepSettingsPatchSchema } from "@/lib/validation/scep";
 
 export const createFrontdoorSchema = z
   .object({
@@ -84,6 +85,7 @@ export const updateFrontdoorSchema = z
     profile: frontdoorProfilePatchSchema.optional().meta({ description: "The certificate profile; the fields given replace the stored ones" }),
     namePolicy: namePolicySchema.optional().meta({ description: "The name policy; replaces the stored one ({} allows every name)" }),
     approvals: approvalPolicySchema.optional().meta({ description: "How many people other than a token's creator must approve each new token (0–5); tokens made before keep what they needed" }),
+    scep: scepSettingsPatchSchema.optional().meta({ description: "SCEP settings: Microsoft Intune validation" }),
   })
   .strict()
   .refine((input) => Object.values(input).some((value) => value !== undefined), { message: "Give at least one setting to change" });

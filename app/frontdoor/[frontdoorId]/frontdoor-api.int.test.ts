@@ -47,6 +47,7 @@ describe("GET /frontdoor/{id}", () => {
       createdAt: c.createdAt.toISOString(),
       memberCount: 1,
       issuingCa: { id: ca.id, generation: 1, notBefore: ca.notBefore.toISOString(), notAfter: ca.notAfter.toISOString() },
+      scep: { intune: null },
     });
     expect(res.headers.get("cache-control")).toBe("no-store");
   });

@@ -4,6 +4,7 @@ import { columns, print, UsageError } from "../io";
 import type { Values } from "../options";
 import { type Command, defineCommand } from "./shared";
 import { describeProfile, profileOptionOf, profileOptions, profileSettingsOf } from "./frontdoor-profile";
+import { describeIntune, intuneOptionOf, intuneOptions, intuneSettingsOf } from "./frontdoor-intune";
 
 const setOptions = {
   name: { type: "string", value: "NAME", help: "a new unique name" },
@@ -11,6 +12,7 @@ const setOptions = {
   "renewal-window-days": { type: "string", value: "N", help: "renewal opens N days before a certificate ends, 0 to 825; 0 turns renewal off" },
   approvals: { type: "string", value: "N", help: "how many people other than a token's creator must approve each new token, 0 to 5; 0 turns approvals off" },
   ...profileOptions,
+  ...intuneOptions,
 } as const;
 
 /** The options as the settings they change; an option not given changes nothing. */
@@ -22,6 +24,7 @@ function settingsOf(values: Values<typeof setOptions>): UpdateFrontdoorInput {
     renewalWindowDays: windowText === undefined ? undefined : Number(windowText),
     approvals: values.approvals === undefined ? undefined : { required: Number(values.approvals) },
     ...profileSettingsOf(values),
+    ...intuneSettingsOf(values),
   };
 }
 
@@ -52,7 +55,7 @@ export const frontdoorCommands: Record<string, Command> = {
   }),
   "frontdoor set": defineCommand({
     summary:
-      "Changes a Frontdoor's name, TCP shares, renewal window, approvals, certificate profile and/or name policy (PATCH /frontdoor/{id} does the same). Give at least one option; profile options not given stay as they are.",
+      "Changes a Frontdoor's name, TCP shares, renewal window, approvals, certificate profile, name policy and/or Intune settings (PATCH /frontdoor/{id} does the same). Give at least one option; profile options not given stay as they are.",
     positionals: [{ name: "ID", help: "the Frontdoor's id or name" }],
     options: setOptions,
     check({ values }) {
@@ -61,7 +64,7 @@ export const frontdoorCommands: Record<string, Command> = {
       if (!result.success) {
         const [issue] = result.error.issues;
         const [key, field] = (issue?.path ?? []).map(String);
-        const option = key === "profile" ? profileOptionOf[field ?? ""] : key === "namePolicy" ? "--name-policy" : { name: "--name", tcpSharesEnabled: "--tcp-shares", renewalWindowDays: "--renewal-window-days", approvals: "--approvals" }[key ?? ""];
+        const option = key === "profile" ? profileOptionOf[field ?? ""] : key === "scep" ? intuneOptionOf[String(issue?.path[2] ?? "")] : key === "namePolicy" ? "--name-policy" : { name: "--name", tcpSharesEnabled: "--tcp-shares", renewalWindowDays: "--renewal-window-days", approvals: "--approvals" }[key ?? ""];
         const where = key === "namePolicy" ? `${issue!.path.slice(1).join(".")}: ` : "";
         const hint =
           option === "--renewal-window-days" ? "takes a whole number of days from 0 (renewal off) to 825" : option === "--approvals" ? "takes a whole number from 0 (no approval) to 5" : `${where}${issue?.message ?? ""}`;
@@ -72,7 +75,7 @@ export const frontdoorCommands: Record<string, Command> = {
       const { id } = await findFrontdoorByIdOrName(principal, positionals[0]!);
       const result = await updateFrontdoor(principal, id, settingsOf(values));
       const approvals = result.approvals.required === 0 ? "no approval needed" : `${result.approvals.required} approval${result.approvals.required === 1 ? "" : "s"} per token`;
-      print(out, result, () => `${result.name}: TCP shares ${result.tcpSharesEnabled ? "on" : "off"}, renewal in the last ${result.renewalWindowDays} days${result.renewalWindowDays === 0 ? " (off)" : ""}, ${approvals}\n${describeProfile(result)}`);
+      print(out, result, () => `${result.name}: TCP shares ${result.tcpSharesEnabled ? "on" : "off"}, renewal in the last ${result.renewalWindowDays} days${result.renewalWindowDays === 0 ? " (off)" : ""}, ${approvals}\n${describeProfile(result)}\n${describeIntune(result.scep.intune)}`);
     },
   }),
 };

@@ -18,7 +18,9 @@ export type ClaimTarget =
    */
   | { kind: "token"; tokenId: string; secretHash: string; updatedAt: Date }
   /** Renewal: the certificate being renewed, not renewed, revoked or expired since it was read. */
-  | { kind: "renewal"; certificateId: string };
+  | { kind: "renewal"; certificateId: string }
+  /** SCEP validated by Microsoft Intune: the transaction's record, not yet issued for (scep/intune/enroll.ts). */
+  | { kind: "intune"; transactionRowId: string };
 
 /** `rules`: the Frontdoor's profile and name policy as stored when the authorizer read them. */
 export type ClaimContext = { frontdoorId: string; caId: string; certificateId: string; now: Date; rules: { profile: string; namePolicy: string } };
@@ -39,6 +41,12 @@ function targetSql(target: ClaimTarget, { certificateId, now }: ClaimContext): {
         set: Prisma.sql`"renewedAt" = ${now}::timestamptz`,
         // f."renewalWindowDays" > 0: renewal turned off while this one was signed stops it too.
         where: Prisma.sql`t."id" = ${target.certificateId} AND t."renewedAt" IS NULL AND t."revokedAt" IS NULL AND t."notAfter" > ${now}::timestamptz AND f."renewalWindowDays" > 0`,
+      };
+    case "intune":
+      return {
+        table: Prisma.sql`"IntuneScepTransaction"`,
+        set: Prisma.sql`"issuedAt" = ${now}::timestamptz, "certificateId" = ${certificateId}`,
+        where: Prisma.sql`t."id" = ${target.transactionRowId}::uuid AND t."certificateId" IS NULL`,
       };
   }
 }

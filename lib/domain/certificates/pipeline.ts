@@ -75,10 +75,11 @@ export async function issueCertificate(auth: Authorization, csrPem: string): Pro
   // The Frontdoor's profile and name policy, for every door at once (names/enforce.ts).
   assertKeyTypeAllowed(auth.rules.profile, csr.keyAlgorithm);
   auth.assertKey?.(csr.spkiDer);
-  // A redemption fills the fields its token left blank from the CSR; a renewal takes nothing
+  // A redemption (or an Intune-validated SCEP request, whose subject is the CSR's) fills the
+  // fields its token left blank from the CSR; a renewal takes nothing
   // from its CSR: exactly the old certificate's subject and names (an O or OU the old one
   // lacked must not appear because the renewal CSR asks for it).
-  const mayTakeFromCsr = auth.claim.kind === "token";
+  const mayTakeFromCsr = auth.claim.kind !== "renewal";
   const subject = fromPki(() => subjectFor(auth.subject, mayTakeFromCsr ? csr.subject : { commonName: null, organization: null, organizationalUnit: null }));
   assertCsrCommonName(auth.rules, auth.subject, subject);
   const request = { csr, subject, subjectAltNames: subjectAltNamesToIssue(auth.rules, auth.subjectAltNames, csrPem, { mayTakeFromCsr }) };

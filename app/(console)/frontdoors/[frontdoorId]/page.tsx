@@ -13,6 +13,7 @@ import { linkOrigin } from "@/lib/console/origin";
 import { certificatePointerBase, type PointerSource } from "@/lib/runtime/public-url";
 import { IssuingCas } from "./issuing-cas";
 import { ProfileForm } from "./profile-form";
+import { ScepSection } from "./scep-section";
 
 export const metadata: Metadata = { title: "Frontdoor" };
 
@@ -74,6 +75,7 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
         </Card>
         <ProfileForm frontdoorId={f.id} profile={f.profile} namePolicy={f.namePolicy} canEdit={canAdminister(user)} />
         <IssuingCas frontdoor={f} cas={cas} origin={origin} pointerOrigin={pointers.url} canRotate={canAdminister(user)} />
+        <ScepSection frontdoorId={f.id} origin={origin} intune={f.scep.intune} canEdit={canAdminister(user)} />
         <Snippet title="Fetch and refresh" text={config.crlRefresh} testId="snippet-refresh" />
         <Snippet title="nginx" text={config.nginx} testId="snippet-nginx" />
         <Snippet title="Envoy" text={config.envoy} testId="snippet-envoy" />

@@ -1,14 +1,12 @@
 "use client";
 
-import { useState, useTransition } from "react";
-import { toast } from "sonner";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
 import { NAME_KINDS, type NameKind, type NamePolicy } from "@/lib/domain/names/policy";
-import { type FrontdoorProfile, KEY_TYPES, updateFrontdoorSchema } from "@/lib/validation/frontdoors";
-import { fieldErrorMap } from "@/lib/validation/parse";
-import { updateFrontdoorAction } from "../actions";
+import { type FrontdoorProfile, KEY_TYPES } from "@/lib/validation/frontdoors";
+import { useFrontdoorUpdate } from "./use-frontdoor-update";
 
 // The Frontdoor's certificate profile and name policy: admins edit them, everyone else who
 // may see the Frontdoor reads them. The form checks with the schema the action (and PATCH)
@@ -46,8 +44,7 @@ export function ProfileForm({ frontdoorId, profile, namePolicy, canEdit }: { fro
   const [allowCsrSans, setAllowCsrSans] = useState(profile.allowCsrSubjectAltNames);
   const [allowWildcards, setAllowWildcards] = useState(profile.allowWildcards);
   const [lists, setLists] = useState<Lists>({ allow: linesOf(namePolicy, "allow"), deny: linesOf(namePolicy, "deny") });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [isPending, startTransition] = useTransition();
+  const { errors, isPending, save } = useFrontdoorUpdate(frontdoorId);
 
   const toggle = (list: string[], value: string, isOn: boolean) => (isOn ? [...list, value] : list.filter((item) => item !== value));
 
@@ -64,21 +61,7 @@ export function ProfileForm({ frontdoorId, profile, namePolicy, canEdit }: { fro
       },
       namePolicy: policyOf(lists),
     };
-    const local = updateFrontdoorSchema.safeParse(input);
-    if (!local.success) {
-      setErrors(fieldErrorMap(local.error));
-      return;
-    }
-    startTransition(async () => {
-      const result = await updateFrontdoorAction(frontdoorId, input);
-      if (result.ok) {
-        setErrors({});
-        toast.success("Profile and name policy saved");
-      } else {
-        setErrors(result.fieldErrors ?? {});
-        toast.error(result.message);
-      }
-    });
+    save(input, "Profile and name policy saved");
   }
 
   const box = (id: string, label: string, isChecked: boolean, onChange: (isOn: boolean) => void) => (
