@@ -1,16 +1,16 @@
 import type { RequestContext } from "@/lib/domain/access/principal";
 import type { CertificateView } from "@/lib/domain/certificates/view";
-import { AppError } from "@/lib/domain/errors";
+import { enrollWithIntune } from "@/lib/domain/scep/intune/enroll";
 
-// The seam for a SCEP challenge that is not a Certdoor token: an MDM's own one-time password
-// (Microsoft Intune's, validated with Intune's SCEP validation service) plugs in here, and
-// issues through the same pipeline. Until such a validator is configured, it is what it
-// looks like to Certdoor: an unknown token, answered FAILURE badRequest and audited.
+// The seam for a SCEP challenge that is not a Certdoor token: an MDM's own one-time password.
+// Microsoft Intune's is validated with Intune's SCEP validation service (the whole CSR, its
+// challengePassword inside) and issued through the same pipeline (scep/intune/enroll.ts),
+// which audits its refusals and tells Intune how it went. A Frontdoor without Intune settings
+// answers what such a challenge is to Certdoor: an unknown token (FAILURE badRequest).
 
-export type ForeignChallenge = { frontdoorId: string; challenge: string; csrPem: string; context: RequestContext };
+export type ForeignChallenge = { frontdoorId: string; transactionId: string; csrDer: Uint8Array; context: RequestContext };
 
-/** Enrolls with a challenge that is not a certificate request token; today every one is refused as unknown. */
-export async function enrollWithForeignChallenge(input: ForeignChallenge): Promise<CertificateView> {
-  void input;
-  throw new AppError("token_not_found", "The SCEP challenge is not a certificate request token of this Frontdoor.");
+/** Enrolls with a challenge that is not a certificate request token (Intune's, when the Frontdoor has Intune settings). */
+export function enrollWithForeignChallenge(input: ForeignChallenge): Promise<CertificateView> {
+  return enrollWithIntune(input);
 }

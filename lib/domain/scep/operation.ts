@@ -31,7 +31,7 @@ const REFUSAL_CODE: Record<FailInfo, string> = { badAlg: "scep_bad_alg", badMess
 
 type Signed = Exclude<PkiMessage["checked"], ScepRefusal>;
 
-// Redemption audits its own refusals (with the token when it knows it); the others are audited here.
+// Redemption and the Intune path audit their own refusals (with the token when they know it); the others are audited here.
 const auditedByRedemption = new WeakSet<object>();
 const redeem = (input: Parameters<typeof redeemToken>[0]) =>
   redeemToken(input).catch((error: unknown) => {
@@ -58,7 +58,10 @@ async function issueFor(frontdoorId: string, message: PkiMessage, signed: Signed
   const issued = looksLikeTokenSecret(challenge)
     ? // The guess limit of every door where a token is the credential, per client address.
       await tokenGuessLimiter.around(addressKey(context.ip), () => redeem({ frontdoorId, secret: challenge, body: { type: "CSR", value: csrPem }, context, channel: "scep" }), tokenGuessRule)
-    : await enrollWithForeignChallenge({ frontdoorId, challenge, csrPem, context });
+    : await enrollWithForeignChallenge({ frontdoorId, transactionId: message.transactionId, csrDer, context }).catch((error: unknown) => {
+        if (isAppError(error)) auditedByRedemption.add(error); // the Intune path audits its own refusals
+        throw error;
+      });
   return { issued, cipher };
 }
 
