@@ -77,7 +77,10 @@ test("one approval required: the redemption page waits, a second admin approves 
   await expect(carries).toContainText(`${token.validDays} days from redemption`);
   await expect(card).toContainText(`${e2eAdmin.email},`);
   await expect(card.getByTestId("approval-progress")).toHaveText("0 of 1 approval given; waiting for 1 more approval.");
-  await expectAccessible(second.page, "Approvals page");
+  for (const scheme of ["dark", "light"] as const) {
+    await second.page.emulateMedia({ colorScheme: scheme });
+    await expectAccessible(second.page, `Approvals page (${scheme})`);
+  }
   await screenshot(second.page, testInfo, "approvals-page");
   await card.getByLabel("Comment (optional)").fill("Ticket OPS-42 checked");
   await card.getByRole("button", { name: `Approve ${name}` }).click();
@@ -134,4 +137,25 @@ test("one rejection, given on the token page, rejects the token for good; an aud
   const stored = await (await db()).certificateRequestToken.findUniqueOrThrow({ where: { id: token.id }, select: { rejectedAt: true, redeemedAt: true } });
   expect(stored.rejectedAt).not.toBeNull();
   expect(stored.redeemedAt).toBeNull();
+});
+
+test("a batch is approved at once: one comment, every token of it active", async ({ browser }) => {
+  const frontdoor = await ownFrontdoor("batch-approvals");
+  const { updateFrontdoor } = await import("@/lib/domain/frontdoors");
+  const { createTokenBatch } = await import("@/lib/domain/tokens");
+  const { systemPrincipal } = await import("@/lib/domain/access/principal");
+  await updateFrontdoor(systemPrincipal("e2e"), frontdoor.id, { approvals: { required: 1 } });
+  const stamp = Date.now();
+  const { tokens } = await createTokenBatch(systemPrincipal("e2e"), frontdoor.id, { json: { tokens: [1, 2, 3].map((i) => ({ name: `Batch ${stamp} ${i}`, commonName: `batch-${i}.example.com` })) } });
+  const batchId = (await (await db()).certificateRequestToken.findUniqueOrThrow({ where: { id: tokens[0]!.id } })).batchId!;
+
+  const second = await signedIn(browser, "admin");
+  await second.page.goto("/approvals");
+  const batch = second.page.getByRole("region", { name: `Batch ${batchId}` });
+  await expect(batch.getByTestId("pending-token")).toHaveCount(3);
+  await batch.getByLabel("Comment for every token of the batch (optional)").fill("Rollout week");
+  await batch.getByRole("button", { name: "Approve all 3 of this batch" }).click();
+  await expect(batch).toHaveCount(0);
+  const stored = await (await db()).certificateRequestToken.findMany({ where: { id: { in: tokens.map((t) => t.id) } }, select: { approvedAt: true, approvals: { select: { userEmail: true, comment: true } } } });
+  expect(stored.map((t) => [t.approvedAt !== null, t.approvals])).toEqual(tokens.map(() => [true, [{ userEmail: second.user.email, comment: "Rollout week" }]]));
 });
