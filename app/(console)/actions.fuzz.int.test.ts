@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import * as approvals from "@/app/(console)/approvals/actions";
 import * as certificates from "@/app/(console)/certificates/actions";
 import * as frontdoors from "@/app/(console)/frontdoors/actions";
 import * as apiKeys from "@/app/(console)/settings/api-keys/actions";
@@ -86,6 +87,8 @@ function actions(): [string, Action, fc.Arbitrary<unknown[]>][] {
     ["createTokenBatchAction", tokens.createTokenBatchAction as Action, fc.tuple(fd, csv)],
     ["rotateCaAction", frontdoors.rotateCaAction as Action, fc.tuple(fd)],
     ["previewTokenBatchAction", tokens.previewTokenBatchAction as Action, fc.tuple(fd, csv)],
+    ["answerTokenAction", approvals.answerTokenAction as Action, fc.tuple(fd, tokenId, loose(fc.record({ decision: fc.oneof(fc.constantFrom("approve", "reject"), anyValue), comment: anyValue }, { requiredKeys: [] })))],
+    ["approveBatchAction", approvals.approveBatchAction as Action, fc.tuple(fd, fc.oneof(fc.array(tokenId, { maxLength: 3 }), anyValue), anyValue)],
   ];
 }
 

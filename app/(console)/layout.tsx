@@ -4,11 +4,12 @@ import { QueryProvider } from "@/components/providers/query-provider";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { linkAddressNotice } from "@/lib/console/origin";
+import { countApprovalsForMe } from "@/lib/domain/tokens/approval-queue";
 import { signOutAction } from "./actions";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
-  const notice = user.role === "auditor" ? null : await linkAddressNotice();
+  const [notice, approvals] = await Promise.all([user.role === "auditor" ? null : linkAddressNotice(), countApprovalsForMe(user)]);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="border-b border-zinc-200 bg-white p-4 md:w-60 md:border-b-0 md:border-r dark:border-zinc-800 dark:bg-zinc-900">
@@ -16,7 +17,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           Cert<span className="text-indigo-600 dark:text-indigo-400">door</span>
         </p>
         <nav aria-label="Console">
-          <NavLinks role={user.role} />
+          <NavLinks role={user.role} counts={{ "/approvals": approvals }} />
         </nav>
         <div className="mt-3 flex items-center justify-between gap-3 border-t border-zinc-200 px-3 pt-3 text-sm md:mt-6 md:block md:pt-4 dark:border-zinc-800">
           <div className="min-w-0">

@@ -54,12 +54,14 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <Link className="underline" href="/frontdoors">Frontdoors</Link>.
         </div>
       ) : null}
-      <section aria-label="Token counts" className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7">
+      <section aria-label="Token counts" className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5">
         <Stat label="Active tokens" value={stats.tokens.active} href={tokensHref("active")} testId="stat-active" />
         <Stat label="Expiring within 24 h" value={stats.tokens.expiringSoon} href={tokensHref("active")} testId="stat-expiring" />
+        <Stat label="Pending approval" value={stats.tokens.pending_approval} href={tokensHref("pending_approval")} testId="stat-pending-approval" />
         <Stat label="Redeemed" value={stats.tokens.redeemed} href={tokensHref("redeemed")} testId="stat-redeemed" />
         <Stat label="Expired" value={stats.tokens.expired} href={tokensHref("expired")} testId="stat-expired" />
         <Stat label="Revoked" value={stats.tokens.revoked} href={tokensHref("revoked")} testId="stat-revoked" />
+        <Stat label="Rejected" value={stats.tokens.rejected} href={tokensHref("rejected")} testId="stat-rejected" />
         <Stat label="Certificates expiring in 30 days" value={stats.certificatesExpiringSoon} href={certificatesHref({ expiring: "P30D" })} testId="stat-certs-expiring" />
         <Stat label="Renewed in 30 days" value={stats.certificatesRenewed} href={certificatesHref({ renewed: "true" })} testId="stat-certs-renewed" />
       </section>

@@ -59,7 +59,7 @@ export function SearchAndStatus(props: {
         <Select id={`${props.idPrefix}-status`} value={props.status} onChange={(e) => props.onStatus(e.target.value)}>
           <option value="">All</option>
           {props.statuses.map((s) => (
-            <option key={s} value={s}>{s[0]!.toUpperCase() + s.slice(1)}</option>
+            <option key={s} value={s}>{s[0]!.toUpperCase() + s.slice(1).replaceAll("_", " ")}</option>
           ))}
         </Select>
       </div>

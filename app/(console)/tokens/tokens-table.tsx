@@ -12,13 +12,14 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { queryKeys } from "@/lib/console/query-keys";
+import { TOKEN_STATUSES, type TokenStatus } from "@/lib/domain/tokens/status";
 import { previewPurgeAction, purgeTokensAction, revokeTokensAction } from "./actions";
 import { TokenActions } from "./token-actions";
 
 type Token = {
   id: string;
   name: string;
-  status: "active" | "redeemed" | "expired" | "revoked";
+  status: TokenStatus;
   commonName: string | null;
   organization: string | null;
   organizationalUnit: string | null;
@@ -95,7 +96,7 @@ export function TokensTable({ frontdoorId, canOperate, initialStatus = "" }: { f
           search={search}
           onSearch={setSearch}
           status={status}
-          statuses={["active", "redeemed", "expired", "revoked"]}
+          statuses={[...TOKEN_STATUSES]}
           onStatus={(value) => {
             setStatus(value);
             setPage(0);

@@ -1,7 +1,8 @@
 import { getDb } from "@/lib/db";
 import { canOperateFrontdoor, canReadEverything } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
-import { isAppError } from "@/lib/domain/errors";
+import { frontdoorFor } from "@/lib/domain/access/scope";
+import { AppError, isAppError } from "@/lib/domain/errors";
 import { rulesOf } from "@/lib/domain/names/enforce";
 import { answerToken, type ApprovalAnswer } from "@/lib/domain/tokens/approvals";
 import { statusWhere } from "@/lib/domain/tokens/status";
@@ -64,6 +65,14 @@ export async function listPendingApprovals(principal: Principal, options: { fron
     answers: approvals.map((a) => ({ by: a.userEmail, at: a.createdAt, decision: a.decision as ApprovalDecision, comment: a.comment })),
     cannotAnswer: whyNot(principal, frontdoor.id, authorIds, approvals),
   }));
+}
+
+/** Why the caller cannot answer this token (null: they may), as the Approvals page says it; for the token's own page. */
+export async function whyCannotAnswer(principal: Principal, frontdoorId: string, tokenId: string): Promise<string | null> {
+  const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
+  const row = await getDb().certificateRequestToken.findFirst({ where: { id: tokenId, frontdoorId: frontdoor.id }, select: { createdById: true, approvals: { select: { userId: true } } } });
+  if (!row) throw new AppError("token_not_found", `No token ${tokenId} on this Frontdoor.`);
+  return whyNot(principal, frontdoor.id, row.createdById, row.approvals);
 }
 
 /** How many pending tokens the caller may answer now (the navigation's count). */

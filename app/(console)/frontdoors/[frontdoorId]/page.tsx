@@ -11,6 +11,7 @@ import { getFrontdoor } from "@/lib/domain/frontdoors";
 import { canAdminister } from "@/lib/domain/access/permissions";
 import { linkOrigin } from "@/lib/console/origin";
 import { certificatePointerBase, type PointerSource } from "@/lib/runtime/public-url";
+import { ApprovalsForm } from "./approvals-form";
 import { IssuingCas } from "./issuing-cas";
 import { ProfileForm } from "./profile-form";
 import { ScepSection } from "./scep-section";
@@ -74,6 +75,7 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
           </dl>
         </Card>
         <ProfileForm frontdoorId={f.id} profile={f.profile} namePolicy={f.namePolicy} canEdit={canAdminister(user)} />
+        <ApprovalsForm frontdoorId={f.id} required={f.approvals.required} canEdit={canAdminister(user)} />
         <IssuingCas frontdoor={f} cas={cas} origin={origin} pointerOrigin={pointers.url} canRotate={canAdminister(user)} />
         <ScepSection frontdoorId={f.id} origin={origin} intune={f.scep.intune} canEdit={canAdminister(user)} />
         <Snippet title="Fetch and refresh" text={config.crlRefresh} testId="snippet-refresh" />

@@ -14,6 +14,7 @@ import { findToken } from "@/lib/domain/tokens";
 import { isMailConfigured } from "@/lib/email/mailer";
 import { linkOrigin } from "@/lib/console/origin";
 import { redeemTool } from "@/lib/tools/redeem-tool";
+import { TokenApprovals } from "../../approvals/token-approvals";
 import { TokenActions } from "../token-actions";
 import { RotateToken } from "./rotate-token";
 
@@ -62,6 +63,7 @@ export default async function TokenPage({ params }: { params: Promise<{ tokenId:
             </div>
           ) : null}
         </Card>
+        <TokenApprovals user={user} token={token} />
         {token.status === "active" && tool ? (
           <Card>
             <h2 className="mb-3 font-semibold">Redeeming on a system</h2>
