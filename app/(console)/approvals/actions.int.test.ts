@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { answerTokenAction, approveBatchAction } from "@/app/(console)/approvals/actions";
 import { getDb } from "@/lib/db";
 import { updateFrontdoor } from "@/lib/domain/frontdoors";
-import { createToken, createTokenBatch, getToken } from "@/lib/domain/tokens";
+import { createToken, createTokenBatch, getToken, updateToken } from "@/lib/domain/tokens";
 import { whyCannotAnswer } from "@/lib/domain/tokens/approval-queue";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 import { sessionCookie, setRequestHeaders } from "@/lib/testing/next-headers";
@@ -107,5 +107,19 @@ describe("approveBatchAction", () => {
     }
     // Not a list: nothing to answer, never `internal`.
     expect(await approveBatchAction(frontdoorId, "not a list" as unknown as string[], "")).toMatchObject({ ok: true, data: { answered: [], refused: [] } });
+  });
+});
+
+describe("answers to what the page showed", () => {
+  it("an answer or a batch approval given to an older version of a token is refused, not applied to what it says now", async () => {
+    const one = await pending("versioned");
+    await updateToken(people.creator.principal, frontdoorId, one.id, { commonName: "changed.example.com" });
+    await signIn(people.admin);
+    expect(await answerTokenAction(frontdoorId, one.id, { decision: "approve", contentVersion: 1 })).toMatchObject({ ok: false, code: "conflict" });
+    const { tokens } = await createTokenBatch(people.creator.principal, frontdoorId, { json: { tokens: [{ name: "v1", commonName: "v1.example.com" }, { name: "v2", commonName: "v2.example.com" }] } });
+    await updateToken(people.creator.principal, frontdoorId, tokens[1]!.id, { commonName: "v2-changed.example.com" });
+    const batch = await approveBatchAction(frontdoorId, tokens.map((t) => t.id), "", Object.fromEntries(tokens.map((t) => [t.id, 1])));
+    expect(batch).toMatchObject({ ok: true, data: { answered: [tokens[0]!.id], refused: [{ tokenId: tokens[1]!.id, code: "conflict" }] } });
+    expect(await answers(tokens[1]!.id)).toEqual([]);
   });
 });

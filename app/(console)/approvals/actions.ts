@@ -18,12 +18,16 @@ export async function answerTokenAction(frontdoorId: string, tokenId: string, an
   return result;
 }
 
+/** The versions the page showed, as whole numbers only (a server action takes any value a caller sends). */
+const versionsOf = (raw: unknown): Record<string, number> =>
+  raw && typeof raw === "object" ? Object.fromEntries(Object.entries(raw).filter((e): e is [string, number] => Number.isSafeInteger(e[1]) && e[1] > 0)) : {};
+
 /** "Approve all N of this batch": each token answered as one is, refusals reported per token. */
-export async function approveBatchAction(frontdoorId: string, tokenIds: string[], comment: string) {
+export async function approveBatchAction(frontdoorId: string, tokenIds: string[], comment: string, versions: Record<string, number> = {}) {
   const result = await runAction((p) => {
     // The comment is checked once here, so a bad one is a field error and not N refusals.
     const answer = parseInput(approvalAnswerSchema, { decision: "approve", comment: textArg(comment) });
-    return answerTokens(p, textArg(frontdoorId), (Array.isArray(tokenIds) ? tokenIds : []).map(textArg), { decision: answer.decision, comment: answer.comment ?? undefined });
+    return answerTokens(p, textArg(frontdoorId), (Array.isArray(tokenIds) ? tokenIds : []).map(textArg), { decision: answer.decision, comment: answer.comment ?? undefined }, versionsOf(versions));
   });
   if (result.ok) revalidatePath("/", "layout");
   return result;

@@ -9,10 +9,11 @@ import { Field, Textarea } from "@/components/ui/field";
 import { type ApprovalDecision, MAX_APPROVAL_COMMENT } from "@/lib/validation/approvals";
 import { answerTokenAction } from "./actions";
 
-type Props = { frontdoorId: string; tokenId: string; name: string };
+/** contentVersion: the version of what the certificate will say that this page showed; a token changed since is refused (conflict). */
+type Props = { frontdoorId: string; tokenId: string; name: string; contentVersion: number };
 
 /** Approve or reject one token with a comment; a rejection is for good, so it is confirmed first. */
-export function AnswerForm({ frontdoorId, tokenId, name }: Props) {
+export function AnswerForm({ frontdoorId, tokenId, name, contentVersion }: Props) {
   const [comment, setComment] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [isRejecting, setRejecting] = useState(false);
@@ -22,7 +23,7 @@ export function AnswerForm({ frontdoorId, tokenId, name }: Props) {
 
   const send = (decision: ApprovalDecision) =>
     startTransition(async () => {
-      const result = await answerTokenAction(frontdoorId, tokenId, { decision, comment });
+      const result = await answerTokenAction(frontdoorId, tokenId, { decision, comment, contentVersion });
       setRejecting(false);
       if (!result.ok) {
         setError(result.fieldErrors?.comment ?? result.message);

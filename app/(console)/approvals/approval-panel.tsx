@@ -3,7 +3,7 @@ import { AnswerForm } from "./answer-form";
 import { AnswersList } from "./answers-list";
 
 type Props = {
-  token: { id: string; frontdoorId: string; name: string; status: TokenStatus; approvalsRequired: number; approvalCount: number };
+  token: { id: string; frontdoorId: string; name: string; status: TokenStatus; approvalsRequired: number; approvalCount: number; contentVersion: number };
   answers: ApprovalAnswer[];
   /** Null when the caller may answer; otherwise why not (shown instead of the buttons). */
   cannotAnswer: string | null;
@@ -32,7 +32,7 @@ export function ApprovalPanel({ token, answers, cannotAnswer }: Props) {
         cannotAnswer ? (
           <p className="rounded-md bg-zinc-50 p-3 text-sm text-zinc-700 dark:bg-zinc-950 dark:text-zinc-300" data-testid="cannot-answer">{cannotAnswer}</p>
         ) : (
-          <AnswerForm frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} />
+          <AnswerForm frontdoorId={token.frontdoorId} tokenId={token.id} name={token.name} contentVersion={token.contentVersion} />
         )
       ) : null}
     </div>

@@ -8,10 +8,10 @@ import { Field, Textarea } from "@/components/ui/field";
 import { MAX_APPROVAL_COMMENT } from "@/lib/validation/approvals";
 import { approveBatchAction } from "./actions";
 
-type Props = { frontdoorId: string; batchId: string; tokenIds: string[] };
+type Props = { frontdoorId: string; batchId: string; tokenIds: string[]; versions: Record<string, number> };
 
 /** "Approve all N of this batch": the tokens of one batch the caller may answer, with one comment. */
-export function ApproveBatch({ frontdoorId, batchId, tokenIds }: Props) {
+export function ApproveBatch({ frontdoorId, batchId, tokenIds, versions }: Props) {
   const [comment, setComment] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [isPending, startTransition] = useTransition();
@@ -21,7 +21,7 @@ export function ApproveBatch({ frontdoorId, batchId, tokenIds }: Props) {
   function submit(event: React.FormEvent) {
     event.preventDefault();
     startTransition(async () => {
-      const result = await approveBatchAction(frontdoorId, tokenIds, comment);
+      const result = await approveBatchAction(frontdoorId, tokenIds, comment, versions);
       if (!result.ok) {
         setError(result.fieldErrors?.comment ?? result.message);
         toast.error(result.message);

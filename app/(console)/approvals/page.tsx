@@ -28,6 +28,8 @@ function grouped(queue: PendingApproval[]): Group[] {
 
 function Batch({ group }: { group: Group & { batchId: string } }) {
   const answerable = group.items.filter((item) => item.cannotAnswer === null).map((item) => item.token.id);
+  // Each token is approved as this page showed it: one changed since is refused, not approved.
+  const versions = Object.fromEntries(group.items.map((item) => [item.token.id, item.token.contentVersion]));
   const frontdoor = group.items[0]!.frontdoor;
   return (
     <section aria-label={`Batch ${group.batchId}`} data-testid="pending-batch" className="space-y-3 rounded-lg border border-dashed border-zinc-300 p-3 dark:border-zinc-700">
@@ -36,7 +38,7 @@ function Batch({ group }: { group: Group & { batchId: string } }) {
           A batch of {group.items.length} tokens on {frontdoor.name} <span className="font-mono text-xs font-normal text-zinc-500">{group.batchId}</span>
         </h2>
         {answerable.length > 0 ? (
-          <ApproveBatch frontdoorId={frontdoor.id} batchId={group.batchId} tokenIds={answerable} />
+          <ApproveBatch frontdoorId={frontdoor.id} batchId={group.batchId} tokenIds={answerable} versions={versions} />
         ) : (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">You cannot answer any token of this batch; each says why below.</p>
         )}

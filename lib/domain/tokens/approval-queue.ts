@@ -70,9 +70,9 @@ export async function listPendingApprovals(principal: Principal, options: { fron
 /** Why the caller cannot answer this token (null: they may), as the Approvals page says it; for the token's own page. */
 export async function whyCannotAnswer(principal: Principal, frontdoorId: string, tokenId: string): Promise<string | null> {
   const frontdoor = await frontdoorFor(principal, frontdoorId, "read");
-  const row = await getDb().certificateRequestToken.findFirst({ where: { id: tokenId, frontdoorId: frontdoor.id }, select: { createdById: true, approvals: { select: { userId: true } } } });
+  const row = await getDb().certificateRequestToken.findFirst({ where: { id: tokenId, frontdoorId: frontdoor.id }, select: { authorIds: true, approvals: { select: { userId: true } } } });
   if (!row) throw new AppError("token_not_found", `No token ${tokenId} on this Frontdoor.`);
-  return whyNot(principal, frontdoor.id, row.createdById, row.approvals);
+  return whyNot(principal, frontdoor.id, row.authorIds, row.approvals);
 }
 
 /** How many pending tokens the caller may answer now (the navigation's count). */
