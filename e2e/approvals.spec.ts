@@ -59,7 +59,7 @@ test("one approval required: the redemption page waits, a second admin approves 
   // Its creator sees it on the Approvals page, with why they cannot answer it instead of buttons.
   await page.goto("/approvals");
   const own = page.getByRole("article", { name: `Token ${name}` });
-  await expect(own.getByTestId("cannot-answer")).toHaveText("You created this token; someone else must approve it.");
+  await expect(own.getByTestId("cannot-answer")).toHaveText("You created this token or changed what its certificate will say; someone else must approve it.");
   await expect(own.getByRole("button", { name: `Approve ${name}` })).toHaveCount(0);
 
   // A second admin: the count in the navigation and on the dashboard, the certificate-to-be, an approval with a comment.
