@@ -10,6 +10,9 @@ import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 import { toPem } from "@/lib/pki/pem";
 import { certificateText, openssl, verifyClientCertificate } from "@/lib/testing/openssl";
 import { runScepClient, type ScepServer, serveScep } from "@/lib/testing/scep-client";
+import { createApiKey } from "@/lib/domain/access/api-keys";
+import { call } from "@/lib/testing/http";
+import * as challengeRoute from "@/app/frontdoor/[frontdoorId]/scep/challenge/route";
 import * as scep from "./route";
 
 // SCEP end to end with a real client: Debian's scepclient (micromdm 2.1.0), which signs with
@@ -146,5 +149,25 @@ describe("SCEP under the two-person rule", () => {
     } finally {
       await updateFrontdoor(system, frontdoorId, { approvals: { required: 0 } });
     }
+  });
+});
+
+describe("SCEP with a dynamic challenge (an MDM's challenge URL)", () => {
+  it("scepclient enrolls with a challenge fetched from GET /frontdoor/{id}/scep/challenge: the CN comes from the CSR, and the challenge works once", async () => {
+    const admin = await makeUser("admin");
+    const { key } = await createApiKey(admin.principal, { name: "jamf" });
+    const fetched = await call(challengeRoute.GET, { frontdoorId }, { path: `/frontdoor/${frontdoorId}/scep/challenge`, headers: { Authorization: `Basic ${Buffer.from(`jamf:${key}`).toString("base64")}` } });
+    expect(fetched.status).toBe(200);
+    const challenge = String(fetched.body);
+    const before = await count();
+    const run = await runScepClient(url(), raDer, { challenge, cn: "ipad-17.corp.example.com" });
+    expect(run.isOk, run.output).toBe(true);
+    const pem = readFileSync(run.certificateFile, "utf8");
+    expect(new X509Certificate(pem).subject).toContain("CN=ipad-17.corp.example.com");
+    expect(verifyClientCertificate(pem, await caChainPem(frontdoorId))).toContain("OK");
+    expect(await count()).toBe(before + 1);
+    const again = await runScepClient(url(), raDer, { challenge, cn: "ipad-18.corp.example.com" });
+    expect(again.isOk).toBe(false);
+    expect(again.output).toMatch(/failInfo: badRequest/);
   });
 });
