@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { X509Certificate } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
@@ -148,6 +148,22 @@ describe("ca import", () => {
     // A gateway checking CRLs along the leaf's chain: the issuing CA's from Certdoor, the enterprise's own for the levels above.
     writeFileSync(file("crl.pem"), await (await crlOfCa.GET(new Request("http://localhost/?format=pem"), params({ caId: imported.current.id }))).text());
     expect(sh(`openssl verify -crl_check -CRLfile ${file("crl.pem")} -CAfile ${root.certFile} -untrusted ${file("untrusted.pem")} ${file("revoked-leaf.pem")} || true`)).toMatch(/certificate revoked/);
+  });
+
+  it("a CA certificate without a subject key identifier issues certificates naming its key's SHA-1 (RFC 5280 method 1), which openssl verifies", async () => {
+    const other = (await makeFrontdoor()).id;
+    const request = await requestIssuingCa(system, other);
+    const bare = pki.signRequest(request.csrPem, root, ["basicConstraints=critical,CA:true,pathlen:0", "keyUsage=critical,keyCertSign,cRLSign", "subjectKeyIdentifier=none", "authorityKeyIdentifier=none"]);
+    expect(certificateText(bare)).not.toContain("Subject Key Identifier");
+    await importIssuingCa(system, other, { certificatePem: bare, chainPem: root.pem });
+    const token = await createToken(system, other, { name: "bare", commonName: "bare.example.com" });
+    const leaf = await redeemToken({ frontdoorId: other, secret: token.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} });
+    const spki = new X509Certificate(bare).publicKey.export({ type: "spki", format: "der" });
+    // The BIT STRING's content is the last 65 bytes of a P-256 SPKI (the uncompressed point).
+    expect(certificateText(leaf.certificate)).toContain(createHash("sha1").update(spki.subarray(-65)).digest("hex").toUpperCase().match(/../g)!.join(":"));
+    writeFileSync(file("bare-leaf.pem"), leaf.certificate);
+    writeFileSync(file("bare.pem"), bare);
+    expect(openssl(["verify", "-CAfile", root.certFile, "-untrusted", file("bare.pem"), file("bare-leaf.pem")])).toMatch(/: OK/);
   });
 
   it("a later `ca rotate` moves the Frontdoor back onto a root of its own, saying so", async () => {
