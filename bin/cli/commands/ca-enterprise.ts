@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { importIssuingCa, requestIssuingCa } from "@/lib/domain/ca/enterprise";
+import { verifyKeyStore } from "@/lib/domain/ca/key-store";
 import { findFrontdoorByIdOrName } from "@/lib/domain/frontdoors";
 import { print, UsageError } from "../io";
 import { type Command, defineCommand } from "./shared";
@@ -27,6 +28,8 @@ export const caEnterpriseCommands: Record<string, Command> = {
       "Example: certdoor ca csr --frontdoor edge-eu --out edge-eu-ca.csr",
     ],
     async run({ values }, out, principal) {
+      // The pending key is made in CA_KEY_STORE: one that does not work stops here in one line, as for `ca rotate`.
+      await verifyKeyStore();
       const frontdoor = await findFrontdoorByIdOrName(principal, values.frontdoor);
       const request = await requestIssuingCa(principal, frontdoor.id, { subject: values.subject });
       const file = values.out ? path.resolve(values.out) : null;
@@ -56,6 +59,8 @@ export const caEnterpriseCommands: Record<string, Command> = {
       "Example: certdoor ca import --frontdoor edge-eu --cert edge-eu-ca.pem --chain enterprise-chain.pem",
     ],
     async run({ values }, out, principal) {
+      // The imported CA signs its first CRL with the pending key, in CA_KEY_STORE's token when it is one.
+      await verifyKeyStore();
       const frontdoor = await findFrontdoorByIdOrName(principal, values.frontdoor);
       const certificatePem = await readInput(values.cert, "--cert");
       const chainPem = values.chain ? await readInput(values.chain, "--chain") : undefined;
