@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "./support/test";
 import { e2eAdmin } from "../playwright.config";
-import { signIn } from "./support/auth";
+import { asOperatorAndAuditor, signIn } from "./support/auth";
 import { certdoor, ownFrontdoor } from "./support/certdoor";
-import { createTestUser, db } from "./support/db";
+import { db } from "./support/db";
 import { startNginx } from "./support/nginx";
 import { mtlsServer, peerCn } from "./support/tls";
 
@@ -89,14 +89,10 @@ test("an administrator rotates the issuing CA in the console; a TLS server trust
 
 test("operators and auditors see the Frontdoor's issuing CAs but no rotate button", async ({ page }) => {
   const frontdoor = await newFrontdoor();
-  for (const role of ["operator", "auditor"] as const) {
-    const user = await createTestUser(role, role === "operator" ? [frontdoor.id] : []);
-    await page.context().clearCookies();
-    await signIn(page, user.email, user.password);
-    await page.goto(`/frontdoors/${frontdoor.id}`);
+  await asOperatorAndAuditor(page, frontdoor.id, async () => {
     await expect(page.getByTestId("ca-1")).toContainText("current: signs new certificates");
     await expect(page.getByRole("button", { name: "Rotate issuing CA" })).toHaveCount(0);
-  }
+  });
   expect(await (await db()).certificateAuthority.count({ where: { frontdoorId: frontdoor.id } })).toBe(1);
 });
 

@@ -35,6 +35,9 @@ describe("migrated database matches the Prisma schema", () => {
       WebAuthnChallenge: Prisma.WebAuthnChallengeScalarFieldEnum,
       Setting: Prisma.SettingScalarFieldEnum,
       PurgedToken: Prisma.PurgedTokenScalarFieldEnum,
+      PendingIssuingCa: Prisma.PendingIssuingCaScalarFieldEnum,
+      ScepRaCertificate: Prisma.ScepRaCertificateScalarFieldEnum,
+      TokenApproval: Prisma.TokenApprovalScalarFieldEnum,
     };
     expect(Object.keys(fieldEnums).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     const missing = Object.entries(fieldEnums).flatMap(([model, fields]) =>

@@ -30,6 +30,18 @@ export const ERROR_GUIDE: Record<string, ErrorGuide> = {
     when: "No CA with this id on this Frontdoor (the `/ca/{caId}.crt` and `/crl/{caId}` addresses a rotated-in CA's certificates name).",
     action: "Fetch the Frontdoor's whole chain from `GET /frontdoor/{frontdoorId}/ca.pem` instead, or use the address the certificate itself names.",
   },
+  ca_import_key_mismatch: {
+    when: "`certdoor ca import` (or the Frontdoor page's upload) got a certificate that is not for the key of the Frontdoor's pending request: signed for another request, an older request a newer `ca csr` replaced, or no request is pending.",
+    action: "Have your enterprise CA sign the request `certdoor ca csr` wrote last (the Frontdoor page offers it for download), then import that certificate.",
+  },
+  ca_import_not_a_ca: {
+    when: "The imported certificate is not a CA certificate Certdoor can issue with: its basicConstraints do not say CA:TRUE, or its keyUsage lacks keyCertSign or cRLSign.",
+    action: "Sign the request again as a subordinate CA (basicConstraints=critical,CA:true and keyUsage=critical,keyCertSign,cRLSign; ADCS: the Subordinate Certification Authority template).",
+  },
+  ca_import_chain_invalid: {
+    when: "The imported certificate does not chain to a self-signed root through the chain given: an intermediate or the root is missing, a signature does not verify, a certificate is expired or not yet valid, or an issuer's pathlen forbids a CA below it.",
+    action: "Give every certificate above the issuing CA, up to and with the enterprise root, in the chain file (any order); `detail` names the link that failed.",
+  },
   user_not_found: { when: "No user with this id or email.", action: "Check the email; `user create` makes the user first." },
   api_key_not_found: { when: "No API key with this id.", action: "Check the id in the console's API keys list; the key may have been deleted already." },
   token_expired: {

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate, id_ce_subjectKeyIdentifier, type Name, SubjectKeyIdentifier } from "@peculiar/asn1-x509";
 import { fromPem } from "@/lib/pki/pem";
@@ -26,9 +27,14 @@ export function parseCertificatePem(pem: string): Certificate {
   return AsnConvert.parse(der, Certificate);
 }
 
+/**
+ * The CA's key identifier, for the authority key identifier of what it signs. A CA an
+ * enterprise root signed may lack the extension (RFC 5280 says MUST, not every CA does):
+ * then RFC 5280's method 1, the SHA-1 of the public key, as OCSP's ResponderID byKey is.
+ */
 export function subjectKeyIdentifierOf(certificate: Certificate): ArrayBuffer {
   const extension = certificate.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
-  if (!extension) throw new Error("CA certificate has no subject key identifier");
+  if (!extension) return new Uint8Array(createHash("sha1").update(new Uint8Array(certificate.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey)).digest()).buffer;
   return AsnConvert.parse(extension.extnValue, SubjectKeyIdentifier).buffer;
 }
 

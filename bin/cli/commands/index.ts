@@ -2,6 +2,7 @@ import { apiKeyCommands } from "./apikey";
 import { auditCommands } from "./audit";
 import { backupCommands } from "./backup";
 import { caCommands } from "./ca";
+import { caEnterpriseCommands } from "./ca-enterprise";
 import { certificateCommands } from "./certificates";
 import { frontdoorCommands } from "./frontdoor";
 import { redeemCommands } from "./redeem";
@@ -23,4 +24,5 @@ export const commands: Record<string, Command> = {
   ...auditCommands,
   ...backupCommands,
   ...caCommands,
+  ...caEnterpriseCommands,
 };

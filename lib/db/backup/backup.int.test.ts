@@ -10,6 +10,7 @@ import { migrate, readMigrations } from "@/lib/db/migrate";
 import { sealAuditEvents } from "@/lib/domain/audit/seal";
 import { verifyAuditChain } from "@/lib/domain/audit/verify";
 import { currentCrl, redeemToken, revokeCertificate } from "@/lib/domain/certificates";
+import { seal } from "@/lib/domain/keys";
 import { createToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";
 import { emptyDatabase, fingerprint, makeInstallation, onDatabase, query } from "@/lib/testing/backup-fixtures";
@@ -158,6 +159,23 @@ describe("backup and restore", () => {
     } finally {
       await query(sourceUrl(), `DELETE FROM "CertificateAuthority" WHERE "id" = '${hsmCa}'`);
     }
+  });
+
+  it("the master-key check samples a pending issuing CA's sealed key too, when no CA key is sealed (all in an HSM)", async () => {
+    const only = await emptyDatabase();
+    await migrate(only);
+    const [frontdoor] = await query<{ id: string }>(only, `INSERT INTO "Frontdoor" ("name", "updatedAt") VALUES ('pending-only', now()) RETURNING "id"::text AS "id"`);
+    const pendingId = "00000000-0000-4000-8000-0000000000aa";
+    await query(only, `INSERT INTO "PendingIssuingCa" ("id", "frontdoorId", "subject", "csrPem", "publicKeyDer", "encryptedPrivateKey") VALUES ($1, $2, 'CN=Pending', 'csr', $3, $4)`, [
+      pendingId,
+      frontdoor!.id,
+      Buffer.alloc(1),
+      seal(new Uint8Array(32), pendingId),
+    ]);
+    const pendingFile = path.join(dir, "pending-only.gz");
+    await writeBackup(only, pendingFile);
+    const wrongKey = await refusal(restoreBackup(await emptyDatabase(), pendingFile, { masterKey: Buffer.alloc(32, 7).toString("base64") }));
+    expect([wrongKey.code, wrongKey.message]).toEqual(["master_key_mismatch", expect.stringContaining("pending issuing CA keys")]);
   });
 
   it("a backup taken at an older migration restores onto that schema, then gets the newer migrations; a newer schema or an unknown migration is refused", async () => {

@@ -15,6 +15,7 @@ import { MasterKeyError, open, parseMasterKey } from "@/lib/domain/keys";
  */
 const SEALED_COLUMNS: { table: string; column: string; what: string; key?: string; aad?: (id: string) => string }[] = [
   { table: "CertificateAuthority", column: "encryptedPrivateKey", what: "CA private keys" },
+  { table: "PendingIssuingCa", column: "encryptedPrivateKey", what: "pending issuing CA keys (certdoor ca csr)" },
   { table: "ScepRaCertificate", column: "encryptedPrivateKey", key: "caId", what: "SCEP RA keys", aad: (caId) => `scep-ra:${caId}` },
   { table: "Webhook", column: "encryptedSecret", what: "webhook signing secrets" },
 ];

@@ -1,23 +1,27 @@
 import { getDb, type Tx } from "@/lib/db";
 import { configuredKeyStore } from "@/lib/domain/ca/key-store";
-import { type CaSigner, createFrontdoorRoot, makeIssuingCa, rootSigner, storeCa } from "@/lib/domain/ca/store";
+import { type CaSigner, createFrontdoorRoot, type MadeCa, makeIssuingCa, type Placement, rootSigner, storeCa } from "@/lib/domain/ca/store";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
 import { ISSUING_CA_YEARS, YEAR_MS } from "@/lib/pki/ca";
 import { uuidSchema } from "@/lib/validation/common";
 
-export type CaRotation = {
+/** What replacing a Frontdoor's issuing CA did (a rotation, or an import under an enterprise root). */
+export type CaReplacement = {
   frontdoorId: string;
   /** The new issuing CA: it signs every certificate from the commit on. */
   current: { id: string; generation: number; subject: string; notAfter: Date };
   /** The CA it replaces: it keeps signing its CRL and OCSP answers until its last certificate expires. */
   retired: { id: string; generation: number; subject: string; inUseUntil: Date | null };
+};
+
+export type CaRotation = CaReplacement & {
   /** The new CA's root, and whether the rotation made it (moving the Frontdoor off the shared root, or off one ending too soon). */
   root: { id: string; isNew: boolean };
 };
 
-type OldCa = { id: string; generation: number; subject: string; parent: { id: string; isSharedRoot: boolean; notAfter: Date; keyStore: string } | null };
+export type OldCa = { id: string; generation: number; subject: string; parent: { id: string; isSharedRoot: boolean; notAfter: Date; keyStore: string } | null };
 
 /**
  * The root a rotation signs the new issuing CA with: the Frontdoor's own, unless it is the
@@ -33,26 +37,38 @@ async function rootForRotation(tx: Tx, frontdoor: { id: string; name: string }, 
   const store = configuredKeyStore().kind;
   const isLongEnough = parent !== null && parent.notAfter.getTime() > Date.now() + ISSUING_CA_YEARS * YEAR_MS;
   if (parent && !parent.isSharedRoot && isLongEnough && parent.keyStore === store) return { ...(await rootSigner(tx, parent.id)), isNew: false };
-  const reason = !parent || parent.isSharedRoot ? "leaves the shared root" : !isLongEnough ? "the root ends too soon" : `moves the keys to ${store}`;
+  // No parent: the CA hangs under an enterprise root (ca import), which Certdoor holds no key of.
+  const reason = !parent ? "leaves the enterprise root" : parent.isSharedRoot ? "leaves the shared root" : !isLongEnough ? "the root ends too soon" : `moves the keys to ${store}`;
   const root = await createFrontdoorRoot(tx, frontdoor, generation, { principal, action: "ca.root_created", details: { reason, previousRootId: parent?.id ?? null } });
   return { ...root, isNew: true };
 }
 
-/**
- * Rotates a Frontdoor's issuing CA (admins): a new intermediate under the Frontdoor's root
- * (a new root of its own when needed, rootForRotation) becomes the current one, the old one
- * is retired. One transaction, the Frontdoor's row locked so that concurrent rotations
- * queue; every instance signs with the new CA from the commit on, since each reads the
- * current CA with the statement that authorizes the issuance, and the claim checks it again.
- */
-export async function rotateFrontdoorCa(principal: Principal, frontdoorId: string): Promise<CaRotation> {
-  assertCanAdminister(principal);
+/** Locks a Frontdoor's row for the rest of the transaction (CA changes queue on it); frontdoor_not_found when there is none. */
+export async function lockFrontdoor(tx: Tx, frontdoorId: string): Promise<{ id: string; name: string }> {
   // Not interpolated: a hostile caller of the console action can send any value at all.
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found", "No such Frontdoor.");
+  const [frontdoor] = await tx.$queryRaw<{ id: string; name: string }[]>`SELECT "id"::text AS "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid FOR UPDATE`;
+  if (!frontdoor) throw new AppError("frontdoor_not_found", `No Frontdoor ${frontdoorId}.`);
+  return frontdoor;
+}
+
+/** The CA that takes the retired one's place, made inside the replacement's transaction; `result` goes back to the caller. */
+export type Successor<T> = { made: MadeCa; placement: Pick<Placement, "parentId" | "externalChainPem">; details: Record<string, unknown>; result: T };
+type MakeSuccessor<T> = (tx: Tx, frontdoor: { id: string; name: string }, generation: number, old: OldCa) => Promise<Successor<T>>;
+
+/**
+ * Replaces a Frontdoor's issuing CA (admins) with the one `makeSuccessor` makes: it becomes
+ * the current one, the old one is retired, audited as `ca.rotated`. One transaction, the
+ * Frontdoor's row locked so that concurrent replacements queue; every instance signs with
+ * the new CA from the commit on, since each reads the current CA with the statement that
+ * authorizes the issuance, and the claim checks it again. A rotation and an enterprise
+ * import (ca/enterprise.ts) differ only in where the successor comes from.
+ */
+export async function replaceIssuingCa<T>(principal: Principal, frontdoorId: string, makeSuccessor: MakeSuccessor<T>): Promise<CaReplacement & T> {
+  assertCanAdminister(principal);
   return getDb().$transaction(
     async (tx) => {
-      const [frontdoor] = await tx.$queryRaw<{ id: string; name: string }[]>`SELECT "id"::text AS "id", "name" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid FOR UPDATE`;
-      if (!frontdoor) throw new AppError("frontdoor_not_found", `No Frontdoor ${frontdoorId}.`);
+      const frontdoor = await lockFrontdoor(tx, frontdoorId);
       const old: OldCa | null = await tx.certificateAuthority.findFirst({
         where: { frontdoorId, retiredAt: null },
         select: { id: true, generation: true, subject: true, parent: { select: { id: true, isSharedRoot: true, notAfter: true, keyStore: true } } },
@@ -65,21 +81,29 @@ export async function rotateFrontdoorCa(principal: Principal, frontdoorId: strin
       await tx.certificateAuthority.update({ where: { id: old.id }, data: { retiredAt } });
       const last = await tx.clientCertificate.aggregate({ where: { issuerId: old.id }, _max: { notAfter: true } });
       const inUseUntil = last._max.notAfter && last._max.notAfter > retiredAt ? last._max.notAfter : null;
-      const root = await rootForRotation(tx, frontdoor, generation, old, principal);
-      const made = await makeIssuingCa(root, frontdoor, generation);
-      const created = made.ca;
-      const id = await storeCa(tx, made, { kind: "intermediate", frontdoorId, generation, parentId: root.id }, {
+      const successor = await makeSuccessor(tx, frontdoor, generation, old);
+      const created = successor.made.ca;
+      const id = await storeCa(tx, successor.made, { kind: "intermediate", frontdoorId, generation, ...successor.placement }, {
         principal,
         action: "ca.rotated",
-        details: { generation, previousCaId: old.id, previousSubject: old.subject, previousInUseUntil: inUseUntil?.toISOString() ?? null, isNewRoot: root.isNew },
+        details: { generation, previousCaId: old.id, previousSubject: old.subject, previousInUseUntil: inUseUntil?.toISOString() ?? null, ...successor.details },
       });
       return {
         frontdoorId,
         current: { id, generation, subject: created.subject, notAfter: created.notAfter },
         retired: { id: old.id, generation: old.generation, subject: old.subject, inUseUntil },
-        root: { id: root.id, isNew: root.isNew },
+        ...successor.result,
       };
     },
     { timeout: 30_000 },
   );
+}
+
+/** Rotates a Frontdoor's issuing CA (admins): a new intermediate under the Frontdoor's root (a new root of its own when needed, rootForRotation). */
+export function rotateFrontdoorCa(principal: Principal, frontdoorId: string): Promise<CaRotation> {
+  return replaceIssuingCa(principal, frontdoorId, async (tx, frontdoor, generation, old) => {
+    const root = await rootForRotation(tx, frontdoor, generation, old, principal);
+    const made = await makeIssuingCa(root, frontdoor, generation);
+    return { made, placement: { parentId: root.id }, details: { isNewRoot: root.isNew }, result: { root: { id: root.id, isNew: root.isNew } } };
+  });
 }

@@ -24,8 +24,13 @@ type CaEvent = { principal: Principal; action: string; details?: Record<string, 
 export type CaSigner = { id: string; certificatePem: string; signer: Signer };
 /** A CA made but not yet stored: its id (which labels its key in the store), its certificate and where its key is. */
 export type MadeCa = { id: string; ca: NewCa; key: CaKeyRef };
-/** Where a CA goes: the Frontdoor it serves (a root's row has none: it belongs to the Frontdoor whose issuing CAs hang under it). */
-type Placement = { kind: "root" | "intermediate"; frontdoorId: string; generation?: number; parentId?: string };
+/**
+ * Where a CA goes: the Frontdoor it serves (a root's row has none: it belongs to the Frontdoor
+ * whose issuing CAs hang under it), and what signed it: a stored root (`parentId`), or an
+ * enterprise's CAs Certdoor holds no key of (`externalChainPem`; the CA then keeps the id
+ * its pending key was made under, ca/enterprise.ts).
+ */
+export type Placement = { kind: "root" | "intermediate"; frontdoorId: string; generation?: number; parentId?: string; externalChainPem?: string };
 
 /** A new CA: a key pair for a fresh id in the configured key store, then the certificate `build` makes on it. */
 export async function makeCa(build: (key: CaKeyPair) => Promise<NewCa>): Promise<MadeCa> {
@@ -40,7 +45,7 @@ export const makeIssuingCa = (root: { certificatePem: string; signer: Signer }, 
 
 /** Stores a new CA with its first (empty) CRL, so its CRL address has something to serve from the start; audited on its Frontdoor. */
 export async function storeCa(tx: Tx, { id, ca, key }: MadeCa, placement: Placement, event?: CaEvent): Promise<string> {
-  const { kind, frontdoorId, generation = 1, parentId = null } = placement;
+  const { kind, frontdoorId, generation = 1, parentId = null, externalChainPem = null } = placement;
   await tx.certificateAuthority.create({
     data: {
       id,
@@ -48,6 +53,7 @@ export async function storeCa(tx: Tx, { id, ca, key }: MadeCa, placement: Placem
       frontdoorId: kind === "intermediate" ? frontdoorId : null,
       generation,
       parentId,
+      externalChainPem,
       subject: ca.subject,
       serialNumber: ca.serialNumber,
       certificatePem: ca.certificatePem,
@@ -121,17 +127,18 @@ async function loadIssuer(caId: string): Promise<CaIssuer> {
   const db = getDb();
   const ca = await db.certificateAuthority.findUnique({ where: { id: caId }, include: { parent: { select: { certificatePem: true } } } });
   if (!ca) throw new Error(`There is no CA ${caId}.`);
-  if (ca.kind === "intermediate" && !ca.parent) throw new Error(`Issuing CA ${caId} names no root.`);
+  const above = ca.parent?.certificatePem ?? ca.externalChainPem;
+  if (ca.kind === "intermediate" && !above) throw new Error(`Issuing CA ${caId} names no root.`);
   const issuer = makeIssuer({
     id: ca.id,
     certificatePem: ca.certificatePem,
     signer: await caKeySigner(caKeyRefOf(ca), ca.id),
-    chainPem: ca.certificatePem + (ca.parent?.certificatePem ?? ""),
+    chainPem: ca.certificatePem + (above ?? ""),
   });
   return { ...issuer, frontdoorId: ca.frontdoorId, generation: ca.generation };
 }
 
-/** A CA as a signer, by id (its chain: itself, then its root), its key reached once per process. */
+/** A CA as a signer, by id (its chain: itself, then its root, or an enterprise's intermediates and root), its key reached once per process. */
 export function issuerById(caId: string): Promise<CaIssuer> {
   let issuer = issuers.get(caId);
   if (!issuer) {
@@ -142,7 +149,7 @@ export function issuerById(caId: string): Promise<CaIssuer> {
   return issuer;
 }
 
-/** The PEM chain of the CA that issued a certificate (that CA, then its root): a certificate's `caCertificates`. */
+/** The PEM chain of the CA that issued a certificate (that CA up to its root): a certificate's `caCertificates`. */
 export async function issuerChainPem(caId: string): Promise<string> {
   return (await issuerById(caId)).chainPem;
 }

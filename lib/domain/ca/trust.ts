@@ -1,9 +1,11 @@
+import "reflect-metadata";
+import { X509Certificate } from "@peculiar/x509";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanReadFrontdoor } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { fromPem } from "@/lib/pki/pem";
+import { fromPem, splitPemChain } from "@/lib/pki/pem";
 import { uuidSchema } from "@/lib/validation/common";
 
 // What relying parties are told about a Frontdoor's CAs. After a rotation a Frontdoor has
@@ -17,8 +19,9 @@ export const CA_IN_USE = Prisma.sql`(c."retiredAt" IS NULL OR EXISTS (SELECT 1 F
 
 export type FrontdoorCa = {
   id: string;
-  /** The root that signed it. */
-  parentId: string;
+  /** The root that signed it; null under an enterprise root (`externalChainPem` then holds that chain). */
+  parentId: string | null;
+  externalChainPem: string | null;
   generation: number;
   subject: string;
   retiredAt: Date | null;
@@ -30,14 +33,14 @@ export type FrontdoorCa = {
 export type FrontdoorRoot = { id: string; certificatePem: string; isSharedRoot: boolean };
 export type FrontdoorCas = { cas: FrontdoorCa[]; roots: Map<string, FrontdoorRoot> };
 
-type CaRow = Omit<FrontdoorCa, "isInUse" | "parentId"> & { kind: string; parentId: string | null; isSharedRoot: boolean; isInUse: boolean | null };
+type CaRow = Omit<FrontdoorCa, "isInUse"> & { kind: string; isSharedRoot: boolean; isInUse: boolean | null };
 
 /** A Frontdoor's issuing CAs, newest first, and the roots they hang under: one statement; frontdoor_not_found when it has none. */
 export async function frontdoorCas(frontdoorId: string): Promise<FrontdoorCas> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   // The EXISTS and the latest notAfter are index reads on ClientCertificate(issuerId, notAfter).
   const rows = await getDb().$queryRaw<CaRow[]>`
-    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."parentId"::text AS "parentId", c."isSharedRoot", c."generation", c."subject",
+    SELECT c."id"::text AS "id", c."kind"::text AS "kind", c."parentId"::text AS "parentId", c."isSharedRoot", c."externalChainPem", c."generation", c."subject",
            c."retiredAt", c."notAfter", c."certificatePem",
            ${CA_IN_USE} AS "isInUse",
            (SELECT max(cc."notAfter") FROM "ClientCertificate" cc WHERE cc."issuerId" = c."id") AS "lastCertificateNotAfter"
@@ -49,16 +52,18 @@ export async function frontdoorCas(frontdoorId: string): Promise<FrontdoorCas> {
   const cas = rows
     .filter((r) => r.kind === "intermediate")
     .map(({ kind: _kind, isSharedRoot: _shared, parentId, ...ca }) => {
-      if (!parentId || !roots.has(parentId)) throw new Error(`Issuing CA ${ca.id} names no root.`);
+      if (parentId ? !roots.has(parentId) : !ca.externalChainPem) throw new Error(`Issuing CA ${ca.id} names no root.`);
       return { ...ca, parentId, isInUse: ca.isInUse === true };
     });
   if (cas.length === 0) throw new AppError("frontdoor_not_found");
   return { cas, roots };
 }
 
-/** The roots of some of a Frontdoor's CAs, each once, in the order the CAs come. */
-export function rootsOf<T extends { parentId: string }>(cas: T[], roots: Map<string, FrontdoorRoot>): FrontdoorRoot[] {
-  return [...new Set(cas.map((ca) => ca.parentId))].map((id) => roots.get(id)!);
+/** What hangs above a CA, PEM: its stored root, or an enterprise's intermediates and root (ca import). */
+function chainAbove(ca: FrontdoorCa, roots: Map<string, FrontdoorRoot>): { intermediates: string[]; root: string } {
+  if (ca.parentId) return { intermediates: [], root: roots.get(ca.parentId)!.certificatePem };
+  const above = splitPemChain(ca.externalChainPem!);
+  return { intermediates: above.slice(0, -1), root: above.at(-1)! };
 }
 
 /** The Frontdoor's current issuing CA (the one that signs new certificates). */
@@ -71,13 +76,16 @@ export function currentCa({ cas }: FrontdoorCas): FrontdoorCa {
 /**
  * What a gateway must trust for this Frontdoor's certificates, PEM: every issuing CA in
  * use (the current one first, then retired ones whose certificates have not all expired),
- * then their roots (the current one's first). Before any rotation: the issuing CA, then
- * the Frontdoor's root. No other Frontdoor's CA or root is ever in it.
+ * then the intermediates of an enterprise chain above them, then their roots (the current
+ * one's first), each once. Before any rotation: the issuing CA, then the Frontdoor's root.
+ * No other Frontdoor's CA or root is ever in it, except an enterprise root that other
+ * Frontdoors were imported under too (README, Enterprise root: gateways pin the issuing CA).
  */
 export async function caChainPem(frontdoorId: string): Promise<string> {
   const { cas, roots } = await frontdoorCas(frontdoorId);
   const inUse = cas.filter((ca) => ca.isInUse);
-  return [...inUse, ...rootsOf(inUse, roots)].map((ca) => ca.certificatePem).join("");
+  const above = inUse.map((ca) => chainAbove(ca, roots));
+  return [...new Set([...inUse.map((ca) => ca.certificatePem), ...above.flatMap((a) => a.intermediates), ...above.map((a) => a.root)])].join("");
 }
 
 /**
@@ -92,12 +100,17 @@ export async function caCertificateDer(frontdoorId: string, caId?: string): Prom
   return Buffer.from(fromPem(ca.certificatePem, ["CERTIFICATE"])!);
 }
 
-export type CaView = Omit<FrontdoorCa, "certificatePem"> & { isCurrent: boolean; isUnderSharedRoot: boolean };
+export type CaView = Omit<FrontdoorCa, "certificatePem" | "externalChainPem"> & { isCurrent: boolean; isUnderSharedRoot: boolean; enterpriseRoot: string | null };
 
 /** A Frontdoor's issuing CAs for the console, newest first: which one is current, and until when each retired one is in use. */
 export async function listFrontdoorCas(principal: Principal, frontdoorId: string): Promise<CaView[]> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   assertCanReadFrontdoor(principal, frontdoorId);
   const { cas, roots } = await frontdoorCas(frontdoorId);
-  return cas.map(({ certificatePem: _pem, ...ca }) => ({ ...ca, isCurrent: ca.retiredAt === null, isUnderSharedRoot: roots.get(ca.parentId)!.isSharedRoot }));
+  return cas.map(({ certificatePem: _pem, externalChainPem, ...ca }) => ({
+    ...ca,
+    isCurrent: ca.retiredAt === null,
+    isUnderSharedRoot: ca.parentId !== null && roots.get(ca.parentId)!.isSharedRoot,
+    enterpriseRoot: externalChainPem ? new X509Certificate(splitPemChain(externalChainPem).at(-1)!).subject : null,
+  }));
 }

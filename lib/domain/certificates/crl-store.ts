@@ -43,7 +43,8 @@ type CrlRow = { id: string; kind: string; parentId: string | null; generation: n
  * CRLs last: with `caId`, that CA's and its root's; without, every CA's in use (after a
  * rotation the old one's too, until its certificates have all expired), then their roots'
  * (after a move onto a Frontdoor's own root, the old shared root's too, for as long).
- * Servers that check the whole chain (Node's `crl` option, nginx's ssl_crl) need the roots' as well.
+ * Servers that check the whole chain (Node's `crl` option, nginx's ssl_crl) need the roots' as well;
+ * an enterprise root's (and its intermediates') CRLs are the enterprise's to publish.
  */
 export async function currentCrl(frontdoorId: string, caId?: string): Promise<StoredCrl> {
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
@@ -60,16 +61,17 @@ export async function currentCrl(frontdoorId: string, caId?: string): Promise<St
   const own = caId === undefined ? cas.find((r) => r.generation === 1) : cas.find((r) => r.id === caId);
   if (!own) throw new AppError("ca_not_found", `No CA ${caId} on this Frontdoor.`);
   const bundle = caId === undefined ? cas.filter((r) => r.isInUse) : [own];
-  const roots = [...new Set(bundle.map(rootOf))];
-  const served = [own, rootOf(own), ...bundle, ...roots];
-  if (served.some((r) => !r?.crlDer || !r.crlThisUpdate || !r.crlNextUpdate)) {
+  // A CA under an enterprise root has no root here: the enterprise publishes its CRLs.
+  const ownLine = [own, rootOf(own)].filter((r) => r !== undefined);
+  const roots = [...new Set(bundle.map(rootOf))].filter((r) => r !== undefined);
+  if ([...ownLine, ...bundle, ...roots].some((r) => !r.crlDer || !r.crlThisUpdate || !r.crlNextUpdate)) {
     throw new Error(`Frontdoor ${frontdoorId} has no signed CRL yet; restart Certdoor to sign it.`);
   }
-  const [ownCrl, ownRootCrl] = served as SignedRow[];
+  const ownCrl = own as SignedRow;
   const pemCrls = [...bundle, ...roots] as SignedRow[];
   return {
-    der: new Uint8Array(ownCrl!.crlDer),
-    ...validityOf([ownCrl!, ownRootCrl!]),
+    der: new Uint8Array(ownCrl.crlDer),
+    ...validityOf(ownLine as SignedRow[]),
     pem: pemCrls.map((r) => toPem(new Uint8Array(r.crlDer), "X509 CRL")).join(""),
     pemValidity: validityOf(pemCrls),
   };

@@ -41,7 +41,9 @@ export function IssuingCas({ frontdoor, cas, origin, pointerOrigin, canRotate }:
         <h2 className="font-semibold">Issuing CAs</h2>
         {canRotate ? <RotateCa frontdoorId={frontdoor.id} name={frontdoor.name} caPemUrl={`${origin}/frontdoor/${frontdoor.id}/ca.pem`} /> : null}
       </div>
-      <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">ca.pem holds every CA that is current or still answers for its certificates, then their roots: this Frontdoor&apos;s own, never another&apos;s.</p>
+      <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
+        ca.pem holds every CA that is current or still answers for its certificates, then the intermediates and roots above them: this Frontdoor&apos;s own root, never another&apos;s, or an enterprise root that other Frontdoors may share.
+      </p>
       <CaWarnings current={cas.find((ca) => ca.isCurrent)} />
       <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="issuing-cas">
         {cas.map((ca) => {
@@ -53,6 +55,7 @@ export function IssuingCas({ frontdoor, cas, origin, pointerOrigin, canRotate }:
                 {status(ca)}
               </div>
               <div className="mt-1 break-words">{ca.subject}</div>
+              {ca.enterpriseRoot ? <div className="break-words" data-testid="enterprise-root">under the enterprise root {ca.enterpriseRoot}</div> : null}
               <div className="text-zinc-600 dark:text-zinc-400">valid until {day(ca.notAfter)}{ca.retiredAt ? `, retired ${ca.retiredAt.toISOString()}` : ""}</div>
               <div className="font-mono text-xs break-all">{pointers.caIssuers}</div>
               <div className="font-mono text-xs break-all">{pointers.crl}</div>

@@ -11,7 +11,9 @@ import { getFrontdoor } from "@/lib/domain/frontdoors";
 import { canAdminister } from "@/lib/domain/access/permissions";
 import { linkOrigin } from "@/lib/console/origin";
 import { certificatePointerBase, type PointerSource } from "@/lib/runtime/public-url";
+import { pendingIssuingCa } from "@/lib/domain/ca/enterprise";
 import { ApprovalsForm } from "./approvals-form";
+import { EnterpriseRoot } from "./enterprise-root";
 import { IssuingCas } from "./issuing-cas";
 import { ProfileForm } from "./profile-form";
 import { ScepSection } from "./scep-section";
@@ -46,6 +48,9 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
   const pointers = certificatePointerBase();
   const config = gatewayConfig(pointers.url, f);
   const cas = await listFrontdoorCas(user, f.id);
+  const isAdmin = canAdminister(user);
+  // Administrators only: the pending request belongs to the CA steps only they may take.
+  const pending = isAdmin ? await pendingIssuingCa(user, f.id) : null;
   const address = (label: string, url: string, testId: string) => (
     <DetailItem label={label}>
       <span className="font-mono text-xs" data-testid={testId}>{url}</span>
@@ -74,10 +79,11 @@ export default async function FrontdoorPage({ params }: { params: Promise<{ fron
             {address("CA chain (PEM)", config.caChainPem, "address-ca-chain")}
           </dl>
         </Card>
-        <ProfileForm frontdoorId={f.id} profile={f.profile} namePolicy={f.namePolicy} canEdit={canAdminister(user)} />
-        <ApprovalsForm frontdoorId={f.id} required={f.approvals.required} canEdit={canAdminister(user)} />
-        <IssuingCas frontdoor={f} cas={cas} origin={origin} pointerOrigin={pointers.url} canRotate={canAdminister(user)} />
-        <ScepSection frontdoorId={f.id} origin={origin} intune={f.scep.intune} canEdit={canAdminister(user)} />
+        <ProfileForm frontdoorId={f.id} profile={f.profile} namePolicy={f.namePolicy} canEdit={isAdmin} />
+        <ApprovalsForm frontdoorId={f.id} required={f.approvals.required} canEdit={isAdmin} />
+        <IssuingCas frontdoor={f} cas={cas} origin={origin} pointerOrigin={pointers.url} canRotate={isAdmin} />
+        {isAdmin ? <EnterpriseRoot frontdoorId={f.id} name={f.name} pending={pending} /> : null}
+        <ScepSection frontdoorId={f.id} origin={origin} intune={f.scep.intune} canEdit={isAdmin} />
         <Snippet title="Fetch and refresh" text={config.crlRefresh} testId="snippet-refresh" />
         <Snippet title="nginx" text={config.nginx} testId="snippet-nginx" />
         <Snippet title="Envoy" text={config.envoy} testId="snippet-envoy" />
