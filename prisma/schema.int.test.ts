@@ -38,6 +38,8 @@ describe("migrated database matches the Prisma schema", () => {
       PendingIssuingCa: Prisma.PendingIssuingCaScalarFieldEnum,
       ScepRaCertificate: Prisma.ScepRaCertificateScalarFieldEnum,
       TokenApproval: Prisma.TokenApprovalScalarFieldEnum,
+      FrontdoorIntune: Prisma.FrontdoorIntuneScalarFieldEnum,
+      IntuneScepTransaction: Prisma.IntuneScepTransactionScalarFieldEnum,
     };
     expect(Object.keys(fieldEnums).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     const missing = Object.entries(fieldEnums).flatMap(([model, fields]) =>
