@@ -8,6 +8,10 @@ import { hostileDer } from "@/lib/testing/fuzz/der-mutations";
 import { FUZZ_SEED, TEST_RUNS } from "@/lib/testing/fuzz/settings";
 import { fromAddress } from "@/lib/testing/http";
 import { runScepClient, type ScepServer, serveScep } from "@/lib/testing/scep-client";
+import { readPkiMessage } from "@/lib/pki/scep/pki-message";
+import { ScepRefusal } from "@/lib/pki/scep/refusal";
+import { certRepStatus } from "@/lib/testing/scep-cert-rep";
+import { rsaSigner, signedPkiMessage } from "@/lib/testing/scep-request";
 import * as scep from "./route";
 
 // Mutated real requests at the SCEP door: what scepclient sent to enroll (its token now used)
@@ -50,5 +54,27 @@ describe(`the SCEP door under mutated scepclient requests (fast-check seed ${FUZ
     );
     expect(await count()).toBe(before);
     expect([...statuses].sort()).toEqual([200, 400]);
+  });
+
+  // Mutations of a signed request die at the signature check; re-signed (PKCSReq is
+  // self-signed, so anyone can sign anything) they reach the envelope and what follows it.
+  it("never a 5xx, never a certificate, for mutated envelopes in correctly signed requests", { timeout: 300_000 }, async () => {
+    const message = readPkiMessage(seeds[0]!);
+    if (message.checked instanceof ScepRefusal) throw message.checked;
+    const signer = rsaSigner();
+    const before = await count();
+    const failInfos = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(hostileDer([message.checked.envelope]), async (envelope) => {
+        const body = signedPkiMessage(signer, envelope, "fuzz-envelope");
+        const request = new Request(`http://localhost/scep/${frontdoorId}?operation=PKIOperation`, { method: "POST", body: new Uint8Array(body), headers: fromAddress("198.51.100.10") });
+        const response = await scep.POST(request, { params: Promise.resolve({ frontdoorId }) });
+        expect(response.status).toBe(200);
+        failInfos.add(certRepStatus(new Uint8Array(await response.arrayBuffer())));
+      }),
+      { numRuns: Math.min(TEST_RUNS, 200), seed: FUZZ_SEED },
+    );
+    expect(await count()).toBe(before);
+    expect(failInfos).toContain("FAILURE badMessageCheck");
   });
 });

@@ -39,12 +39,20 @@ function encryptedOctets(content: EncryptedContent | undefined): Uint8Array {
   return Buffer.concat((content?.constructedValue ?? []).map(bytesOf));
 }
 
-/** The IV: the algorithm's parameter, an OCTET STRING. */
+/**
+ * The IV: the algorithm's parameter, a DER OCTET STRING. Anything else (BER's long or
+ * indefinite forms, which no SCEP client writes, or garbage) is no IV, and an envelope
+ * without one does not open: badMessageCheck.
+ */
 function ivOf(parameters: ArrayBuffer | null | undefined): Uint8Array {
   if (!parameters) return new Uint8Array(0);
   const der = new Uint8Array(parameters);
-  const value = readTlv(der, 0);
-  return value.tag === TAG.octetString && value.end === der.length ? der.subarray(value.contentStart, value.end) : new Uint8Array(0);
+  try {
+    const value = readTlv(der, 0);
+    return value.tag === TAG.octetString && value.end === der.length ? der.subarray(value.contentStart, value.end) : new Uint8Array(0);
+  } catch {
+    return new Uint8Array(0);
+  }
 }
 
 /**
@@ -54,6 +62,17 @@ function ivOf(parameters: ArrayBuffer | null | undefined): Uint8Array {
  * all of those, so a bad RSA padding is told apart from nothing (see rsa-unwrap.ts).
  */
 export function openEnvelope(der: Uint8Array, ra: RaRecipient): { content: Buffer; cipher: ContentCipher } {
+  try {
+    return openParsed(der, ra);
+  } catch (error) {
+    // The envelope is the client's: whatever in it a reader trips over is a refusal of the
+    // request (a signed FAILURE), never an exception the door would answer with a 500.
+    if (error instanceof ScepRefusal) throw error;
+    throw new ScepRefusal("badMessageCheck", "The request's envelope could not be read.");
+  }
+}
+
+function openParsed(der: Uint8Array, ra: RaRecipient): { content: Buffer; cipher: ContentCipher } {
   let enveloped: EnvelopedData;
   try {
     const info = parseClientAsn1(der, ContentInfo);
