@@ -204,6 +204,14 @@ export const renewalLimitRule: LimitRule = {
 export const RENEWALS_PER_KEY_PER_HOUR = 30;
 export const renewalKeyLimiter = new SharedLimit({ prefix: "renewal-key", points: RENEWALS_PER_KEY_PER_HOUR, durationSeconds: 60 * 60 });
 
+/**
+ * Calls to Microsoft Intune's SCEP validation service per Frontdoor: 300 a minute (a fleet of
+ * 18,000 devices an hour), each point taken before the call and kept whatever Intune answers:
+ * the call is spent either way. Bounds what garbage challenges from many addresses cost.
+ */
+export const INTUNE_CALLS_PER_MINUTE = 300;
+export const intuneCallLimiter = new SharedLimit({ prefix: "intune-calls", points: INTUNE_CALLS_PER_MINUTE, durationSeconds: 60 });
+
 /** OCSP answers signed per client address: 600 a minute (an answer from the cache costs no point). */
 export const ocspLimiter = new SharedLimit({ prefix: "ocsp", points: 600, durationSeconds: 60 });
 

@@ -11,7 +11,13 @@ import { ChallengePassword } from "@peculiar/asn1-pkcs9";
 // endpoints of the Intune service principal, and the ScepActions of the validation service.
 // It checks what a real service would refuse (credentials, bearer tokens per resource, the
 // api-version and client-request-id headers, the body's shape) and validates a request when
-// its CSR carries a challenge the test handed out. Everything it received is recorded.
+// its CSR carries a challenge the test handed out. Like Microsoft's service it validates a
+// challenge as often as it is asked (it says whether Intune made it, not whether it was used:
+// single use is the CA's to enforce), so a test that sees a replay refused proves Certdoor's
+// guard, not the stand-in's. Everything it received is recorded.
+
+/** The Entra ID app the tests give their Frontdoors. */
+export const INTUNE_TEST_CREDENTIALS = { tenantId: "contoso.onmicrosoft.com", clientId: "6f1c1b2e-8d7a-4c55-9a0e-1d2b3c4d5e6f", clientSecret: "intune~app~secret" };
 
 export const STAND_IN_INTUNE_SCOPE = "https://api.manage.microsoft.com//.default";
 const INTUNE_APP_ID = "0000000a-0000-0000-c000-000000000000";
@@ -101,7 +107,9 @@ export async function startIntuneStandIn(options: StandInOptions) {
     url: base,
     calls,
     tokenRequests,
-    /** A challenge as Intune would hand one to a device: the stand-in validates CSRs that carry it. */
+    /** The calls about one transaction (validateRequest, then a notification). */
+    callsFor: (transactionId: string) => calls.filter((c) => ((c.body.request ?? c.body.notification) as { transactionId?: string } | undefined)?.transactionId === transactionId),
+    /** A challenge as Intune would hand one to a device: the stand-in validates CSRs that carry it, every time. */
     issueChallenge: () => {
       const challenge = `intune-${randomUUID()}`;
       challenges.add(challenge);

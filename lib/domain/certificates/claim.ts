@@ -19,7 +19,7 @@ export type ClaimTarget =
   | { kind: "token"; tokenId: string; secretHash: string; updatedAt: Date }
   /** Renewal: the certificate being renewed, not renewed, revoked or expired since it was read. */
   | { kind: "renewal"; certificateId: string }
-  /** SCEP validated by Microsoft Intune: the transaction's record, not yet issued for (scep/intune/enroll.ts). */
+  /** SCEP validated by Microsoft Intune: the challenge's record, not yet issued for, on a Frontdoor still without approvals (scep/intune). */
   | { kind: "intune"; transactionRowId: string };
 
 /** `rules`: the Frontdoor's profile and name policy as stored when the authorizer read them. */
@@ -46,7 +46,8 @@ function targetSql(target: ClaimTarget, { certificateId, now }: ClaimContext): {
       return {
         table: Prisma.sql`"IntuneScepTransaction"`,
         set: Prisma.sql`"issuedAt" = ${now}::timestamptz, "certificateId" = ${certificateId}`,
-        where: Prisma.sql`t."id" = ${target.transactionRowId}::uuid AND t."certificateId" IS NULL`,
+        // An Intune challenge cannot be approved: approvals turned on while it was signed stop it.
+        where: Prisma.sql`t."id" = ${target.transactionRowId}::uuid AND t."certificateId" IS NULL AND f."approvalsRequired" = 0`,
       };
   }
 }

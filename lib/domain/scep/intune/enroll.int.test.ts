@@ -8,16 +8,17 @@ import { enrollWithIntune } from "@/lib/domain/scep/intune/enroll";
 import { intuneFor } from "@/lib/domain/scep/intune/validator";
 import { env } from "@/lib/env";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
-import { startIntuneStandIn, STAND_IN_INTUNE_SCOPE } from "@/lib/testing/intune-stand-in";
+import { INTUNE_TEST_CREDENTIALS, startIntuneStandIn, STAND_IN_INTUNE_SCOPE } from "@/lib/testing/intune-stand-in";
 import { openssl, subjectAltNameText, tempDir, verifyClientCertificate } from "@/lib/testing/openssl";
 import { fromPem } from "@/lib/pki/pem";
 
 // Intune-validated SCEP enrolment against a stand-in for Microsoft's login, Graph and SCEP
 // validation service (lib/testing/intune-stand-in.ts), which speaks Microsoft's published
 // contract: validation, issuance from the CSR within the Frontdoor's rules, the success and
-// failure notifications, single use per transactionId, bad credentials, the token cache.
+// failure notifications, single use of a challenge, bad credentials, the token cache. (The
+// guards around it, approvals, single use across Frontdoors and the limit, are guards.int.test.ts.)
 
-const credentials = { tenantId: "contoso.onmicrosoft.com", clientId: "6f1c1b2e-8d7a-4c55-9a0e-1d2b3c4d5e6f", clientSecret: "intune~app~secret" };
+const credentials = INTUNE_TEST_CREDENTIALS;
 let standIn: Awaited<ReturnType<typeof startIntuneStandIn>>;
 let frontdoorId: string;
 
@@ -32,7 +33,7 @@ function deviceCsr(challenge: string, commonName: string, dns: string): Uint8Arr
 }
 
 const enroll = (transactionId: string, csrDer: Uint8Array, id = frontdoorId) => enrollWithIntune({ frontdoorId: id, transactionId, csrDer, context: { ip: "192.0.2.7", userAgent: "scep-test" } });
-const callsFor = (transactionId: string) => standIn.calls.filter((c) => ((c.body.request ?? c.body.notification) as { transactionId: string }).transactionId === transactionId);
+const callsFor = (transactionId: string) => standIn.callsFor(transactionId);
 
 beforeAll(async () => {
   standIn = await startIntuneStandIn(credentials);
@@ -77,18 +78,17 @@ describe("an Intune-validated SCEP request", () => {
     });
   });
 
-  it("that Intune refuses gets nothing, and Intune hears of the failure", async () => {
+  it("that Intune refuses gets nothing, is audited as a SCEP refusal, and costs Intune no notification", async () => {
     const before = await getDb().clientCertificate.count({ where: { frontdoorId } });
     const csrDer = deviceCsr("not-from-intune", "laptop-8.corp.example.com", "laptop-8.corp.example.com");
     await expect(enroll("tx-refused", csrDer)).rejects.toMatchObject({ code: "token_not_found", message: expect.stringContaining("ChallengeDecryptionError") });
     expect(await getDb().clientCertificate.count({ where: { frontdoorId } })).toBe(before);
-    // Only validated transactions are recorded: refused ones (anyone can send them) add no rows.
+    // Only validated challenges are recorded: refused ones (anyone can send them) add no rows.
     expect(await getDb().intuneScepTransaction.count({ where: { frontdoorId, transactionId: "tx-refused" } })).toBe(0);
-    const [validate, failure] = callsFor("tx-refused");
-    expect(validate?.path).toBe("validateRequest");
-    expect(failure).toMatchObject({ path: "failureNotification", body: { notification: { transactionId: "tx-refused", hResult: 0x80004005, errorDescription: expect.stringContaining("ChallengeDecryptionError") } } });
+    // Intune answered the validation itself: telling it of its own refusal would double what garbage costs.
+    expect(callsFor("tx-refused").map((c) => c.path)).toEqual(["validateRequest"]);
     const audited = await getDb().auditEvent.findFirstOrThrow({ where: { frontdoorId, action: "token.redeem_failed" }, orderBy: { id: "desc" } });
-    expect(audited.details).toMatchObject({ code: "intune_refused" });
+    expect(audited.details).toMatchObject({ code: "intune_refused", channel: "scep" });
   });
 
   it("for names outside the Frontdoor's policy is refused after validation, and Intune is told why", async () => {
@@ -99,21 +99,29 @@ describe("an Intune-validated SCEP request", () => {
     expect(callsFor("tx-policy")[1]?.body.notification).toMatchObject({ hResult: 0x80094001, errorDescription: expect.stringMatching(/^name_not_allowed: /) });
   });
 
-  it("is issued for once per transactionId: a replay is refused without asking Intune", async () => {
-    const challenge = standIn.issueChallenge();
-    await enroll("tx-replay", deviceCsr(challenge, "laptop-10.corp.example.com", "laptop-10.corp.example.com"));
+  it("is issued for once per challenge: the same CSR again under a new transactionId is refused without asking Intune", async () => {
+    const csrDer = deviceCsr(standIn.issueChallenge(), "laptop-10.corp.example.com", "laptop-10.corp.example.com");
+    const first = await enroll("tx-once-a", csrDer);
     const callsBefore = standIn.calls.length;
-    await expect(enroll("tx-replay", deviceCsr(challenge, "laptop-11.corp.example.com", "laptop-11.corp.example.com"))).rejects.toMatchObject({ code: "token_already_used" });
+    for (const transactionId of ["tx-once-b", "tx-once-c"]) await expect(enroll(transactionId, csrDer)).rejects.toMatchObject({ code: "token_already_used" });
     expect(standIn.calls.length).toBe(callsBefore);
-    expect(await getDb().clientCertificate.count({ where: { frontdoorId, commonName: "laptop-11.corp.example.com" } })).toBe(0);
+    expect(await getDb().clientCertificate.count({ where: { frontdoorId, commonName: "laptop-10.corp.example.com" } })).toBe(1);
+    expect(await getDb().intuneScepTransaction.findFirstOrThrow({ where: { certificateId: first.id } })).toMatchObject({ transactionId: "tx-once-a", challengeHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
-  it("on two requests at once for one transactionId issues one certificate", async () => {
+  it("is issued for once per challenge: the challenge in a CSR of a new key is refused too", async () => {
+    const challenge = standIn.issueChallenge();
+    await enroll("tx-rekey-1", deviceCsr(challenge, "laptop-12.corp.example.com", "laptop-12.corp.example.com"));
+    await expect(enroll("tx-rekey-2", deviceCsr(challenge, "laptop-13.corp.example.com", "laptop-13.corp.example.com"))).rejects.toMatchObject({ code: "token_already_used" });
+    expect(await getDb().clientCertificate.count({ where: { frontdoorId, commonName: "laptop-13.corp.example.com" } })).toBe(0);
+  });
+
+  it("on two requests at once with one challenge issues one certificate", async () => {
     const challenge = standIn.issueChallenge();
     const csrs = [1, 2].map((n) => deviceCsr(challenge, `race-${n}.corp.example.com`, `race-${n}.corp.example.com`));
     // Both are inside Intune's validation at once, past the transaction's record: the claim decides.
     standIn.setValidationDelay(300);
-    const results = await Promise.allSettled(csrs.map((csrDer) => enroll("tx-race", csrDer))).finally(() => standIn.setValidationDelay(0));
+    const results = await Promise.allSettled(csrs.map((csrDer, i) => enroll(`tx-race-${i}`, csrDer))).finally(() => standIn.setValidationDelay(0));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "token_already_used" } });
   });

@@ -1,6 +1,5 @@
 import "server-only";
 import { X509Certificate } from "node:crypto";
-import { getDb } from "@/lib/db";
 import { type AuditActor, auditUserAgent } from "@/lib/domain/audit/events";
 import type { RequestContext } from "@/lib/domain/access/principal";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
@@ -8,7 +7,9 @@ import { auditRedeemFailure } from "@/lib/domain/certificates/redeem-failures";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import { rulesOf, validDaysUnder } from "@/lib/domain/names/enforce";
+import { approvalsRequired, challengeHashOf, challengeUsed, explainLostChallenge, type IntuneFrontdoor, readIntuneFrontdoor, recordChallenge } from "@/lib/domain/scep/intune/transactions";
 import { IntuneRefusal, IntuneUnavailable, intuneFor, type IntuneValidator } from "@/lib/domain/scep/intune/validator";
+import { intuneCallLimiter, RateLimited } from "@/lib/http/rate-limit";
 import { logger } from "@/lib/observability/log";
 import { toPem } from "@/lib/pki/pem";
 import { uuidSchema } from "@/lib/validation/common";
@@ -16,10 +17,11 @@ import { uuidSchema } from "@/lib/validation/common";
 // The SCEP authorizer for a challenge that is not a Certdoor token, on a Frontdoor with
 // Intune settings: Intune validates the request (its challenge is inside the CSR), then the
 // issuing pipeline issues with the subject and SANs of the CSR within the Frontdoor's name
-// policy and profile, as a token with blank fields would. Each transactionId is issued for
-// once: a replay is refused before Intune is asked; a validated request records its
-// transaction (only validated ones, so refused garbage adds no rows), and the pipeline's one
-// write claims that record, so two requests racing with one transactionId get one certificate.
+// policy and profile, as a token with blank fields would. Each challenge is issued for once,
+// on one Frontdoor (transactions.ts); a replay is refused before Intune is asked. A Frontdoor
+// under the two-person rule refuses: SCEP here never answers PENDING, and an Intune challenge
+// is not a token anyone could approve. Every call to Intune takes a point of the Frontdoor's
+// limit first (lib/http/rate-limit.ts intuneCallLimiter).
 
 export type IntuneEnrollment = { frontdoorId: string; transactionId: string; csrDer: Uint8Array; context: RequestContext };
 
@@ -34,37 +36,20 @@ const HRESULT_OF: Record<string, number> = {
   csr_signature_invalid: 0x80090003,
 };
 
+/**
+ * Refusals Intune is not told of: its own (it answered the validation, and a notification of
+ * what it refused tells it nothing while doubling what each garbage challenge costs), a
+ * replay (the challenge got its certificate), no Intune or no challenge at all, and when it
+ * could not be reached or was not to be called (the limit).
+ */
+const NOT_REPORTED = new Set(["token_not_found", "token_already_used", "unavailable", "rate_limited"]);
+
 /** Intune's refusal as the contract sees it: an unknown challenge (SCEP badRequest), audited as intune_refused. */
 class RefusedByIntune extends AppError {
   constructor(refusal: IntuneRefusal) {
     super("token_not_found", `Intune refused the challenge: ${refusal.code}${refusal.description ? ` (${refusal.description})` : ""}.`);
   }
 }
-
-type FrontdoorRow = { tcpSharesEnabled: boolean; name: string; profile: unknown; namePolicy: unknown; currentCaId: string | null; wasIssued: boolean };
-
-/** The Frontdoor (its rules and current CA) and whether this transactionId got a certificate already, in one statement. */
-async function readFrontdoor(frontdoorId: string, transactionId: string): Promise<FrontdoorRow> {
-  const [row] = await getDb().$queryRaw<FrontdoorRow[]>`
-    SELECT f."name", f."tcpSharesEnabled", f."profile", f."namePolicy",
-           (SELECT c."id"::text FROM "CertificateAuthority" c WHERE c."frontdoorId" = f."id" AND c."retiredAt" IS NULL) AS "currentCaId",
-           EXISTS (SELECT 1 FROM "IntuneScepTransaction" t WHERE t."frontdoorId" = f."id" AND t."transactionId" = ${transactionId} AND t."certificateId" IS NOT NULL) AS "wasIssued"
-      FROM "Frontdoor" f WHERE f."id" = ${frontdoorId}::uuid`;
-  if (!row) throw new AppError("frontdoor_not_found");
-  return row;
-}
-
-/** Records a validated transaction (or finds its record); null when it was issued for meanwhile. */
-async function recordTransaction(frontdoorId: string, transactionId: string): Promise<string | null> {
-  const [row] = await getDb().$queryRaw<{ id: string }[]>`
-    INSERT INTO "IntuneScepTransaction" ("frontdoorId", "transactionId") VALUES (${frontdoorId}::uuid, ${transactionId})
-    ON CONFLICT ("frontdoorId", "transactionId") DO UPDATE SET "createdAt" = "IntuneScepTransaction"."createdAt"
-     WHERE "IntuneScepTransaction"."certificateId" IS NULL
-    RETURNING "id"::text AS "id"`;
-  return row?.id ?? null;
-}
-
-const replayed = (transactionId: string) => new AppError("token_already_used", `SCEP transaction ${transactionId} was issued a certificate already; a transaction is issued for once.`);
 
 const intuneActor = (transactionId: string, context: RequestContext): AuditActor => ({
   actorKind: "anonymous",
@@ -74,39 +59,52 @@ const intuneActor = (transactionId: string, context: RequestContext): AuditActor
   userAgent: auditUserAgent(context.userAgent),
 });
 
+/** Takes the Frontdoor's point for one call to Intune, or refuses (rate_limited). */
+async function spendIntuneCall(frontdoorId: string): Promise<void> {
+  const wait = await intuneCallLimiter.take(frontdoorId);
+  if (wait > 0) throw new RateLimited(wait, `Too many requests to Intune for this Frontdoor. Wait ${wait} seconds.`);
+}
+
 /** Issues a certificate for an Intune-validated SCEP request, and tells Intune how it went. */
 export async function enrollWithIntune(input: IntuneEnrollment): Promise<CertificateView> {
   if (!uuidSchema.safeParse(input.frontdoorId).success) throw new AppError("frontdoor_not_found");
   const transactionId = input.transactionId.trim();
   if (!/^[\x21-\x7e]{1,128}$/.test(transactionId)) throw new AppError("validation_failed", "A SCEP transactionID is 1 to 128 printable characters.");
-  const intune = await intuneFor(input.frontdoorId);
-  if (!intune) throw new AppError("token_not_found", "The challenge is not a certificate request token of this Frontdoor, and the Frontdoor does not use Intune.");
   const request = { transactionId, csrDer: input.csrDer };
   const actor = intuneActor(transactionId, input.context);
+  let intune: IntuneValidator | null = null;
   try {
-    const frontdoor = await readFrontdoor(input.frontdoorId, transactionId);
-    if (frontdoor.wasIssued) throw replayed(transactionId);
+    intune = await intuneFor(input.frontdoorId);
+    if (!intune) throw new AppError("token_not_found", "The challenge is not a certificate request token of this Frontdoor, and the Frontdoor does not use Intune.");
+    const challengeHash = challengeHashOf(input.csrDer);
+    if (!challengeHash) throw new AppError("token_not_found", "The request carries no challengePassword.");
+    const frontdoor = await readIntuneFrontdoor(input.frontdoorId, challengeHash);
+    if (frontdoor.wasIssued) throw challengeUsed();
+    // From here each request costs a call to Intune: the validation, or the failure notification.
+    await spendIntuneCall(input.frontdoorId);
     if (!frontdoor.tcpSharesEnabled) throw new AppError("tcp_shares_disabled", `TCP shares are disabled on Frontdoor "${frontdoor.name}", so no certificate can be issued there.`);
+    if (frontdoor.approvalsRequired > 0) throw approvalsRequired(frontdoor);
     if (!frontdoor.currentCaId) throw new Error(`Frontdoor ${input.frontdoorId} has no issuing CA; restart Certdoor to create it.`);
     await validate(intune, request);
-    const transactionRowId = await recordTransaction(input.frontdoorId, transactionId);
-    if (!transactionRowId) throw replayed(transactionId);
+    const transactionRowId = await recordChallenge(input.frontdoorId, transactionId, challengeHash);
+    if (!transactionRowId) throw challengeUsed();
     const issued = await issueValidated(input, frontdoor, transactionRowId, actor);
     await notifySuccess(intune, request, issued, input.frontdoorId);
     return issued;
   } catch (error) {
-    if (isAppError(error)) {
-      await auditRedeemFailure({ frontdoorId: input.frontdoorId, token: null, code: error instanceof RefusedByIntune ? "intune_refused" : error.code, actor }).catch((auditError: unknown) =>
-        log.error({ err: auditError }, "could not audit a refused Intune request"),
-      );
-      // Intune hears of every request it validated (or refused) that got no certificate;
-      // not of a replay (its transaction got one) nor when Intune could not be reached.
-      if (error.code !== "token_already_used" && error.code !== "unavailable") {
-        await intune.failed({ ...request, hResult: HRESULT_OF[error.code] ?? E_FAIL, errorDescription: `${error.code}: ${error.message}` }).catch((notifyError: unknown) => log.warn({ err: notifyError, transactionId }, "Intune's failureNotification failed"));
-      }
-    }
+    if (isAppError(error)) await refused(error, intune, { ...request, frontdoorId: input.frontdoorId, actor });
     throw error;
   }
+}
+
+/** Audits a refusal as a SCEP one, and tells Intune of it unless NOT_REPORTED. */
+async function refused(error: AppError, intune: IntuneValidator | null, at: { transactionId: string; csrDer: Uint8Array; frontdoorId: string; actor: AuditActor }): Promise<void> {
+  const code = error instanceof RefusedByIntune ? "intune_refused" : error.code;
+  await auditRedeemFailure({ frontdoorId: at.frontdoorId, token: null, code, channel: "scep", actor: at.actor }).catch((auditError: unknown) => log.error({ err: auditError }, "could not audit a refused Intune request"));
+  if (!intune || NOT_REPORTED.has(error.code)) return;
+  await intune
+    .failed({ transactionId: at.transactionId, csrDer: at.csrDer, hResult: HRESULT_OF[error.code] ?? E_FAIL, errorDescription: `${error.code}: ${error.message}` })
+    .catch((notifyError: unknown) => log.warn({ err: notifyError, transactionId: at.transactionId }, "Intune's failureNotification failed"));
 }
 
 /** Intune's answer as the contract's errors: a refusal is an unknown challenge; no answer is unavailable. */
@@ -120,7 +118,7 @@ async function validate(intune: IntuneValidator, request: { transactionId: strin
   }
 }
 
-function issueValidated(input: IntuneEnrollment, frontdoor: FrontdoorRow, transactionRowId: string, actor: AuditActor): Promise<CertificateView> {
+function issueValidated(input: IntuneEnrollment, frontdoor: IntuneFrontdoor, transactionRowId: string, actor: AuditActor): Promise<CertificateView> {
   const rules = rulesOf(frontdoor);
   return issueCertificate(
     {
@@ -144,11 +142,7 @@ function issueValidated(input: IntuneEnrollment, frontdoor: FrontdoorRow, transa
           details: { channel: "scep", source: "intune", transactionId: input.transactionId, serialNumber: issued.serialNumber, commonName: issued.commonName, keyAlgorithm: issued.keyAlgorithm, notAfter: issued.notAfter.toISOString() },
         },
       ],
-      explainLostClaim: async () => {
-        const row = await getDb().intuneScepTransaction.findUnique({ where: { id: transactionRowId }, select: { certificateId: true } });
-        if (row?.certificateId) return replayed(input.transactionId);
-        return new AppError("conflict", "The Frontdoor's settings changed while the certificate was being issued; send the request again.");
-      },
+      explainLostClaim: () => explainLostChallenge(transactionRowId, input.frontdoorId),
     },
     toPem(input.csrDer, "CERTIFICATE REQUEST"),
   );
