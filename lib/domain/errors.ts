@@ -75,6 +75,21 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * An expected failure whose detail is for the operator only (it names settings, internal
+ * addresses or a provider's error text): doors log the detail and tell the caller, who may
+ * be anyone, only `publicText` (lib/http/problem.ts publicDetail).
+ */
+export class OperatorOnlyError extends AppError {
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    readonly publicText: string,
+  ) {
+    super(code, detail);
+  }
+}
+
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }

@@ -1,6 +1,6 @@
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/db/unavailable";
 import { logger } from "@/lib/observability/log";
-import { AppError, ERROR_STATUS, ERROR_TITLE, type ErrorCode, type FieldError } from "@/lib/domain/errors";
+import { AppError, ERROR_STATUS, OperatorOnlyError, ERROR_TITLE, type ErrorCode, type FieldError } from "@/lib/domain/errors";
 
 // RFC 9457 problem details with the contract's `code`. Nothing from an unexpected error
 // (message, stack) ever reaches the body.
@@ -39,9 +39,14 @@ export function problemResponse(code: ErrorCode, detail?: string, options: { err
  * What a caller is told of an expected failure. A CA key that cannot be reached is the
  * operator's to fix, and its detail names the token, the CA and the PKCS#11 return code:
  * that goes to the log (once per answer), and the caller, who may be anyone holding a token,
- * is told only that signing is down for now.
+ * is told only that signing is down for now. So is any OperatorOnlyError (Intune's sign-in
+ * refused, its service unreachable): the detail to the log, the caller its public text.
  */
 export function publicDetail(error: AppError): string {
+  if (error instanceof OperatorOnlyError) {
+    logger("operator").error({ code: error.code }, error.message);
+    return error.publicText;
+  }
   if (error.code !== "ca_key_unavailable") return error.message;
   logger("ca-keys").error({ code: error.code }, error.message);
   return "The certificate authority's signing key cannot be reached right now, so nothing can be signed. The operator has been told (server log); try again later.";

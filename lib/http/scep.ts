@@ -4,7 +4,7 @@ import { scepCaCertificates, scepCapabilities } from "@/lib/domain/scep/ca-certs
 import { scepPkiOperation } from "@/lib/domain/scep/operation";
 import { readBytes } from "@/lib/http/body";
 import { requestContextFrom } from "@/lib/http/client-info";
-import type { ErrorResponder } from "@/lib/http/problem";
+import { type ErrorResponder, publicDetail } from "@/lib/http/problem";
 
 // SCEP (RFC 8894) over HTTP: `operation=` picks GetCACaps, GetCACert or PKIOperation; a
 // PKIOperation comes as a POST body (any content type: clients send application/octet-stream
@@ -12,12 +12,12 @@ import type { ErrorResponder } from "@/lib/http/problem";
 // signed CertReps (the domain's); only what cannot be answered that way is an HTTP error,
 // plain text as SCEP clients print it.
 
-/** SCEP's error medium: one line `code: detail`. */
+/** SCEP's error medium: one line `code: detail`, the detail a caller may see (publicDetail). */
 export const scepErrorResponse: ErrorResponder = (error, headers) => {
   const h = new Headers(headers);
   h.set("Content-Type", "text/plain; charset=utf-8");
   h.set("Cache-Control", "no-store");
-  return new Response(`${error.code}: ${error.message.replace(/\s*\n\s*/g, " ")}\n`, { status: error.status, headers: h });
+  return new Response(`${error.code}: ${publicDetail(error).replace(/\s*\n\s*/g, " ")}\n`, { status: error.status, headers: h });
 };
 
 /** GET's message: base64 (standard or, as Go clients write it, URL-safe), its "+" possibly turned into spaces by the query's decoding. */

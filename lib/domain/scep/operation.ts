@@ -33,8 +33,8 @@ type Signed = Exclude<PkiMessage["checked"], ScepRefusal>;
 
 // Redemption and the Intune path audit their own refusals (with the token when they know it); the others are audited here.
 const auditedByRedemption = new WeakSet<object>();
-const redeem = (input: Parameters<typeof redeemToken>[0]) =>
-  redeemToken(input).catch((error: unknown) => {
+const auditingItself = <T>(work: Promise<T>): Promise<T> =>
+  work.catch((error: unknown) => {
     if (isAppError(error)) auditedByRedemption.add(error);
     throw error;
   });
@@ -55,13 +55,12 @@ async function issueFor(frontdoorId: string, message: PkiMessage, signed: Signed
   }
   const challenge = challengePasswordOf(csrDer);
   if (!challenge) throw new ScepRefusal("badRequest", "The PKCS#10 carries no challengePassword: send a certificate request token of this Frontdoor as the challenge.");
-  const issued = looksLikeTokenSecret(challenge)
-    ? // The guess limit of every door where a token is the credential, per client address.
-      await tokenGuessLimiter.around(addressKey(context.ip), () => redeem({ frontdoorId, secret: challenge, body: { type: "CSR", value: csrPem }, context, channel: "scep" }), tokenGuessRule)
-    : await enrollWithForeignChallenge({ frontdoorId, transactionId: message.transactionId, csrDer, context }).catch((error: unknown) => {
-        if (isAppError(error)) auditedByRedemption.add(error); // the Intune path audits its own refusals
-        throw error;
-      });
+  // The guess limit of every door where a token is the credential, per client address; a
+  // foreign challenge too, since each unknown one costs a call to Intune.
+  const attempt = looksLikeTokenSecret(challenge)
+    ? () => auditingItself(redeemToken({ frontdoorId, secret: challenge, body: { type: "CSR", value: csrPem }, context, channel: "scep" }))
+    : () => auditingItself(enrollWithForeignChallenge({ frontdoorId, transactionId: message.transactionId, csrDer, context }));
+  const issued = await tokenGuessLimiter.around(addressKey(context.ip), attempt, tokenGuessRule);
   return { issued, cipher };
 }
 

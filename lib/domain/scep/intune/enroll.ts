@@ -5,7 +5,7 @@ import type { RequestContext } from "@/lib/domain/access/principal";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
 import { auditRedeemFailure } from "@/lib/domain/certificates/redeem-failures";
 import type { CertificateView } from "@/lib/domain/certificates/view";
-import { AppError, isAppError } from "@/lib/domain/errors";
+import { AppError, isAppError, OperatorOnlyError } from "@/lib/domain/errors";
 import { rulesOf, validDaysUnder } from "@/lib/domain/names/enforce";
 import { approvalsRequired, challengeHashOf, challengeUsed, explainLostChallenge, type IntuneFrontdoor, readIntuneFrontdoor, recordChallenge } from "@/lib/domain/scep/intune/transactions";
 import { IntuneRefusal, IntuneUnavailable, intuneFor, type IntuneValidator } from "@/lib/domain/scep/intune/validator";
@@ -113,7 +113,8 @@ async function validate(intune: IntuneValidator, request: { transactionId: strin
     await intune.validate(request);
   } catch (error) {
     if (error instanceof IntuneRefusal) throw new RefusedByIntune(error);
-    if (error instanceof IntuneUnavailable) throw new AppError("unavailable", error.message);
+    // The detail names the tenant, the app and Entra's or Graph's words: the operator's, never an anonymous client's.
+    if (error instanceof IntuneUnavailable) throw new OperatorOnlyError("unavailable", error.message, "Microsoft Intune cannot be reached to validate the challenge right now. The operator has been told (server log); try again later.");
     throw error;
   }
 }
