@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "@/lib/domain/errors";
+import { AppError, OperatorOnlyError } from "@/lib/domain/errors";
 import { appErrorResponse } from "@/lib/http/problem";
+import { scepErrorResponse } from "@/lib/http/scep";
 
 describe("problem details", () => {
   it("tells a caller that the CA key is unreachable without the token, CA or PKCS#11 code the operator's message names", async () => {
@@ -10,6 +11,13 @@ describe("problem details", () => {
     expect([response.status, body.code]).toEqual([503, "ca_key_unavailable"]);
     expect(body.detail).toContain("signing key cannot be reached");
     expect(body.detail).not.toMatch(/certdoor-prod|CKR_|PIN/);
+  });
+
+  it("tells a caller only the public text of an operator-only failure (SCEP's plain text too)", async () => {
+    const error = new OperatorOnlyError("unavailable", "Microsoft Entra ID refused the Intune app's sign-in (tenant contoso.onmicrosoft.com): AADSTS7000215", "Intune cannot be reached right now.");
+    const body = (await appErrorResponse(error).json()) as { detail: string };
+    expect(body.detail).toBe("Intune cannot be reached right now.");
+    expect(await scepErrorResponse(error).text()).toBe("unavailable: Intune cannot be reached right now.\n");
   });
 
   it("passes other details through as written", async () => {
