@@ -5,7 +5,7 @@ import { createToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
 import { fromAddress } from "@/lib/testing/http";
 import { certRepStatus } from "@/lib/testing/scep-cert-rep";
-import { envelopeWithBerIv, scepRequester, signedPkiMessage } from "@/lib/testing/scep-request";
+import { envelopeWithBerIv, pkcsReq, rsaSigner, scepRequester, signedPkiMessage } from "@/lib/testing/scep-request";
 import * as scep from "./route";
 
 // Requests no SCEP client sends, built by hand and correctly signed, so that they reach what
@@ -35,5 +35,19 @@ describe("PKIOperation with a hand-built request", () => {
     expect(certRepStatus(new Uint8Array(await response.arrayBuffer()))).toBe("FAILURE badMessageCheck");
     expect(await count()).toBe(before);
     expect((await lastRefusal()).details).toMatchObject({ code: "scep_bad_message_check", channel: "scep" });
+  });
+
+  it("a PKCSReq signed by a key other than the CSR's is a signed FAILURE badMessageCheck, and its token stays unused", async () => {
+    const ra = await currentRa(frontdoorId);
+    const token = await createToken(system, frontdoorId, { name: "other-key", commonName: "other-key.corp.example.com", validDays: 1 });
+    const requester = { ...scepRequester(token.token, "other-key.corp.example.com"), signer: rsaSigner() };
+    const before = await count();
+    const response = await post(pkcsReq(requester, ra, "tx-other-key"));
+    expect(certRepStatus(new Uint8Array(await response.arrayBuffer()))).toBe("FAILURE badMessageCheck");
+    expect(await count()).toBe(before);
+    expect(await getDb().certificateRequestToken.findUniqueOrThrow({ where: { id: token.id }, select: { redeemedAt: true } })).toEqual({ redeemedAt: null });
+    // Signed with the CSR's own key, the same request is issued.
+    const own = await post(pkcsReq(scepRequester(token.token, "other-key.corp.example.com"), ra, "tx-own-key"));
+    expect(certRepStatus(new Uint8Array(await own.arrayBuffer()))).toBe("SUCCESS");
   });
 });

@@ -14,7 +14,7 @@ import { tokenGuessLimiter, tokenGuessRule } from "@/lib/http/rate-limit";
 import { fromPem, splitPemChain, toPem } from "@/lib/pki/pem";
 import { challengePasswordOf, type FailInfo, MESSAGE_TYPE } from "@/lib/pki/scep/attributes";
 import { buildCertRep } from "@/lib/pki/scep/cert-rep";
-import { openRequest, type PkiMessage, readPkiMessage } from "@/lib/pki/scep/pki-message";
+import { openRequest, type PkiMessage, readPkiMessage, requireSignerHoldsCsrKey } from "@/lib/pki/scep/pki-message";
 import { NotScepMessage, ScepRefusal } from "@/lib/pki/scep/refusal";
 
 // SCEP's PKIOperation (RFC 8894 §3.3) as one more authorizer in front of the issuing
@@ -46,13 +46,14 @@ async function issueFor(frontdoorId: string, message: PkiMessage, signed: Signed
   }
   // The answer is encrypted to the signer's key: refuse before issuing what could not be delivered.
   if (signed.signer.x509.publicKey.asymmetricKeyType !== "rsa") throw new ScepRefusal("badAlg", "The request's signer certificate must have an RSA key (the answer is encrypted to it).");
-  const { csrDer, cipher } = openRequest(signed.envelope, ra);
+  const { csrDer, csrKey, cipher } = openRequest(signed.envelope, ra);
   const csrPem = toPem(csrDer, "CERTIFICATE REQUEST");
   if (message.messageType === MESSAGE_TYPE.renewalReq) {
     const certificate = toPem(signed.signer.der, "CERTIFICATE");
     const { certificate: issued } = await renewCertificate({ frontdoorId, body: { type: "CSR", value: csrPem, certificate }, context, channel: "scep" });
     return { issued, cipher };
   }
+  requireSignerHoldsCsrKey(signed.signer, csrKey);
   const challenge = challengePasswordOf(csrDer);
   if (!challenge) throw new ScepRefusal("badRequest", "The PKCS#10 carries no challengePassword: send a certificate request token of this Frontdoor as the challenge.");
   // The guess limit of every door where a token is the credential, per client address; a

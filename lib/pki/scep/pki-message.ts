@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createHash, verify, X509Certificate } from "node:crypto";
+import { createHash, createPublicKey, type KeyObject, verify, X509Certificate } from "node:crypto";
 import { ContentInfo, id_signedData, SignedData, type SignerInfo } from "@peculiar/asn1-cms";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { AsnConvert } from "@peculiar/asn1-schema";
@@ -115,14 +115,25 @@ function checkSignature(der: Uint8Array, signedData: SignedData, signerInfo: Sig
   return { signer: { der: signerDer, certificate, x509 }, envelope: content };
 }
 
-/** The PKCS#10 (DER) inside a checked request's envelope, and the cipher it came in. */
-export function openRequest(envelope: Uint8Array, ra: RaRecipient): { csrDer: Buffer; cipher: ContentCipher } {
+/** The PKCS#10 (DER) inside a checked request's envelope, its key, and the cipher it came in. */
+export function openRequest(envelope: Uint8Array, ra: RaRecipient): { csrDer: Buffer; csrKey: KeyObject; cipher: ContentCipher } {
   const { content, cipher } = openEnvelope(envelope, ra);
   try {
-    parseClientAsn1(content, CertificationRequest);
+    const csr = parseClientAsn1(content, CertificationRequest);
+    const csrKey = createPublicKey({ key: Buffer.from(AsnConvert.serialize(csr.certificationRequestInfo.subjectPKInfo)), format: "der", type: "spki" });
+    return { csrDer: content, csrKey, cipher };
   } catch {
     // Also what a wrong content key gives when its garbage happens to pass the CBC padding check.
     throw new ScepRefusal("badMessageCheck", "The request's envelope does not hold a PKCS#10 certificate request.");
   }
-  return { csrDer: content, cipher };
+}
+
+/**
+ * PKCSReq is signed with the key it asks a certificate for (RFC 8894 §3.3.1, SHOULD): its
+ * self-signed certificate proves nothing else, and the answer is encrypted to that signer. A
+ * request signed by another key is refused (RenewalReq is signed by the current certificate
+ * instead, and renewal checks the CSR's own signature).
+ */
+export function requireSignerHoldsCsrKey(signer: ScepSigner, csrKey: KeyObject): void {
+  if (!signer.x509.publicKey.equals(csrKey)) throw new ScepRefusal("badMessageCheck", "A PKCSReq must be signed with the key of its certificate request.");
 }

@@ -8,7 +8,7 @@ import { challengePasswordOf } from "@/lib/pki/scep/attributes";
 import { buildCertRep } from "@/lib/pki/scep/cert-rep";
 import { contentCipher, type ContentCipherName } from "@/lib/pki/scep/ciphers";
 import { openEnvelope, sealEnvelope } from "@/lib/pki/scep/envelope";
-import { openRequest, readPkiMessage } from "@/lib/pki/scep/pki-message";
+import { openRequest, readPkiMessage, requireSignerHoldsCsrKey } from "@/lib/pki/scep/pki-message";
 import { NotScepMessage, ScepRefusal } from "@/lib/pki/scep/refusal";
 import { unwrapContentKey } from "@/lib/pki/scep/rsa-unwrap";
 import { openssl, tempDir } from "@/lib/testing/openssl";
@@ -44,6 +44,17 @@ describe("reading a scepclient PKCSReq", () => {
     const opened = openRequest(message.checked.envelope, ra);
     expect(opened.cipher.name).toBe("des-cbc");
     expect(challengePasswordOf(opened.csrDer)).toBe("crt_abcdefghijklmnopqrstuvwxyz");
+    // scepclient signs with the key it asks a certificate for, as RFC 8894 asks.
+    const { signer } = message.checked;
+    expect(() => requireSignerHoldsCsrKey(signer, opened.csrKey)).not.toThrow();
+  });
+
+  it("a PKCSReq signer whose key is not the CSR's is badMessageCheck", () => {
+    const message = readPkiMessage(request);
+    if (message.checked instanceof ScepRefusal) throw message.checked;
+    const { csrKey } = openRequest(message.checked.envelope, ra);
+    const signedByAnother = { ...message.checked.signer, x509: new X509Certificate(raPem) };
+    expect(refusalOf(() => requireSignerHoldsCsrKey(signedByAnother, csrKey))).toBe("badMessageCheck");
   });
 
   it("a changed signature or attribute is badMessageCheck; an unknown digest algorithm is badAlg; not CMS cannot be answered", () => {
