@@ -86,12 +86,28 @@ export function pkcs11KeyStore(config: Pkcs11Config): KeyStore & { sessions: Tok
         { type: p.CKA_ID, value: id },
       ];
       const point = await sessions.withSession((session) => {
-        const pair = sessions.module.C_GenerateKeyPair(
-          session,
-          { mechanism: p.CKM_EC_KEY_PAIR_GEN },
-          [...common, { type: p.CKA_EC_PARAMS, value: P256_PARAMS }, { type: p.CKA_VERIFY, value: true }, { type: p.CKA_PRIVATE, value: false }],
-          [...common, { type: p.CKA_PRIVATE, value: true }, { type: p.CKA_SENSITIVE, value: true }, { type: p.CKA_EXTRACTABLE, value: false }, { type: p.CKA_SIGN, value: true }],
-        );
+        // Sign and nothing else, fixed for the key's life: a key left with a module's defaults
+        // (SoftHSM2: decrypt, unwrap; derive settable) could be turned into an ECDH oracle.
+        const privateTemplate = [
+          ...common,
+          ...[p.CKA_PRIVATE, p.CKA_SENSITIVE, p.CKA_SIGN].map((type) => ({ type, value: true })),
+          ...[p.CKA_EXTRACTABLE, p.CKA_SIGN_RECOVER, p.CKA_DECRYPT, p.CKA_UNWRAP, p.CKA_DERIVE, p.CKA_MODIFIABLE].map((type) => ({ type, value: false })),
+        ];
+        const generate = (extra: Pkcs11Js.Template) =>
+          sessions.module.C_GenerateKeyPair(
+            session,
+            { mechanism: p.CKM_EC_KEY_PAIR_GEN },
+            [...common, { type: p.CKA_EC_PARAMS, value: P256_PARAMS }, { type: p.CKA_VERIFY, value: true }, { type: p.CKA_PRIVATE, value: false }],
+            [...privateTemplate, ...extra],
+          );
+        let pair: Pkcs11Js.KeyPair;
+        try {
+          pair = generate([{ type: p.CKA_COPYABLE, value: false }]);
+        } catch (error) {
+          // CKA_COPYABLE is PKCS#11 2.40: older modules refuse the attribute, not the key.
+          if (ckr(error) !== "CKR_ATTRIBUTE_TYPE_INVALID") throw error;
+          pair = generate([]);
+        }
         const [attribute] = sessions.module.C_GetAttributeValue(session, pair.publicKey, [{ type: p.CKA_EC_POINT }]);
         return unwrapEcPoint(attribute!.value as Buffer);
       });

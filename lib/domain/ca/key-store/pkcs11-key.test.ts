@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { listTokenObjects, makeSoftHsm } from "@/lib/testing/softhsm";
+import { pkcs11KeyStore } from "./pkcs11";
+import { keyReference, pkcs11Config } from "./pkcs11-uri";
+import { pkcs11js } from "./pkcs11-token";
+
+// What a CA key in the token may do (sign, nothing else, and that cannot be changed), and how
+// the store treats a token that holds more than it should or refuses the PIN.
+
+const hsm = makeSoftHsm();
+const token = hsm.addToken("keys");
+const p = pkcs11js();
+
+describe("a CA key made in the token", () => {
+  it("may only sign: pkcs11-tool lists `Usage: sign`, and turning derive on is refused", async () => {
+    const store = pkcs11KeyStore(pkcs11Config(token.uri, token.pin));
+    const caId = randomUUID();
+    await store.generate(caId);
+    const block = listTokenObjects(hsm, token).split(/\n(?=\S)/).find((b) => b.startsWith("Private Key Object") && b.includes(`label:      ${caId}`));
+    expect(block).toMatch(/^  Usage:\s+sign$/m);
+    expect(block).toMatch(/Access:\s+sensitive, always sensitive, never extractable, local/);
+    const refusal = await store.sessions.withSession((session) => {
+      const { module } = store.sessions;
+      module.C_FindObjectsInit(session, [{ type: p.CKA_CLASS, value: p.CKO_PRIVATE_KEY }, { type: p.CKA_LABEL, value: caId }]);
+      const key = module.C_FindObjects(session)!;
+      module.C_FindObjectsFinal(session);
+      const attempt = (template: { type: number; value: boolean }[]) => {
+        try {
+          module.C_SetAttributeValue(session, key, template);
+          return "changed";
+        } catch (error) {
+          return (error as Error).message;
+        }
+      };
+      return { derive: attempt([{ type: p.CKA_DERIVE, value: true }]), decrypt: attempt([{ type: p.CKA_DECRYPT, value: true }]) };
+    });
+    expect(refusal.derive).toMatch(/^CKR_/);
+    expect(refusal.decrypt).toMatch(/^CKR_/);
+  });
+
+  it("is still made by a module from before PKCS#11 2.40, which refuses CKA_COPYABLE", async () => {
+    const store = pkcs11KeyStore(pkcs11Config(`${token.uri}&x-case=old-module`, token.pin));
+    const module = store.sessions.module as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const original = module.C_GenerateKeyPair!;
+    const refused: boolean[] = [];
+    module.C_GenerateKeyPair = function (this: unknown, ...args: unknown[]) {
+      const knowsCopyable = !(args[3] as { type: number }[]).some((a) => a.type === p.CKA_COPYABLE);
+      refused.push(!knowsCopyable);
+      if (!knowsCopyable) throw new Error("CKR_ATTRIBUTE_TYPE_INVALID");
+      return original.apply(this, args);
+    };
+    try {
+      const made = await store.generate(randomUUID());
+      expect(made.spkiDer.length).toBeGreaterThan(0);
+    } finally {
+      module.C_GenerateKeyPair = original;
+    }
+    expect(refused).toEqual([true, false]);
+  });
+});
