@@ -10,6 +10,7 @@ import { pkcs11js } from "./pkcs11-token";
 
 const hsm = makeSoftHsm();
 const token = hsm.addToken("keys");
+const locked = hsm.addToken("pins"); // never logged in with its right PIN before the wrong-PIN case
 const p = pkcs11js();
 
 describe("a CA key made in the token", () => {
@@ -57,5 +58,35 @@ describe("a CA key made in the token", () => {
       module.C_GenerateKeyPair = original;
     }
     expect(refused).toEqual([true, false]);
+  });
+});
+
+describe("a wrong PIN", () => {
+  it("is tried once per configuration: 25 checks and 5 signatures make one C_Login, then a new PIN is tried", async () => {
+    const right = pkcs11KeyStore(pkcs11Config(`${locked.uri}&x-case=right`, locked.pin));
+    const caId = randomUUID();
+    const made = await right.generate(caId);
+    right.sessions.drop(); // the session that logged in is closed: the token forgets the login
+    const module = right.sessions.module as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const login = module.C_Login!;
+    let logins = 0;
+    module.C_Login = function (this: unknown, ...args: unknown[]) {
+      logins++;
+      return login.apply(this, args);
+    };
+    try {
+      const wrong = pkcs11KeyStore(pkcs11Config(locked.uri, "0000"));
+      const reference = keyReference(locked.label, caId);
+      const errors = new Set<string>();
+      for (let i = 0; i < 25; i++) await wrong.check(reference, caId).catch((e: Error) => errors.add(e.message));
+      const signer = made.signer; // signs through `right`: its PIN was never refused
+      for (let i = 0; i < 5; i++) await (await wrong.load(reference, caId).catch(() => null))?.sign(Buffer.from("x"));
+      expect(logins).toBe(1);
+      expect([...errors]).toEqual([expect.stringMatching(/^Cannot log in to the PKCS#11 token pins \(CKR_PIN_INCORRECT\): the PIN is wrong/)]);
+      await signer.sign(Buffer.from("the right PIN still works"));
+      expect(logins).toBe(2);
+    } finally {
+      module.C_Login = login;
+    }
   });
 });

@@ -23,6 +23,8 @@ export const pkcs11js = (): typeof Pkcs11Js => (binding ??= require("pkcs11js") 
 
 const POOL_SIZE = 4; // libuv's default thread pool: more sessions would only queue there
 const TOKEN_GONE = new Set(["CKR_SESSION_HANDLE_INVALID", "CKR_SESSION_CLOSED", "CKR_DEVICE_REMOVED", "CKR_TOKEN_NOT_PRESENT", "CKR_DEVICE_ERROR", "CKR_USER_NOT_LOGGED_IN", "CKR_CRYPTOKI_NOT_INITIALIZED", "CKR_SLOT_ID_INVALID"]);
+/** The token's answers that judge the PIN itself: trying it again cannot succeed and may lock the token. */
+const PIN_REFUSED = new Set(["CKR_PIN_INCORRECT", "CKR_PIN_LOCKED", "CKR_PIN_LEN_RANGE"]);
 /** Errors after which the session no longer exists: closing it again could close a new session given the same handle. */
 const SESSION_GONE = new Set(["CKR_SESSION_HANDLE_INVALID", "CKR_SESSION_CLOSED", "CKR_DEVICE_REMOVED", "CKR_TOKEN_NOT_PRESENT", "CKR_CRYPTOKI_NOT_INITIALIZED"]);
 
@@ -90,6 +92,13 @@ export class TokenSessions {
   /** Sessions of this pool open now (idle, in use, or stale and in use until their callers close them): never more than POOL_SIZE. */
   private opened = 0;
   private waiting: (() => void)[] = [];
+  /**
+   * The token's answer to this configuration's PIN when it refused it: not tried again (each try
+   * counts towards locking the user PIN, and readiness probes and redemptions would keep
+   * trying) until CA_KEY_STORE or its PIN changes, which makes another TokenSessions, or the
+   * process restarts.
+   */
+  private refusedLogin: CaKeyUnavailableError | null = null;
   /** Incremented each time the pool is dropped: a session handed out before is closed when it comes back. */
   private epoch = 0;
 
@@ -164,6 +173,7 @@ export class TokenSessions {
   }
 
   private open(): Session {
+    if (this.refusedLogin) throw this.refusedLogin;
     const binding = pkcs11js();
     let slot: Handle;
     try {
@@ -186,7 +196,9 @@ export class TokenSessions {
       if (code !== "CKR_USER_ALREADY_LOGGED_IN") {
         this.module.C_CloseSession(session);
         const hint = code === "CKR_PIN_INCORRECT" || code === "CKR_PIN_LEN_RANGE" ? "the PIN is wrong: fix CA_KEY_STORE_PIN (or the pin-source file)" : code === "CKR_PIN_LOCKED" ? "its PIN is locked: unlock it with the token's SO PIN" : "check the token and CA_KEY_STORE_PIN";
-        throw new CaKeyUnavailableError(`Cannot log in to the PKCS#11 token ${this.describe()} (${code ?? String(error)}): ${hint}.`);
+        const refusal = new CaKeyUnavailableError(`Cannot log in to the PKCS#11 token ${this.describe()} (${code ?? String(error)}): ${hint}.`);
+        if (code && PIN_REFUSED.has(code)) this.refusedLogin = refusal;
+        throw refusal;
       }
     }
     this.opened++;
