@@ -12,6 +12,16 @@ const hsm = makeSoftHsm();
 const token = hsm.addToken("keys");
 const locked = hsm.addToken("pins"); // never logged in with its right PIN before the wrong-PIN case
 const p = pkcs11js();
+const P256 = Buffer.from("06082a8648ce3d030107", "hex");
+
+/** The private-key objects labelled `caId` (there should be one). */
+function privateKeys(store: ReturnType<typeof pkcs11KeyStore>, session: Buffer, caId: string) {
+  const { module } = store.sessions;
+  module.C_FindObjectsInit(session, [{ type: p.CKA_CLASS, value: p.CKO_PRIVATE_KEY }, { type: p.CKA_LABEL, value: caId }]);
+  const found = module.C_FindObjects(session, 10);
+  module.C_FindObjectsFinal(session);
+  return found;
+}
 
 describe("a CA key made in the token", () => {
   it("may only sign: pkcs11-tool lists `Usage: sign`, and turning derive on is refused", async () => {
@@ -88,5 +98,51 @@ describe("a wrong PIN", () => {
     } finally {
       module.C_Login = login;
     }
+  });
+});
+
+describe("finding a CA's key", () => {
+  it("refuses a token holding two objects with the CA's label and id (a retried generation, a restored backup): neither check nor load picks one", async () => {
+    const store = pkcs11KeyStore(pkcs11Config(token.uri, token.pin));
+    const caId = randomUUID();
+    await store.generate(caId);
+    await store.sessions.withSession((session) => {
+      const common = [{ type: p.CKA_TOKEN, value: true }, { type: p.CKA_LABEL, value: caId }, { type: p.CKA_ID, value: Buffer.from(caId.replace(/-/g, ""), "hex") }];
+      store.sessions.module.C_GenerateKeyPair(session, { mechanism: p.CKM_EC_KEY_PAIR_GEN }, [...common, { type: p.CKA_EC_PARAMS, value: P256 }], [...common, { type: p.CKA_PRIVATE, value: true }, { type: p.CKA_SIGN, value: true }]);
+    });
+    const fresh = pkcs11KeyStore(pkcs11Config(`${token.uri}&x-case=fresh`, token.pin)); // no handle cached, as after a restart
+    const reference = keyReference(token.label, caId);
+    const duplicate = new RegExp(`^CA ${caId}'s private key \\(.*\\) is more than one object in PKCS#11 token keys`);
+    await expect(fresh.check(reference, caId)).rejects.toMatchObject({ code: "ca_key_unavailable", message: expect.stringMatching(duplicate) });
+    await expect(fresh.load(reference, caId)).rejects.toThrow(duplicate);
+  });
+
+  it("forgets the object handles it found when the pool is dropped: a key deleted meanwhile is not loaded from the cache", async () => {
+    const store = pkcs11KeyStore(pkcs11Config(`${token.uri}&x-case=cache`, token.pin));
+    const caId = randomUUID();
+    await store.generate(caId);
+    const reference = keyReference(token.label, caId);
+    await store.load(reference, caId); // cached
+    await store.sessions.withSession((session) => {
+      for (const handle of privateKeys(store, session, caId)) store.sessions.module.C_DestroyObject(session, handle);
+    });
+    store.sessions.drop(); // the token was reset (its objects may have other handles now)
+    await expect(store.load(reference, caId)).rejects.toThrow(/is not in PKCS#11 token keys/);
+  });
+
+  it("does not generate again when the session dies after the key pair was made (no second key under the CA's label)", async () => {
+    const store = pkcs11KeyStore(pkcs11Config(`${token.uri}&x-case=generate`, token.pin));
+    const module = store.sessions.module as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const read = module.C_GetAttributeValue!;
+    module.C_GetAttributeValue = () => {
+      throw new Error("CKR_SESSION_HANDLE_INVALID"); // as when the token is reset right after C_GenerateKeyPair
+    };
+    const caId = randomUUID();
+    try {
+      await expect(store.generate(caId)).rejects.toMatchObject({ code: "ca_key_unavailable" });
+    } finally {
+      module.C_GetAttributeValue = read;
+    }
+    expect(await store.sessions.withSession((session) => privateKeys(store, session, caId).length)).toBe(1);
   });
 });

@@ -99,6 +99,8 @@ export class TokenSessions {
    * process restarts.
    */
   private refusedLogin: CaKeyUnavailableError | null = null;
+  /** Called when the pool is dropped: what was learnt through its sessions (object handles) may no longer hold. */
+  readonly onDrop: (() => void)[] = [];
   /** Incremented each time the pool is dropped: a session handed out before is closed when it comes back. */
   private epoch = 0;
 
@@ -133,9 +135,10 @@ export class TokenSessions {
   /**
    * Runs `work` on a logged-in session of its own. A session that turns out dead (the token
    * was reset or re-inserted) makes the pool stale and the work runs once more on a fresh
-   * one; when the token is still gone, the error is CaKeyUnavailableError.
+   * one (unless `retry` is false: work that must not run twice); when the token is still
+   * gone, the error is CaKeyUnavailableError.
    */
-  async withSession<T>(work: (session: Handle) => Promise<T> | T): Promise<T> {
+  async withSession<T>(work: (session: Handle) => Promise<T> | T, retry = true): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const lease = await this.take();
       try {
@@ -152,7 +155,7 @@ export class TokenSessions {
         // drop failing tells nothing new (the pool was renewed already), so no drop storm.
         if (lease.epoch === this.epoch) this.drop();
         this.discard(lease, !SESSION_GONE.has(code));
-        if (attempt > 0) throw new CaKeyUnavailableError(`The PKCS#11 token ${this.describe()} cannot be reached (${code}): check that it is present and CA_KEY_STORE_PIN is right.`);
+        if (attempt > 0 || !retry) throw new CaKeyUnavailableError(`The PKCS#11 token ${this.describe()} cannot be reached (${code}): check that it is present and CA_KEY_STORE_PIN is right.`);
       }
     }
   }
@@ -231,6 +234,7 @@ export class TokenSessions {
     for (const session of idle) closeSession(this.module, session);
     this.opened -= idle.length;
     this.slot = null;
+    for (const forget of this.onDrop) forget();
     for (const wake of this.waiting.splice(0)) wake();
   }
 }
