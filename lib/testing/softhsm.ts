@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type * as Pkcs11Js from "pkcs11js";
 import { tempDir } from "@/lib/testing/openssl";
 
 // A throwaway SoftHSM2 token for tests: a temporary token directory, SOFTHSM2_CONF pointing
@@ -35,4 +36,11 @@ export function makeSoftHsm(): SoftHsm {
 /** pkcs11-tool's listing of the token's objects (-O), logged in, as text. */
 export function listTokenObjects(hsm: SoftHsm, token: { label: string; pin: string }): string {
   return execFileSync("pkcs11-tool", ["--module", SOFTHSM_MODULE, "--token-label", token.label, "--login", "--pin", token.pin, "-O"], { env: { ...process.env, ...hsm.env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Closes every session this process has with SoftHSM's tokens, as pulling the token out (or resetting it) would: the login goes with them. */
+export function closeTokenSessions(): void {
+  const modules = (globalThis as Record<symbol, Map<string, Pkcs11Js.PKCS11>>)[Symbol.for("certdoor.pkcs11.modules")]!;
+  const module = modules.get(SOFTHSM_MODULE)!;
+  for (const slot of module.C_GetSlotList(true)) module.C_CloseAllSessions(slot);
 }
