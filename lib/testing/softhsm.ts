@@ -38,9 +38,23 @@ export function listTokenObjects(hsm: SoftHsm, token: { label: string; pin: stri
   return execFileSync("pkcs11-tool", ["--module", SOFTHSM_MODULE, "--token-label", token.label, "--login", "--pin", token.pin, "-O"], { env: { ...process.env, ...hsm.env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
+/** The SoftHSM module the key store loaded in this process. */
+const loadedModule = () => (globalThis as Record<symbol, Map<string, Pkcs11Js.PKCS11>>)[Symbol.for("certdoor.pkcs11.modules")]!.get(SOFTHSM_MODULE)!;
+
 /** Closes every session this process has with SoftHSM's tokens, as pulling the token out (or resetting it) would: the login goes with them. */
 export function closeTokenSessions(): void {
-  const modules = (globalThis as Record<symbol, Map<string, Pkcs11Js.PKCS11>>)[Symbol.for("certdoor.pkcs11.modules")]!;
-  const module = modules.get(SOFTHSM_MODULE)!;
+  const module = loadedModule();
   for (const slot of module.C_GetSlotList(true)) module.C_CloseAllSessions(slot);
+}
+
+/** Deletes a CA's key objects (those labelled with its id) from a token, as an operator's mistake would; the process must be logged in to it. */
+export function destroyTokenObjects(tokenLabel: string, caId: string): void {
+  const module = loadedModule();
+  const slot = module.C_GetSlotList(true).find((s) => module.C_GetTokenInfo(s).label.trim() === tokenLabel)!;
+  const session = module.C_OpenSession(slot, 0x2 | 0x4); // CKF_RW_SESSION | CKF_SERIAL_SESSION
+  module.C_FindObjectsInit(session, [{ type: 0x3, value: caId }]); // CKA_LABEL
+  const found = module.C_FindObjects(session, 10);
+  module.C_FindObjectsFinal(session);
+  for (const handle of found) module.C_DestroyObject(session, handle);
+  module.C_CloseSession(session);
 }

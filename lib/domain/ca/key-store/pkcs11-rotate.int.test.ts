@@ -5,11 +5,16 @@ import { getDb } from "@/lib/db";
 import { rotateFrontdoorCa } from "@/lib/domain/ca/rotate";
 import { env } from "@/lib/env";
 import { makeFrontdoor, system, uniqueName } from "@/lib/testing/fixtures";
-import { makeSoftHsm } from "@/lib/testing/softhsm";
+import { destroyTokenObjects, makeSoftHsm } from "@/lib/testing/softhsm";
+import { ensureAllCas } from "@/lib/domain/ca/store";
+import { redeemToken } from "@/lib/domain/certificates";
+import { createToken } from "@/lib/domain/tokens";
+import { opensslCsr } from "@/lib/testing/openssl";
 
 // A Frontdoor on hardware keys does not quietly go back to database keys because the shell
 // running a rotation (or creating a Frontdoor) lacks CA_KEY_STORE: the move is refused unless
-// asked for, and the CLI says which store the new CA's key is in.
+// asked for, and the CLI says which store the new CA's key is in. And after rotations, the
+// start checks the keys still used, not those of retired CAs with nothing left to sign.
 
 const hsm = makeSoftHsm();
 const token = hsm.addToken("certdoor");
@@ -65,5 +70,23 @@ describe("moving a Frontdoor off its PKCS#11 keys", () => {
     expect(created.stderr).toMatch(/^certdoor: warning: .*database keys.*PKCS#11.*CA_KEY_STORE/);
     const made = await getDb().frontdoor.findFirstOrThrow({ where: { name } });
     expect(await stores(made.id)).toEqual(["database"]);
+  });
+});
+
+describe("the start's key check after rotations", () => {
+  it("checks the current CAs and the retired ones still answering for certificates, not retired CAs with nothing left", async () => {
+    env.CA_KEY_STORE = token.uri;
+    const id = (await makeFrontdoor()).id;
+    const first = await getDb().certificateAuthority.findFirstOrThrow({ where: { frontdoorId: id } });
+    await rotateFrontdoorCa(system, id); // the first CA is retired with no certificate left
+    destroyTokenObjects(token.label, first.id); // an operator cleaning up its key
+    await expect(ensureAllCas()).resolves.toBeUndefined();
+
+    const second = await getDb().certificateAuthority.findFirstOrThrow({ where: { frontdoorId: id, retiredAt: null } });
+    const created = await createToken(system, id, { name: "device", commonName: "device.example.com" });
+    await redeemToken({ frontdoorId: id, secret: created.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} });
+    await rotateFrontdoorCa(system, id); // retired, but its certificate is unexpired: its key still signs CRLs and OCSP
+    destroyTokenObjects(token.label, second.id);
+    await expect(ensureAllCas()).rejects.toThrow(new RegExp(`^CA ${second.id}'s private key .* is not in PKCS#11 token certdoor`));
   });
 });

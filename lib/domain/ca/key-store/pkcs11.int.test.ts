@@ -17,7 +17,7 @@ import { createToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
 import { openssl, opensslCsr, tempDir, verifyClientCertificate } from "@/lib/testing/openssl";
-import { closeTokenSessions, listTokenObjects, makeSoftHsm, SOFTHSM_MODULE } from "@/lib/testing/softhsm";
+import { closeTokenSessions, destroyTokenObjects, listTokenObjects, makeSoftHsm, SOFTHSM_MODULE } from "@/lib/testing/softhsm";
 import * as caPem from "@/app/frontdoor/[frontdoorId]/ca.pem/route";
 import * as crl from "@/app/frontdoor/[frontdoorId]/crl/route";
 import * as ocsp from "@/app/frontdoor/[frontdoorId]/ocsp/route";
@@ -49,19 +49,6 @@ async function issue(name: string) {
 }
 
 const caRows = (id: string) => getDb().certificateAuthority.findMany({ where: { OR: [{ frontdoorId: id }, { children: { some: { frontdoorId: id } } }] }, orderBy: { createdAt: "asc" } });
-
-/** Deletes a CA's private key from the token (as an operator's mistake would). */
-function destroyKey(caId: string) {
-  const modules = (globalThis as Record<symbol, Map<string, Pkcs11Js.PKCS11>>)[Symbol.for("certdoor.pkcs11.modules")]!;
-  const module = modules.get(SOFTHSM_MODULE)!;
-  const slot = module.C_GetSlotList(true).find((s) => module.C_GetTokenInfo(s).label.trim() === token.label)!;
-  const session = module.C_OpenSession(slot, 0x2 | 0x4); // CKF_RW_SESSION | CKF_SERIAL_SESSION; the process is logged in already
-  module.C_FindObjectsInit(session, [{ type: 0x3, value: caId }]); // CKA_LABEL
-  const found = module.C_FindObjects(session, 10);
-  module.C_FindObjectsFinal(session);
-  for (const handle of found) module.C_DestroyObject(session, handle);
-  module.C_CloseSession(session);
-}
 
 beforeAll(async () => {
   dir = tempDir("certdoor-hsm-");
@@ -182,7 +169,7 @@ describe("CA keys in a PKCS#11 token", () => {
     useHsm();
     const doomed = (await makeFrontdoor()).id;
     const ca = await getDb().certificateAuthority.findFirstOrThrow({ where: { frontdoorId: doomed } });
-    destroyKey(ca.id);
+    destroyTokenObjects(token.label, ca.id);
     const refusal = ensureAllCas();
     await expect(refusal).rejects.toThrow(new RegExp(`^CA ${ca.id}'s private key \\(pkcs11:token=certdoor;object=${ca.id};[^)]*\\) is not in PKCS#11 token certdoor: restore it from the HSM's backup`));
     await expect(refusal).rejects.not.toThrow(/\n/);
