@@ -39,7 +39,7 @@ export function listTokenObjects(hsm: SoftHsm, token: { label: string; pin: stri
 }
 
 /** The SoftHSM module the key store loaded in this process. */
-const loadedModule = () => (globalThis as Record<symbol, Map<string, Pkcs11Js.PKCS11>>)[Symbol.for("certdoor.pkcs11.modules")]!.get(SOFTHSM_MODULE)!;
+export const loadedModule = () => (globalThis as Record<symbol, Map<string, Pkcs11Js.PKCS11>>)[Symbol.for("certdoor.pkcs11.modules")]!.get(SOFTHSM_MODULE)!;
 
 /** Closes every session this process has with SoftHSM's tokens, as pulling the token out (or resetting it) would: the login goes with them. */
 export function closeTokenSessions(): void {
@@ -57,4 +57,21 @@ export function destroyTokenObjects(tokenLabel: string, caId: string): void {
   module.C_FindObjectsFinal(session);
   for (const handle of found) module.C_DestroyObject(session, handle);
   module.C_CloseSession(session);
+}
+
+/**
+ * Counts the calls of one PKCS#11 function of a module (every store in the process shares it)
+ * until `restore`: those that returned, or with "tried" also those that threw (a refused login).
+ */
+export function countCalls(module: Pkcs11Js.PKCS11, name: "C_Login" | "C_OpenSession" | "C_CloseSession" | "C_CloseAllSessions" | "C_FindObjectsInit", counting: "returned" | "tried" = "returned") {
+  const functions = module as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const original = functions[name]!;
+  const counter = { count: 0, restore: () => void (functions[name] = original) };
+  functions[name] = function (this: unknown, ...args: unknown[]) {
+    if (counting === "tried") counter.count++;
+    const result = original.apply(this, args);
+    if (counting === "returned") counter.count++;
+    return result;
+  };
+  return counter;
 }

@@ -1,9 +1,8 @@
-import type * as Pkcs11Js from "pkcs11js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readiness } from "@/lib/domain/system/readiness";
 import { env } from "@/lib/env";
 import { makeFrontdoor } from "@/lib/testing/fixtures";
-import { closeTokenSessions, makeSoftHsm, SOFTHSM_MODULE } from "@/lib/testing/softhsm";
+import { closeTokenSessions, countCalls, loadedModule, makeSoftHsm } from "@/lib/testing/softhsm";
 import * as ready from "@/app/api/health/ready/route";
 
 // Readiness with CA keys in a PKCS#11 token: anyone may call it, so its answer says that a CA
@@ -22,20 +21,13 @@ beforeAll(async () => {
 
 describe("readiness with keys in a PKCS#11 token", () => {
   it("checks the keys once for a burst of probes", async () => {
-    const modules = (globalThis as Record<symbol, Map<string, Pkcs11Js.PKCS11>>)[Symbol.for("certdoor.pkcs11.modules")]!;
-    const module = modules.get(SOFTHSM_MODULE)! as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const find = module.C_FindObjectsInit!;
-    let searches = 0;
-    module.C_FindObjectsInit = function (this: unknown, ...args: unknown[]) {
-      searches++;
-      return find.apply(this, args);
-    };
+    const searches = countCalls(loadedModule(), "C_FindObjectsInit");
     try {
       for (let i = 0; i < 10; i++) await expect(readiness()).resolves.toEqual({ ready: true });
     } finally {
-      module.C_FindObjectsInit = find;
+      searches.restore();
     }
-    expect(searches).toBe(1); // one current issuing CA, looked up once
+    expect(searches.count).toBe(1); // one current issuing CA, looked up once
   });
 
   it("tells the public only ca_key_unavailable; the token, module and PKCS#11 error are in the detail for the log", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { listTokenObjects, makeSoftHsm } from "@/lib/testing/softhsm";
+import { countCalls, listTokenObjects, makeSoftHsm } from "@/lib/testing/softhsm";
 import { pkcs11KeyStore } from "./pkcs11";
 import { keyReference, pkcs11Config } from "./pkcs11-uri";
 import { pkcs11js } from "./pkcs11-token";
@@ -77,13 +77,7 @@ describe("a wrong PIN", () => {
     const caId = randomUUID();
     const made = await right.generate(caId);
     right.sessions.drop(); // the session that logged in is closed: the token forgets the login
-    const module = right.sessions.module as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const login = module.C_Login!;
-    let logins = 0;
-    module.C_Login = function (this: unknown, ...args: unknown[]) {
-      logins++;
-      return login.apply(this, args);
-    };
+    const logins = countCalls(right.sessions.module, "C_Login", "tried"); // a refused login throws: counted all the same
     try {
       const wrong = pkcs11KeyStore(pkcs11Config(locked.uri, "0000"));
       const reference = keyReference(locked.label, caId);
@@ -91,12 +85,12 @@ describe("a wrong PIN", () => {
       for (let i = 0; i < 25; i++) await wrong.check(reference, caId).catch((e: Error) => errors.add(e.message));
       const signer = made.signer; // signs through `right`: its PIN was never refused
       for (let i = 0; i < 5; i++) await (await wrong.load(reference, caId).catch(() => null))?.sign(Buffer.from("x"));
-      expect(logins).toBe(1);
+      expect(logins.count).toBe(1);
       expect([...errors]).toEqual([expect.stringMatching(/^Cannot log in to the PKCS#11 token pins \(CKR_PIN_INCORRECT\): the PIN is wrong/)]);
       await signer.sign(Buffer.from("the right PIN still works"));
-      expect(logins).toBe(2);
+      expect(logins.count).toBe(2);
     } finally {
-      module.C_Login = login;
+      logins.restore();
     }
   });
 });

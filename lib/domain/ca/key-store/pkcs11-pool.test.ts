@@ -1,6 +1,6 @@
 import { createPublicKey, randomBytes, randomUUID, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { makeSoftHsm } from "@/lib/testing/softhsm";
+import { countCalls, loadedModule, makeSoftHsm } from "@/lib/testing/softhsm";
 import { pkcs11KeyStore } from "./pkcs11";
 import { pkcs11Config } from "./pkcs11-uri";
 
@@ -11,20 +11,11 @@ import { pkcs11Config } from "./pkcs11-uri";
 const hsm = makeSoftHsm();
 const token = hsm.addToken("pool");
 
-/** Counts sessions opened and closed through the module (shared by every store in the process). */
-function countSessions(store: ReturnType<typeof pkcs11KeyStore>) {
-  const module = store.sessions.module as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const counts = { opened: 0, closed: 0, closeAll: 0 };
-  for (const [name, key] of [["C_OpenSession", "opened"], ["C_CloseSession", "closed"], ["C_CloseAllSessions", "closeAll"]] as const) {
-    const original = module[name]!;
-    module[name] = function (this: unknown, ...args: unknown[]) {
-      const result = original.apply(this, args);
-      counts[key]++;
-      return result;
-    };
-  }
-  return counts;
-}
+/** Counts sessions opened and closed through the module (shared by every store in the process), and C_CloseAllSessions. */
+const countSessions = () => {
+  const [opened, closed, closeAll] = (["C_OpenSession", "C_CloseSession", "C_CloseAllSessions"] as const).map((name) => countCalls(loadedModule(), name));
+  return { opened: opened!, closed: closed!, closeAll: closeAll!, restore: () => [opened, closed, closeAll].forEach((c) => c!.restore()) };
+};
 
 /** Resolves to "settled" or to "still pending" after `ms`. */
 const within = (ms: number, work: Promise<unknown>) => Promise.race([work.then(() => "settled"), new Promise<string>((resolve) => setTimeout(() => resolve("still pending"), ms))]);
@@ -35,10 +26,9 @@ describe("the PKCS#11 session pool", () => {
     const ca = await store.generate(randomUUID());
     const key = createPublicKey({ key: Buffer.from(ca.spkiDer), format: "der", type: "spki" });
     await Promise.all(Array.from({ length: 8 }, () => ca.signer.sign(randomBytes(8)))); // warm: 4 pooled sessions
-    const counts = countSessions(store);
     const module = store.sessions.module;
     for (const slot of module.C_GetSlotList(true)) module.C_CloseAllSessions(slot); // the token is reset
-    counts.closeAll = 0;
+    const counts = countSessions();
     const messages = Array.from({ length: 64 }, () => randomBytes(16));
     const burst = Promise.all(messages.map((m) => ca.signer.sign(m)));
     expect(await within(10_000, burst)).toBe("settled");
@@ -46,14 +36,15 @@ describe("the PKCS#11 session pool", () => {
     expect(signatures.every((sig, i) => verify("sha256", messages[i]!, { key, dsaEncoding: "der" }, sig))).toBe(true);
     expect(await within(5_000, ca.signer.sign(randomBytes(8)))).toBe("settled");
     // The pool holds what it opened since the reset: never more than 4 live sessions.
-    expect(counts.opened - counts.closed).toBeLessThanOrEqual(4);
-    expect(counts.closeAll).toBe(0);
+    expect(counts.opened.count - counts.closed.count).toBeLessThanOrEqual(4);
+    expect(counts.closeAll.count).toBe(0);
+    counts.restore();
   }, 30_000);
 
   it("a session dying under one caller does not close the sessions other callers are signing on (no C_CloseAllSessions, no storm)", async () => {
     const store = pkcs11KeyStore(pkcs11Config(`${token.uri}&x-case=drop`, token.pin));
     const ca = await store.generate(randomUUID());
-    const counts = countSessions(store);
+    const counts = countSessions();
     const failures: string[] = [];
     for (let round = 0; round < 30; round++) {
       const pending = Array.from({ length: 64 }, () => ca.signer.sign(randomBytes(16)).catch((e: Error) => failures.push(e.message)));
@@ -61,7 +52,8 @@ describe("the PKCS#11 session pool", () => {
       await Promise.all(pending);
     }
     expect(failures).toEqual([]);
-    expect(counts.closeAll).toBe(0);
-    expect(counts.opened - counts.closed).toBeLessThanOrEqual(4);
+    expect(counts.closeAll.count).toBe(0);
+    expect(counts.opened.count - counts.closed.count).toBeLessThanOrEqual(4);
+    counts.restore();
   }, 60_000);
 });
