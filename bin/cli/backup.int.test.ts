@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
 import { dataPaths } from "@/lib/runtime/data-dir";
 import { startEmbeddedPostgres } from "@/lib/runtime/embedded-postgres";
-import { emptyDatabase, fingerprint, makeInstallation } from "@/lib/testing/backup-fixtures";
+import { emptyDatabase, fingerprint, makeInstallation, query } from "@/lib/testing/backup-fixtures";
 
 // The real `certdoor backup` and `restore` against this file's database, a new database on
 // the test server, and a brand-new embedded PostgreSQL that the CLI initialises itself in a
@@ -50,6 +50,7 @@ describe("certdoor backup and restore", () => {
     const restore = certdoor(onDatabase(target), "restore", file);
     expect(restore.code, restore.stderr).toBe(0);
     expect(restore.stdout).toMatch(/^Restored [\d,]+ rows in \d+ tables and \d+ queued jobs, at migration \d+_\w+ from /);
+    expect(restore.stdout).not.toMatch(/PKCS#11/); // no HSM-held key: nothing to say about one
     expect(await fingerprint(target)).toEqual(source);
     const verify = certdoor(onDatabase(target), "audit", "verify");
     expect(verify.code, verify.stderr).toBe(0);
@@ -85,6 +86,23 @@ describe("certdoor backup and restore", () => {
     const verify = certdoor(embeddedIn(paths.root), "audit", "verify", "--json");
     expect(verify.code, verify.stderr).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ isIntact: true, checked: expect.any(Number) });
+  }, 300_000);
+
+  it("says, when CA keys are in a PKCS#11 token, that the backup holds only their references and that restored CAs sign with CA_KEY_STORE's token", async () => {
+    const hsmCa = "00000000-0000-4000-8000-00000000f00d";
+    await query(env.DATABASE_URL!, `INSERT INTO "CertificateAuthority" ("id", "kind", "subject", "serialNumber", "certificatePem", "keyAlgorithm", "notBefore", "notAfter", "keyStore", "keyReference", "retiredAt")
+      SELECT '${hsmCa}', 'root', 'CN=HSM root', '01', "certificatePem", "keyAlgorithm", "notBefore", "notAfter", 'pkcs11', 'pkcs11:token=t;object=x', now() FROM "CertificateAuthority" LIMIT 1`);
+    try {
+      const hsmFile = path.join(dir, "hsm.backup.gz");
+      const backup = certdoor(onDatabase(env.DATABASE_URL!), "backup", "--out", hsmFile);
+      expect(backup.code, backup.stderr).toBe(0);
+      expect(backup.stdout).toMatch(/^1 CA key is in a PKCS#11 token: this backup holds only its reference, not the key\. Backing up the token is yours, with the HSM's own means\.$/m);
+      const restore = certdoor(onDatabase(await emptyDatabase()), "restore", hsmFile);
+      expect(restore.code, restore.stderr).toBe(0);
+      expect(restore.stdout).toMatch(/^1 restored CA key is a reference to a PKCS#11 token: the restored CAs sign with whatever token CA_KEY_STORE points to, which must hold that key/m);
+    } finally {
+      await query(env.DATABASE_URL!, `DELETE FROM "CertificateAuthority" WHERE "id" = '${hsmCa}'`);
+    }
   }, 300_000);
 
   it("says how it is used, with exit 2 for a wrong invocation and 1 for a damaged file", () => {

@@ -35,6 +35,11 @@ export function print(out: Output, value: unknown, human: () => string): void {
   process.stdout.write(out.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
+/** A line on stderr that the command went ahead with something the operator may not have meant (stdout stays the result, --json or not). */
+export function warn(message: string | null): void {
+  if (message) process.stderr.write(`certdoor: warning: ${message}\n`);
+}
+
 /**
  * A value the domain's schema refused (the error names the fields): a wrong invocation too,
  * since nothing ran. Other validation_failed answers (no sealed event yet, …) are refusals.

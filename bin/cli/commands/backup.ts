@@ -15,6 +15,15 @@ const coded = <T>(work: Promise<T>): Promise<T> =>
     throw error instanceof BackupError ? new CliError(error.code, error.message) : error;
   });
 
+/** The line a backup or restore adds when CA keys are in a PKCS#11 token (none otherwise). */
+function keyReferenceNote(count: number, restored: boolean): string[] {
+  if (count === 0) return [];
+  const keys = count === 1 ? "CA key is" : "CA keys are";
+  return restored
+    ? [`${count} restored ${count === 1 ? "CA key is a reference" : "CA keys are references"} to a PKCS#11 token: the restored CAs sign with whatever token CA_KEY_STORE points to, which must hold ${count === 1 ? "that key" : "those keys"} (restore the HSM's own backup there first).`]
+    : [`${count} ${keys} in a PKCS#11 token: this backup holds only ${count === 1 ? "its reference, not the key" : "their references, not the keys"}. Backing up the token is yours, with the HSM's own means.`];
+}
+
 function summary(header: BackupHeader) {
   const rows = header.tables.reduce((sum, t) => sum + t.rows, 0);
   return `${rows.toLocaleString("en")} rows in ${header.tables.length} tables and ${header.jobs} queued jobs, at migration ${header.migrations.at(-1)!.name}`;
@@ -32,6 +41,7 @@ export const backupCommands: Record<string, Command> = {
         [
           `Backed up ${summary(header)} to ${file} (SHA-256 of its content ${header.sha256.slice(0, 16)}…).`,
           "The master key is not in it: keep CERTDOOR_MASTER_KEY (for the embedded default, the master-key file in the data folder) safe, and apart from the backup.",
+          ...keyReferenceNote(header.keyReferences, false),
         ].join("\n"),
       );
     },
@@ -46,10 +56,10 @@ export const backupCommands: Record<string, Command> = {
       await access(file).catch(() => {
         throw new UsageError(`cannot read the backup file ${file}`);
       });
-      const { header, appliedAfter } = await coded(restoreBackup(requireEnv("DATABASE_URL"), file, { masterKey: requireEnv("CERTDOOR_MASTER_KEY") }));
+      const { header, appliedAfter, keyReferences } = await coded(restoreBackup(requireEnv("DATABASE_URL"), file, { masterKey: requireEnv("CERTDOOR_MASTER_KEY") }));
       const newer = appliedAfter.length > 0 ? ` Then applied the newer migrations ${appliedAfter.join(", ")}.` : "";
-      print(out, { file, takenAt: header.createdAt, certdoorVersion: header.certdoorVersion, migration: header.migrations.at(-1)!.name, appliedAfter, tables: header.tables, jobs: header.jobs }, () =>
-        `Restored ${summary(header)} from ${file} (taken ${header.createdAt} by Certdoor ${header.certdoorVersion}).${newer}`,
+      print(out, { file, takenAt: header.createdAt, certdoorVersion: header.certdoorVersion, migration: header.migrations.at(-1)!.name, appliedAfter, tables: header.tables, jobs: header.jobs, keyReferences }, () =>
+        [`Restored ${summary(header)} from ${file} (taken ${header.createdAt} by Certdoor ${header.certdoorVersion}).${newer}`, ...keyReferenceNote(keyReferences, true)].join("\n"),
       );
     },
   }),

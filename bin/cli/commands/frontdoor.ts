@@ -1,6 +1,7 @@
 import { createFrontdoor, findFrontdoorByIdOrName, listFrontdoors, updateFrontdoor } from "@/lib/domain/frontdoors";
 import { updateFrontdoorSchema, type UpdateFrontdoorInput } from "@/lib/validation/frontdoors";
-import { columns, print, UsageError } from "../io";
+import { keyStoreDriftWarning } from "@/lib/domain/ca/rotate";
+import { columns, print, UsageError, warn } from "../io";
 import type { Values } from "../options";
 import { type Command, defineCommand } from "./shared";
 import { describeProfile, profileOptionOf, profileOptions, profileSettingsOf } from "./frontdoor-profile";
@@ -36,7 +37,10 @@ export const frontdoorCommands: Record<string, Command> = {
       "no-tcp-shares": { type: "boolean", help: "create it with TCP shares disabled (no token can be created or redeemed)" },
     },
     async run({ values }, out, principal) {
+      // Created all the same (CA_KEY_STORE decides), but said: this shell may lack the server's CA_KEY_STORE.
+      const drift = await keyStoreDriftWarning();
       const frontdoor = await createFrontdoor(principal, { name: values.name, tcpSharesEnabled: !values["no-tcp-shares"] });
+      warn(drift);
       print(out, frontdoor, () => `Created Frontdoor ${frontdoor.name}\nid: ${frontdoor.id}\ntcpSharesEnabled: ${frontdoor.tcpSharesEnabled}`);
     },
   }),

@@ -8,6 +8,7 @@ import pg from "pg";
 import { appliedMigrations, dependencyOrder, isBackedUp, listForeignKeys, listSequences, listTables, quoteIdent, SKIPPED_TABLES, type Table, TEXT_FORM_SETTINGS } from "@/lib/db/backup/catalog";
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BackupError, type BackupHeader, BodyWriter, type Row, SEQUENCE_COLUMNS } from "@/lib/db/backup/format";
 import { JOB_COLUMNS, readPendingJobs } from "@/lib/db/backup/jobs";
+import { countKeyReferences } from "@/lib/db/backup/key-references";
 
 // `certdoor backup`: the whole database, read in one REPEATABLE READ READ ONLY transaction so
 // every table comes from the same snapshot (a token and its certificate, an audit event and
@@ -61,8 +62,8 @@ async function assemble(file: string, header: BackupHeader, bodyFile: string): P
   await handle.sync().finally(() => handle.close());
 }
 
-/** Writes a consistent backup of the database to `file` (replaced atomically, mode 0600). */
-export async function writeBackup(databaseUrl: string, file: string): Promise<BackupHeader> {
+/** Writes a consistent backup of the database to `file` (replaced atomically, mode 0600); with the header, how many CA keys it holds only references to (keys in a PKCS#11 token). */
+export async function writeBackup(databaseUrl: string, file: string): Promise<BackupHeader & { keyReferences: number }> {
   const target = path.resolve(file);
   const temp = (suffix: string) => path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString("hex")}.${suffix}`);
   const bodyFile = temp("body");
@@ -86,6 +87,7 @@ export async function writeBackup(databaseUrl: string, file: string): Promise<Ba
     for (const name of order) counts.push({ name, rows: await writeTable(client, body, byName.get(name)!) });
     const sequences = await writeSequences(client, body);
     const jobs = await readPendingJobs(client);
+    const keyReferences = await countKeyReferences(client);
     await body.section({ section: "jobs", columns: JOB_COLUMNS });
     await body.lines(jobs.map((row) => JSON.stringify(row)));
     await client.query("COMMIT");
@@ -106,7 +108,7 @@ export async function writeBackup(databaseUrl: string, file: string): Promise<Ba
     };
     await assemble(wholeFile, header, bodyFile);
     await rename(wholeFile, target);
-    return header;
+    return { ...header, keyReferences };
   } finally {
     body?.abort();
     await client.end().catch(() => {});

@@ -2,6 +2,7 @@ import pg from "pg";
 import { appliedMigrations, isBackedUp, listTables, TEXT_FORM_SETTINGS } from "@/lib/db/backup/catalog";
 import { checkBackup } from "@/lib/db/backup/check";
 import { BackupError, type BackupHeader } from "@/lib/db/backup/format";
+import { countKeyReferences } from "@/lib/db/backup/key-references";
 import { loadBackup, notEmpty, tablesWithRows } from "@/lib/db/backup/load";
 import { migrate } from "@/lib/db/migrate";
 
@@ -11,7 +12,8 @@ import { migrate } from "@/lib/db/migrate";
 // the tables they came from; load everything in one transaction; then apply the migrations
 // that are newer than the backup, as an upgrade would have.
 
-export type RestoreResult = { header: BackupHeader; appliedAfter: string[] };
+/** keyReferences: how many restored CA keys are references to a PKCS#11 token (which must hold them). */
+export type RestoreResult = { header: BackupHeader; appliedAfter: string[]; keyReferences: number };
 
 async function assertRestorable(client: pg.ClientBase, header: BackupHeader): Promise<void> {
   const tables = (await listTables(client)).map((t) => t.name).filter(isBackedUp);
@@ -33,14 +35,16 @@ export async function restoreBackup(databaseUrl: string, file: string, options: 
   const header = await checkBackup(file, options);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  let keyReferences = 0;
   try {
     await client.query(TEXT_FORM_SETTINGS);
     await assertRestorable(client, header);
     await migrate(databaseUrl, { dir: options.migrationsDir, upTo: header.migrations.at(-1)!.name });
     await loadBackup(client, file, header);
+    keyReferences = await countKeyReferences(client);
   } finally {
     await client.end().catch(() => {});
   }
   const { applied } = await migrate(databaseUrl, { dir: options.migrationsDir });
-  return { header, appliedAfter: applied };
+  return { header, appliedAfter: applied, keyReferences };
 }

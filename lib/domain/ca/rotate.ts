@@ -1,5 +1,5 @@
 import { getDb, type Tx } from "@/lib/db";
-import { configuredKeyStore } from "@/lib/domain/ca/key-store";
+import { configuredKeyStore, type KeyStoreKind } from "@/lib/domain/ca/key-store";
 import { type CaSigner, createFrontdoorRoot, type MadeCa, makeIssuingCa, type Placement, rootSigner, storeCa } from "@/lib/domain/ca/store";
 import { AppError } from "@/lib/domain/errors";
 import { assertCanAdminister } from "@/lib/domain/access/permissions";
@@ -11,7 +11,7 @@ import { uuidSchema } from "@/lib/validation/common";
 export type CaReplacement = {
   frontdoorId: string;
   /** The new issuing CA: it signs every certificate from the commit on. */
-  current: { id: string; generation: number; subject: string; notAfter: Date };
+  current: { id: string; generation: number; subject: string; notAfter: Date; keyStore: KeyStoreKind };
   /** The CA it replaces: it keeps signing its CRL and OCSP answers until its last certificate expires. */
   retired: { id: string; generation: number; subject: string; inUseUntil: Date | null };
 };
@@ -21,7 +21,7 @@ export type CaRotation = CaReplacement & {
   root: { id: string; isNew: boolean };
 };
 
-export type OldCa = { id: string; generation: number; subject: string; parent: { id: string; isSharedRoot: boolean; notAfter: Date; keyStore: string } | null };
+export type OldCa = { id: string; generation: number; subject: string; keyStore: string; parent: { id: string; isSharedRoot: boolean; notAfter: Date; keyStore: string } | null };
 
 /**
  * The root a rotation signs the new issuing CA with: the Frontdoor's own, unless it is the
@@ -71,7 +71,7 @@ export async function replaceIssuingCa<T>(principal: Principal, frontdoorId: str
       const frontdoor = await lockFrontdoor(tx, frontdoorId);
       const old: OldCa | null = await tx.certificateAuthority.findFirst({
         where: { frontdoorId, retiredAt: null },
-        select: { id: true, generation: true, subject: true, parent: { select: { id: true, isSharedRoot: true, notAfter: true, keyStore: true } } },
+        select: { id: true, generation: true, subject: true, keyStore: true, parent: { select: { id: true, isSharedRoot: true, notAfter: true, keyStore: true } } },
       });
       if (!old) throw new Error(`Frontdoor ${frontdoorId} has no issuing CA; restart Certdoor to create it.`);
       const newest = await tx.certificateAuthority.aggregate({ where: { frontdoorId }, _max: { generation: true } });
@@ -90,7 +90,7 @@ export async function replaceIssuingCa<T>(principal: Principal, frontdoorId: str
       });
       return {
         frontdoorId,
-        current: { id, generation, subject: created.subject, notAfter: created.notAfter },
+        current: { id, generation, subject: created.subject, notAfter: created.notAfter, keyStore: successor.made.key.store },
         retired: { id: old.id, generation: old.generation, subject: old.subject, inUseUntil },
         ...successor.result,
       };
@@ -99,11 +99,38 @@ export async function replaceIssuingCa<T>(principal: Principal, frontdoorId: str
   );
 }
 
-/** Rotates a Frontdoor's issuing CA (admins): a new intermediate under the Frontdoor's root (a new root of its own when needed, rootForRotation). */
-export function rotateFrontdoorCa(principal: Principal, frontdoorId: string): Promise<CaRotation> {
+export type RotationOptions = {
+  /** Moves a Frontdoor whose issuing CA's key is in a PKCS#11 token onto database keys, when CA_KEY_STORE is `database` (refused otherwise). */
+  toDatabase?: boolean;
+};
+
+/**
+ * Rotates a Frontdoor's issuing CA (admins): a new intermediate under the Frontdoor's root (a
+ * new root of its own when needed, rootForRotation), its key in CA_KEY_STORE. A Frontdoor on
+ * hardware keys is not moved back to database keys unless `toDatabase` says so: a rotation
+ * run from a shell without the server's CA_KEY_STORE would otherwise do it silently.
+ */
+export function rotateFrontdoorCa(principal: Principal, frontdoorId: string, options: RotationOptions = {}): Promise<CaRotation> {
   return replaceIssuingCa(principal, frontdoorId, async (tx, frontdoor, generation, old) => {
+    if (old.keyStore !== "database" && configuredKeyStore().kind === "database" && !options.toDatabase) {
+      throw new AppError(
+        "conflict",
+        `Frontdoor ${frontdoor.name}'s issuing CA keeps its key in ${old.keyStore}, but CA_KEY_STORE is "database" here: set CA_KEY_STORE (and CA_KEY_STORE_PIN) as the server has them, or rotate with --to-database to move the Frontdoor onto database keys.`,
+      );
+    }
     const root = await rootForRotation(tx, frontdoor, generation, old, principal);
     const made = await makeIssuingCa(root, frontdoor, generation);
     return { made, placement: { parentId: root.id }, details: { isNewRoot: root.isNew }, result: { root: { id: root.id, isNew: root.isNew } } };
   });
+}
+
+/**
+ * A warning for a CA about to be made in the database while Frontdoors' current issuing CAs
+ * keep their keys in a token (CA_KEY_STORE unset in this shell, most likely); null otherwise.
+ */
+export async function keyStoreDriftWarning(): Promise<string | null> {
+  if (configuredKeyStore().kind !== "database") return null;
+  const onToken = await getDb().certificateAuthority.count({ where: { kind: "intermediate", retiredAt: null, keyStore: { not: "database" } } });
+  if (onToken === 0) return null;
+  return `CA_KEY_STORE is "database" here, so the new CA's keys are database keys, while ${onToken} Frontdoor(s) sign with keys in a PKCS#11 token: if that is not what you meant, set CA_KEY_STORE (and CA_KEY_STORE_PIN) as the server has them.`;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { getDb, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/events";
-import { caKeyColumns, caKeyRefOf, caKeySigner, type CaKeyRef, checkCaKey, generateCaKey, verifyKeyStore } from "@/lib/domain/ca/key-store";
+import { caKeyColumns, type CaKeyColumns, caKeyRefOf, caKeySigner, type CaKeyRef, checkCaKey, generateCaKey, verifyKeyStore } from "@/lib/domain/ca/key-store";
+import { CA_IN_USE } from "@/lib/domain/ca/trust";
 import { signCrl } from "@/lib/domain/certificates/crl-sign";
 import { type Principal, systemPrincipal } from "@/lib/domain/access/principal";
 import { createFrontdoorRootCa, createIntermediateCa, type NewCa } from "@/lib/pki/ca";
@@ -98,8 +99,11 @@ export async function ensureFrontdoorCa(tx: Tx, frontdoor: { id: string; name: s
 
 /**
  * At start: a root and an issuing CA for every Frontdoor that lacks one, and a check that
- * every stored key can be reached (the master key opens the sealed ones, the token holds the
- * others): a wrong key or a missing one stops the start, not the first redemption.
+ * every key still used can be reached (the master key opens the sealed ones, the token holds
+ * the others): a wrong key or a missing one stops the start, not the first redemption. Used:
+ * the roots and the CAs in use (current, or answering for unexpired certificates), those the
+ * CRL job signs with; a retired CA with nothing left to answer for never signs again, and its
+ * key may well be gone from the token.
  */
 export async function ensureAllCas(): Promise<void> {
   // CA_KEY_STORE first: a URI, module or token that does not work stops the start before any CA is made.
@@ -109,8 +113,9 @@ export async function ensureAllCas(): Promise<void> {
     const missing = await tx.frontdoor.findMany({ where: { cas: { none: {} } }, select: { id: true, name: true } });
     for (const frontdoor of missing) await ensureFrontdoorCa(tx, frontdoor);
   }, { timeout: 120_000 });
-  const all = await db.certificateAuthority.findMany({ select: { id: true, ...KEY_COLUMNS } });
-  for (const ca of all) await checkCaKey(caKeyRefOf(ca), ca.id);
+  const used = await db.$queryRaw<(CaKeyColumns & { id: string })[]>`
+    SELECT c."id"::text AS "id", c."keyStore", c."encryptedPrivateKey", c."keyReference" FROM "CertificateAuthority" c WHERE c."kind" = 'root' OR ${CA_IN_USE}`;
+  for (const ca of used) await checkCaKey(caKeyRefOf(ca), ca.id);
 }
 
 /** A CA ready to sign, with where it belongs: its Frontdoor (null for the root) and generation (1 = the Frontdoor's first). */

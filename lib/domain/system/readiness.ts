@@ -2,14 +2,17 @@ import { readdir } from "node:fs/promises";
 import { getDb } from "@/lib/db";
 import { defaultMigrationsDir } from "@/lib/db/migrate";
 import { caKeyRefOf, type CaKeyColumns, checkCaKey } from "@/lib/domain/ca/key-store";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/observability/log";
 
 // Whether this process should be sent traffic: the database answers, every migration this
 // build carries has been applied, every Frontdoor has its issuing CA (and the root exists),
 // every current issuing CA's key outside the database can be reached (token present, PIN
 // right, key there: `ca_key_unavailable` otherwise), and the process is not shutting down. Load balancers and orchestrators poll it; the
-// answer names what is wrong.
+// answer names what is wrong, except which CA key and why: anyone may call it, so the token,
+// module and PKCS#11 error go to the log (and `detail`, which the route does not send).
 
-export type Readiness = { ready: true } | { ready: false; reason: string; code?: "ca_key_unavailable" };
+export type Readiness = { ready: true } | { ready: false; reason: string; code?: "ca_key_unavailable"; detail?: string };
 type HeldKey = CaKeyColumns & { id: string };
 
 /** Set by bin/server.mjs when SIGTERM arrives: ready turns 503 while in-flight requests finish. */
@@ -23,6 +26,29 @@ const expectedMigrations = () => {
   expected.catch(() => (expected = undefined));
   return expected;
 };
+
+/** How long a key check answers for: probes every second would otherwise queue for the token's sessions with the signatures. */
+const KEY_CHECK_MS = 5_000;
+let keyCheck: { key: string; at: number; outcome: Promise<string | null> } | undefined;
+let lastLogged: string | null = null;
+
+/** Why the first held key cannot be used now (one line), or null; made at most once per KEY_CHECK_MS for the same keys and key-store configuration. */
+function unreachableKey(heldKeys: HeldKey[]): Promise<string | null> {
+  const key = JSON.stringify([env.CA_KEY_STORE, env.CA_KEY_STORE_PIN, heldKeys.map((ca) => ca.id)]);
+  if (keyCheck && keyCheck.key === key && Date.now() - keyCheck.at < KEY_CHECK_MS) return keyCheck.outcome;
+  const outcome = (async () => {
+    for (const ca of heldKeys) {
+      try {
+        await checkCaKey(caKeyRefOf(ca), ca.id);
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    }
+    return null;
+  })();
+  keyCheck = { key, at: Date.now(), outcome };
+  return outcome;
+}
 
 export async function readiness(): Promise<Readiness> {
   if (isDraining()) return { ready: false, reason: "shutting down: finishing requests in flight" };
@@ -43,12 +69,10 @@ export async function readiness(): Promise<Readiness> {
   if (state.roots === 0) return { ready: false, reason: "no root CA yet" };
   if (state.frontdoorsWithoutCa > 0) return { ready: false, reason: `${state.frontdoorsWithoutCa} Frontdoor(s) without an issuing CA` };
   // Database keys were opened at start; a token can go away (or its PIN change) at any time.
-  for (const ca of state.heldKeys) {
-    try {
-      await checkCaKey(caKeyRefOf(ca), ca.id);
-    } catch (error) {
-      return { ready: false, code: "ca_key_unavailable", reason: error instanceof Error ? error.message : String(error) };
-    }
-  }
+  const detail = await unreachableKey(state.heldKeys);
+  // Logged when it changes, not on every probe.
+  if (detail !== lastLogged && detail) logger("readiness").warn({ detail }, "a CA key cannot be reached");
+  lastLogged = detail;
+  if (detail) return { ready: false, code: "ca_key_unavailable", reason: "a CA key cannot be reached in its key store (the server's log says which and why)", detail };
   return { ready: true };
 }

@@ -17,7 +17,7 @@ import { createToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";
 import { makeFrontdoor, system } from "@/lib/testing/fixtures";
 import { openssl, opensslCsr, tempDir, verifyClientCertificate } from "@/lib/testing/openssl";
-import { listTokenObjects, makeSoftHsm, SOFTHSM_MODULE } from "@/lib/testing/softhsm";
+import { closeTokenSessions, destroyTokenObjects, listTokenObjects, makeSoftHsm, SOFTHSM_MODULE } from "@/lib/testing/softhsm";
 import * as caPem from "@/app/frontdoor/[frontdoorId]/ca.pem/route";
 import * as crl from "@/app/frontdoor/[frontdoorId]/crl/route";
 import * as ocsp from "@/app/frontdoor/[frontdoorId]/ocsp/route";
@@ -49,26 +49,6 @@ async function issue(name: string) {
 }
 
 const caRows = (id: string) => getDb().certificateAuthority.findMany({ where: { OR: [{ frontdoorId: id }, { children: { some: { frontdoorId: id } } }] }, orderBy: { createdAt: "asc" } });
-
-/** Closes every session this process has with the token, as pulling the token out would. */
-function closeSessions() {
-  const modules = (globalThis as Record<symbol, Map<string, Pkcs11Js.PKCS11>>)[Symbol.for("certdoor.pkcs11.modules")]!;
-  const module = modules.get(SOFTHSM_MODULE)!;
-  for (const slot of module.C_GetSlotList(true)) module.C_CloseAllSessions(slot);
-}
-
-/** Deletes a CA's private key from the token (as an operator's mistake would). */
-function destroyKey(caId: string) {
-  const modules = (globalThis as Record<symbol, Map<string, Pkcs11Js.PKCS11>>)[Symbol.for("certdoor.pkcs11.modules")]!;
-  const module = modules.get(SOFTHSM_MODULE)!;
-  const slot = module.C_GetSlotList(true).find((s) => module.C_GetTokenInfo(s).label.trim() === token.label)!;
-  const session = module.C_OpenSession(slot, 0x2 | 0x4); // CKF_RW_SESSION | CKF_SERIAL_SESSION; the process is logged in already
-  module.C_FindObjectsInit(session, [{ type: 0x3, value: caId }]); // CKA_LABEL
-  const found = module.C_FindObjects(session, 10);
-  module.C_FindObjectsFinal(session);
-  for (const handle of found) module.C_DestroyObject(session, handle);
-  module.C_CloseSession(session);
-}
 
 beforeAll(async () => {
   dir = tempDir("certdoor-hsm-");
@@ -168,10 +148,10 @@ describe("CA keys in a PKCS#11 token", () => {
   it("a wrong PIN makes readiness 503 ca_key_unavailable and issues nothing", async () => {
     const other = (await makeFrontdoor()).id; // its keys made in the token, its signer not loaded yet
     const before = await getDb().clientCertificate.count();
-    closeSessions(); // logged out, as a process that has not logged in yet
+    closeTokenSessions(); // logged out, as a process that has not logged in yet
     env.CA_KEY_STORE_PIN = "9999";
     const state = await readiness();
-    expect(state).toMatchObject({ ready: false, code: "ca_key_unavailable", reason: expect.stringMatching(/^Cannot log in to the PKCS#11 token certdoor \(CKR_PIN_INCORRECT\): the PIN is wrong: fix CA_KEY_STORE_PIN/) });
+    expect(state).toMatchObject({ ready: false, code: "ca_key_unavailable", detail: expect.stringMatching(/^Cannot log in to the PKCS#11 token certdoor \(CKR_PIN_INCORRECT\): the PIN is wrong: fix CA_KEY_STORE_PIN/) });
     const created = await createToken(system, other, { name: "refused", commonName: "refused.example.com" });
     const refused = redeemToken({ frontdoorId: other, secret: created.token, body: { type: "CSR", value: opensslCsr("ec-p256").csrPem }, context: {} });
     await expect(refused).rejects.toMatchObject({ code: "ca_key_unavailable", status: 503 });
@@ -189,7 +169,7 @@ describe("CA keys in a PKCS#11 token", () => {
     useHsm();
     const doomed = (await makeFrontdoor()).id;
     const ca = await getDb().certificateAuthority.findFirstOrThrow({ where: { frontdoorId: doomed } });
-    destroyKey(ca.id);
+    destroyTokenObjects(token.label, ca.id);
     const refusal = ensureAllCas();
     await expect(refusal).rejects.toThrow(new RegExp(`^CA ${ca.id}'s private key \\(pkcs11:token=certdoor;object=${ca.id};[^)]*\\) is not in PKCS#11 token certdoor: restore it from the HSM's backup`));
     await expect(refusal).rejects.not.toThrow(/\n/);

@@ -21,6 +21,7 @@ export function pkcs11KeyStore(config: Pkcs11Config): KeyStore & { sessions: Tok
   const p = pkcs11js();
   // Object handles are valid in every session of this process until the pool is dropped.
   const handles = new Map<string, Handle>();
+  sessions.onDrop.push(() => handles.clear());
 
   /** The CA's private-key object: found by its CKA_ID and label in the configured token. */
   function findKey(session: Handle, reference: string, caId: string): Handle {
@@ -37,8 +38,11 @@ export function pkcs11KeyStore(config: Pkcs11Config): KeyStore & { sessions: Tok
     if (object !== undefined) template.push({ type: p.CKA_LABEL, value: object });
     sessions.module.C_FindObjectsInit(session, template);
     try {
-      const found = sessions.module.C_FindObjects(session);
+      // Two objects under one label and id (a key restored over a live one, another installation's
+      // key in the same token) would leave which one signs to the token's order: refused.
+      const [found, second] = sessions.module.C_FindObjects(session, 2);
       if (!found) throw new CaKeyUnavailableError(`CA ${caId}'s private key (${reference}) is not in PKCS#11 token ${sessions.describe()}: restore it from the HSM's backup, or point CA_KEY_STORE at the token that holds it.`);
+      if (second) throw new CaKeyUnavailableError(`CA ${caId}'s private key (${reference}) is more than one object in PKCS#11 token ${sessions.describe()}: find the one whose public key is in the CA's certificate and delete the others (pkcs11-tool -O lists them).`);
       return found;
     } finally {
       sessions.module.C_FindObjectsFinal(session);
@@ -85,16 +89,34 @@ export function pkcs11KeyStore(config: Pkcs11Config): KeyStore & { sessions: Tok
         { type: p.CKA_LABEL, value: label },
         { type: p.CKA_ID, value: id },
       ];
+      // Not run again when the session dies (withSession's retry off): the pair may be made
+      // already, and a second one under the same label and id would make the CA's key ambiguous.
       const point = await sessions.withSession((session) => {
-        const pair = sessions.module.C_GenerateKeyPair(
-          session,
-          { mechanism: p.CKM_EC_KEY_PAIR_GEN },
-          [...common, { type: p.CKA_EC_PARAMS, value: P256_PARAMS }, { type: p.CKA_VERIFY, value: true }, { type: p.CKA_PRIVATE, value: false }],
-          [...common, { type: p.CKA_PRIVATE, value: true }, { type: p.CKA_SENSITIVE, value: true }, { type: p.CKA_EXTRACTABLE, value: false }, { type: p.CKA_SIGN, value: true }],
-        );
+        // Sign and nothing else, fixed for the key's life: a key left with a module's defaults
+        // (SoftHSM2: decrypt, unwrap; derive settable) could be turned into an ECDH oracle.
+        const privateTemplate = [
+          ...common,
+          ...[p.CKA_PRIVATE, p.CKA_SENSITIVE, p.CKA_SIGN].map((type) => ({ type, value: true })),
+          ...[p.CKA_EXTRACTABLE, p.CKA_SIGN_RECOVER, p.CKA_DECRYPT, p.CKA_UNWRAP, p.CKA_DERIVE, p.CKA_MODIFIABLE].map((type) => ({ type, value: false })),
+        ];
+        const generate = (extra: Pkcs11Js.Template) =>
+          sessions.module.C_GenerateKeyPair(
+            session,
+            { mechanism: p.CKM_EC_KEY_PAIR_GEN },
+            [...common, { type: p.CKA_EC_PARAMS, value: P256_PARAMS }, { type: p.CKA_VERIFY, value: true }, { type: p.CKA_PRIVATE, value: false }],
+            [...privateTemplate, ...extra],
+          );
+        let pair: Pkcs11Js.KeyPair;
+        try {
+          pair = generate([{ type: p.CKA_COPYABLE, value: false }]);
+        } catch (error) {
+          // CKA_COPYABLE is PKCS#11 2.40: older modules refuse the attribute, not the key.
+          if (ckr(error) !== "CKR_ATTRIBUTE_TYPE_INVALID") throw error;
+          pair = generate([]);
+        }
         const [attribute] = sessions.module.C_GetAttributeValue(session, pair.publicKey, [{ type: p.CKA_EC_POINT }]);
         return unwrapEcPoint(attribute!.value as Buffer);
-      });
+      }, false);
       const reference = keyReference(sessions.tokenLabel, caId);
       return { spkiDer: p256SpkiOfPoint(point), ref: { store: "pkcs11", reference }, signer: signerFor(reference, caId) };
     },
