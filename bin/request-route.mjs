@@ -7,7 +7,7 @@ const TEMPLATES = [
   [`^/frontdoor/${ID}$`, "/frontdoor/{frontdoorId}"],
   [`^/frontdoor/${ID}/certificate-request-tokens$`, "/frontdoor/{frontdoorId}/certificate-request-tokens"],
   [`^/frontdoor/${ID}/certificate-request-tokens/batch$`, "/frontdoor/{frontdoorId}/certificate-request-tokens/batch"],
-  [`^/frontdoor/${ID}/certificate-request-tokens/${ID}/rotate$`, "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}/rotate"],
+  [`^/frontdoor/${ID}/certificate-request-tokens/${ID}/(rotate|approvals)$`, "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}/$1"],
   [`^/frontdoor/${ID}/certificate-request-tokens/${ID}$`, "/frontdoor/{frontdoorId}/certificate-request-tokens/{tokenId}"],
   [`^/frontdoor/${ID}/client-certificates$`, "/frontdoor/{frontdoorId}/client-certificates"],
   [`^/frontdoor/${ID}/client-certificates/token$`, "/frontdoor/{frontdoorId}/client-certificates/token"],
@@ -22,11 +22,12 @@ const TEMPLATES = [
   [`^/frontdoor/${ID}/webhooks/${ID}(/deliveries)?$`, "/frontdoor/{frontdoorId}/webhooks/{webhookId}$1"],
   [`^/\\.well-known/est/${ID}/(cacerts|simpleenroll)$`, "/.well-known/est/{frontdoorId}/$1"],
   [`^/scep/${ID}(/pkiclient\\.exe)?$`, "/scep/{frontdoorId}$1"],
+  [`^/frontdoor/${ID}/scep/challenge$`, "/frontdoor/{frontdoorId}/scep/challenge"],
   ["^/(tokens|certificates|frontdoors|webhooks)/(?!new$|import$)[^/]+$", "/$1/{id}"],
   ["^/_next/.*$", "/_next/*"],
 ].map(([pattern, template]) => [new RegExp(pattern), template]);
 
-const PAGES = new Set(["/", "/login", "/login/second-factor", "/setup-second-factor", "/redeem", "/docs", "/metrics", "/tokens", "/tokens/new", "/tokens/import", "/tokens/export", "/certificates", "/frontdoors", "/audit", "/settings", "/settings/users", "/settings/api-keys", "/settings/account", "/webhooks", "/api/health", "/api/health/live", "/api/health/ready", "/api/openapi.json", "/api/frontdoors", "/api/redeem/preview", "/tools/certdoor-redeem.mjs"]);
+const PAGES = new Set(["/", "/login", "/login/second-factor", "/setup-second-factor", "/redeem", "/docs", "/metrics", "/tokens", "/tokens/new", "/tokens/import", "/tokens/export", "/approvals", "/certificates", "/frontdoors", "/audit", "/settings", "/settings/users", "/settings/api-keys", "/settings/account", "/webhooks", "/api/health", "/api/health/live", "/api/health/ready", "/api/openapi.json", "/api/frontdoors", "/api/redeem/preview", "/tools/certdoor-redeem.mjs"]);
 
 /** @param {string} url the request's URL (path and query) */
 export function routeOf(url) {

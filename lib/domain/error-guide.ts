@@ -131,6 +131,10 @@ export const ERROR_GUIDE: Record<string, ErrorGuide> = {
     when: "Something unexpected failed on the server; the body carries no internals.",
     action: "Try again; if it persists, give the administrator the response's `X-Request-Id` so they can find it in the server log.",
   },
+  ca_key_unavailable: {
+    when: "The key store cannot reach the private key of a current CA (the HSM token is missing, its PIN is wrong or locked, or the key was deleted): nothing can be signed.",
+    action: "Try again later. Operators: the server log and `certdoor ca list` name the CA and the token; fix CA_KEY_STORE / CA_KEY_STORE_PIN or the token, then restart.",
+  },
   unavailable: {
     when: "The server cannot reach its database right now (it may be restarting).",
     action: "Try again in a few seconds; if it lasts, tell the administrator the database is unreachable.",
