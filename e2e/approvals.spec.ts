@@ -45,6 +45,7 @@ test("one approval required: the redemption page waits, a second admin approves 
   await page.getByLabel("Organization (O)").fill("Example Corp");
   await page.getByRole("button", { name: "Create token" }).click();
   await expect(page.getByRole("heading", { name: "Token created" })).toBeVisible();
+  await expect(page.getByTestId("created-pending-approval")).toContainText("It works once one more person approves it");
   const link = (await page.getByTestId("redemption-link").textContent())!.trim();
   const token = await (await db()).certificateRequestToken.findFirstOrThrow({ where: { name } });
   expect(token.approvalsRequired).toBe(1);

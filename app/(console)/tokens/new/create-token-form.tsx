@@ -16,7 +16,7 @@ import { MoreNames, NO_MORE_NAMES, subjectAltNamesInput } from "./more-names";
 const EXPIRY = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 - 60_000 } as const;
 type Expiry = keyof typeof EXPIRY | "custom";
 
-type Created = { token: string; redemptionUrl: string; commonName: string | null; delivery?: { to: string; status: "sent" | "failed" | "not_configured"; error?: string } };
+type Created = { token: string; redemptionUrl: string; commonName: string | null; approvalsNeeded?: number; delivery?: { to: string; status: "sent" | "failed" | "not_configured"; error?: string } };
 
 /** namePolicy and maxValidDays: the Frontdoor's, so the form says what the server would refuse as you type. */
 type FormProps = { frontdoorId: string; frontdoorName: string; origin: string; canEmail: boolean; toolSha256?: string; namePolicy?: NamePolicy; maxValidDays?: number };
@@ -54,7 +54,8 @@ export function CreateTokenForm({ frontdoorId, frontdoorName, origin, canEmail, 
         return;
       }
       setErrors({});
-      setCreated({ token: result.data.token, redemptionUrl: result.data.redemptionUrl, commonName: result.data.commonName, delivery: result.data.delivery });
+      const approvalsNeeded = result.data.status === "pending_approval" ? result.data.approvalsRequired - result.data.approvalCount : 0;
+      setCreated({ token: result.data.token, redemptionUrl: result.data.redemptionUrl, commonName: result.data.commonName, approvalsNeeded, delivery: result.data.delivery });
       toast.success(`Token ${result.data.name} created`);
     });
   }

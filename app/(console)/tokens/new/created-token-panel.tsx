@@ -16,6 +16,8 @@ type Props = {
   /** SHA-256 of /tools/certdoor-redeem.mjs, when this installation built it. */
   toolSha256?: string;
   delivery?: Delivery;
+  /** People who must still approve it (its Frontdoor's two-person rule); 0 or absent: it works now. */
+  approvalsNeeded?: number;
   title?: string;
   onClose: () => void;
 };
@@ -36,7 +38,7 @@ export function DeliveryNote({ delivery }: { delivery: Delivery }) {
 }
 
 /** The secret, shown this once: link, copy buttons, a QR code, and the commands for systems. */
-export function CreatedTokenPanel({ token, redemptionUrl, frontdoorId, commonName, origin, toolSha256, delivery, title = "Token created", onClose }: Props) {
+export function CreatedTokenPanel({ token, redemptionUrl, frontdoorId, commonName, origin, toolSha256, delivery, approvalsNeeded = 0, title = "Token created", onClose }: Props) {
   const [qr, setQr] = useState<string>();
   useEffect(() => {
     // Made in the browser: the link (and its secret) is not sent anywhere to draw it.
@@ -58,6 +60,12 @@ curl -s -X POST "${origin}/frontdoor/${frontdoorId}/client-certificates/token" \
           Copy the link or the token now. <strong>This is the only time it is shown</strong>: Certdoor keeps only a hash, and once you
           close this panel the secret is gone for good.
         </p>
+        {approvalsNeeded > 0 ? (
+          <p className="mt-2 text-sm font-medium text-amber-800 dark:text-amber-300" data-testid="created-pending-approval">
+            It works once {approvalsNeeded === 1 ? "one more person approves" : `${approvalsNeeded} more people approve`} it (this Frontdoor&apos;s two-person rule); they were told on the
+            Approvals page. Redeeming it before then says it is waiting for approval; you may pass the link on now.
+          </p>
+        ) : null}
         {delivery ? <DeliveryNote delivery={delivery} /> : null}
       </div>
       <div className="grid gap-5 md:grid-cols-[1fr_auto]">
