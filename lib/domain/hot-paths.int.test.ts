@@ -1,11 +1,12 @@
 import pg from "pg";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { KEY_CACHE_MS } from "@/lib/domain/access/api-key-cache";
 import { authenticateApiKey, createApiKey } from "@/lib/domain/access/api-keys";
 import { createToken } from "@/lib/domain/tokens";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 import { call, fromAddress } from "@/lib/testing/http";
+import { type LeanServer, serveLeanDoors } from "@/lib/testing/lean-server";
 import { opensslCsr } from "@/lib/testing/openssl";
 import * as tokens from "@/app/frontdoor/[frontdoorId]/certificate-request-tokens/route";
 import * as redeem from "@/app/frontdoor/[frontdoorId]/client-certificates/token/route";
@@ -25,6 +26,18 @@ async function statementsDuring(run: () => Promise<unknown>): Promise<string[]> 
 }
 
 afterEach(() => vi.useRealTimers());
+
+// The same requests through bin/lean-doors.mjs, which serves these doors in production.
+let lean: LeanServer;
+beforeAll(async () => (lean = await serveLeanDoors()));
+afterAll(() => lean.close());
+
+/** A POST through the lean path: its status. */
+async function viaLean(path: string, key: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
+  const response = await fetch(`${lean.origin}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  await response.arrayBuffer();
+  return response.status;
+}
 
 describe("statements per request on the hot paths", () => {
   it("a redemption is one read and one write", async () => {
@@ -46,6 +59,35 @@ describe("statements per request on the hot paths", () => {
     const stored = await getDb().certificateRequestToken.findUniqueOrThrow({ where: { id: token.id }, select: { redeemedAt: true, clientCertificateId: true } });
     expect(stored.redeemedAt).not.toBeNull();
     expect(await getDb().auditEvent.count({ where: { targetId: { in: [token.id, stored.clientCertificateId!] }, action: { in: ["token.redeemed", "certificate.issued"] } } })).toBe(2);
+  });
+
+  it("a redemption through the lean doors is the same one read and one write", async () => {
+    const frontdoor = await makeFrontdoor();
+    const csr = { type: "CSR", value: opensslCsr("ec-p256").csrPem };
+    const path = `/frontdoor/${frontdoor.id}/client-certificates/token`;
+    expect(await viaLean(path, (await createToken(system, frontdoor.id, { name: "warm-up" })).token, csr, fromAddress("192.0.2.51"))).toBe(201);
+    const token = await createToken(system, frontdoor.id, { name: "counted-lean" });
+    let status = 0;
+    const statements = await statementsDuring(async () => (status = await viaLean(path, token.token, csr, fromAddress("192.0.2.51"))));
+    expect(status).toBe(201);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(/^SELECT t\."id"/);
+    expect(statements[1]).toMatch(/^WITH claim AS/);
+    expect(lean.served.at(-1)?.template).toBe("/frontdoor/{frontdoorId}/client-certificates/token");
+  });
+
+  it("a token creation through the lean doors is the same one write", async () => {
+    const frontdoor = await makeFrontdoor();
+    const operator = await makeUser("operator", [frontdoor.id]);
+    const { key } = await createApiKey(system, { name: "lean automation", ownerEmail: operator.email });
+    const path = `/frontdoor/${frontdoor.id}/certificate-request-tokens`;
+    expect(await viaLean(path, key, { name: "warm-up" })).toBe(201);
+    let status = 0;
+    const statements = await statementsDuring(async () => (status = await viaLean(path, key, { name: "counted-lean", commonName: "device.example.com" })));
+    expect(status).toBe(201);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^WITH fd AS/);
+    expect(lean.served.at(-1)?.template).toBe("/frontdoor/{frontdoorId}/certificate-request-tokens");
   });
 
   it("a token creation with a known API key is one write", async () => {
