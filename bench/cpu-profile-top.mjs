@@ -1,7 +1,21 @@
 // The top of a V8 CPU profile (`node --cpu-prof`): self time by function and by where the
 // code lives (Node.js internals, Next.js, the app's bundle, pg, Prisma, …), as shares of the
 // busy time (idle excluded) and of the whole. Usage: node bench/cpu-profile-top.mjs FILE.cpuprofile [N]
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+// Frames in the app's bundle are named through the build's source maps (.next/server/chunks/*.js.map):
+// the original file (lib/…, node_modules/zod/…) and, where the map has it, the function.
+const { SourceMapConsumer } = createRequire(import.meta.url)("source-map-js");
+const maps = new Map();
+function original(frame) {
+  if (!frame.url.includes("/.next/")) return null;
+  const file = frame.url.startsWith("file://") ? fileURLToPath(frame.url) : frame.url;
+  if (!maps.has(file)) maps.set(file, existsSync(`${file}.map`) ? new SourceMapConsumer(JSON.parse(readFileSync(`${file}.map`, "utf8"))) : null);
+  const position = maps.get(file)?.originalPositionFor({ line: frame.lineNumber + 1, column: frame.columnNumber });
+  return position?.source ? { source: position.source.replace(/^(\.\.\/)+/, "").replace(/^\[project\]\//, ""), line: position.line, name: position.name } : null;
+}
 
 const [file, n = "25"] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, "utf8"));
@@ -14,11 +28,13 @@ for (let i = 0; i < profile.samples.length; i++) {
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 /** Where a frame's code lives, from its URL. */
-function areaOf({ functionName, url }) {
+function areaOf({ functionName, url }) { // eslint-disable-line prefer-rest-params
   if (functionName === "(idle)") return "idle";
   if (functionName === "(garbage collector)") return "GC";
   if (functionName === "(program)") return "program (native, unattributed)";
   if (!url) return "native";
+  const mapped = original({ url, functionName, lineNumber: arguments[0].lineNumber, columnNumber: arguments[0].columnNumber });
+  if (mapped) return mapped.source.startsWith("node_modules/") ? mapped.source.split("/").slice(0, mapped.source.startsWith("node_modules/@") ? 3 : 2).join("/") : mapped.source.split("/").slice(0, 3).join("/");
   if (url.startsWith("node:")) return "node internals";
   for (const [pattern, name] of [
     [/node_modules\/next\//, "next.js"],
@@ -41,8 +57,9 @@ const byFunction = new Map();
 const byArea = new Map();
 for (const [id, time] of self) {
   const frame = byId.get(id).callFrame;
-  const where = frame.url ? `${frame.url.replace(/^.*\/(node_modules|\.next)\//, "$1/").replace(/^file:\/\/.*?\/(bin|lib)\//, "$1/")}:${frame.lineNumber + 1}` : "";
-  const key = `${frame.functionName || "(anonymous)"} ${where}`;
+  const mapped = original(frame);
+  const where = mapped ? `${mapped.source}:${mapped.line}` : frame.url ? `${frame.url.replace(/^.*\/(node_modules|\.next)\//, "$1/").replace(/^file:\/\/.*?\/(bin|lib)\//, "$1/")}:${frame.lineNumber + 1}` : "";
+  const key = `${(mapped?.name ?? frame.functionName) || "(anonymous)"} ${where}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + time);
   const area = areaOf(frame);
   byArea.set(area, (byArea.get(area) ?? 0) + time);
