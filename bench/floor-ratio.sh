@@ -41,16 +41,50 @@ export FLOOR_DATABASE_URL
 FLOOR_DATABASE_URL=$(node -e 'const j=require(process.argv[1]);console.log(`postgresql://${encodeURIComponent(j.user)}:${encodeURIComponent(j.password)}@127.0.0.1:${j.port}/${j.database}`)' "$(find "$DATA" -name postgres.json | head -1)")
 export FLOOR_PORT=$((PORT + 1)) FLOOR_SECONDS=${FLOOR_SECONDS:-10} FLOOR_CONNECTIONS=$C
 
-floor() { load; bash "$FLOOR" | tee -a "$OUT/floor.txt"; }
+# CPU time (user + system, in clock ticks) of processes, from /proc: what each request costs
+# the server's workers and PostgreSQL, whatever else the shared cores run meanwhile.
+ticks() { local sum=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && sum=$((sum + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo "$sum"; }
+PRIMARY=$(for p in $(pgrep -P $SERVER); do grep -q "bin/server.mjs" "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done | head -1)
+POSTMASTER=$(head -1 "$(find "$DATA" -name postmaster.pid | head -1)")
+workers() { pgrep -P "$PRIMARY" | tr '\n' ' '; }
+postgres() { echo "$POSTMASTER $(pgrep -P "$POSTMASTER" | tr '\n' ' ')"; }
+HZ=$(getconf CLK_TCK)
+ms() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { printf "%.3f", t * 1000 / hz / n }'; }
+# Runs a phase, then prints its CPU per request: ms of the workers and of PostgreSQL.
+measured() {
+  local name=$1 count_field=$2; shift 2
+  local w0 p0; w0=$(ticks $(workers)); p0=$(ticks $(postgres))
+  "$@" | tee "$OUT/$name.txt"
+  local w1 p1 n; w1=$(ticks $(workers)); p1=$(ticks $(postgres))
+  n=$(grep -E '"metric":"(token-creations|redemptions)"' "$OUT/$name.txt" | tail -1 | jq "$count_field")
+  echo "{\"metric\":\"cpu-per-request\",\"phase\":\"$name\",\"requests\":$n,\"workersMs\":$(ms "$((w1 - w0))" "$n"),\"postgresMs\":$(ms "$((p1 - p0))" "$n")}" | tee -a "$OUT/cpu.txt"
+}
+# The floor's server: its CPU is sampled until floor.sh stops it (its setup runs in other processes).
+floor() {
+  load
+  bash "$FLOOR" >"$OUT/floor-run.txt" &
+  local run=$! pid="" last=0
+  while kill -0 $run 2>/dev/null; do
+    [ -z "$pid" ] && pid=$(for p in $(pgrep -f floor-server.mjs); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "FLOOR_PORT=$FLOOR_PORT" && echo "$p"; done | head -1)
+    [ -n "$pid" ] && { t=$(ticks "$pid"); [ "$t" -gt 0 ] && last=$t; }
+    sleep 0.2
+  done
+  wait $run
+  tee -a "$OUT/floor.txt" <"$OUT/floor-run.txt"
+  local rate; rate=$(sed -n 's/.*floor redemptions\/s: \([0-9]*\).*/\1/p' "$OUT/floor-run.txt")
+  echo "{\"metric\":\"cpu-per-request\",\"phase\":\"floor\",\"requests\":$((rate * FLOOR_SECONDS)),\"workersMs\":$(ms "$last" "$((rate * FLOOR_SECONDS))")}" | tee -a "$OUT/cpu.txt"
+}
 scale() { node --import tsx bench/scale.ts --server "http://127.0.0.1:$PORT" --frontdoor "$FD" --api-key "$KEY" --connections "$C" "$@"; }
 # Warm-up (not counted): a fresh worker compiles and loads its code on its first requests.
-mkdir -p "$OUT/warm"
+mkdir -p "$OUT/warm" "$OUT/run"
 scale --skip-raw --only create --create-seconds "${WARM_SECONDS:-5}" --dir "$OUT/warm" >/dev/null
 scale --skip-raw --only redeem --seconds "${WARM_SECONDS:-5}" --dir "$OUT/warm" >/dev/null
 floor
 load
-node --import tsx bench/scale.ts --server "http://127.0.0.1:$PORT" --frontdoor "$FD" --api-key "$KEY" --connections "$C" \
-  --create-seconds "${CREATE_SECONDS:-20}" --seconds "${REDEEM_SECONDS:-10}" | tee "$OUT/scale.txt"
+measured create '.ok + .other' scale --only create --create-seconds "${CREATE_SECONDS:-20}" --dir "$OUT/run"
+load
+measured redeem '.ok + .used + .other' scale --skip-raw --only redeem --seconds "${REDEEM_SECONDS:-10}" --dir "$OUT/run"
+cat "$OUT/create.txt" "$OUT/redeem.txt" >"$OUT/scale.txt"
 floor
 load
 
@@ -66,5 +100,8 @@ const row = (name, m) => console.log(`${name.padEnd(18)} ${String(m.perSecond).p
 console.log(`\nfloor              ${String(floor).padStart(6)}/s  (mean of ${floors.map((f) => `${f.perSecond}/s p99 ${f.p99}`).join(" and ")})`);
 row("redemptions", redeem);
 row("token creations", create);
+for (const c of fs.readFileSync(`${dir}/cpu.txt`, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))) {
+  console.log(`cpu per request   ${c.phase.padEnd(8)} workers ${c.workersMs.toFixed(2)} ms${c.postgresMs === undefined ? " (the floor's one process)" : `, PostgreSQL ${c.postgresMs.toFixed(2)} ms`}`);
+}
 console.log(JSON.stringify({ metric: "floor-ratio", floor, redemptions: redeem.perSecond, redeemP99ms: redeem.p99ms, creations: create.perSecond, createP99ms: create.p99ms, redeemRatio: +(redeem.perSecond / floor).toFixed(3), createRatio: +(create.perSecond / floor).toFixed(3) }));
 JS

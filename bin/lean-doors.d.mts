@@ -6,5 +6,5 @@ export type HeaderRule = { regex: string; headers: { key: string; value: string 
 export type LeanDoors = { serve(req: IncomingMessage, res: ServerResponse, found: FoundDoor): boolean };
 export declare const LEAN_DOORS: LeanDoor[];
 export declare function leanDoorOf(req: IncomingMessage): FoundDoor | null;
-export declare function loadLeanDoors(distDir: string, options?: { onServed?: (door: LeanDoor) => void }): Promise<LeanDoors | null>;
+export declare function loadLeanDoors(distDir: string): Promise<LeanDoors | null>;
 export declare function leanDoorServer(options: { handlers: Map<string, RouteHandler>; headerRules: HeaderRule[]; isCompressed?: boolean; onServed?: (door: LeanDoor) => void }): LeanDoors;

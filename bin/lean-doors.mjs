@@ -74,7 +74,7 @@ export function leanDoorOf(req) {
  * (Next.js serves everything) when a handler cannot be found where Next.js keeps it, or when
  * the build routes one of these paths through a redirect or rewrite.
  */
-export async function loadLeanDoors(distDir, { onServed } = {}) {
+export async function loadLeanDoors(distDir) {
   const require = createRequire(path.join(distDir, "package.json"));
   const manifest = JSON.parse(readFileSync(path.join(distDir, "routes-manifest.json"), "utf8"));
   const handlers = new Map();
@@ -92,7 +92,15 @@ export async function loadLeanDoors(distDir, { onServed } = {}) {
   if (LEAN_DOORS.some((door) => rerouted.some((re) => re.test(sample(door))))) return null;
   // Next.js compresses answers with this very middleware, unless next.config says compress: false.
   const nextConfig = JSON.parse(readFileSync(path.join(distDir, "required-server-files.json"), "utf8")).config ?? {};
-  return leanDoorServer({ handlers, headerRules: manifest.headers ?? [], isCompressed: nextConfig.compress !== false, onServed });
+  return leanDoorServer({ handlers, headerRules: manifest.headers ?? [], isCompressed: nextConfig.compress !== false, onServed: await leanCounter() });
+}
+
+/** Counts what the lean path served, by door (bin/server.mjs counts every request as well), in the registry /metrics reads. */
+async function leanCounter() {
+  const { default: client } = await import("prom-client");
+  const counter = new client.Counter({ name: "certdoor_http_lean_requests_total", help: "HTTP requests served by the hot doors' lean path, by route template", labelNames: ["route"] });
+  const byDoor = new Map(LEAN_DOORS.map((door) => [door, counter.labels({ route: door.template })]));
+  return (door) => byDoor.get(door)?.inc();
 }
 
 /**

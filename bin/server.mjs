@@ -98,19 +98,12 @@ async function runPrimary() {
 /**
  * JSON lines like the app's (lib/observability/log.ts); readable when stdout is a terminal.
  * `isAsync`: the per-request lines are handed to the file descriptor in batches, off the
- * request's path (a write per request cost a share of every hot request); they are flushed
- * at every exit, and lines of a process that crashes after its last batch can be lost.
+ * request's path (a write per request cost a share of every hot request); pino flushes them
+ * synchronously at exit, and only a process killed outright can lose its last batch.
  */
 async function makeLog(component = "server", { isAsync = false } = {}) {
   const { default: pino } = await import("pino");
   const destination = process.stdout.isTTY ? (await import("pino-pretty")).default({ colorize: true, sync: true }) : pino.destination({ sync: !isAsync });
-  if (isAsync && typeof destination.flushSync === "function") process.once("exit", () => {
-    try {
-      destination.flushSync();
-    } catch {
-      // nothing was pending, or the descriptor is gone
-    }
-  });
   return pino({ level: process.env.LOG_LEVEL ?? "info", base: { pid: process.pid, component }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
@@ -163,15 +156,7 @@ async function requestObservers() {
       log.info(fields, `${req.method} ${route} ${res.statusCode}`);
     });
   };
-  // Requests bin/lean-doors.mjs served without Next.js's pipeline (counted in the request metrics above as well).
-  const lean = new client.Counter({ name: "certdoor_http_lean_requests_total", help: "HTTP requests served by the hot doors' lean path, by route template", labelNames: ["route"] });
-  const leanByRoute = new Map();
-  const onLeanServed = (door) => {
-    let counter = leanByRoute.get(door.template);
-    if (!counter) leanByRoute.set(door.template, (counter = lean.labels({ route: door.template })));
-    counter.inc();
-  };
-  return { log, observe, onLeanServed };
+  return { log, observe };
 }
 
 /**
@@ -208,10 +193,10 @@ async function runServer() {
   const isHttps = /^https:\/\//i.test(process.env.PUBLIC_URL ?? "");
   let inFlight = 0;
   let isDraining = false;
-  const { observe, onLeanServed } = await requestObservers();
+  const { observe } = await requestObservers();
   const log = await makeLog();
   // The hot doors skip Next.js's request pipeline (bin/lean-doors.mjs); CERTDOOR_LEAN_DOORS=off sends them through it.
-  const lean = process.env.CERTDOOR_LEAN_DOORS === "off" ? null : await loadLeanDoors(path.join(root, ".next"), { onServed: onLeanServed });
+  const lean = process.env.CERTDOOR_LEAN_DOORS === "off" ? null : await loadLeanDoors(path.join(root, ".next"));
   if (!lean && process.env.CERTDOOR_LEAN_DOORS !== "off") log.warn("the hot doors are served through Next.js: the build does not have the shape bin/lean-doors.mjs expects");
   const server = http.createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
