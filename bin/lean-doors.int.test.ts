@@ -4,7 +4,7 @@ import { createApiKey } from "@/lib/domain/access/api-keys";
 import { createToken, revokeToken } from "@/lib/domain/tokens";
 import { metrics } from "@/lib/observability/metrics";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
-import { call, fromAddress } from "@/lib/testing/http";
+import { answerOf, call, fromAddress } from "@/lib/testing/http";
 import { type LeanServer, ROUTE_HANDLERS, serveLeanDoors } from "@/lib/testing/lean-server";
 import { opensslCsr } from "@/lib/testing/openssl";
 
@@ -24,15 +24,7 @@ async function viaLean({ path, key, body, rawBody, headers }: Sent): Promise<Ans
   const h: Record<string, string> = { ...headers };
   if (key) h.authorization = `Bearer ${key}`;
   if (body !== undefined) h["content-type"] = "application/json";
-  const response = await fetch(`${lean.origin}${path}`, { method: "POST", headers: h, body: body !== undefined ? JSON.stringify(body) : (rawBody ?? "") });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // plain text (EST, SCEP)
-  }
-  return { status: response.status, headers: response.headers, body: parsed };
+  return answerOf(await fetch(`${lean.origin}${path}`, { method: "POST", headers: h, body: body !== undefined ? JSON.stringify(body) : (rawBody ?? "") }));
 }
 
 const viaRoute = (sent: Sent): Promise<Answer> =>
