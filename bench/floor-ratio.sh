@@ -44,6 +44,8 @@ export FLOOR_PORT=$((PORT + 1)) FLOOR_SECONDS=${FLOOR_SECONDS:-10} FLOOR_CONNECT
 # CPU time (user + system, in clock ticks) of processes, from /proc: what each request costs
 # the server's workers and PostgreSQL, whatever else the shared cores run meanwhile.
 ticks() { local sum=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && sum=$((sum + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo "$sum"; }
+# The system (kernel) part alone: socket and file calls.
+systicks() { local sum=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && sum=$((sum + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $13}'))); done; echo "$sum"; }
 PRIMARY=$(for p in $(pgrep -P $SERVER); do grep -q "bin/server.mjs" "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done | head -1)
 POSTMASTER=$(head -1 "$(find "$DATA" -name postmaster.pid | head -1)")
 workers() { pgrep -P "$PRIMARY" | tr '\n' ' '; }
@@ -53,26 +55,26 @@ ms() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { printf "%.3f", t * 1000 / hz
 # Runs a phase, then prints its CPU per request: ms of the workers and of PostgreSQL.
 measured() {
   local name=$1 count_field=$2; shift 2
-  local w0 p0; w0=$(ticks $(workers)); p0=$(ticks $(postgres))
+  local w0 p0 s0; w0=$(ticks $(workers)); p0=$(ticks $(postgres)); s0=$(systicks $(workers))
   "$@" | tee "$OUT/$name.txt"
-  local w1 p1 n; w1=$(ticks $(workers)); p1=$(ticks $(postgres))
+  local w1 p1 s1 n; w1=$(ticks $(workers)); p1=$(ticks $(postgres)); s1=$(systicks $(workers))
   n=$(grep -E '"metric":"(token-creations|redemptions)"' "$OUT/$name.txt" | tail -1 | jq "$count_field")
-  echo "{\"metric\":\"cpu-per-request\",\"phase\":\"$name\",\"requests\":$n,\"workersMs\":$(ms "$((w1 - w0))" "$n"),\"postgresMs\":$(ms "$((p1 - p0))" "$n")}" | tee -a "$OUT/cpu.txt"
+  echo "{\"metric\":\"cpu-per-request\",\"phase\":\"$name\",\"requests\":$n,\"workersMs\":$(ms "$((w1 - w0))" "$n"),\"workersKernelMs\":$(ms "$((s1 - s0))" "$n"),\"postgresMs\":$(ms "$((p1 - p0))" "$n")}" | tee -a "$OUT/cpu.txt"
 }
 # The floor's server: its CPU is sampled until floor.sh stops it (its setup runs in other processes).
 floor() {
   load
   bash "$FLOOR" >"$OUT/floor-run.txt" &
-  local run=$! pid="" last=0
+  local run=$! pid="" last=0 lastsys=0
   while kill -0 $run 2>/dev/null; do
     [ -z "$pid" ] && pid=$(for p in $(pgrep -f floor-server.mjs); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "FLOOR_PORT=$FLOOR_PORT" && echo "$p"; done | head -1)
-    [ -n "$pid" ] && { t=$(ticks "$pid"); [ "$t" -gt 0 ] && last=$t; }
+    [ -n "$pid" ] && { t=$(ticks "$pid"); st=$(systicks "$pid"); [ "$t" -gt 0 ] && last=$t && lastsys=$st; }
     sleep 0.2
   done
   wait $run
   tee -a "$OUT/floor.txt" <"$OUT/floor-run.txt"
   local rate; rate=$(sed -n 's/.*floor redemptions\/s: \([0-9]*\).*/\1/p' "$OUT/floor-run.txt")
-  echo "{\"metric\":\"cpu-per-request\",\"phase\":\"floor\",\"requests\":$((rate * FLOOR_SECONDS)),\"workersMs\":$(ms "$last" "$((rate * FLOOR_SECONDS))")}" | tee -a "$OUT/cpu.txt"
+  echo "{\"metric\":\"cpu-per-request\",\"phase\":\"floor\",\"requests\":$((rate * FLOOR_SECONDS)),\"workersMs\":$(ms "$last" "$((rate * FLOOR_SECONDS))"),\"workersKernelMs\":$(ms "$lastsys" "$((rate * FLOOR_SECONDS))")}" | tee -a "$OUT/cpu.txt"
 }
 scale() { node --import tsx bench/scale.ts --server "http://127.0.0.1:$PORT" --frontdoor "$FD" --api-key "$KEY" --connections "$C" "$@"; }
 # Warm-up (not counted): a fresh worker compiles and loads its code on its first requests.
@@ -101,7 +103,7 @@ console.log(`\nfloor              ${String(floor).padStart(6)}/s  (mean of ${flo
 row("redemptions", redeem);
 row("token creations", create);
 for (const c of fs.readFileSync(`${dir}/cpu.txt`, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))) {
-  console.log(`cpu per request   ${c.phase.padEnd(8)} workers ${c.workersMs.toFixed(2)} ms${c.postgresMs === undefined ? " (the floor's one process)" : `, PostgreSQL ${c.postgresMs.toFixed(2)} ms`}`);
+  console.log(`cpu per request   ${c.phase.padEnd(8)} workers ${c.workersMs.toFixed(2)} ms${c.workersKernelMs === undefined ? "" : ` (kernel ${c.workersKernelMs.toFixed(2)})`}${c.postgresMs === undefined ? " (the floor's one process)" : `, PostgreSQL ${c.postgresMs.toFixed(2)} ms`}`);
 }
 console.log(JSON.stringify({ metric: "floor-ratio", floor, redemptions: redeem.perSecond, redeemP99ms: redeem.p99ms, creations: create.perSecond, createP99ms: create.p99ms, redeemRatio: +(redeem.perSecond / floor).toFixed(3), createRatio: +(create.perSecond / floor).toFixed(3) }));
 JS
