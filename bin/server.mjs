@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { answerExpectContinue, refuseOversizedBody } from "./body-limit.mjs";
 import { clientIp, forwardingHeaderOf } from "./client-ip.mjs";
+import { leanDoorOf, loadLeanDoors } from "./lean-doors.mjs";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path.mjs";
 import { routeOf } from "./request-route.mjs";
 
@@ -58,6 +59,8 @@ async function runPrimary() {
   const log = await makeLog();
   let stopping = false;
   const listeningWorkers = new Set();
+  // A benchmark's CPU profile of each worker (bench/floor-ratio.sh CPU_PROFILE=dir), written when it exits.
+  if (process.env.CERTDOOR_CPU_PROF_DIR) cluster.setupPrimary({ execArgv: [...process.execArgv, "--cpu-prof", "--cpu-prof-dir", process.env.CERTDOOR_CPU_PROF_DIR] });
   const fork = () => cluster.fork();
   for (let i = 0; i < workers; i++) fork();
   cluster.on("exit", (worker, code, signal) => {
@@ -92,10 +95,15 @@ async function runPrimary() {
   }
 }
 
-/** JSON lines like the app's (lib/observability/log.ts); readable when stdout is a terminal. */
-async function makeLog(component = "server") {
+/**
+ * JSON lines like the app's (lib/observability/log.ts); readable when stdout is a terminal.
+ * `isAsync`: the per-request lines are handed to the file descriptor in batches, off the
+ * request's path (a write per request cost a share of every hot request); pino flushes them
+ * synchronously at exit, and only a process killed outright can lose its last batch.
+ */
+async function makeLog(component = "server", { isAsync = false } = {}) {
   const { default: pino } = await import("pino");
-  const destination = process.stdout.isTTY ? (await import("pino-pretty")).default({ colorize: true, sync: true }) : pino.destination({ sync: true });
+  const destination = process.stdout.isTTY ? (await import("pino-pretty")).default({ colorize: true, sync: true }) : pino.destination({ sync: !isAsync });
   return pino({ level: process.env.LOG_LEVEL ?? "info", base: { pid: process.pid, component }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
@@ -105,7 +113,7 @@ async function makeLog(component = "server") {
  * HTTP metrics, recorded in the same prom-client registry the app's /metrics reads.
  */
 async function requestObservers() {
-  const log = await makeLog("http");
+  const log = await makeLog("http", { isAsync: true });
   const { default: client } = await import("prom-client");
   // prom-client answers the primary's aggregation requests only once a worker has made an
   // AggregatorRegistry of its own (that is what installs its IPC listener).
@@ -187,6 +195,9 @@ async function runServer() {
   let isDraining = false;
   const { observe } = await requestObservers();
   const log = await makeLog();
+  // The hot doors skip Next.js's request pipeline (bin/lean-doors.mjs); CERTDOOR_LEAN_DOORS=off sends them through it.
+  const lean = process.env.CERTDOOR_LEAN_DOORS === "off" ? null : await loadLeanDoors(path.join(root, ".next"));
+  if (!lean && process.env.CERTDOOR_LEAN_DOORS !== "off") log.warn("the hot doors are served through Next.js: the build does not have the shape bin/lean-doors.mjs expects");
   const server = http.createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);
     req.headers[CLIENT_IP_PROOF_HEADER] = proof;
@@ -207,6 +218,8 @@ async function runServer() {
     if (hasMalformedPath(req.url)) return answerMalformedPath(res);
     // A body over the path's limit is refused before Next.js buffers any of it (bin/body-limit.mjs).
     if (refuseOversizedBody(req, res)) return;
+    const door = lean && leanDoorOf(req);
+    if (door && lean.serve(req, res, door)) return;
     handle(req, res);
   });
   answerExpectContinue(server);

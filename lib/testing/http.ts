@@ -17,7 +17,11 @@ export async function call<P>(
     headers.set("Content-Type", "application/json");
   }
   const request = new Request(`http://localhost${init.path ?? "/"}`, { method: init.method ?? "GET", headers, body });
-  const response = await handler(request, { params: Promise.resolve(params) });
+  return answerOf(await handler(request, { params: Promise.resolve(params) }));
+}
+
+/** A response's status, headers and body (parsed JSON, else the text). */
+export async function answerOf(response: Response): Promise<Call> {
   const text = await response.text();
   let parsed: unknown = text;
   try {

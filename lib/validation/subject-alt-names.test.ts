@@ -15,6 +15,13 @@ function problems(input: unknown, schema: z.ZodType = body) {
 }
 
 describe("subjectAltNames", () => {
+  it("is built once per wildcard setting (hot paths ask for it on every request), and the two settings differ", () => {
+    expect(subjectAltNamesSchema({ allowWildcards: false })).toBe(strict);
+    expect(subjectAltNamesSchema({ allowWildcards: true })).toBe(withWildcards);
+    expect(strict.safeParse({ dns: ["*.example.com"] }).success).toBe(false);
+    expect(withWildcards.safeParse({ dns: ["*.example.com"] }).success).toBe(true);
+  });
+
   it("normalises each kind and drops empty lists", () => {
     const parsed = strict.parse({
       dns: [" Build-7.CI.Example.com. ", "localhost"],

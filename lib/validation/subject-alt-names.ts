@@ -93,6 +93,9 @@ function listSchema(kind: SanKind, check: (text: string) => Checked) {
     .optional();
 }
 
+/** The two schemas (wildcards allowed or not), each built on first use. */
+const sanSchemas = new Map<boolean, ReturnType<typeof buildSubjectAltNamesSchema>>();
+
 /**
  * The `subjectAltNames` object. Wildcard dNSNames pass only with `allowWildcards` (the
  * Frontdoor's profile): a door that does not know the profile yet parses with false, or the
@@ -101,6 +104,14 @@ function listSchema(kind: SanKind, check: (text: string) => Checked) {
  * Empty lists are dropped from the output: `{ dns: [] }` and `{}` are the same request.
  */
 export function subjectAltNamesSchema(options: { allowWildcards: boolean }) {
+  // Built once per setting: building a zod schema costs many times a parse, and token
+  // creation and issuance ask for one on every request.
+  let schema = sanSchemas.get(options.allowWildcards);
+  if (!schema) sanSchemas.set(options.allowWildcards, (schema = buildSubjectAltNamesSchema(options)));
+  return schema;
+}
+
+function buildSubjectAltNamesSchema(options: { allowWildcards: boolean }) {
   return z
     .object({
       dns: listSchema("dns", (text) => checkDns(text, options.allowWildcards)),

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { getDb } from "@/lib/db";
+import { hotQuery } from "@/lib/db/hot-query";
 import { type AuditActor, AUDIT_COLUMNS, type AuditInput, auditValuesSql } from "@/lib/domain/audit/events";
 import { type CaIssuer, issuerById } from "@/lib/domain/ca/store";
 import { type CertificateView, certificateStatus } from "@/lib/domain/certificates/view";
@@ -105,7 +105,7 @@ async function signAndClaim(auth: Authorization, { csr, subject, subjectAltNames
   const facts: IssuedFacts = { id, serialNumber: issued.serialNumber, commonName: subject.commonName, keyAlgorithm: csr.keyAlgorithm, notBefore: issued.notBefore, notAfter: issued.notAfter };
 
   // A lost claim also says which CA is current, in the same statement (read only then).
-  const [stored] = await getDb().$queryRaw<{ createdAt: Date | null; currentCaId: string | null }[]>`
+  const [stored] = await hotQuery<{ createdAt: Date | null; currentCaId: string | null }[]>`
     WITH claim AS (${claimSql(auth.claim, { frontdoorId: auth.frontdoorId, caId: issuer.id, certificateId: id, now, rules: auth.rules.stored })}),
     cert AS (
       INSERT INTO "ClientCertificate" ("id", "frontdoorId", "issuerId", "name", "commonName", "organization", "organizationalUnit", "subjectAltNames",

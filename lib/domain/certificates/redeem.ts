@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db";
+import { hotQuery } from "@/lib/db/hot-query";
 import { type AuditActor, auditUserAgent } from "@/lib/domain/audit/events";
 import { issueCertificate } from "@/lib/domain/certificates/pipeline";
 import { auditRedeemFailure } from "@/lib/domain/certificates/redeem-failures";
@@ -111,7 +112,7 @@ export async function findTokenBySecret(frontdoorId: string, secret: string): Pr
   if (!uuidSchema.safeParse(frontdoorId).success) throw new AppError("frontdoor_not_found");
   const secretHash = hashSecret(secret);
   const [row] = looksLikeTokenSecret(secret)
-    ? await getDb().$queryRaw<(Omit<FoundToken, "frontdoor" | "rules"> & { frontdoorName: string; tcpSharesEnabled: boolean; profile: unknown; namePolicy: unknown })[]>`
+    ? await hotQuery<(Omit<FoundToken, "frontdoor" | "rules"> & { frontdoorName: string; tcpSharesEnabled: boolean; profile: unknown; namePolicy: unknown })[]>`
         SELECT t."id", t."frontdoorId"::text AS "frontdoorId", t."name", t."commonName", t."organization", t."organizationalUnit",
                t."subjectAltNames", t."validDays", t."expiresAt", t."redeemedAt", t."revokedAt", t."updatedAt",
                t."approvalsRequired", t."approvalCount", t."approvedAt", t."rejectedAt", f."name" AS "frontdoorName", f."tcpSharesEnabled",

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { getDb } from "@/lib/db";
+import { hotQuery } from "@/lib/db/hot-query";
 import { AUDIT_COLUMNS, auditValuesSql } from "@/lib/domain/audit/events";
 import { assertCanOperateFrontdoor } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
@@ -48,7 +48,7 @@ export async function createToken(principal: Principal, frontdoorId: string, raw
   // The Frontdoor's profile and name policy, checked and guarded in the same one statement.
   const rows = (await underFrontdoorRules(frontdoorId, checkRules, async (guard) => {
   const details = { name: input.name, commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit, expiresAt: expiresAt.toISOString(), validDays, tokenHint: hint, ...(input.recipientEmail ? { recipientEmail: input.recipientEmail } : {}), ...sanDetails(input.subjectAltNames) };
-  const found = await getDb().$queryRaw<{ createdAt: Date; frontdoorName: string; approvalsRequired: number }[]>`
+  const found = await hotQuery<{ createdAt: Date; frontdoorName: string; approvalsRequired: number }[]>`
     WITH fd AS (SELECT "id", "name", "approvalsRequired" FROM "Frontdoor" WHERE "id" = ${frontdoorId}::uuid AND "tcpSharesEnabled" AND ${guard}),
     t AS (
       INSERT INTO "CertificateRequestToken" ("id", "frontdoorId", "name", "commonName", "organization", "organizationalUnit",

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The product against its floor, in one run (issue 24): starts the production build
+# (bin/start.mjs, WORKERS=2, default logging) on its own embedded PostgreSQL, runs
+# bench/scale.ts (token creation, then redemption of those tokens, over HTTP with wrk), and
+# ../shared/bench/floor.sh (the same work with nothing around it) against the SAME database
+# before and after, then prints both rates, their p99s and product ÷ floor. Only ratios
+# within one run are compared: the machine's two cores are shared, so absolute figures move
+# with whatever else runs (`uptime` is printed with every measurement; repeat a run whose
+# load average is high).
+#   BENCH_PORT 4010 (the floor uses BENCH_PORT+1), BENCH_DATA_DIR .bench-data (kept between
+#   runs; wiped with BENCH_FRESH=1), WORKERS 2, CONNECTIONS 32, CREATE_SECONDS 20,
+#   REDEEM_SECONDS 10, FLOOR_SECONDS 10, FLOOR_WORKERS 1 (floor.sh's default), LOG_LEVEL info,
+#   WARM_SECONDS 5 (creation and redemption before anything is measured), CPU_PROFILE=dir: the workers run with `node --cpu-prof` into dir (bin/server.mjs honours
+#   CERTDOOR_CPU_PROF_DIR), summarised with bench/cpu-profile-top.mjs.
+# Run from the project root after `npx next build` (the launcher builds if the build is stale).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+PORT=${BENCH_PORT:-4010}
+DATA=${BENCH_DATA_DIR:-$ROOT/.bench-data}
+C=${CONNECTIONS:-32}
+FLOOR=${FLOOR_SH:-$ROOT/../shared/bench/floor.sh}
+[ -f "$FLOOR" ] || FLOOR=/work/shared/bench/floor.sh
+[ "${BENCH_FRESH:-0}" = 1 ] && rm -rf "$DATA"
+OUT=$(mktemp -d)
+export CERTDOOR_DATA_DIR=$DATA ADMIN_EMAIL=admin@localhost ADMIN_PASSWORD=bench-admin-password-1 NEXT_TELEMETRY_DISABLED=1
+# Tokens would be purged under the run otherwise; a bench has no use for the schedule's purge.
+export PURGE_INTERVAL_MINUTES=0
+
+load() { echo "# uptime: $(uptime)"; }
+
+PORT=$PORT WORKERS=${WORKERS:-2} LOG_LEVEL=${LOG_LEVEL:-info} CERTDOOR_CPU_PROF_DIR=${CPU_PROFILE:-} \
+  node --conditions=react-server bin/start.mjs >"$OUT/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; cp "$OUT/server.log" "${TMPDIR:-/tmp}/floor-ratio-server.log"; rm -rf "$OUT"' EXIT
+for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/health" && break; kill -0 $SERVER 2>/dev/null || { cat "$OUT/server.log" >&2; exit 1; }; sleep 1; done
+
+KEY=$(node --conditions=react-server bin/certdoor.mjs apikey create --email "$ADMIN_EMAIL" --name "bench $(date +%s)" --json | jq -r .key)
+FD=$(node --conditions=react-server bin/certdoor.mjs frontdoor list --json | jq -r '.[] | select(.name=="default") | .id')
+export FLOOR_DATABASE_URL
+FLOOR_DATABASE_URL=$(node -e 'const j=require(process.argv[1]);console.log(`postgresql://${encodeURIComponent(j.user)}:${encodeURIComponent(j.password)}@127.0.0.1:${j.port}/${j.database}`)' "$(find "$DATA" -name postgres.json | head -1)")
+export FLOOR_PORT=$((PORT + 1)) FLOOR_SECONDS=${FLOOR_SECONDS:-10} FLOOR_CONNECTIONS=$C
+
+# CPU time (user + system, in clock ticks) of processes, from /proc: what each request costs
+# the server's workers and PostgreSQL, whatever else the shared cores run meanwhile.
+ticks() { local sum=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && sum=$((sum + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo "$sum"; }
+# The system (kernel) part alone: socket and file calls.
+systicks() { local sum=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && sum=$((sum + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $13}'))); done; echo "$sum"; }
+PRIMARY=$(for p in $(pgrep -P $SERVER); do grep -q "bin/server.mjs" "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done | head -1)
+POSTMASTER=$(head -1 "$(find "$DATA" -name postmaster.pid | head -1)")
+workers() { pgrep -P "$PRIMARY" | tr '\n' ' '; }
+postgres() { echo "$POSTMASTER $(pgrep -P "$POSTMASTER" | tr '\n' ' ')"; }
+HZ=$(getconf CLK_TCK)
+ms() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { printf "%.3f", t * 1000 / hz / n }'; }
+# Runs a phase, then prints its CPU per request: ms of the workers and of PostgreSQL.
+measured() {
+  local name=$1 count_field=$2; shift 2
+  local w0 p0 s0; w0=$(ticks $(workers)); p0=$(ticks $(postgres)); s0=$(systicks $(workers))
+  "$@" | tee "$OUT/$name.txt"
+  local w1 p1 s1 n; w1=$(ticks $(workers)); p1=$(ticks $(postgres)); s1=$(systicks $(workers))
+  n=$(grep -E '"metric":"(token-creations|redemptions)"' "$OUT/$name.txt" | tail -1 | jq "$count_field")
+  echo "{\"metric\":\"cpu-per-request\",\"phase\":\"$name\",\"requests\":$n,\"workersMs\":$(ms "$((w1 - w0))" "$n"),\"workersKernelMs\":$(ms "$((s1 - s0))" "$n"),\"postgresMs\":$(ms "$((p1 - p0))" "$n")}" | tee -a "$OUT/cpu.txt"
+}
+# The floor's server: its CPU is sampled until floor.sh stops it (its setup runs in other processes).
+floor() {
+  load
+  bash "$FLOOR" >"$OUT/floor-run.txt" &
+  local run=$! pid="" last=0 lastsys=0
+  while kill -0 $run 2>/dev/null; do
+    [ -z "$pid" ] && pid=$(for p in $(pgrep -f floor-server.mjs); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "FLOOR_PORT=$FLOOR_PORT" && echo "$p"; done | head -1)
+    [ -n "$pid" ] && { t=$(ticks "$pid"); st=$(systicks "$pid"); [ "$t" -gt 0 ] && last=$t && lastsys=$st; }
+    sleep 0.2
+  done
+  wait $run
+  tee -a "$OUT/floor.txt" <"$OUT/floor-run.txt"
+  local rate; rate=$(sed -n 's/.*floor redemptions\/s: \([0-9]*\).*/\1/p' "$OUT/floor-run.txt")
+  echo "{\"metric\":\"cpu-per-request\",\"phase\":\"floor\",\"requests\":$((rate * FLOOR_SECONDS)),\"workersMs\":$(ms "$last" "$((rate * FLOOR_SECONDS))"),\"workersKernelMs\":$(ms "$lastsys" "$((rate * FLOOR_SECONDS))")}" | tee -a "$OUT/cpu.txt"
+}
+scale() { node --import tsx bench/scale.ts --server "http://127.0.0.1:$PORT" --frontdoor "$FD" --api-key "$KEY" --connections "$C" "$@"; }
+# Warm-up (not counted): a fresh worker compiles and loads its code on its first requests.
+mkdir -p "$OUT/warm" "$OUT/run"
+scale --skip-raw --only create --create-seconds "${WARM_SECONDS:-5}" --dir "$OUT/warm" >/dev/null
+scale --skip-raw --only redeem --seconds "${WARM_SECONDS:-5}" --dir "$OUT/warm" >/dev/null
+floor
+load
+measured create '.ok + .other' scale --only create --create-seconds "${CREATE_SECONDS:-20}" --dir "$OUT/run"
+load
+measured redeem '.ok + .used + .other' scale --skip-raw --only redeem --seconds "${REDEEM_SECONDS:-10}" --dir "$OUT/run"
+cat "$OUT/create.txt" "$OUT/redeem.txt" >"$OUT/scale.txt"
+floor
+load
+
+node - "$OUT" <<'JS'
+const fs = require("node:fs");
+const dir = process.argv[2];
+const lines = fs.readFileSync(`${dir}/scale.txt`, "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+const of = (metric) => lines.find((l) => l.metric === metric);
+const floors = [...fs.readFileSync(`${dir}/floor.txt`, "utf8").matchAll(/floor redemptions\/s: (\d+) \(p99 ([^,]+)/g)].map((m) => ({ perSecond: Number(m[1]), p99: m[2] }));
+const floor = Math.round(floors.reduce((s, f) => s + f.perSecond, 0) / floors.length);
+const redeem = of("redemptions"), create = of("token-creations");
+const row = (name, m) => console.log(`${name.padEnd(18)} ${String(m.perSecond).padStart(6)}/s  p99 ${m.p99ms} ms  ratio to floor ${(m.perSecond / floor).toFixed(2)}`);
+console.log(`\nfloor              ${String(floor).padStart(6)}/s  (mean of ${floors.map((f) => `${f.perSecond}/s p99 ${f.p99}`).join(" and ")})`);
+row("redemptions", redeem);
+row("token creations", create);
+for (const c of fs.readFileSync(`${dir}/cpu.txt`, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))) {
+  console.log(`cpu per request   ${c.phase.padEnd(8)} workers ${c.workersMs.toFixed(2)} ms${c.workersKernelMs === undefined ? "" : ` (kernel ${c.workersKernelMs.toFixed(2)})`}${c.postgresMs === undefined ? " (the floor's one process)" : `, PostgreSQL ${c.postgresMs.toFixed(2)} ms`}`);
+}
+console.log(JSON.stringify({ metric: "floor-ratio", floor, redemptions: redeem.perSecond, redeemP99ms: redeem.p99ms, creations: create.perSecond, createP99ms: create.p99ms, redeemRatio: +(redeem.perSecond / floor).toFixed(3), createRatio: +(create.perSecond / floor).toFixed(3) }));
+JS

@@ -1,0 +1,10 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+export type LeanDoor = { method: string; path: RegExp; route: string; params: string[]; template: string };
+export type FoundDoor = { door: LeanDoor; params: Record<string, string>; pathname: string };
+export type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+export type HeaderRule = { regex: string; headers: { key: string; value: string }[]; has?: unknown[]; missing?: unknown[] };
+export type LeanDoors = { serve(req: IncomingMessage, res: ServerResponse, found: FoundDoor): boolean };
+export declare const LEAN_DOORS: LeanDoor[];
+export declare function leanDoorOf(req: IncomingMessage): FoundDoor | null;
+export declare function loadLeanDoors(distDir: string): Promise<LeanDoors | null>;
+export declare function leanDoorServer(options: { handlers: Map<string, RouteHandler>; headerRules: HeaderRule[]; isCompressed?: boolean; onServed?: (door: LeanDoor) => void }): LeanDoors;
