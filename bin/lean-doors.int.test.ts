@@ -6,6 +6,7 @@ import { metrics } from "@/lib/observability/metrics";
 import { makeFrontdoor, makeUser, system } from "@/lib/testing/fixtures";
 import { answerOf, call, fromAddress } from "@/lib/testing/http";
 import { type LeanServer, ROUTE_HANDLERS, serveLeanDoors } from "@/lib/testing/lean-server";
+import { leanDoorOf } from "./lean-doors.mjs";
 import { opensslCsr } from "@/lib/testing/openssl";
 
 // The lean path (bin/lean-doors.mjs) must answer exactly as the route handler does when
@@ -134,6 +135,10 @@ describe("the framing Next.js adds, added here", () => {
     // A chunked body (no Content-Length): bin/body-limit.mjs counts it as it arrives, on Next.js's path.
     const stream = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode("{}")), c.close()) });
     expect((await fetch(`${lean.origin}/frontdoor/${id}/client-certificates/token`, { method: "POST", body: stream, duplex: "half" } as RequestInit)).status).toBe(599);
+    // A Host the URL parser refuses is Next.js's to answer (the lean path answered a bare 500).
+    const request = (host: string) => ({ method: "POST", url: `/frontdoor/${id}/certificate-request-tokens`, headers: { host, "content-length": "2" } });
+    for (const host of ["localhost:99999", "999.1.1.1", "example.com:65536", "[:::]"]) expect(leanDoorOf(request(host) as never), host).toBeNull();
+    expect(leanDoorOf(request("localhost:3000") as never)).not.toBeNull();
   });
 });
 

@@ -61,7 +61,8 @@ export function leanDoorOf(req) {
     if (headers["content-length"] === undefined || headers["transfer-encoding"] !== undefined) return null;
     if (/multipart/i.test(String(headers["content-type"] ?? ""))) return null;
     if (NEXT_REQUEST_HEADERS.some((name) => headers[name] !== undefined)) return null;
-    if (!HOST.test(String(headers.host ?? "localhost"))) return null;
+    // A Host the URL parser refuses (a port over 65535, an impossible address) is Next.js's to answer.
+    if (!HOST.test(String(headers.host ?? "localhost")) || !URL.canParse(`http://${headers.host ?? "localhost"}/`)) return null;
     const params = {};
     door.params.forEach((name, i) => (params[name] = match[i + 1]));
     return { door, params, pathname };
@@ -74,7 +75,7 @@ export function leanDoorOf(req) {
  * (Next.js serves everything) when a handler cannot be found where Next.js keeps it, or when
  * the build routes one of these paths through a redirect or rewrite.
  */
-export async function loadLeanDoors(distDir) {
+export async function loadLeanDoors(distDir, { onError } = {}) {
   const require = createRequire(path.join(distDir, "package.json"));
   const manifest = JSON.parse(readFileSync(path.join(distDir, "routes-manifest.json"), "utf8"));
   const handlers = new Map();
@@ -92,7 +93,7 @@ export async function loadLeanDoors(distDir) {
   if (LEAN_DOORS.some((door) => rerouted.some((re) => re.test(sample(door))))) return null;
   // Next.js compresses answers with this very middleware, unless next.config says compress: false.
   const nextConfig = JSON.parse(readFileSync(path.join(distDir, "required-server-files.json"), "utf8")).config ?? {};
-  return leanDoorServer({ handlers, headerRules: manifest.headers ?? [], isCompressed: nextConfig.compress !== false, onServed: await leanCounter() });
+  return leanDoorServer({ handlers, headerRules: manifest.headers ?? [], isCompressed: nextConfig.compress !== false, onServed: await leanCounter(), onError });
 }
 
 /** Counts what the lean path served, by door (bin/server.mjs counts every request as well), in the registry /metrics reads. */
@@ -108,7 +109,7 @@ async function leanCounter() {
  * next.config's header rules as routes-manifest.json holds them ({ regex, headers, has, missing }).
  * serve() answers true when it took the request; false leaves it to Next.js.
  */
-export function leanDoorServer({ handlers, headerRules, isCompressed = true, onServed }) {
+export function leanDoorServer({ handlers, headerRules, isCompressed = true, onServed, onError = (error) => console.error(error) }) {
   const require = createRequire(import.meta.url);
   const compress = isCompressed ? require("next/dist/compiled/compression")() : null;
   const { releaseCompressionStream } = require("next/dist/server/lib/release-compression-stream");
@@ -162,10 +163,14 @@ export function leanDoorServer({ handlers, headerRules, isCompressed = true, onS
       req.on("end", () => {
         answer(req, res, found, Buffer.concat(chunks)).catch((error) => {
           // The route handler answers every failure itself (lib/http/handler.ts); this is the transport failing.
+          onError(error);
           if (res.headersSent) res.destroy(error);
           else {
+            for (const name of res.getHeaderNames()) if (name !== "strict-transport-security" && name !== "x-request-id") res.removeHeader(name);
             res.statusCode = 500;
-            res.end("Internal Server Error");
+            res.setHeader("content-type", "application/problem+json");
+            res.setHeader("cache-control", "no-store");
+            res.end(JSON.stringify({ type: "https://certdoor.dev/problems/internal", title: "Internal error", status: 500, detail: "Internal error", code: "internal" }));
           }
         });
       });

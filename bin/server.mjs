@@ -97,14 +97,22 @@ async function runPrimary() {
 
 /**
  * JSON lines like the app's (lib/observability/log.ts); readable when stdout is a terminal.
- * `isAsync`: the per-request lines are handed to the file descriptor in batches, off the
- * request's path (a write per request cost a share of every hot request); pino flushes them
- * synchronously at exit, and only a process killed outright can lose its last batch.
+ * `isBatched`: the per-request lines are gathered and written in batches of 4 KiB, at least
+ * once a second (a write per request cost a share of every hot request). Each batch is a
+ * synchronous write: sonic-boom's asynchronous mode dropped a batch whose write met EAGAIN
+ * when the process exited, and buffered without bound while a log collector stalled, where a
+ * synchronous write pushes back on the event loop instead.
  */
-async function makeLog(component = "server", { isAsync = false } = {}) {
+async function makeLog(component = "server", { isBatched = false } = {}) {
   const { default: pino } = await import("pino");
-  const destination = process.stdout.isTTY ? (await import("pino-pretty")).default({ colorize: true, sync: true }) : pino.destination({ sync: !isAsync });
-  return pino({ level: process.env.LOG_LEVEL ?? "info", base: { pid: process.pid, component }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  const options = { level: process.env.LOG_LEVEL ?? "info", base: { pid: process.pid, component }, timestamp: pino.stdTimeFunctions.isoTime };
+  if (process.stdout.isTTY) return pino(options, (await import("pino-pretty")).default({ colorize: true, sync: true }));
+  const destination = pino.destination({ sync: true, minLength: isBatched ? 4096 : 0 });
+  if (isBatched) {
+    setInterval(() => destination.flush(), 1_000).unref();
+    process.once("exit", () => destination.flushSync());
+  }
+  return pino(options, destination);
 }
 
 /**
@@ -113,7 +121,7 @@ async function makeLog(component = "server", { isAsync = false } = {}) {
  * HTTP metrics, recorded in the same prom-client registry the app's /metrics reads.
  */
 async function requestObservers() {
-  const log = await makeLog("http", { isAsync: true });
+  const log = await makeLog("http", { isBatched: true });
   const { default: client } = await import("prom-client");
   // prom-client answers the primary's aggregation requests only once a worker has made an
   // AggregatorRegistry of its own (that is what installs its IPC listener).
@@ -196,7 +204,7 @@ async function runServer() {
   const { observe } = await requestObservers();
   const log = await makeLog();
   // The hot doors skip Next.js's request pipeline (bin/lean-doors.mjs); CERTDOOR_LEAN_DOORS=off sends them through it.
-  const lean = process.env.CERTDOOR_LEAN_DOORS === "off" ? null : await loadLeanDoors(path.join(root, ".next"));
+  const lean = process.env.CERTDOOR_LEAN_DOORS === "off" ? null : await loadLeanDoors(path.join(root, ".next"), { onError: (error) => log.error({ err: error }, "a hot door failed below its route handler") });
   if (!lean && process.env.CERTDOOR_LEAN_DOORS !== "off") log.warn("the hot doors are served through Next.js: the build does not have the shape bin/lean-doors.mjs expects");
   const server = http.createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientIp(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedHops);

@@ -43,6 +43,8 @@ const schema = z
     CERTDOOR_MASTER_KEY: optionalString,
     /** Where new CA keys are made: "database" (sealed under CERTDOOR_MASTER_KEY) or a PKCS#11 URI (lib/domain/ca/key-store). */
     CA_KEY_STORE: optionalString,
+    /** `off` when DATABASE_URL goes through a transaction-mode pooler (PgBouncer < 1.21, Supavisor) that cannot keep named prepared statements. */
+    DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
     /** The PKCS#11 token's user PIN (or pin-source=file:… in CA_KEY_STORE); taken as written. */
     CA_KEY_STORE_PIN: z.string().optional(),
     CERTDOOR_DATA_DIR: z.string().default("./data"),

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { hotQuery, runHot } from "@/lib/db/hot-query";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -38,5 +39,43 @@ describe("hot statements on pg read and write as Prisma's $queryRaw does", () =>
     const [row] = await hotQuery<{ updatedAt: Date }[]>`SELECT "updatedAt" FROM "CertificateRequestToken" WHERE "id" = ${token.id}`;
     const [same] = await hotQuery<{ n: bigint }[]>`SELECT count(*) AS n FROM "CertificateRequestToken" WHERE "id" = ${token.id} AND "updatedAt" = ${row!.updatedAt}::timestamptz`;
     expect(same!.n).toBe(1n);
+  });
+});
+
+describe("hot statements fail closed and survive what deployments do", () => {
+  it("refuses a result type it does not read as $queryRaw does (numeric, date, timestamp[]) instead of changing its meaning", async () => {
+    for (const sql of [Prisma.sql`SELECT 1.50::numeric AS "n"`, Prisma.sql`SELECT DATE '2026-01-02' AS "d"`, Prisma.sql`SELECT ARRAY[TIMESTAMP '2026-01-02 03:04:05'] AS "a"`]) {
+      await expect(runHot(sql)).rejects.toThrow(/hotQuery does not read column/);
+    }
+  });
+
+  it("a migration that changes a result column's type under a prepared statement costs no failed request", async () => {
+    const db = getDb();
+    await db.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "HotQueryDrift" ("v" integer)`);
+    await db.$executeRawUnsafe(`INSERT INTO "HotQueryDrift" VALUES (7)`);
+    const read = () => runHot<{ v: unknown }[]>(Prisma.sql`SELECT "v" FROM "HotQueryDrift" LIMIT 1`);
+    // Prepared on every pooled connection first.
+    await Promise.all(Array.from({ length: 10 }, read));
+    await db.$executeRawUnsafe(`ALTER TABLE "HotQueryDrift" ALTER COLUMN "v" TYPE text`);
+    const after = await Promise.all(Array.from({ length: 10 }, read));
+    expect(after.map((rows) => rows[0]?.v)).toEqual(Array(10).fill("7"));
+    await db.$executeRawUnsafe(`DROP TABLE "HotQueryDrift"`);
+  });
+
+  it("runs unnamed when DATABASE_PREPARED_STATEMENTS=off (transaction-mode poolers)", async () => {
+    const { env } = await import("@/lib/env");
+    const before = env.DATABASE_PREPARED_STATEMENTS;
+    Object.assign(env, { DATABASE_PREPARED_STATEMENTS: "off" });
+    try {
+      const spy = vi.spyOn(pg.Client.prototype, "query");
+      const marker = `unnamed-${Date.now()}`;
+      expect(await runHot<{ m: string }[]>(Prisma.sql`SELECT ${marker}::text AS "m"`)).toEqual([{ m: marker }]);
+      const sent = spy.mock.calls.map(([config]) => config as { name?: string; text?: string }).filter((c) => c.text?.includes('AS "m"'));
+      spy.mockRestore();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.name).toBeUndefined();
+    } finally {
+      Object.assign(env, { DATABASE_PREPARED_STATEMENTS: before });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { getPool } from "@/lib/db";
+import { env } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 // The statements a fleet hammers (a redemption's read and its claim, a token's creation) run
@@ -46,10 +47,25 @@ function nameOf(text: string): string | undefined {
   return name;
 }
 
-/** Runs a hot statement as a named prepared statement on the pool; the rows as $queryRaw would return them. */
+/**
+ * The result types whose conversion above is Prisma's (text, uuid, bool, int2/4/8, timestamp,
+ * timestamptz, json, jsonb, text[], uuid[]). Anything else (numeric, date, arrays of dates,
+ * …) would read differently from $queryRaw, so a hot statement returning it is refused
+ * rather than silently changed: add its parser (and a case in hot-query.int.test.ts) first.
+ */
+const CONVERTED = new Set([25, 1043, 1042, 19, 2950, 16, 21, 23, INT8, TIMESTAMP, 1184, 114, 3802, 1009, 2951]);
+
+/** PostgreSQL's answer when a migration changed a prepared statement's result type under it; it plans afresh on the next run. */
+const isStalePlan = (error: unknown) => (error as { code?: string } | null)?.code === "0A000" && /cached plan must not change result type/.test(String((error as Error).message));
+
+/** Runs a hot statement as a named prepared statement on the pool (unnamed when DATABASE_PREPARED_STATEMENTS=off); the rows as $queryRaw would return them. */
 export async function runHot<T = unknown>(sql: Prisma.Sql): Promise<T> {
   const text = sql.text;
-  const result = await getPool().query({ name: nameOf(text), text, values: sql.values.map(toParameter), types: prismaTypes } as pg.QueryConfig);
+  const query = { name: env.DATABASE_PREPARED_STATEMENTS === "off" ? undefined : nameOf(text), text, values: sql.values.map(toParameter), types: prismaTypes } as pg.QueryConfig;
+  // A rolling deploy's migration may change a column's type under a prepared statement: once more, then it holds.
+  const result = await getPool().query(query).catch((error: unknown) => (isStalePlan(error) ? getPool().query(query) : Promise.reject(error)));
+  const unconverted = result.fields.find((field) => !CONVERTED.has(field.dataTypeID));
+  if (unconverted) throw new Error(`hotQuery does not read column "${unconverted.name}" (type ${unconverted.dataTypeID}) as $queryRaw does; add its conversion in lib/db/hot-query.ts`);
   return result.rows as T;
 }
 
