@@ -1,10 +1,10 @@
 import { getDb } from "@/lib/db";
-import { canOperateFrontdoor, canReadEverything } from "@/lib/domain/access/permissions";
+import { canReadEverything } from "@/lib/domain/access/permissions";
 import type { Principal } from "@/lib/domain/access/principal";
 import { frontdoorFor } from "@/lib/domain/access/scope";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import { rulesOf } from "@/lib/domain/names/enforce";
-import { answerToken, type ApprovalAnswer } from "@/lib/domain/tokens/approvals";
+import { answerRefusal, answerToken, type ApprovalAnswer } from "@/lib/domain/tokens/approvals";
 import { statusWhere } from "@/lib/domain/tokens/status";
 import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -34,14 +34,9 @@ function visibleScope(principal: Principal): Prisma.CertificateRequestTokenWhere
   return { frontdoorId: { in: principal.kind === "user" ? [...principal.frontdoorIds] : [] } };
 }
 
-function whyNot(principal: Principal, frontdoorId: string, authorIds: string[], answers: { userId: string | null }[]): string | null {
-  if (principal.kind !== "user") return "The command line cannot answer approvals.";
-  if (principal.role === "auditor") return "Auditors do not answer approvals.";
-  if (!canOperateFrontdoor(principal, frontdoorId)) return "You are not a member of this Frontdoor.";
-  if (authorIds.includes(principal.userId)) return "You created this token or changed what its certificate will say; someone else must approve it.";
-  if (answers.some((a) => a.userId === principal.userId)) return "You approved it already.";
-  return null;
-}
+/** The refusal answerToken would give, as the page's text (lib/domain/tokens/approvals.ts answerRefusal). */
+const whyNot = (principal: Principal, frontdoorId: string, authorIds: string[], answers: { userId: string | null }[]): string | null =>
+  answerRefusal(principal, frontdoorId, { authorIds, answeredBy: answers.map((a) => a.userId) })?.message ?? null;
 
 /** Tokens waiting for approval, the soonest to expire first (at most APPROVAL_QUEUE_LIMIT). */
 export async function listPendingApprovals(principal: Principal, options: { frontdoorId?: string } = {}, now = new Date()): Promise<PendingApproval[]> {

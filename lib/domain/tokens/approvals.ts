@@ -18,16 +18,29 @@ export type ApprovalAnswer = { by: string; at: Date; decision: ApprovalDecision;
 
 const notAllowed = (why: string) => new AppError("approval_not_allowed", why);
 
+/** Who wrote a token (creator, editors, key makers) and who answered it already. */
+export type AnswerersOf = { authorIds: string[]; answeredBy: (string | null)[] };
+
 /**
- * Who may answer tokens at all: people (not the CLI) who may operate the Frontdoor and are
- * not auditors, each as themselves: an API key someone else made for them (an admin may make
- * keys for others) cannot answer, or that someone could answer in their name.
+ * Why this caller may not answer (null: they may): the one rule answerToken enforces and the
+ * Approvals page explains. Answers come from people (not the CLI) who may operate the
+ * Frontdoor and are not auditors, each as themselves (an API key someone else made for them
+ * cannot answer, or that someone could answer in their name); with `token`, also never from
+ * its authors nor twice from one person.
  */
-function assertMayAnswer(principal: Principal, frontdoorId: string): asserts principal is UserPrincipal {
-  if (principal.kind !== "user") throw notAllowed("Approvals are answered by people, each with their own account; the command line cannot answer them.");
-  if (principal.role === "auditor") throw notAllowed("Auditors never approve or reject tokens; an administrator or a member operator of the Frontdoor does.");
-  if (principal.apiKeyMadeByOther) throw notAllowed("This API key was made for you by someone else; answer approvals in the console or with a key you made yourself.");
-  if (!canOperateFrontdoor(principal, frontdoorId)) throw new AppError("frontdoor_not_found");
+export function answerRefusal(principal: Principal, frontdoorId: string, token?: AnswerersOf): AppError | null {
+  if (principal.kind !== "user") return notAllowed("The command line cannot answer approvals: people do, each with their own account.");
+  if (principal.role === "auditor") return notAllowed("Auditors do not answer approvals.");
+  if (principal.apiKeyMadeByOther) return notAllowed("This API key was made for you by someone else; answer approvals in the console or with a key you made yourself.");
+  if (!canOperateFrontdoor(principal, frontdoorId)) return new AppError("frontdoor_not_found", "You are not a member of this Frontdoor.");
+  if (token?.authorIds.includes(principal.userId)) return notAllowed("You created this token or changed what its certificate will say; someone else must approve it.");
+  if (token?.answeredBy.includes(principal.userId)) return notAllowed("You answered this token already; each person answers once.");
+  return null;
+}
+
+function assertMayAnswer(principal: Principal, frontdoorId: string, token?: AnswerersOf): asserts principal is UserPrincipal {
+  const refusal = answerRefusal(principal, frontdoorId, token);
+  if (refusal) throw refusal;
 }
 
 type Locked = { authorIds: string[]; contentVersion: number; expiresAt: Date; redeemedAt: Date | null; revokedAt: Date | null; approvalsRequired: number; approvalCount: number; approvedAt: Date | null; rejectedAt: Date | null };
@@ -61,9 +74,8 @@ export async function answerToken(principal: Principal, frontdoorId: string, tok
     if (answer.contentVersion !== undefined && answer.contentVersion !== token.contentVersion) {
       throw new AppError("conflict", `Token ${tokenId} was changed since you saw it: what its certificate will say is now version ${token.contentVersion}, not ${answer.contentVersion}. Look at it again, then answer.`);
     }
-    if (token.authorIds.includes(principal.userId)) throw notAllowed("You created this token or changed what its certificate will say; another person must approve it (two-person rule).");
-    const answered = await tx.tokenApproval.findUnique({ where: { tokenId_userId: { tokenId, userId: principal.userId } }, select: { decision: true } });
-    if (answered) throw notAllowed(`You answered this token already (${answered.decision}); each person answers once.`);
+    const answers = await tx.tokenApproval.findMany({ where: { tokenId }, select: { userId: true } });
+    assertMayAnswer(principal, frontdoor.id, { authorIds: token.authorIds, answeredBy: answers.map((a) => a.userId) });
 
     await tx.tokenApproval.create({ data: { tokenId, userId: principal.userId, userEmail: principal.email, decision: answer.decision, comment: answer.comment, createdAt: now } });
     const count = token.approvalCount + (answer.decision === "approve" ? 1 : 0);
