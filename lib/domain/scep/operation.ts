@@ -6,7 +6,7 @@ import { auditRedeemFailure } from "@/lib/domain/certificates/redeem-failures";
 import { renewCertificate } from "@/lib/domain/certificates/renew";
 import type { CertificateView } from "@/lib/domain/certificates/view";
 import { AppError, isAppError } from "@/lib/domain/errors";
-import { enrollWithForeignChallenge } from "@/lib/domain/scep/foreign-challenge";
+import { enrollWithIntune } from "@/lib/domain/scep/intune/enroll";
 import { currentRa, type ScepRa } from "@/lib/domain/scep/ra";
 import { looksLikeTokenSecret } from "@/lib/domain/tokens/secret";
 import { addressKey } from "@/lib/http/client-info";
@@ -56,11 +56,13 @@ async function issueFor(frontdoorId: string, message: PkiMessage, signed: Signed
   requireSignerHoldsCsrKey(signed.signer, csrKey);
   const challenge = challengePasswordOf(csrDer);
   if (!challenge) throw new ScepRefusal("badRequest", "The PKCS#10 carries no challengePassword: send a certificate request token of this Frontdoor as the challenge.");
-  // The guess limit of every door where a token is the credential, per client address; a
-  // foreign challenge too, since each unknown one costs a call to Intune.
+  // A challenge that is not a Certdoor token is an MDM's: Intune's, validated with Intune when
+  // the Frontdoor has Intune settings (scep/intune/enroll.ts), else an unknown token. The
+  // guess limit of every door where a token is the credential holds for both, per client
+  // address, since each unknown foreign challenge costs a call to Intune.
   const attempt = looksLikeTokenSecret(challenge)
     ? () => auditingItself(redeemToken({ frontdoorId, secret: challenge, body: { type: "CSR", value: csrPem }, context, channel: "scep" }))
-    : () => auditingItself(enrollWithForeignChallenge({ frontdoorId, transactionId: message.transactionId, csrDer, context }));
+    : () => auditingItself(enrollWithIntune({ frontdoorId, transactionId: message.transactionId, csrDer, context }));
   const issued = await tokenGuessLimiter.around(addressKey(context.ip), attempt, tokenGuessRule);
   return { issued, cipher };
 }
