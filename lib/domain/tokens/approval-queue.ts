@@ -4,11 +4,11 @@ import type { Principal } from "@/lib/domain/access/principal";
 import { frontdoorFor } from "@/lib/domain/access/scope";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import { rulesOf } from "@/lib/domain/names/enforce";
-import { answerRefusal, answerToken, type ApprovalAnswer } from "@/lib/domain/tokens/approvals";
+import { answerRefusal, answersSelect, answerToken, type ApprovalAnswer, toAnswer } from "@/lib/domain/tokens/approvals";
 import { statusWhere } from "@/lib/domain/tokens/status";
 import { type TokenView, toTokenView, tokenViewSelect } from "@/lib/domain/tokens/view";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { ApprovalAnswerInput, ApprovalDecision } from "@/lib/validation/approvals";
+import type { ApprovalAnswerInput } from "@/lib/validation/approvals";
 import type { FrontdoorProfile } from "@/lib/validation/frontdoors";
 
 // The Approvals page's data: every token waiting for approval that the caller may see, with
@@ -49,7 +49,7 @@ export async function listPendingApprovals(principal: Principal, options: { fron
       batchId: true,
       authorIds: true,
       frontdoor: { select: { id: true, name: true, profile: true, namePolicy: true } },
-      approvals: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { userId: true, userEmail: true, createdAt: true, decision: true, comment: true } },
+      approvals: answersSelect,
     },
   });
   return rows.map(({ batchId, authorIds, frontdoor, approvals, ...row }) => ({
@@ -57,7 +57,7 @@ export async function listPendingApprovals(principal: Principal, options: { fron
     frontdoor: { id: frontdoor.id, name: frontdoor.name },
     profile: rulesOf(frontdoor).profile,
     batchId,
-    answers: approvals.map((a) => ({ by: a.userEmail, at: a.createdAt, decision: a.decision as ApprovalDecision, comment: a.comment })),
+    answers: approvals.map(toAnswer),
     cannotAnswer: whyNot(principal, frontdoor.id, authorIds, approvals),
   }));
 }

@@ -97,8 +97,13 @@ export async function answerToken(principal: Principal, frontdoorId: string, tok
   });
 }
 
+/** How a token's answers are read: oldest first, with what ApprovalAnswer shows (and who, for the page's rule). */
+export const answersSelect = { orderBy: [{ createdAt: "asc" as const }, { id: "asc" as const }], select: { userId: true, userEmail: true, createdAt: true, decision: true, comment: true } };
+
+/** A TokenApproval row as the views show it. */
+export const toAnswer = (r: { userEmail: string; createdAt: Date; decision: string; comment: string | null }): ApprovalAnswer => ({ by: r.userEmail, at: r.createdAt, decision: r.decision as ApprovalDecision, comment: r.comment });
+
 /** A token's answers, oldest first (who, when, decision, comment). */
 export async function approvalsOf(tokenId: string): Promise<ApprovalAnswer[]> {
-  const rows = await getDb().tokenApproval.findMany({ where: { tokenId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { userEmail: true, createdAt: true, decision: true, comment: true } });
-  return rows.map((r) => ({ by: r.userEmail, at: r.createdAt, decision: r.decision as ApprovalDecision, comment: r.comment }));
+  return (await getDb().tokenApproval.findMany({ where: { tokenId }, ...answersSelect })).map(toAnswer);
 }
