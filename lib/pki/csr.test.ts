@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkCsr, subjectFor } from "@/lib/pki/csr";
 import { ecCsrWithSubject, keylessRsaCsr } from "@/lib/testing/forged-csr";
-import { openssl, tempDir } from "@/lib/testing/openssl";
+import { openssl, opensslCsr, publicKeyOfCsr, tempDir } from "@/lib/testing/openssl";
 
 const codeOf = (run: () => unknown) => {
   try {
@@ -59,5 +59,39 @@ describe("subject fields taken from the request", () => {
     const csr = checkCsr(ecCsrWithSubject([[CN, "y".repeat(64)], [O, "x".repeat(500)]]));
     expect(subjectFor({ ...blank, organization: "Token Org" }, csr.subject)).toEqual({ commonName: "y".repeat(64), organization: "Token Org", organizationalUnit: null });
     expect(codeOf(() => subjectFor(blank, checkCsr(ecCsrWithSubject([[CN, "y".repeat(65)]])).subject))).toBe("invalid_csr");
+  });
+});
+
+describe("the request's public key", () => {
+  const spkiOf = (csrPem: string) => Buffer.from(publicKeyOfCsr(csrPem).replace(/-----[^-]+-----|\s/g, ""), "base64");
+
+  it("reads EC P-256 and P-384 keys (imported from their coordinates) into the SubjectPublicKeyInfo openssl reads", () => {
+    for (const [spec, algorithm] of [["ec-p256", "EC-P256"], ["ec-p384", "EC-P384"]] as const) {
+      const { csrPem } = opensslCsr(spec);
+      const checked = checkCsr(csrPem);
+      expect(checked.keyAlgorithm).toBe(algorithm);
+      expect(Buffer.from(checked.spkiDer).equals(spkiOf(csrPem))).toBe(true);
+    }
+  });
+
+  it("still reads a compressed point and RSA keys the way OpenSSL decodes them", () => {
+    const dir = tempDir();
+    openssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path.join(dir, "key.pem")]);
+    openssl(["ec", "-in", path.join(dir, "key.pem"), "-conv_form", "compressed", "-out", path.join(dir, "compressed.pem")]);
+    const compressed = openssl(["req", "-new", "-key", path.join(dir, "compressed.pem"), "-subj", "/CN=compressed"]);
+    expect(spkiOf(compressed).length).toBe(26 + 33);
+    expect(checkCsr(compressed).keyAlgorithm).toBe("EC-P256");
+    expect(Buffer.from(checkCsr(compressed).spkiDer).equals(spkiOf(compressed))).toBe(true);
+    expect(checkCsr(opensslCsr("rsa-2048").csrPem).keyAlgorithm).toBe("RSA-2048");
+  });
+
+  it("refuses a point that is not on the curve as an unreadable key, before any signature check", () => {
+    const { csrPem } = opensslCsr("ec-p256");
+    const der = Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+    const point = der.indexOf(spkiOf(csrPem).subarray(26)); // the 65-byte uncompressed point inside the request
+    expect(point).toBeGreaterThan(0);
+    der[point + 64] ^= 0x01; // the last byte of y
+    const forged = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
+    expect(codeOf(() => checkCsr(forged))).toBe("unsupported_key");
   });
 });
