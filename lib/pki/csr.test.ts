@@ -90,7 +90,7 @@ describe("the request's public key", () => {
     const der = Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ""), "base64");
     const point = der.indexOf(spkiOf(csrPem).subarray(26)); // the 65-byte uncompressed point inside the request
     expect(point).toBeGreaterThan(0);
-    der[point + 64] ^= 0x01; // the last byte of y
+    der[point + 64] = der[point + 64]! ^ 0x01; // the last byte of y
     const forged = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
     expect(codeOf(() => checkCsr(forged))).toBe("unsupported_key");
   });
