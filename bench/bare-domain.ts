@@ -10,6 +10,7 @@
 // wrk scripts, which it answers on the same paths: POST /frontdoor/{id}/certificate-request-tokens
 // and POST /frontdoor/{id}/client-certificates/token (Authorization: Bearer crt_…).
 // Run: node --conditions=react-server --import tsx bench/bare-domain.ts (BARE_PORT, BARE_WORKERS 2)
+import { AsyncLocalStorage } from "node:async_hooks";
 import cluster from "node:cluster";
 import http from "node:http";
 import { redeemToken } from "@/lib/domain/certificates";
@@ -32,6 +33,10 @@ async function handle(req: http.IncomingMessage, body: string): Promise<{ status
   const context = { ip: req.socket.remoteAddress ?? null, userAgent: req.headers["user-agent"] ?? null };
   return { status: 201, body: await redeemToken({ frontdoorId, secret, body: input, context }) };
 }
+
+// BARE_ALS=1: an AsyncLocalStorage in use, as in any process that has Next.js serve a request
+// (Node 20 then runs async hooks on every promise).
+if (process.env.BARE_ALS === "1") new AsyncLocalStorage().enterWith({ request: "bench" });
 
 if (cluster.isPrimary && workers > 1) {
   for (let i = 0; i < workers; i++) cluster.fork();

@@ -25,7 +25,7 @@ function withoutNul<P>(params: P): P {
 
 const log = logger("api");
 
-/** Names the principal for bin/server.mjs's request log line (it removes the header before sending). */
+/** Names the principal for the request log line (bin/observe.mjs, which removes the header before sending). */
 function withActor(request: Request, response: Response): Response {
   const actor = actorOfRequest(request);
   if (actor) {

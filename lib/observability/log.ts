@@ -3,7 +3,7 @@ import pretty from "pino-pretty";
 import { env } from "@/lib/env";
 
 // The app's structured log: JSON lines (pino) with the time, level and a `component`;
-// human-readable when stdout is a terminal. bin/server.mjs writes the per-request lines
+// human-readable when stdout is a terminal. bin/observe.mjs writes the per-request lines
 // with the same shape. Secrets never go in: callers log ids, codes and hints only.
 
 const globalForLog = globalThis as unknown as { certdoorLog?: pino.Logger };

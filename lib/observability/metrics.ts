@@ -5,7 +5,7 @@ import { dashboardStats } from "@/lib/domain/dashboard";
 import { systemPrincipal } from "@/lib/domain/access/principal";
 
 // What Prometheus scrapes (GET /metrics). One registry per process: prom-client's default,
-// which bin/server.mjs also records the HTTP metrics in (prom-client is kept outside the
+// which bin/observe.mjs also records the HTTP metrics in (prom-client is kept outside the
 // bundle, so both hold the same instance). With several workers, the primary aggregates
 // them (bin/server.mjs); gauges that every worker reads alike are taken once, not summed.
 
