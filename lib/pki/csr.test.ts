@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { describe, expect, it, vi } from "vitest";
 import { checkCsr, subjectFor } from "@/lib/pki/csr";
 import { ecCsrWithSubject, keylessRsaCsr } from "@/lib/testing/forged-csr";
 import { openssl, opensslCsr, publicKeyOfCsr, tempDir } from "@/lib/testing/openssl";
@@ -85,13 +86,43 @@ describe("the request's public key", () => {
     expect(checkCsr(opensslCsr("rsa-2048").csrPem).keyAlgorithm).toBe("RSA-2048");
   });
 
-  it("refuses a point that is not on the curve as an unreadable key, before any signature check", () => {
-    const { csrPem } = opensslCsr("ec-p256");
+  // A request whose point is replaced: the signature cannot verify, so a key that were read would give csr_signature_invalid.
+  const withPoint = (spec: "ec-p256" | "ec-p384", change: (x: Buffer, y: Buffer) => void) => {
+    const { csrPem } = opensslCsr(spec);
     const der = Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ""), "base64");
-    const point = der.indexOf(spkiOf(csrPem).subarray(26)); // the 65-byte uncompressed point inside the request
+    const spki = spkiOf(csrPem);
+    const size = spec === "ec-p256" ? 32 : 48;
+    const point = der.indexOf(spki.subarray(spki.length - 1 - 2 * size)); // the uncompressed point inside the request
     expect(point).toBeGreaterThan(0);
-    der[point + 64] = der[point + 64]! ^ 0x01; // the last byte of y
-    const forged = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
-    expect(codeOf(() => checkCsr(forged))).toBe("unsupported_key");
+    change(der.subarray(point + 1, point + 1 + size), der.subarray(point + 1 + size, point + 1 + 2 * size));
+    return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
+  };
+  const FIELD_PRIME = {
+    "ec-p256": "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+    "ec-p384": "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff",
+  } as const;
+
+  it.each(["ec-p256", "ec-p384"] as const)("%s: refuses a point off the curve, or a coordinate of p or more, as an unreadable key before any signature check", (spec) => {
+    expect(codeOf(() => checkCsr(withPoint(spec, (_x, y) => (y[y.length - 1] = y[y.length - 1]! ^ 0x01))))).toBe("unsupported_key");
+    expect(codeOf(() => checkCsr(withPoint(spec, (x) => Buffer.from(FIELD_PRIME[spec], "hex").copy(x))))).toBe("unsupported_key");
+    expect(codeOf(() => checkCsr(withPoint(spec, (x) => x.fill(0xff))))).toBe("unsupported_key");
+    expect(codeOf(() => checkCsr(withPoint(spec, (x, y) => (x.fill(0), y.fill(0)))))).toBe("unsupported_key");
+  });
+
+  it("refuses key parameters of more than 1 KiB without reading what they embed", () => {
+    // An ecPublicKey whose parameters are an OCTET STRING holding a 40,000-byte BOOLEAN (53 KB as PEM, under the body limit).
+    const len = (n: number) => (n < 128 ? Buffer.from([n]) : n < 256 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 255]));
+    const tlv = (tag: number, ...parts: Buffer[]) => Buffer.concat([Buffer.from([tag]), len(Buffer.concat(parts).length), ...parts]);
+    const hex = (text: string) => Buffer.from(text, "hex");
+    const spki = tlv(0x30, tlv(0x30, hex("06072a8648ce3d0201"), tlv(0x04, tlv(0x01, Buffer.alloc(40_000, 0xff)))), tlv(0x03, hex("00"), Buffer.alloc(65, 4)));
+    const der = tlv(0x30, tlv(0x30, hex("020100"), tlv(0x30), spki, hex("a000")), tlv(0x30, hex("06082a8648ce3d040302")), tlv(0x03, hex("00"), Buffer.alloc(70, 1)));
+    // Re-serializing them (asn1js re-reads embedded content without guards) cost half a second; they are refused before.
+    const serialize = vi.spyOn(AsnConvert, "serialize");
+    try {
+      expect(codeOf(() => checkCsr(`-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`))).toBe("unsupported_key");
+      expect(serialize).not.toHaveBeenCalled();
+    } finally {
+      serialize.mockRestore();
+    }
   });
 });

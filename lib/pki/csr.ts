@@ -58,15 +58,20 @@ const EC_CURVES: Record<string, { crv: string; size: number }> = {
   "06052b81040022": { crv: "P-384", size: 48 }, // secp384r1, 1.3.132.0.34
 };
 const ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1";
+const MAX_KEY_PARAMETERS = 1024;
 
 /**
  * The request's public key as OpenSSL reads it. An EC key on an accepted curve with an
  * uncompressed point (what every client sends) is imported from its coordinates, which
  * OpenSSL checks lie on the curve: a third of the time of decoding the same key from its
  * DER SubjectPublicKeyInfo through OpenSSL 3's decoders, and such a key exports its DER
- * ten times faster (together a quarter of a redemption's CPU before; issue 24,
+ * ten times faster (together a tenth of a redemption's worker CPU before; issue 24,
  * bench/csr-check-parts.ts). Any other key (RSA, another curve, a compressed point, other
- * parameters) takes the DER path, whose answers, refusals included, are OpenSSL's as before.
+ * parameters) takes the DER path, whose answers, refusals included, are OpenSSL's as before,
+ * but for algorithm parameters over MAX_KEY_PARAMETERS bytes: re-serializing them re-reads
+ * what they embed with asn1js's defaults (no depth or size guard), which a 53 KB request
+ * made cost half a second of CPU; no key type this server accepts has parameters that large
+ * (explicit P-384 parameters are ~300 bytes, RSA's a NULL).
  */
 function publicKeyOf(spki: SubjectPublicKeyInfo): KeyObject {
   const { algorithm, parameters } = spki.algorithm;
@@ -76,6 +81,7 @@ function publicKeyOf(spki: SubjectPublicKeyInfo): KeyObject {
     const coordinate = (from: number) => Buffer.from(point.subarray(from, from + curve.size)).toString("base64url");
     return createPublicKey({ key: { kty: "EC", crv: curve.crv, x: coordinate(1), y: coordinate(1 + curve.size) }, format: "jwk" });
   }
+  if (parameters && parameters.byteLength > MAX_KEY_PARAMETERS) throw new RangeError("key parameters too large");
   return createPublicKey({ key: Buffer.from(AsnConvert.serialize(spki)), format: "der", type: "spki" });
 }
 
