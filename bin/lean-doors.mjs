@@ -46,6 +46,9 @@ const APP_VARY = "rsc, next-router-state-tree, next-router-prefetch, next-router
 const NOT_COPIED = new Set(["content-length", "content-encoding", "transfer-encoding", "x-middleware-set-cookie"]);
 const REPEATABLE = new Set(["www-authenticate", "proxy-authenticate", "vary"]);
 
+/** lib/http/body.ts's symbol for a body already read. */
+const LEAN_BODY = Symbol.for("certdoor.leanBody");
+
 const HOST = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** Which door a request is for, with its parameters, or null (then Next.js serves it). */
@@ -132,7 +135,10 @@ export function leanDoorServer({ handlers, headerRules, isCompressed = true, onS
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.append(name, value);
     }
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body });
+    // The body goes over as bytes (lib/http/body.ts readBytes takes it from LEAN_BODY), not as a
+    // web stream: making and reading that stream cost more than the rest of the framing.
+    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers });
+    request[LEAN_BODY] = body;
     const response = await handlers.get(door.route)(request, { params: Promise.resolve(params) });
     // As send-response.js: status, the handler's headers (each once, but those that may repeat), then the body.
     res.statusCode = response.status;
