@@ -1,14 +1,22 @@
 import "reflect-metadata";
 import { AsnConvert } from "@peculiar/asn1-schema";
+import type { AlgorithmIdentifier, Certificate, Name } from "@peculiar/asn1-x509";
 
-// Parsing client-supplied ASN.1 (CSRs, OCSP requests) with the @peculiar types, minus two
-// traps. asn1js decodes a BOOLEAN in time quadratic in its length (pvutils' utilDecodeTC reads
-// `valueHex`, a fresh copy of the value, on every loop step), so one 50 KB BOOLEAN in a request
-// body holds a worker for seconds. X.690 §8.2.1 allows exactly one content octet, in BER as in
-// DER, so input with a longer BOOLEAN is refused before asn1js sees it. And asn1js by default
-// also tries to decode the content of every primitive OCTET and BIT STRING as ASN.1, which
-// the types never use (they read those as bytes) and which would put BOOLEANs out of the
-// guard's sight: it is turned off.
+// Parsing client-supplied ASN.1 (CSRs, OCSP requests, SCEP messages) with the @peculiar types,
+// minus two traps. asn1js decodes a BOOLEAN in time quadratic in its length (pvutils'
+// utilDecodeTC reads `valueHex`, a fresh copy of the value, on every loop step), so one 50 KB
+// BOOLEAN in a request body holds a worker for seconds. X.690 §8.2.1 allows exactly one content
+// octet, in BER as in DER, so input with a longer BOOLEAN is refused before asn1js sees it. And
+// asn1js by default also tries to decode the content of every primitive OCTET and BIT STRING as
+// ASN.1, which the types never use (they read those as bytes) and which would put BOOLEANs out
+// of the guard's sight: it is turned off.
+//
+// Serializing what was parsed is a third trap: AsnConvert.serialize hands every raw ANY value
+// (AlgorithmIdentifier parameters, a Name's value of no string type) back to asn1js.fromBER
+// with its defaults, embedded content decoded and no guard, so an ecPublicKey whose
+// parameters were OCTET STRING { BOOLEAN of 40,000 octets } cost ~0.5 s of CPU there after a
+// first parse of 4 ms. Code that serializes a client's structure bounds the ANY octets it
+// re-reads (rawAnyOctets), or compares octets instead of serializing.
 
 /** How client input is handed to asn1js (the guard below walks exactly what it then decodes). */
 export const CLIENT_BER_OPTIONS = { parseEmbedded: false } as const;
@@ -139,4 +147,28 @@ export function parseClientAsn1<T>(der: Uint8Array, type: new () => T): T {
   if (hasLongBoolean(der)) throw new RangeError("a BOOLEAN longer than one octet (X.690 §8.2.1)");
   if (hasLongOid(der)) throw new RangeError(`an OBJECT IDENTIFIER longer than ${MAX_OID_OCTETS} octets`);
   return AsnConvert.parse(der, type, { berOptions: CLIENT_BER_OPTIONS });
+}
+
+/**
+ * The most raw ANY octets from a client that one serialization may re-read: a few ms at worst,
+ * whatever they embed. Real ones are far smaller (a NULL; explicit P-384 parameters, the
+ * largest, ~300). The bound holds per serialization, so a structure that a request can repeat
+ * is compared by its octets instead.
+ */
+export const MAX_RESERIALIZED_ANY_OCTETS = 1024;
+
+/**
+ * The raw ANY octets AsnConvert.serialize would re-read in these parsed parts. A certificate's
+ * are those of its three algorithms and two names: its extensions' values are plain octets.
+ */
+export function rawAnyOctets(...parts: (AlgorithmIdentifier | Name | Certificate)[]): number {
+  let total = 0;
+  for (const part of parts) {
+    if ("tbsCertificate" in part) {
+      const tbs = part.tbsCertificate;
+      total += rawAnyOctets(part.signatureAlgorithm, tbs.signature, tbs.subjectPublicKeyInfo.algorithm, tbs.issuer, tbs.subject);
+    } else if ("algorithm" in part) total += part.parameters?.byteLength ?? 0;
+    else for (const rdn of part) for (const { value } of rdn) total += value.anyValue?.byteLength ?? 0;
+  }
+  return total;
 }

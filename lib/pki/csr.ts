@@ -4,7 +4,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import type { Name, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { PkiError } from "@/lib/pki/errors";
-import { parseClientAsn1 } from "@/lib/pki/asn1-parse";
+import { MAX_RESERIALIZED_ANY_OCTETS, parseClientAsn1, rawAnyOctets } from "@/lib/pki/asn1-parse";
 import { fromPem } from "@/lib/pki/pem";
 
 // Checking a PKCS#10 request: parse, accept only the contract's key types, verify the
@@ -58,7 +58,6 @@ const EC_CURVES: Record<string, { crv: string; size: number }> = {
   "06052b81040022": { crv: "P-384", size: 48 }, // secp384r1, 1.3.132.0.34
 };
 const ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1";
-const MAX_KEY_PARAMETERS = 1024;
 
 /**
  * The request's public key as OpenSSL reads it. An EC key on an accepted curve with an
@@ -68,7 +67,7 @@ const MAX_KEY_PARAMETERS = 1024;
  * ten times faster (together a tenth of a redemption's worker CPU before; issue 24,
  * bench/csr-check-parts.ts). Any other key (RSA, another curve, a compressed point, other
  * parameters) takes the DER path, whose answers, refusals included, are OpenSSL's as before,
- * but for algorithm parameters over MAX_KEY_PARAMETERS bytes: re-serializing them re-reads
+ * but for algorithm parameters over MAX_RESERIALIZED_ANY_OCTETS: re-serializing them re-reads
  * what they embed with asn1js's defaults (no depth or size guard), which a 53 KB request
  * made cost half a second of CPU; no key type this server accepts has parameters that large
  * (explicit P-384 parameters are ~300 bytes, RSA's a NULL).
@@ -81,7 +80,7 @@ function publicKeyOf(spki: SubjectPublicKeyInfo): KeyObject {
     const coordinate = (from: number) => Buffer.from(point.subarray(from, from + curve.size)).toString("base64url");
     return createPublicKey({ key: { kty: "EC", crv: curve.crv, x: coordinate(1), y: coordinate(1 + curve.size) }, format: "jwk" });
   }
-  if (parameters && parameters.byteLength > MAX_KEY_PARAMETERS) throw new RangeError("key parameters too large");
+  if (rawAnyOctets(spki.algorithm) > MAX_RESERIALIZED_ANY_OCTETS) throw new RangeError("key parameters too large");
   return createPublicKey({ key: Buffer.from(AsnConvert.serialize(spki)), format: "der", type: "spki" });
 }
 

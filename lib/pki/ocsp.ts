@@ -18,7 +18,7 @@ import {
   SingleResponse,
 } from "@peculiar/asn1-ocsp";
 import { AlgorithmIdentifier, CRLReason, CRLReasons, Extension } from "@peculiar/asn1-x509";
-import { parseClientAsn1 } from "@/lib/pki/asn1-parse";
+import { MAX_RESERIALIZED_ANY_OCTETS, parseClientAsn1, rawAnyOctets } from "@/lib/pki/asn1-parse";
 import { parseCertificatePem, type Issuer } from "@/lib/pki/issuer";
 
 // An OCSP responder's wire format (RFC 6960), on the @peculiar/asn1-ocsp types: read a
@@ -50,6 +50,9 @@ export type OcspRequestRead = { certIds: CertID[]; nonce: Extension | null };
  */
 function nonceOctets(nonce: Extension): number {
   const value = nonce.extnValue.buffer;
+  // Too long in either form (a DER OCTET STRING of 32 octets has 34), and not parsed: this
+  // parse decodes what the value embeds, with asn1js's defaults (lib/pki/asn1-parse.ts).
+  if (value.byteLength > MAX_OCSP_NONCE_OCTETS + 2) return value.byteLength;
   try {
     const inner = AsnConvert.parse(value, OctetString);
     if (Buffer.from(AsnConvert.serialize(inner)).equals(Buffer.from(value))) return inner.byteLength;
@@ -61,14 +64,18 @@ function nonceOctets(nonce: Extension): number {
 
 /**
  * The request's CertIDs and nonce, or null when it is not an OCSP request or is outside the
- * bounds (more than MAX_OCSP_CERT_IDS CertIDs, a nonce outside 1–32 octets): the answer is
- * then malformedRequest. Needs nothing but the bytes, so a refusal costs no read and no signature.
+ * bounds (more than MAX_OCSP_CERT_IDS CertIDs, hash parameters over MAX_RESERIALIZED_ANY_OCTETS
+ * in all, a nonce outside 1–32 octets): the answer is then malformedRequest. Needs nothing but
+ * the bytes, so a refusal costs no read and no signature.
  */
 export function parseOcspRequest(der: Uint8Array): OcspRequestRead | null {
   try {
     const request = parseClientAsn1(der, OCSPRequest);
     const certIds = request.tbsRequest.requestList.map((r) => r.reqCert);
     if (certIds.length === 0 || certIds.length > MAX_OCSP_CERT_IDS) return null;
+    // Serializing a CertID re-reads its hash algorithm's parameters (a NULL, or none) with
+    // asn1js's defaults, here and in the answer: 40 KB of them cost ~0.9 s (lib/pki/asn1-parse.ts).
+    if (rawAnyOctets(...certIds.map((c) => c.hashAlgorithm)) > MAX_RESERIALIZED_ANY_OCTETS) return null;
     const nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce) ?? null;
     if (nonce) {
       const octets = nonceOctets(nonce);

@@ -18,6 +18,7 @@ import {
 } from "@peculiar/asn1-cms";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
+import { parseClientAsn1 } from "@/lib/pki/asn1-parse";
 import { tlv } from "@/lib/pki/der";
 import { certsOnlyPkcs7 } from "@/lib/pki/pkcs7";
 import { attribute, CMS_OID, FAIL_INFO, type FailInfo, MESSAGE_TYPE, octets, printable, SCEP_OID } from "@/lib/pki/scep/attributes";
@@ -46,9 +47,12 @@ const derSorted = (encoded: Buffer[]) => [...encoded].sort(Buffer.compare);
 /** The DER of a CertRep answering `request`. */
 export function buildCertRep(ra: RaSigner, request: ScepAddress, outcome: CertRepOutcome): Uint8Array {
   const raCertificate = AsnConvert.parse(ra.certificateDer, Certificate);
+  // The recipient is the requester's own signer certificate, so it is read as client input:
+  // asn1js's defaults would decode what its extensions hold (a 40 KB BOOLEAN took 0.3 s). Its
+  // issuer, serialized into the envelope, is within checkSignature's bound on raw ANY octets.
   const envelope =
     outcome.status === "SUCCESS"
-      ? sealEnvelope(certsOnlyPkcs7(outcome.certificatesDer), outcome.recipientDer, AsnConvert.parse(outcome.recipientDer, Certificate), outcome.cipher)
+      ? sealEnvelope(certsOnlyPkcs7(outcome.certificatesDer), outcome.recipientDer, parseClientAsn1(outcome.recipientDer, Certificate), outcome.cipher)
       : null;
   const attributes = [
     attribute(CMS_OID.contentType, DATA_OID_DER),

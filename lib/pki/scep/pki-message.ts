@@ -4,7 +4,7 @@ import { ContentInfo, id_signedData, SignedData, type SignerInfo } from "@peculi
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
-import { parseClientAsn1 } from "@/lib/pki/asn1-parse";
+import { MAX_RESERIALIZED_ANY_OCTETS, parseClientAsn1, rawAnyOctets } from "@/lib/pki/asn1-parse";
 import { readTlv, type Tlv } from "@/lib/pki/der";
 import { messageDigestOf, requestAttributes } from "@/lib/pki/scep/attributes";
 import { type ContentCipher } from "@/lib/pki/scep/ciphers";
@@ -101,6 +101,9 @@ function checkSignature(der: Uint8Array, signedData: SignedData, signerInfo: Sig
   const candidates = (signedData.certificates ?? []).flatMap((choice) => (choice.certificate ? [choice.certificate] : []));
   const certificate = candidates.find((c) => names(signerInfo.sid, c));
   if (!certificate) throw new ScepRefusal("badMessageCheck", "The request does not carry its signer's certificate.");
+  // Serializing re-reads the certificate's raw ANY values with asn1js's defaults (lib/pki/asn1-parse.ts):
+  // 40 KB of algorithm parameters cost ~0.7 s before the signature was even checked.
+  if (rawAnyOctets(certificate) > MAX_RESERIALIZED_ANY_OCTETS) throw new ScepRefusal("badMessageCheck", "The request's signer certificate has algorithm parameters or name values too large to read.");
   const signerDer = new Uint8Array(AsnConvert.serialize(certificate));
   const x509 = new X509Certificate(signerDer);
   const envelope = signedData.encapContentInfo.eContent?.single;
@@ -120,7 +123,10 @@ export function openRequest(envelope: Uint8Array, ra: RaRecipient): { csrDer: Bu
   const { content, cipher } = openEnvelope(envelope, ra);
   try {
     const csr = parseClientAsn1(content, CertificationRequest);
-    const csrKey = createPublicKey({ key: Buffer.from(AsnConvert.serialize(csr.certificationRequestInfo.subjectPKInfo)), format: "der", type: "spki" });
+    const spki = csr.certificationRequestInfo.subjectPKInfo;
+    // As in checkCsr: key parameters are re-read by serializing, with asn1js's defaults (lib/pki/asn1-parse.ts).
+    if (rawAnyOctets(spki.algorithm) > MAX_RESERIALIZED_ANY_OCTETS) throw new RangeError("key parameters too large");
+    const csrKey = createPublicKey({ key: Buffer.from(AsnConvert.serialize(spki)), format: "der", type: "spki" });
     return { csrDer: content, csrKey, cipher };
   } catch {
     // Also what a wrong content key gives when its garbage happens to pass the CBC padding check.
