@@ -42,7 +42,8 @@ load() { echo "# uptime: $(uptime)"; }
 PORT=$PORT WORKERS=${WORKERS:-2} LOG_LEVEL=${LOG_LEVEL:-info} CERTDOOR_CPU_PROF_DIR=${CPU_PROFILE:-} \
   node --conditions=react-server bin/start.mjs >"$OUT/server.log" 2>&1 &
 SERVER=$!
-trap '[ -n "${BARE_PID:-}" ] && kill $BARE_PID 2>/dev/null; kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; cp "$OUT/server.log" "${TMPDIR:-/tmp}/floor-ratio-server.log"; rm -rf "$OUT"' EXIT
+# (Each step may fail, the bare server long gone: set -e would end the trap before the server is stopped.)
+trap 'kill ${BARE_PID:-} 2>/dev/null || true; kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; cp "$OUT/server.log" "${TMPDIR:-/tmp}/floor-ratio-server.log"; rm -rf "$OUT"' EXIT
 for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/health" && break; kill -0 $SERVER 2>/dev/null || { cat "$OUT/server.log" >&2; exit 1; }; sleep 1; done
 
 KEY=$(node --conditions=react-server bin/certdoor.mjs apikey create --email "$ADMIN_EMAIL" --name "bench $(date +%s)" --json | jq -r .key)
