@@ -14,7 +14,7 @@ import { uuidSchema } from "@/lib/validation/common";
 // CA rotation, the old one answers for its certificates until the last of them expires).
 // A response has one signer: the CA the first question names; questions about other CAs,
 // and serials a CA never issued, are "unknown". The request's bounds (10 CertIDs, a nonce of
-// 1–32 octets) are checked on its bytes alone, before any read or signature; answers without
+// 1–32 octets, at most 1 KiB of hash-algorithm parameters) are checked on its bytes alone, before any read or signature; answers without
 // a nonce come from a per-process cache for up to a minute, checked against the Frontdoor's
 // revocation state in PostgreSQL before each use (ocsp-cache.ts).
 
