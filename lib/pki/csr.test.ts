@@ -75,6 +75,20 @@ describe("the request's public key", () => {
     }
   });
 
+  it("names the curve of a key given with explicit parameters, which a certificate must not carry (RFC 5480)", () => {
+    const dir = tempDir();
+    for (const [curve, algorithm] of [["prime256v1", "EC-P256"], ["secp384r1", "EC-P384"]] as const) {
+      openssl(["ecparam", "-name", curve, "-param_enc", "explicit", "-genkey", "-noout", "-out", path.join(dir, "explicit.pem")]);
+      const csrPem = openssl(["req", "-new", "-key", path.join(dir, "explicit.pem"), "-subj", "/CN=explicit"]);
+      expect(spkiOf(csrPem).length).toBeGreaterThan(300); // the request carries the curve's parameters
+      const checked = checkCsr(csrPem);
+      expect(checked.keyAlgorithm).toBe(algorithm);
+      // The same key with its curve named: what `openssl pkey -param_enc named_curve` writes.
+      const named = openssl(["pkey", "-in", path.join(dir, "explicit.pem"), "-pubout", "-ec_param_enc", "named_curve"]);
+      expect(Buffer.from(checked.spkiDer).equals(Buffer.from(named.replace(/-----[^-]+-----|\s/g, ""), "base64"))).toBe(true);
+    }
+  });
+
   it("still reads a compressed point and RSA keys the way OpenSSL decodes them", () => {
     const dir = tempDir();
     openssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path.join(dir, "key.pem")]);

@@ -81,7 +81,13 @@ function publicKeyOf(spki: SubjectPublicKeyInfo): KeyObject {
     return createPublicKey({ key: { kty: "EC", crv: curve.crv, x: coordinate(1), y: coordinate(1 + curve.size) }, format: "jwk" });
   }
   if (rawAnyOctets(spki.algorithm) > MAX_RESERIALIZED_ANY_OCTETS) throw new RangeError("key parameters too large");
-  return createPublicKey({ key: Buffer.from(AsnConvert.serialize(spki)), format: "der", type: "spki" });
+  const key = createPublicKey({ key: Buffer.from(AsnConvert.serialize(spki)), format: "der", type: "spki" });
+  // An EC key given with its curve's explicit parameters (a SEQUENCE where the curve's OID
+  // belongs) is the same key, but a certificate must name the curve (RFC 5480 §2.1.1; Go's
+  // x509, among others, refuses specifiedCurve): it is taken again by its coordinates, on the
+  // named curve OpenSSL recognised (or refused as unreadable when it recognised none).
+  if (algorithm === ID_EC_PUBLIC_KEY && parameters && new Uint8Array(parameters)[0] === 0x30) return createPublicKey({ key: key.export({ format: "jwk" }), format: "jwk" });
+  return key;
 }
 
 const MIN_RSA_EXPONENT = 65_537n;

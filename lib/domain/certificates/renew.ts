@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from "node:crypto";
+import { createHash, createPublicKey, X509Certificate } from "node:crypto";
 import { getDb } from "@/lib/db";
 import { type AuditActor, auditUserAgent } from "@/lib/domain/audit/events";
 import { currentCa, frontdoorCas } from "@/lib/domain/ca/trust";
@@ -97,8 +97,10 @@ async function renew(input: RenewInput): Promise<Renewal> {
   const cas = await frontdoorCas(input.frontdoorId);
   const { current, certificate } = await currentCertificate(cas.cas, input.frontdoorId, body.certificate);
   const currentKey = certificate.publicKey.export({ format: "der", type: "spki" });
+  // The same key, compared as a key: a certificate issued before EC keys given with explicit
+  // curve parameters were written with their curve named (lib/pki/csr.ts) holds the same key in other bytes.
   const assertKey = (spkiDer: Uint8Array) => {
-    if (!currentKey.equals(Buffer.from(spkiDer))) throw new AppError("renewal_key_mismatch", "The request is signed by another key than the certificate's; renewal keeps the key (openssl req -new -key key.pem).");
+    if (!currentKey.equals(Buffer.from(spkiDer)) && !certificate.publicKey.equals(createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" }))) throw new AppError("renewal_key_mismatch", "The request is signed by another key than the certificate's; renewal keeps the key (openssl req -new -key key.pem).");
   };
   const replay = async (): Promise<Renewal> => ({ certificate: await newestOfLine({ frontdoorId: input.frontdoorId, certificateId: current.id, csrPem: body.value, assertKey }), isReplay: true });
   if (current.renewedAt) return replay();
