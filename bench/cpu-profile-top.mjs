@@ -1,6 +1,7 @@
 // The top of a V8 CPU profile (`node --cpu-prof`): self time by function and by where the
 // code lives (Node.js internals, Next.js, the app's bundle, pg, Prisma, …), as shares of the
 // busy time (idle excluded) and of the whole. Usage: node bench/cpu-profile-top.mjs FILE.cpuprofile [N]
+// (REDEEM_WINDOW_SECONDS and SKIP_SOCKET_WAITS below narrow it to the redemption run's CPU).
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -20,9 +21,25 @@ function original(frame) {
 const [file, n = "25"] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, "utf8"));
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+// REDEEM_WINDOW_SECONDS=N: only the N seconds before the profile's last signature (with
+// bench/floor-ratio.sh's phases, the end of the redemption run). SKIP_SOCKET_WAITS=1: samples
+// inside a socket write are left out and counted apart: on shared cores a write that wakes
+// PostgreSQL is mostly time spent waiting for a core, not CPU (the /proc figures have no such bias).
+const SOCKET_WRITES = new Set(["writev", "writeBuffer", "writeUtf8String"]);
+const times = [];
+for (let i = 0, t = profile.startTime; i < profile.samples.length; i++) times.push((t += profile.timeDeltas[i] ?? 0));
+const lastSignature = profile.samples.reduce((last, id, i) => (/^(signOneShot|verifyOneShot)$/.test(byId.get(id).callFrame.functionName) ? times[i] : last), 0);
+const from = process.env.REDEEM_WINDOW_SECONDS ? lastSignature - Number(process.env.REDEEM_WINDOW_SECONDS) * 1e6 : -Infinity;
+const until = process.env.REDEEM_WINDOW_SECONDS ? lastSignature : Infinity;
 const self = new Map();
+let socketWaits = 0;
 for (let i = 0; i < profile.samples.length; i++) {
+  if (times[i] < from || times[i] > until) continue;
   const id = profile.samples[i];
+  if (process.env.SKIP_SOCKET_WAITS && SOCKET_WRITES.has(byId.get(id).callFrame.functionName)) {
+    socketWaits += profile.timeDeltas[i] ?? 0;
+    continue;
+  }
   self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);
@@ -66,7 +83,7 @@ for (const [id, time] of self) {
 }
 const busy = total - (byArea.get("idle") ?? 0);
 const pct = (t, of) => `${((100 * t) / of).toFixed(1)}%`.padStart(6);
-console.log(`profile: ${(total / 1e6).toFixed(1)} s sampled, busy ${(busy / 1e6).toFixed(1)} s (${pct(busy, total).trim()})`);
+console.log(`profile: ${(total / 1e6).toFixed(1)} s sampled, busy ${(busy / 1e6).toFixed(1)} s (${pct(busy, total).trim()})${socketWaits ? `; socket writes left out: ${(socketWaits / 1e6).toFixed(1)} s` : ""}`);
 console.log("\nself time by area (share of busy):");
 for (const [area, t] of [...byArea].filter(([a]) => a !== "idle").sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`${pct(t, busy)}  ${area}`);
 console.log(`\ntop ${n} functions by self time (share of busy):`);

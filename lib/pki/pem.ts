@@ -1,7 +1,12 @@
-// PEM in and out, in Node and in the browser alike (atob/btoa, no Buffer). Parsing
+// PEM in and out, in Node and in the browser alike. Parsing
 // tolerates what people paste: surrounding whitespace, CRLF, indentation, trailing text.
 
+// Node's Buffer where there is one (the server: a redemption writes a certificate's PEM, and the
+// byte-by-byte way below was 2 % of its CPU); atob/btoa in the browser.
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
 function toBase64(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
@@ -22,6 +27,7 @@ export function fromPem(text: string, labels: string[]): Uint8Array | null {
     if (!match) continue;
     const body = match[1]!.replace(/\s+/g, "");
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) return null;
+    if (NodeBuffer) return new Uint8Array(NodeBuffer.from(body, "base64"));
     const binary = atob(body);
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
